@@ -1,0 +1,56 @@
+# AdmissionGuard developer commands. `make help` lists them.
+SHELL := /bin/bash
+DOTNET ?= dotnet
+CONFIGURATION ?= Debug
+SOLUTION := AdmissionGuard.sln
+GUARD := src/AdmissionGuard/AdmissionGuard.csproj
+RESULTS := TestResults
+TEST_PROJECTS := $(wildcard test/*/*.csproj)
+IMAGE ?= admissionguard:dev
+
+.DEFAULT_GOAL := help
+.PHONY: help build test run sandbox-up sandbox-down certs bench publish docker-build format format-check clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
+
+build: ## build everything (warnings are errors)
+	$(DOTNET) build $(SOLUTION) -c $(CONFIGURATION) -nologo -clp:ErrorsOnly
+
+test: build ## run every test; the last line is "N passed, N failed, N skipped"
+	@rm -rf $(RESULTS)
+	@$(DOTNET) test $(SOLUTION) -c $(CONFIGURATION) --no-build -nologo \
+		--logger trx --results-directory $(RESULTS) --blame-hang-timeout 5m \
+		|| true
+	@scripts/test-summary.sh $(RESULTS) $(words $(TEST_PROJECTS))
+
+run: build ## the demo: the Cilium story on the embedded sandbox, with a timeline and a summary
+	$(DOTNET) run --project $(GUARD) -c $(CONFIGURATION) --no-build -- demo
+
+sandbox-up: build ## sandbox + guard in the background; kubeconfig at .sandbox/kubeconfig
+	@scripts/sandbox.sh up
+
+sandbox-down: ## stop what sandbox-up started
+	@scripts/sandbox.sh down
+
+certs: ## dev CA and serving certificate in certs/ (openssl)
+	@certs/generate.sh
+
+bench: ## benchmarks (BenchmarkDotNet, Release)
+	$(DOTNET) run --project bench/AdmissionGuard.Benchmarks -c Release -- --filter '*' $(BENCH_ARGS)
+
+publish: ## framework-dependent publish to artifacts/publish, as the Dockerfile does it
+	$(DOTNET) publish $(GUARD) -c Release -o artifacts/publish -nologo
+
+docker-build: ## container image (needs a Docker engine)
+	docker build -t $(IMAGE) .
+
+format: ## apply code style
+	$(DOTNET) format $(SOLUTION)
+
+format-check: ## fail when code style is off
+	$(DOTNET) format $(SOLUTION) --verify-no-changes
+
+clean: ## remove build output
+	$(DOTNET) clean $(SOLUTION) -nologo -v q
+	rm -rf $(RESULTS) artifacts .sandbox

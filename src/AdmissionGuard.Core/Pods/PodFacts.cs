@@ -1,0 +1,62 @@
+using AdmissionGuard.Core.Scheduling;
+using k8s.Models;
+
+namespace AdmissionGuard.Core.Pods;
+
+/// <summary>
+/// The part of a pod that AdmissionGuard decides on. Admission builds it from the pod in the review;
+/// the caches keep only this (a full V1Pod is ~10x larger, and caches hold every pod of the cluster).
+/// </summary>
+public sealed record PodFacts
+{
+    public required string Namespace { get; init; }
+    public required string Name { get; init; }
+    public string Uid { get; init; } = "";
+    public IReadOnlyDictionary<string, string> Labels { get; init; } = EmptyLabels;
+    public bool HostNetwork { get; init; }
+    public bool IsMirror { get; init; }
+    public TargetNode Target { get; init; } = TargetNode.Unknown;
+    public IReadOnlyList<Toleration> Tolerations { get; init; } = [];
+    public IReadOnlyList<string> SchedulingGates { get; init; } = [];
+    public PodOwner? Owner { get; init; }
+    public string Phase { get; init; } = "";
+    public DateTimeOffset? StartTime { get; init; }
+    public bool Ready { get; init; }
+    public bool Terminating { get; init; }
+
+    /// <summary>The node the pod runs on or is pinned to, if known.</summary>
+    public string? NodeName => Target.Name;
+
+    public string Key => $"{Namespace}/{Name}";
+
+    public bool HasGate(string gate) => SchedulingGates.Contains(gate);
+
+    private static readonly IReadOnlyDictionary<string, string> EmptyLabels = new Dictionary<string, string>();
+
+    /// <param name="pod">The pod.</param>
+    /// <param name="namespaceOverride">Admission reviews of CREATE may carry the namespace only on the request.</param>
+    public static PodFacts From(V1Pod pod, string? namespaceOverride = null)
+    {
+        ArgumentNullException.ThrowIfNull(pod);
+        var metadata = pod.Metadata ?? new V1ObjectMeta();
+        var spec = pod.Spec;
+        var controller = metadata.OwnerReferences?.FirstOrDefault(o => o.Controller == true);
+        return new PodFacts
+        {
+            Namespace = string.IsNullOrEmpty(metadata.NamespaceProperty) ? namespaceOverride ?? "" : metadata.NamespaceProperty,
+            Name = metadata.Name ?? metadata.GenerateName ?? "",
+            Uid = metadata.Uid ?? "",
+            Labels = metadata.Labels is { Count: > 0 } labels ? new Dictionary<string, string>(labels) : EmptyLabels,
+            HostNetwork = spec?.HostNetwork == true,
+            IsMirror = metadata.Annotations?.ContainsKey(WellKnown.MirrorPodAnnotation) == true,
+            Target = TargetNode.Resolve(spec),
+            Tolerations = spec?.Tolerations?.Select(Toleration.From).ToArray() ?? [],
+            SchedulingGates = spec?.SchedulingGates?.Select(g => g.Name).ToArray() ?? [],
+            Owner = controller is null ? null : new PodOwner(controller.Kind, controller.Name, controller.Uid),
+            Phase = pod.Status?.Phase ?? "",
+            StartTime = pod.Status?.StartTime is { } start ? new DateTimeOffset(DateTime.SpecifyKind(start, DateTimeKind.Utc)) : null,
+            Ready = pod.Status?.Conditions?.Any(c => c.Type == "Ready" && c.Status == "True") == true,
+            Terminating = metadata.DeletionTimestamp is not null,
+        };
+    }
+}
