@@ -8,6 +8,7 @@ namespace AdmissionGuard.Core.Cluster;
 /// </summary>
 public interface IClusterSnapshot
 {
+    /// <summary>A node; <see cref="NodeFacts.AgentReady"/> is filled from the cached Cilium agent pods.</summary>
     NodeFacts? GetNode(string name);
 
     IEnumerable<NodeFacts> Nodes { get; }
@@ -16,6 +17,17 @@ public interface IClusterSnapshot
     IReadOnlyDictionary<string, string>? GetNamespaceLabels(string name);
 
     PodFacts? GetPod(string podNamespace, string name);
+
+    IEnumerable<PodFacts> Pods { get; }
+
+    /// <summary>The CiliumEndpoint of the same namespace/name as a pod, or null.</summary>
+    EndpointFacts? GetEndpoint(string podNamespace, string name);
+
+    /// <summary>
+    /// False when the cluster serves no CiliumEndpoints (Cilium's slim CES mode disables the CRD): a
+    /// detector built on endpoints must then switch itself off instead of restarting every pod.
+    /// </summary>
+    bool EndpointsAvailable { get; }
 
     /// <summary>
     /// True while a leader's Lease is fresh: someone will release the gates the webhook adds.
