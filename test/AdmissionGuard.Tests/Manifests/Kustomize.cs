@@ -22,20 +22,13 @@ internal static class Kustomize
     /// </summary>
     public static async Task<RenderedManifests> RenderOverlayAsync(string kustomization, CancellationToken cancellationToken)
     {
-        var overlay = Directory.CreateTempSubdirectory("admissionguard-overlay-");
-        try
-        {
-            // kustomize accepts bases outside the overlay only as relative paths.
-            var config = Path.GetRelativePath(overlay.FullName, RepositoryRoot.Combine("config"));
-            await File.WriteAllTextAsync(
-                Path.Combine(overlay.FullName, "kustomization.yaml"),
-                kustomization.Replace("{config}", config, StringComparison.Ordinal),
-                cancellationToken);
-            return await RenderAsync(overlay.FullName, cancellationToken);
-        }
-        finally
-        {
-            overlay.Delete(recursive: true);
-        }
+        using var overlay = new TemporaryWorkspace();
+        // kustomize accepts bases outside the overlay only as relative paths.
+        var config = Path.GetRelativePath(overlay.Path, RepositoryRoot.Combine("config"));
+        await File.WriteAllTextAsync(
+            Path.Combine(overlay.Path, "kustomization.yaml"),
+            kustomization.Replace("{config}", config, StringComparison.Ordinal),
+            cancellationToken);
+        return await RenderAsync(overlay.Path, cancellationToken);
     }
 }

@@ -23,15 +23,6 @@ public sealed class OverlayRenderingTests
     }
 
     [Fact]
-    public async Task The_samples_render_the_seed_of_the_demo()
-    {
-        var manifests = await Kustomize.RenderAsync("config/samples", TestContext.Current.CancellationToken);
-
-        manifests.All<V1DaemonSet>().Select(d => d.Metadata.Name).Should().BeEquivalentTo("ebs-csi-node", "istio-cni-node");
-        manifests.All<V1Node>().Should().ContainSingle();
-    }
-
-    [Fact]
     public async Task The_default_install_contains_the_guard_its_permissions_webhooks_and_certificates()
     {
         var manifests = await Kustomize.RenderAsync("config/default", TestContext.Current.CancellationToken);
