@@ -38,7 +38,11 @@ public sealed class WebhookManifestTests
         gate.ClientConfig.Service.Path.Should().Be("/mutate-pods");
         gate.Rules.Should().ContainSingle().Which.Should().BeEquivalentTo(new V1RuleWithOperations
         {
-            ApiGroups = [""], ApiVersions = ["v1"], Operations = ["CREATE"], Resources = ["pods"], Scope = "Namespaced",
+            ApiGroups = [""],
+            ApiVersions = ["v1"],
+            Operations = ["CREATE"],
+            Resources = ["pods"],
+            Scope = "Namespaced",
         });
         gate.ReinvocationPolicy.Should().Be("Never");
     }
