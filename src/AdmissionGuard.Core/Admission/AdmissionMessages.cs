@@ -14,7 +14,7 @@ public static class AdmissionMessages
     public static string Gated(string node, Taint taint)
     {
         ArgumentNullException.ThrowIfNull(taint);
-        return WarningText.Fit(v => $"node {v[0]} is still tainted {v[1]}: pod held by gate {WellKnown.SchedulingGate} until ready", node, taint.Key);
+        return WarningText.Fit(v => $"node {v[0]} is still tainted {v[1]}: gate {WellKnown.SchedulingGate} holds the pod", node, taint.Key);
     }
 
     public const string CannotGateNodeName =
