@@ -1,2 +1,3 @@
-Console.Error.WriteLine("admissionguard: the webhook is not built yet (issue 3).");
-return 1;
+using AdmissionGuard.Commands;
+
+return await GuardCommandLine.Create().Parse(args).InvokeAsync();

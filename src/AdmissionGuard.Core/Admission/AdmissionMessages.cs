@@ -1,0 +1,47 @@
+using AdmissionGuard.Core.Scheduling;
+
+namespace AdmissionGuard.Core.Admission;
+
+/// <summary>Every text admission shows to users, in one place so they stay consistent.</summary>
+public static class AdmissionMessages
+{
+    public static string StillTainted(string node, Taint taint)
+    {
+        ArgumentNullException.ThrowIfNull(taint);
+        return WarningText.Fit(v => $"node {v[0]} is still tainted {v[1]}: pod would start without Cilium networking", node, taint.Key);
+    }
+
+    public static string Gated(string node, Taint taint)
+    {
+        ArgumentNullException.ThrowIfNull(taint);
+        return WarningText.Fit(v => $"node {v[0]} is still tainted {v[1]}: gate {WellKnown.SchedulingGate} holds the pod", node, taint.Key);
+    }
+
+    public const string CannotGateNodeName =
+        "pod sets spec.nodeName, so AdmissionGuard cannot hold it with a scheduling gate";
+
+    public const string NoReconciler =
+        "AdmissionGuard gate mode acts as warn: no reconciler is running to release scheduling gates";
+
+    public static string MayLandOnTaintedNode(string node, int taintedNodes, Taint taint)
+    {
+        ArgumentNullException.ThrowIfNull(taint);
+        return taintedNodes <= 1
+            ? WarningText.Fit(v => $"node {v[0]} is still tainted {v[1]}: pod tolerates it and may start there without Cilium", node, taint.Key)
+            : WarningText.Fit(v => $"node {v[0]} and {v[1]} more are still tainted {v[2]}: pod tolerates it and may start without Cilium",
+                node, (taintedNodes - 1).ToString(System.Globalization.CultureInfo.InvariantCulture), taint.Key);
+    }
+
+    public static string UnknownNode(string node) =>
+        WarningText.Fit(v => $"node {v[0]} is not known to AdmissionGuard yet: cannot check that its Cilium agent is ready", node);
+
+    public static string InvalidModeLabel(string podNamespace, string value, GuardMode fallback) =>
+        WarningText.Fit(v => $"namespace {v[0]}: label {WellKnown.NamespaceModeLabel}={v[1]} is not one of {GuardModes.Allowed}; using {v[2]}",
+            podNamespace, value, fallback.ToLabelValue());
+
+    public static string PodDenied(string node, Taint taint) =>
+        $"{StillTainted(node, taint)}. AdmissionGuard (mode deny) refuses it until the Cilium agent there is ready";
+
+    public static string BindingDenied(string node, Taint taint) =>
+        $"{StillTainted(node, taint)}. AdmissionGuard refuses the binding until the Cilium agent there is ready; the scheduler retries";
+}

@@ -1,0 +1,107 @@
+using AdmissionGuard.Core.Cluster;
+using AdmissionGuard.Core.Pods;
+
+namespace AdmissionGuard.Core.Admission;
+
+/// <summary>The admission rules for pod CREATE and <c>pods/binding</c> CREATE. Pure: reads the snapshot only.</summary>
+public static class PodAdmission
+{
+    public static AdmissionDecision DecideCreate(PodFacts pod, IClusterSnapshot snapshot, AdmissionPolicy policy)
+    {
+        ArgumentNullException.ThrowIfNull(pod);
+        ArgumentNullException.ThrowIfNull(snapshot);
+        ArgumentNullException.ThrowIfNull(policy);
+        var mode = policy.ModeFor(snapshot.GetNamespaceLabels(pod.Namespace), pod.Namespace);
+        if (mode.Mode == GuardMode.Off || CniRequirement.Evaluate(pod, policy.Exclusions) != CniNeed.Needed)
+        {
+            return AdmissionDecision.Skip(mode);
+        }
+
+        return pod.Target.Name is { } nodeName
+            ? DecideTargeted(pod, nodeName, snapshot, policy, mode)
+            : DecideUnpinned(pod, snapshot, policy, mode);
+    }
+
+    public static AdmissionDecision DecideBinding(PodBinding binding, IClusterSnapshot snapshot, AdmissionPolicy policy)
+    {
+        ArgumentNullException.ThrowIfNull(binding);
+        ArgumentNullException.ThrowIfNull(snapshot);
+        ArgumentNullException.ThrowIfNull(policy);
+        var mode = policy.ModeFor(snapshot.GetNamespaceLabels(binding.Namespace), binding.Namespace);
+        if (mode.Mode == GuardMode.Off)
+        {
+            return AdmissionDecision.Skip(mode);
+        }
+
+        // The cache may lag behind a pod created a moment ago. Failing open is safe: the reconciler heals it.
+        if (snapshot.GetPod(binding.Namespace, binding.PodName) is not { } pod)
+        {
+            return AdmissionDecision.FailOpen(mode, new Finding("pod-not-in-cache", binding.NodeName));
+        }
+
+        if (CniRequirement.Evaluate(pod, policy.Exclusions) != CniNeed.Needed)
+        {
+            return AdmissionDecision.Skip(mode);
+        }
+
+        if (snapshot.GetNode(binding.NodeName) is not { } node)
+        {
+            return AdmissionDecision.Warn(mode, new Finding("node-not-in-cache", binding.NodeName), AdmissionMessages.UnknownNode(binding.NodeName));
+        }
+
+        if (TaintExposure.FindToleratedTaint(pod, node, policy.TaintKeys) is not { } taint)
+        {
+            return AdmissionDecision.Allow(mode);
+        }
+
+        var finding = new Finding("binding-to-tainted-node", node.Name, taint);
+        // Refusing a binding needs no reconciler (the scheduler retries), so gate mode refuses even without one.
+        return mode.Mode == GuardMode.Warn
+            ? AdmissionDecision.Warn(mode, finding, AdmissionMessages.StillTainted(node.Name, taint))
+            : AdmissionDecision.Deny(mode, finding, AdmissionMessages.BindingDenied(node.Name, taint));
+    }
+
+    private static AdmissionDecision DecideTargeted(PodFacts pod, string nodeName, IClusterSnapshot snapshot, AdmissionPolicy policy, ModeResolution mode)
+    {
+        if (snapshot.GetNode(nodeName) is not { } node)
+        {
+            return AdmissionDecision.Warn(mode, new Finding("node-not-in-cache", nodeName), AdmissionMessages.UnknownNode(nodeName));
+        }
+
+        if (TaintExposure.FindToleratedTaint(pod, node, policy.TaintKeys) is not { } taint)
+        {
+            return AdmissionDecision.Allow(mode);
+        }
+
+        var pinned = pod.Target.Kind == TargetKind.PinnedByAffinity;
+        var finding = new Finding(pinned ? "pinned-to-tainted-node" : "node-name-on-tainted-node", node.Name, taint);
+        var risk = AdmissionMessages.StillTainted(node.Name, taint);
+        return mode.Mode switch
+        {
+            GuardMode.Deny => AdmissionDecision.Deny(mode, finding, AdmissionMessages.PodDenied(node.Name, taint)),
+            GuardMode.Gate when !pinned => AdmissionDecision.Warn(mode, finding, risk, AdmissionMessages.CannotGateNodeName),
+            // A gate nobody releases would hold the pod forever: warn instead while no leader is alive.
+            GuardMode.Gate when !snapshot.GateReleaserAlive => AdmissionDecision.Warn(mode, finding, risk, AdmissionMessages.NoReconciler),
+            GuardMode.Gate => AdmissionDecision.Gate(mode, finding, addGate: !pod.HasGate(WellKnown.SchedulingGate), AdmissionMessages.Gated(node.Name, taint)),
+            _ => AdmissionDecision.Warn(mode, finding, risk),
+        };
+    }
+
+    // The scheduler picks the node later; the binding check refuses a tainted one. Warn now so that the
+    // author learns why the pod may wait, naming one tainted node (the first by name, for stable output).
+    private static AdmissionDecision DecideUnpinned(PodFacts pod, IClusterSnapshot snapshot, AdmissionPolicy policy, ModeResolution mode)
+    {
+        var exposures = snapshot.Nodes
+            .Select(node => (node.Name, Taint: TaintExposure.FindToleratedTaint(pod, node, policy.TaintKeys)))
+            .Where(e => e.Taint is not null)
+            .ToList();
+        if (exposures.Count == 0)
+        {
+            return AdmissionDecision.Allow(mode);
+        }
+
+        var (name, taint) = exposures.MinBy(e => e.Name, StringComparer.Ordinal);
+        return AdmissionDecision.Warn(mode, new Finding("tolerates-tainted-nodes", name, taint),
+            AdmissionMessages.MayLandOnTaintedNode(name, exposures.Count, taint!));
+    }
+}

@@ -1,0 +1,74 @@
+using System.Text;
+
+namespace AdmissionGuard.Core.Admission;
+
+/// <summary>
+/// Makes texts safe for kubectl warnings: the apiserver silently drops a warning with control characters or
+/// invalid UTF-8, and kubectl shows long ones badly, so every warning is one line under 120 characters.
+/// </summary>
+public static class WarningText
+{
+    public const int MaxLength = 119;
+    private const string Ellipsis = "...";
+    private const int ShortestPart = 12;
+
+    /// <summary>Replaces control characters and lone UTF-16 surrogates (invalid UTF-8) with '?'.</summary>
+    public static string Sanitize(string? value)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            return "";
+        }
+
+        var builder = new StringBuilder(value.Length);
+        foreach (var rune in value.EnumerateRunes())
+        {
+            builder.Append(Rune.IsControl(rune) || rune == Rune.ReplacementChar ? "?" : rune.ToString());
+        }
+
+        return builder.ToString();
+    }
+
+    /// <summary>
+    /// Renders a warning from sanitized <paramref name="values"/>, shortening the longest value (node names may
+    /// have 253 characters) until the text fits in <see cref="MaxLength"/>.
+    /// </summary>
+    public static string Fit(Func<string[], string> render, params string[] values)
+    {
+        ArgumentNullException.ThrowIfNull(render);
+        ArgumentNullException.ThrowIfNull(values);
+        var parts = values.Select(v => Sanitize(v)).ToArray();
+        var text = render(parts);
+        while (text.Length > MaxLength && parts.Length > 0)
+        {
+            var longest = 0;
+            for (var i = 1; i < parts.Length; i++)
+            {
+                longest = parts[i].Length > parts[longest].Length ? i : longest;
+            }
+
+            var target = Math.Max(ShortestPart, parts[longest].Length - (text.Length - MaxLength));
+            if (parts[longest].Length <= target)
+            {
+                break;
+            }
+
+            parts[longest] = Shorten(parts[longest], target);
+            text = render(parts);
+        }
+
+        return text.Length > MaxLength ? Shorten(text, MaxLength) : text;
+    }
+
+    private static string Shorten(string text, int length)
+    {
+        var keep = length - Ellipsis.Length;
+        // Never cut a surrogate pair in two: half a pair is invalid UTF-8.
+        if (keep > 0 && char.IsHighSurrogate(text[keep - 1]))
+        {
+            keep--;
+        }
+
+        return text[..keep] + Ellipsis;
+    }
+}

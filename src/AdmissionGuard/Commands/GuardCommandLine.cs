@@ -1,0 +1,17 @@
+using System.CommandLine;
+
+namespace AdmissionGuard.Commands;
+
+/// <summary>The <c>admissionguard</c> command line. Colleagues add <c>scan</c>, <c>demo</c> and <c>sandbox</c> here.</summary>
+public static class GuardCommandLine
+{
+    public static RootCommand Create()
+    {
+        var root = new RootCommand(
+            "AdmissionGuard keeps pods off nodes whose Cilium agent is not ready (taint node.cilium.io/agent-not-ready) " +
+            "and heals pods that slipped through. Without a command it runs 'serve'. " + ServeCommand.SettingsHelp);
+        ServeCommand.AddTo(root);
+        root.Subcommands.Add(ServeCommand.Create());
+        return root;
+    }
+}

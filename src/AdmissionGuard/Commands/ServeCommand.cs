@@ -1,0 +1,90 @@
+using System.CommandLine;
+using AdmissionGuard.Webhook;
+using Microsoft.Extensions.Options;
+
+namespace AdmissionGuard.Commands;
+
+/// <summary><c>serve</c> (the default): webhook, cluster caches and, later, the reconciler.</summary>
+internal static class ServeCommand
+{
+    public const string SettingsHelp =
+        "Every setting can also be given as --Section:Key=value, as environment variable Section__Key, or in " +
+        "appsettings.json (sections Kubernetes, Webhook, Admission).";
+
+    public static Command Create()
+    {
+        var command = new Command("serve", "Serve the admission webhook (HTTPS) with health and metrics (HTTP). " + SettingsHelp);
+        AddTo(command);
+        return command;
+    }
+
+    /// <summary>Adds the options and the action; the root command gets them too, so <c>serve</c> is the default.</summary>
+    public static void AddTo(Command command)
+    {
+        SettingOption[] settings =
+        [
+            SettingOption.Single<int?>("--port", "Webhook:Port", "HTTPS port of /mutate-pods and /validate-pods (default 9443)"),
+            SettingOption.Single<int?>("--metrics-port", "Webhook:MetricsPort", "plain-HTTP port of /healthz, /readyz and /metrics (default 8080)"),
+            SettingOption.Single<string?>("--cert-file", "Webhook:CertFile", "PEM serving certificate, reloaded when it changes (required)"),
+            SettingOption.Single<string?>("--key-file", "Webhook:KeyFile", "PEM private key of the certificate (required)"),
+            SettingOption.Single<string?>("--mode", "Admission:Mode", "off, warn, gate or deny (default gate); namespace label admissionguard.io/mode overrides it"),
+            SettingOption.List("--taint-key", "Admission:TaintKeys", "taint key of nodes whose CNI is not ready (default node.cilium.io/agent-not-ready)"),
+            SettingOption.List("--exclude-namespace", "Admission:ExcludedNamespaces", "namespace whose pods are never checked"),
+            SettingOption.Single<string?>("--exclude-pods", "Admission:ExcludedPodSelector", "label selector of pods never checked, e.g. 'app in (a,b)'"),
+            SettingOption.Single<string?>("--kubeconfig", "Kubernetes:Kubeconfig", "kubeconfig path (default KUBECONFIG, ~/.kube/config, then in-cluster)"),
+            SettingOption.Single<string?>("--context", "Kubernetes:Context", "kubeconfig context (default: current)"),
+        ];
+        foreach (var setting in settings)
+        {
+            command.Options.Add(setting.Option);
+        }
+
+        command.TreatUnmatchedTokensAsErrors = false;
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var stderr = parseResult.InvocationConfiguration.Error;
+            if (!ConfigurationArguments.TryCollect(parseResult, settings, out var args, out var error))
+            {
+                await stderr.WriteLineAsync($"admissionguard: {error}");
+                return 2;
+            }
+
+            return await RunAsync(args, stderr, cancellationToken);
+        });
+    }
+
+    private static async Task<int> RunAsync(string[] args, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var builder = GuardApplication.CreateBuilder(args);
+            // The single place where the watch-fed cluster caches (IClusterSnapshot, Kubernetes client and their
+            // 'ready' health check) join the guard: builder.AddClusterCaches();
+            await using var app = GuardApplication.Build(builder);
+            await app.StartAsync(cancellationToken);
+            await app.WaitForShutdownAsync(cancellationToken);
+            return 0;
+        }
+        catch (OptionsValidationException e)
+        {
+            await stderr.WriteLineAsync("admissionguard: invalid configuration:");
+            foreach (var failure in e.Failures)
+            {
+                await stderr.WriteLineAsync($"  {failure}");
+            }
+
+            return 2;
+        }
+        catch (InvalidOperationException e)
+        {
+            await stderr.WriteLineAsync($"admissionguard: {e.Message}");
+            return 1;
+        }
+        catch (IOException e)
+        {
+            // Typically a port already in use.
+            await stderr.WriteLineAsync($"admissionguard: cannot listen: {e.Message}");
+            return 1;
+        }
+    }
+}

@@ -1,0 +1,73 @@
+using AdmissionGuard.Configuration;
+using AdmissionGuard.Core.Cluster;
+using AdmissionGuard.Hosting;
+using AdmissionGuard.Webhook;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+
+namespace AdmissionGuard;
+
+/// <summary>
+/// The composition root, public so that commands, tests and the sandbox can run the guard in-process:
+/// <code>
+/// var builder = GuardApplication.CreateBuilder(["--Webhook:Port=0", "--Webhook:MetricsPort=0", ...]);
+/// builder.AddClusterCaches();            // or builder.Services.AddSingleton&lt;IClusterSnapshot&gt;(fake)
+/// await using var app = GuardApplication.Build(builder);
+/// await app.StartAsync();
+/// var addresses = app.GetGuardAddresses();
+/// </code>
+/// </summary>
+public static class GuardApplication
+{
+    /// <summary>
+    /// A builder with configuration (appsettings.json, environment <c>Section__Key</c>, <paramref name="args"/>
+    /// as <c>--Section:Key=value</c>), validated options and the admission webhook. The cluster snapshot is
+    /// not included: the caller adds the cluster caches or a fake.
+    /// </summary>
+    public static WebApplicationBuilder CreateBuilder(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            // appsettings.json ships beside the binary; the working directory is wherever the user is.
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        builder.Services.AddGuardOptions();
+        builder.AddAdmissionWebhook();
+        return builder;
+    }
+
+    /// <summary>Builds the application and maps every endpoint.</summary>
+    /// <exception cref="InvalidOperationException">No <see cref="IClusterSnapshot"/> is registered.</exception>
+    public static WebApplication Build(WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        if (!builder.Services.Any(d => d.ServiceType == typeof(IClusterSnapshot)))
+        {
+            throw new InvalidOperationException(
+                "no cluster snapshot is registered: add the cluster caches (builder.AddClusterCaches()) or an IClusterSnapshot before Build");
+        }
+
+        var app = builder.Build();
+        app.UseRouting();
+        app.UseListenerSeparation();
+        app.MapHealthAndMetrics();
+        app.MapAdmissionWebhook();
+        return app;
+    }
+
+    /// <summary>The addresses Kestrel bound (useful with port 0). Call after the application has started.</summary>
+    /// <exception cref="InvalidOperationException">The server is not Kestrel or has not started.</exception>
+    public static GuardAddresses GetGuardAddresses(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses
+            .Select(a => new Uri(a.Replace("[::]", "localhost", StringComparison.Ordinal).Replace("0.0.0.0", "localhost", StringComparison.Ordinal)))
+            .ToList() ?? [];
+        var webhook = addresses.FirstOrDefault(a => a.Scheme == Uri.UriSchemeHttps);
+        var health = addresses.FirstOrDefault(a => a.Scheme == Uri.UriSchemeHttp);
+        return webhook is not null && health is not null
+            ? new GuardAddresses(webhook, health)
+            : throw new InvalidOperationException("the guard's listeners are not bound yet: call GetGuardAddresses after StartAsync");
+    }
+}

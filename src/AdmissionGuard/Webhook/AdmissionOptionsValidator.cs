@@ -1,0 +1,47 @@
+using AdmissionGuard.Core;
+using AdmissionGuard.Core.Labels;
+using Microsoft.Extensions.Options;
+
+namespace AdmissionGuard.Webhook;
+
+/// <summary>Checks the <c>Admission</c> section with the same parsers the decisions use.</summary>
+public sealed class AdmissionOptionsValidator : IValidateOptions<AdmissionOptions>
+{
+    public ValidateOptionsResult Validate(string? name, AdmissionOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var builder = new ValidateOptionsResultBuilder();
+        if (!GuardModes.TryParse(options.Mode, out _))
+        {
+            builder.AddError($"Admission:Mode: '{options.Mode}' is not one of {GuardModes.Allowed}");
+        }
+
+        if (options.TaintKeys is { Length: 0 })
+        {
+            builder.AddError($"Admission:TaintKeys: the list is empty; name at least one taint key, e.g. {WellKnown.CiliumAgentNotReadyTaint}");
+        }
+
+        for (var i = 0; i < options.TaintKeys?.Length; i++)
+        {
+            if (string.IsNullOrWhiteSpace(options.TaintKeys[i]))
+            {
+                builder.AddError($"Admission:TaintKeys:{i}: taint key is empty");
+            }
+        }
+
+        for (var i = 0; i < options.ExcludedNamespaces.Length; i++)
+        {
+            if (string.IsNullOrWhiteSpace(options.ExcludedNamespaces[i]))
+            {
+                builder.AddError($"Admission:ExcludedNamespaces:{i}: namespace is empty");
+            }
+        }
+
+        if (!LabelSelector.TryParse(options.ExcludedPodSelector, out _, out var error))
+        {
+            builder.AddError($"Admission:ExcludedPodSelector: {error}");
+        }
+
+        return builder.Build();
+    }
+}

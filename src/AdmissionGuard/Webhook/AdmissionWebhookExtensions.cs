@@ -1,0 +1,55 @@
+using System.Security.Authentication;
+using AdmissionGuard.Hosting;
+using AdmissionGuard.Metrics;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace AdmissionGuard.Webhook;
+
+public static class AdmissionWebhookExtensions
+{
+    public const string MutatePath = "/mutate-pods";
+    public const string ValidatePath = "/validate-pods";
+
+    /// <summary>
+    /// The webhook's services: decision handler, metrics, the PEM certificate source and its readiness check,
+    /// and Kestrel on <c>Webhook:Port</c> (HTTPS, TLS 1.2+) and <c>Webhook:MetricsPort</c> (HTTP).
+    /// Expects an <see cref="Core.Cluster.IClusterSnapshot"/> singleton from the cluster caches.
+    /// </summary>
+    public static WebApplicationBuilder AddAdmissionWebhook(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<AdmissionMetrics>();
+        services.TryAddSingleton<AdmissionWebhookHandler>();
+        services.TryAddSingleton<PemFileCertificateSource>();
+        services.TryAddSingleton<ICertificateSource>(sp => sp.GetRequiredService<PemFileCertificateSource>());
+        services.AddHostedService(sp => sp.GetRequiredService<PemFileCertificateSource>());
+        services.AddHealthChecks().AddCheck<CertificateHealthCheck>(CertificateHealthCheck.Name, tags: [HealthEndpointExtensions.ReadyTag]);
+        services.AddOptions<KestrelServerOptions>().Configure<IOptions<WebhookOptions>, ICertificateSource>(ConfigureKestrel);
+        return builder;
+    }
+
+    public static IEndpointRouteBuilder MapAdmissionWebhook(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapPost(MutatePath, (HttpContext context, AdmissionWebhookHandler handler) => handler.HandleAsync(context, WebhookKind.Mutating))
+            .ServedOn(Listener.Webhook);
+        endpoints.MapPost(ValidatePath, (HttpContext context, AdmissionWebhookHandler handler) => handler.HandleAsync(context, WebhookKind.Validating))
+            .ServedOn(Listener.Webhook);
+        return endpoints;
+    }
+
+    private static void ConfigureKestrel(KestrelServerOptions kestrel, IOptions<WebhookOptions> options, ICertificateSource certificates)
+    {
+        kestrel.AddServerHeader = false;
+        kestrel.ListenAnyIP(options.Value.Port, listen => listen.UseHttps(https =>
+        {
+            https.SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13;
+            // Asked on every handshake, so a rotated certificate is served without a restart.
+            https.ServerCertificateSelector = (_, _) => certificates.GetCertificate();
+        }));
+        kestrel.ListenAnyIP(options.Value.MetricsPort);
+    }
+}

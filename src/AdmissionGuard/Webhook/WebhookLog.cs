@@ -1,0 +1,26 @@
+namespace AdmissionGuard.Webhook;
+
+/// <summary>Log messages of the webhook and its certificate (event ids 3000-3099 are stable).</summary>
+internal static partial class WebhookLog
+{
+    [LoggerMessage(3000, LogLevel.Warning, "Rejected an admission request to {Path} with {StatusCode}: {Reason}")]
+    public static partial void RequestRejected(ILogger logger, string path, int statusCode, string reason);
+
+    [LoggerMessage(3001, LogLevel.Information, "{Operation} {Namespace}/{Pod} on node {Node}: {Decision} (uid {Uid}, dryRun {DryRun})")]
+    public static partial void Decided(ILogger logger, string operation, string @namespace, string pod, string node, string decision, string uid, bool dryRun);
+
+    [LoggerMessage(3002, LogLevel.Debug, "{Operation} {Namespace}/{Pod}: {Decision} (uid {Uid}, dryRun {DryRun})")]
+    public static partial void Passed(ILogger logger, string operation, string @namespace, string pod, string decision, string uid, bool dryRun);
+
+    [LoggerMessage(3003, LogLevel.Error, "Could not evaluate {Operation} {Namespace}/{Pod} (uid {Uid}); admitted it unchecked")]
+    public static partial void EvaluationFailed(ILogger logger, Exception exception, string operation, string @namespace, string pod, string uid);
+
+    [LoggerMessage(3010, LogLevel.Information, "Serving certificate {Subject} (thumbprint {Thumbprint}, expires {NotAfter:o}) loaded from {CertFile}")]
+    public static partial void CertificateLoaded(ILogger logger, string subject, string thumbprint, DateTimeOffset notAfter, string certFile);
+
+    [LoggerMessage(3011, LogLevel.Warning, "Could not load the serving certificate from {CertFile} and {KeyFile}; keeping the previous one: {Reason}")]
+    public static partial void CertificateLoadFailed(ILogger logger, string certFile, string keyFile, string reason);
+
+    [LoggerMessage(3012, LogLevel.Warning, "Watching {Directory} for certificate changes failed; relying on the periodic re-check")]
+    public static partial void CertificateWatchFailed(ILogger logger, Exception exception, string directory);
+}

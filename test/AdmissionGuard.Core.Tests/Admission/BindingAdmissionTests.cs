@@ -1,0 +1,72 @@
+using AdmissionGuard.Core.Admission;
+using AdmissionGuard.Core.Pods;
+using static AdmissionGuard.Core.Tests.Admission.Scenario;
+
+namespace AdmissionGuard.Core.Tests.Admission;
+
+public sealed class BindingAdmissionTests
+{
+    private static readonly PodFacts Unpinned = Pod(TargetKind.Unknown);
+
+    // mode, node, tolerates, releaser alive | outcome, allowed, warnings
+    public static TheoryData<GuardMode, string, bool, bool, AdmissionOutcome, bool, int> Cases => new()
+    {
+        { GuardMode.Gate, TaintedNode, true, true, AdmissionOutcome.Denied, false, 0 },
+        { GuardMode.Gate, TaintedNode, true, false, AdmissionOutcome.Denied, false, 0 },
+        { GuardMode.Gate, TaintedNode, false, true, AdmissionOutcome.Allowed, true, 0 },
+        { GuardMode.Gate, ReadyNode, true, true, AdmissionOutcome.Allowed, true, 0 },
+        { GuardMode.Gate, MissingNode, true, true, AdmissionOutcome.Warned, true, 1 },
+        { GuardMode.Deny, TaintedNode, true, true, AdmissionOutcome.Denied, false, 0 },
+        { GuardMode.Deny, ReadyNode, true, true, AdmissionOutcome.Allowed, true, 0 },
+        { GuardMode.Warn, TaintedNode, true, true, AdmissionOutcome.Warned, true, 1 },
+        { GuardMode.Warn, ReadyNode, true, true, AdmissionOutcome.Allowed, true, 0 },
+        { GuardMode.Off, TaintedNode, true, true, AdmissionOutcome.Skipped, true, 0 },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Binding_is_decided_by_mode_and_the_target_node(
+        GuardMode mode, string node, bool tolerates, bool releaserAlive, AdmissionOutcome outcome, bool allowed, int warnings)
+    {
+        var pod = Unpinned with { Tolerations = tolerates ? [ExistsNoExecute] : [] };
+        var cluster = Snapshot(mode, gateReleaserAlive: releaserAlive, pods: [pod]);
+
+        var decision = PodAdmission.DecideBinding(new PodBinding(pod.Namespace, pod.Name, node), cluster, AdmissionPolicy.Default);
+
+        decision.Outcome.Should().Be(outcome);
+        decision.Allowed.Should().Be(allowed);
+        decision.Warnings.Should().HaveCount(warnings);
+        decision.AddGate.Should().BeFalse();
+    }
+
+    [Fact]
+    public void Refused_binding_says_the_scheduler_retries()
+    {
+        var decision = PodAdmission.DecideBinding(new PodBinding(Namespace, Unpinned.Name, TaintedNode), Snapshot(pods: [Unpinned]), AdmissionPolicy.Default);
+
+        decision.DenialMessage.Should().StartWith("node ip-10-0-1-7 is still tainted node.cilium.io/agent-not-ready").And.Contain("scheduler retries");
+        decision.AuditAnnotations["reason"].Should().Be("binding-to-tainted-node");
+    }
+
+    [Fact]
+    public void Binding_of_a_pod_missing_from_the_cache_fails_open_with_an_audit_annotation()
+    {
+        var decision = PodAdmission.DecideBinding(new PodBinding(Namespace, "not-cached", TaintedNode), Snapshot(GuardMode.Deny), AdmissionPolicy.Default);
+
+        decision.Allowed.Should().BeTrue();
+        decision.Outcome.Should().Be(AdmissionOutcome.Allowed);
+        decision.Warnings.Should().BeEmpty();
+        decision.AuditAnnotations["reason"].Should().Be("pod-not-in-cache");
+        decision.AuditAnnotations["node"].Should().Be(TaintedNode);
+    }
+
+    [Fact]
+    public void Binding_of_a_host_network_pod_is_skipped()
+    {
+        var pod = Unpinned with { HostNetwork = true };
+
+        var decision = PodAdmission.DecideBinding(new PodBinding(Namespace, pod.Name, TaintedNode), Snapshot(GuardMode.Deny, pods: [pod]), AdmissionPolicy.Default);
+
+        decision.Outcome.Should().Be(AdmissionOutcome.Skipped);
+    }
+}

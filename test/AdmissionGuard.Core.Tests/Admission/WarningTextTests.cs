@@ -1,0 +1,88 @@
+using System.Text;
+using AdmissionGuard.Core.Admission;
+using AdmissionGuard.Core.Cluster;
+using AdmissionGuard.Core.Pods;
+using AdmissionGuard.Core.Scheduling;
+using CsCheck;
+using static AdmissionGuard.Core.Tests.Admission.Scenario;
+
+namespace AdmissionGuard.Core.Tests.Admission;
+
+public sealed class WarningTextTests
+{
+    // Any UTF-16 text up to the longest node name, control characters and lone surrogates included.
+    private static readonly Gen<string> AnyText = Gen.Char.Array[0, 260].Select(chars => new string(chars));
+
+    private static void ShouldBeAValidWarning(string warning)
+    {
+        warning.Length.Should().BeLessThan(120);
+        warning.Should().NotContainAny("\n", "\r");
+        warning.Any(char.IsControl).Should().BeFalse();
+        var strict = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+        strict.Invoking(e => e.GetByteCount(warning)).Should().NotThrow();
+    }
+
+    [Fact]
+    public void Every_admission_warning_is_one_valid_line_under_120_characters()
+    {
+        Gen.Select(AnyText, AnyText, AnyText, Gen.Int[0, 5000]).Sample((node, key, ns, count) =>
+        {
+            var taint = new Taint(key, "", "NoExecute");
+            ShouldBeAValidWarning(AdmissionMessages.StillTainted(node, taint));
+            ShouldBeAValidWarning(AdmissionMessages.Gated(node, taint));
+            ShouldBeAValidWarning(AdmissionMessages.MayLandOnTaintedNode(node, count, taint));
+            ShouldBeAValidWarning(AdmissionMessages.UnknownNode(node));
+            ShouldBeAValidWarning(AdmissionMessages.InvalidModeLabel(ns, key, GuardMode.Gate));
+        });
+    }
+
+    [Fact]
+    public void Decisions_with_any_node_and_taint_names_produce_valid_warnings()
+    {
+        var modes = Gen.Enum<GuardMode>();
+        var targets = Gen.Enum<TargetKind>();
+        Gen.Select(AnyText, AnyText, modes, targets, Gen.Bool).Sample((node, key, mode, target, releaser) =>
+        {
+            var taint = new Taint(key, "", "NoExecute");
+            var cluster = new StaticClusterSnapshot([new NodeFacts(node, [taint])], gateReleaserAlive: releaser);
+            var policy = new AdmissionPolicy(mode, [key], ExclusionPolicy.None);
+            var pod = Pod(target, node);
+
+            foreach (var warning in PodAdmission.DecideCreate(pod, cluster, policy).Warnings)
+            {
+                ShouldBeAValidWarning(warning);
+            }
+        });
+    }
+
+    [Fact]
+    public void Long_node_names_are_shortened_but_keep_their_start_and_the_taint()
+    {
+        var node = "ip-10-0-1-7." + new string('a', 240);
+
+        var warning = AdmissionMessages.StillTainted(node, CiliumTaint);
+
+        warning.Should().StartWith("node ip-10-0-1-7.aaa").And.Contain("...").And.Contain("node.cilium.io/agent-not-ready");
+        warning.Length.Should().Be(WarningText.MaxLength);
+    }
+
+    [Theory]
+    [InlineData("a\nb", "a?b")]
+    [InlineData("tab\there", "tab?here")]
+    [InlineData("bell\u0007", "bell?")]
+    [InlineData("emoji 🚀 ok", "emoji 🚀 ok")]
+    [InlineData("", "")]
+    public void Sanitize_replaces_what_the_apiserver_would_drop(string input, string expected)
+    {
+        WarningText.Sanitize(input).Should().Be(expected);
+    }
+
+    [Fact]
+    public void Sanitize_replaces_a_lone_surrogate()
+    {
+        // Built at run time: attribute metadata cannot carry a lone surrogate.
+        var input = "lone" + (char)0xD800 + "surrogate";
+
+        WarningText.Sanitize(input).Should().Be("lone?surrogate");
+    }
+}

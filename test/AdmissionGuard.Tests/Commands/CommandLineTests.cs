@@ -1,0 +1,79 @@
+using System.CommandLine;
+using AdmissionGuard.Commands;
+
+namespace AdmissionGuard.Tests.Commands;
+
+public sealed class CommandLineTests
+{
+    private static (int ExitCode, string Output, string Error) Run(params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var exitCode = GuardCommandLine.Create().Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
+        return (exitCode, output.ToString(), error.ToString());
+    }
+
+    [Theory]
+    [InlineData("--help")]
+    [InlineData("serve", "--help")]
+    public void Help_explains_every_setting_and_where_it_can_be_given(params string[] args)
+    {
+        var (exitCode, output, _) = Run(args);
+
+        exitCode.Should().Be(0);
+        output.Should().Contain("--mode").And.Contain("Admission:Mode").And.Contain("off, warn, gate or deny")
+            .And.Contain("--cert-file").And.Contain("Webhook:CertFile")
+            .And.Contain("--port").And.Contain("--metrics-port").And.Contain("--taint-key").And.Contain("--kubeconfig")
+            .And.Contain("--Section:Key=value").And.Contain("Section__Key");
+    }
+
+    [Fact]
+    public void Root_help_lists_the_serve_command()
+    {
+        Run("--help").Output.Should().Contain("serve");
+    }
+
+    [Theory]
+    [InlineData("--bogus")]
+    [InlineData("serve", "--Admission:Mode")]
+    [InlineData("serve", "stray")]
+    public void Unknown_arguments_are_refused_with_a_pointer_to_help(params string[] args)
+    {
+        var (exitCode, _, error) = Run(args);
+
+        exitCode.Should().Be(2);
+        error.Should().Contain("unrecognized argument").And.Contain("--Section:Key=value");
+    }
+
+    [Fact]
+    public void Serve_without_cluster_caches_fails_with_a_clear_message()
+    {
+        var (exitCode, _, error) = Run("serve", "--mode", "warn");
+
+        exitCode.Should().Be(1);
+        error.Should().Contain("no cluster snapshot is registered");
+    }
+
+    [Fact]
+    public void Options_become_configuration_arguments_after_pass_through_settings()
+    {
+        var root = new RootCommand();
+        SettingOption[] settings =
+        [
+            SettingOption.Single<int?>("--port", "Webhook:Port", "port"),
+            SettingOption.List("--taint-key", "Admission:TaintKeys", "keys"),
+            SettingOption.Single<string?>("--mode", "Admission:Mode", "mode"),
+        ];
+        foreach (var setting in settings)
+        {
+            root.Options.Add(setting.Option);
+        }
+
+        root.TreatUnmatchedTokensAsErrors = false;
+        var parsed = root.Parse(["--Admission:Mode=warn", "--port", "9444", "--taint-key", "a", "--taint-key", "b"]);
+
+        ConfigurationArguments.TryCollect(parsed, settings, out var args, out var error).Should().BeTrue(error);
+
+        args.Should().Equal("--Admission:Mode=warn", "--Webhook:Port=9444", "--Admission:TaintKeys:0=a", "--Admission:TaintKeys:1=b");
+    }
+}

@@ -1,0 +1,109 @@
+using AdmissionGuard.Core;
+using AdmissionGuard.Core.Admission;
+using AdmissionGuard.Core.Labels;
+using AdmissionGuard.Tests.Support;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace AdmissionGuard.Tests.Configuration;
+
+public sealed class OptionsValidationTests
+{
+    private static async Task<IReadOnlyList<string>> StartupFailuresAsync(params string[] settings)
+    {
+        using var certificates = new TempDirectory();
+        TestCertificates.WriteNew(certificates.File("tls.crt"), certificates.File("tls.key"));
+        var builder = GuardTestHost.CreateBuilder(certificates, settings);
+        builder.WebHost.UseTestServer();
+        builder.Services.AddSingleton<AdmissionGuard.Core.Cluster.IClusterSnapshot>(TestCluster.Snapshot());
+        await using var app = GuardApplication.Build(builder);
+
+        var start = () => app.StartAsync(TestContext.Current.CancellationToken);
+
+        return (await start.Should().ThrowAsync<OptionsValidationException>()).Which.Failures.ToList();
+    }
+
+    public static TheoryData<string, string> BadSettings => new()
+    {
+        { "--Admission:Mode=gat", "Admission:Mode: 'gat' is not one of off, warn, gate, deny" },
+        { "--Admission:TaintKeys=", "Admission:TaintKeys: the list is empty; name at least one taint key" },
+        { "--Admission:TaintKeys:0= ", "Admission:TaintKeys:0: taint key is empty" },
+        { "--Admission:ExcludedNamespaces:0=", "Admission:ExcludedNamespaces:0: namespace is empty" },
+        { "--Admission:ExcludedPodSelector=app in (a", "Admission:ExcludedPodSelector: invalid label selector \"app in (a\": expected ',' or ')'" },
+        { "--Webhook:Port=70000", "Webhook:Port: 70000 is not a port (1-65535, or 0 for any free port)" },
+        { "--Webhook:MetricsPort=-1", "Webhook:MetricsPort: -1 is not a port" },
+        { "--Webhook:CertFile=/nonexistent/tls.crt", "Webhook:CertFile: file '/nonexistent/tls.crt' does not exist" },
+        { "--Webhook:KeyFile=", "Webhook:KeyFile is required" },
+        { "--Kubernetes:Kubeconfig=/nonexistent/kubeconfig", "Kubernetes:Kubeconfig: file '/nonexistent/kubeconfig' does not exist" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadSettings))]
+    public async Task A_bad_setting_stops_start_up_with_a_message_naming_it(string setting, string message)
+    {
+        var failures = await StartupFailuresAsync(setting);
+
+        failures.Should().ContainSingle().Which.Should().Contain(message);
+    }
+
+    [Fact]
+    public async Task Equal_ports_are_refused()
+    {
+        var failures = await StartupFailuresAsync("--Webhook:Port=9443", "--Webhook:MetricsPort=9443");
+
+        failures.Should().ContainSingle().Which.Should().StartWith("Webhook:MetricsPort: 9443 is also Webhook:Port");
+    }
+
+    [Fact]
+    public async Task Every_bad_setting_is_reported_at_once()
+    {
+        var failures = await StartupFailuresAsync("--Admission:Mode=x", "--Admission:TaintKeys=");
+
+        failures.Should().HaveCount(2);
+    }
+
+    [Fact]
+    public async Task Defaults_give_gate_mode_on_the_cilium_taint_without_exclusions()
+    {
+        await using var guard = await GuardTestHost.StartAsync();
+
+        var policy = guard.App.Services.GetRequiredService<AdmissionPolicy>();
+
+        policy.DefaultMode.Should().Be(GuardMode.Gate);
+        policy.TaintKeys.Should().Equal(WellKnown.CiliumAgentNotReadyTaint);
+        policy.Exclusions.ExcludedNamespaces.Should().BeEmpty();
+        policy.Exclusions.ExcludedPods.MatchesNothing.Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task Configured_settings_replace_the_defaults()
+    {
+        await using var guard = await GuardTestHost.StartAsync(settings:
+        [
+            "--Admission:Mode=DENY",
+            "--Admission:TaintKeys:0=example.com/a",
+            "--Admission:TaintKeys:1=example.com/b",
+            "--Admission:ExcludedNamespaces:0=kube-system",
+            "--Admission:ExcludedPodSelector=app notin (web)",
+        ]);
+
+        var policy = guard.App.Services.GetRequiredService<AdmissionPolicy>();
+
+        policy.DefaultMode.Should().Be(GuardMode.Deny);
+        policy.TaintKeys.Should().Equal("example.com/a", "example.com/b");
+        policy.Exclusions.ExcludedNamespaces.Should().BeEquivalentTo(["kube-system"]);
+        policy.Exclusions.ExcludedPods.Should().BeEquivalentTo(LabelSelector.Parse("app notin (web)"), o => o.ComparingByMembers<LabelSelector>());
+    }
+
+    [Fact]
+    public void Build_without_a_cluster_snapshot_says_how_to_add_one()
+    {
+        using var certificates = new TempDirectory();
+        var builder = GuardTestHost.CreateBuilder(certificates);
+
+        var build = () => GuardApplication.Build(builder);
+
+        build.Should().Throw<InvalidOperationException>().WithMessage("*AddClusterCaches*");
+    }
+}
