@@ -55,7 +55,4 @@ internal static partial class ReconcilerLog
 
     [LoggerMessage(5030, LogLevel.Warning, "Could not record event {Reason} on {Namespace}/{Pod}")]
     public static partial void EventNotRecorded(ILogger logger, Exception exception, string reason, string @namespace, string pod);
-
-    [LoggerMessage(5031, LogLevel.Information, "Reconciler disabled (Reconciler:Enabled=false)")]
-    public static partial void ReconcilerDisabled(ILogger logger);
 }
