@@ -25,11 +25,12 @@ public sealed class ReconcileLoop(
         // The interval timer only pulses the trigger: one wake-up path for timer, watch events and leadership.
         using var timer = time.CreateTimer(static state => ((ReconcileTrigger)state!).Pulse(), trigger, settings.Interval, settings.Interval);
         var waitingLogged = false;
+        long? lastCycleStart = null;
         while (!stoppingToken.IsCancellationRequested)
         {
-            var started = time.GetTimestamp();
             if (leadership.IsLeader && caches.Synced)
             {
+                lastCycleStart = time.GetTimestamp();
                 await RunCycleAsync(stoppingToken);
             }
             else if (leadership.IsLeader && !waitingLogged)
@@ -41,10 +42,10 @@ public sealed class ReconcileLoop(
             try
             {
                 await trigger.WaitAsync(stoppingToken);
-                var sinceStart = time.GetElapsedTime(started);
-                if (sinceStart < MinimumSpacing)
+                var sinceCycle = lastCycleStart is { } start ? time.GetElapsedTime(start) : MinimumSpacing;
+                if (sinceCycle < MinimumSpacing)
                 {
-                    await Task.Delay(MinimumSpacing - sinceStart, time, stoppingToken);
+                    await Task.Delay(MinimumSpacing - sinceCycle, time, stoppingToken);
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
