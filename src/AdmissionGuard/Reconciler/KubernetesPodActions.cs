@@ -26,6 +26,8 @@ public sealed class KubernetesPodActions(IKubernetes client) : IPodActions
 
             var eviction = new V1Eviction
             {
+                ApiVersion = "policy/v1",
+                Kind = "Eviction",
                 Metadata = new V1ObjectMeta { Name = pod.Name, NamespaceProperty = pod.Namespace },
                 DeleteOptions = options,
             };
