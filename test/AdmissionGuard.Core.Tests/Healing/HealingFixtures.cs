@@ -33,16 +33,16 @@ internal static class HealingFixtures
         TimeSpan? age = null,
         PodOwner? owner = null,
         bool noOwner = false) => new()
-    {
-        Namespace = ns,
-        Name = name,
-        Uid = $"uid-{ns}-{name}",
-        Phase = "Running",
-        Target = new TargetNode(TargetKind.NodeName, node),
-        StartTime = Now - (age ?? TimeSpan.FromMinutes(5)),
-        CreationTime = Now - (age ?? TimeSpan.FromMinutes(5)),
-        Owner = noOwner ? null : owner ?? Owner(),
-    };
+        {
+            Namespace = ns,
+            Name = name,
+            Uid = $"uid-{ns}-{name}",
+            Phase = "Running",
+            Target = new TargetNode(TargetKind.NodeName, node),
+            StartTime = Now - (age ?? TimeSpan.FromMinutes(5)),
+            CreationTime = Now - (age ?? TimeSpan.FromMinutes(5)),
+            Owner = noOwner ? null : owner ?? Owner(),
+        };
 
     public static PodFacts GatedPod(string name = "g", string? node = "n1", TimeSpan? age = null) => new()
     {
