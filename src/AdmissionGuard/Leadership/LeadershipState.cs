@@ -6,7 +6,8 @@ namespace AdmissionGuard.Leadership;
 
 /// <summary>
 /// The current answer to "do we lead?", kept in step with the <c>admissionguard_leader</c> gauge. Gaining
-/// leadership pulses the reconciler so the new leader acts at once instead of at the next interval.
+/// leadership pulses the reconciler so the new leader acts at once instead of at the next interval; losing it
+/// zeroes the gauges only the leader keeps current, so sums across replicas do not count stale values.
 /// </summary>
 public sealed class LeadershipState(ReconcilerMetrics metrics, IReconcileTrigger trigger, ILogger<LeadershipState> logger) : ILeadership
 {
@@ -27,6 +28,11 @@ public sealed class LeadershipState(ReconcilerMetrics metrics, IReconcileTrigger
         if (leading)
         {
             trigger.Pulse();
+        }
+        else
+        {
+            metrics.UnmanagedPods.Set(0);
+            metrics.GatedPods.Set(0);
         }
     }
 }

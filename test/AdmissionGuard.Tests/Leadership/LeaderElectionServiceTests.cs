@@ -81,4 +81,18 @@ public sealed class LeaderElectionServiceTests
 
         _metrics.Leader.Value.Should().Be(1);
     }
+
+    [Fact]
+    public void Losing_leadership_zeroes_the_gauges_only_the_leader_keeps()
+    {
+        _state.Set(true);
+        _metrics.UnmanagedPods.Set(3);
+        _metrics.GatedPods.Set(2);
+
+        _state.Set(false);
+
+        _metrics.Leader.Value.Should().Be(0);
+        _metrics.UnmanagedPods.Value.Should().Be(0);
+        _metrics.GatedPods.Value.Should().Be(0);
+    }
 }
