@@ -17,13 +17,14 @@ public sealed class LeaderElectionServiceTests
     public LeaderElectionServiceTests() =>
         _state = new LeadershipState(_metrics, _trigger, NullLogger<LeadershipState>.Instance);
 
-    // The elector runs on real time (KubernetesClient reads the clock itself), so the periods are short.
+    // The elector runs on real time (KubernetesClient reads the clock itself): retries are short so the test is
+    // quick, renewals generous so a loaded machine does not lose the Lease mid-test.
     private LeaderElectionService Service(bool enabled) => new(
         Microsoft.Extensions.Options.Options.Create(new LeaderElectionOptions
         {
             Enabled = enabled,
-            LeaseDuration = TimeSpan.FromSeconds(2),
-            RenewDeadline = TimeSpan.FromSeconds(1),
+            LeaseDuration = TimeSpan.FromSeconds(30),
+            RenewDeadline = TimeSpan.FromSeconds(20),
             RetryPeriod = TimeSpan.FromMilliseconds(20),
         }),
         () => _lease,
