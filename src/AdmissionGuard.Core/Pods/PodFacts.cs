@@ -21,6 +21,9 @@ public sealed record PodFacts
     public PodOwner? Owner { get; init; }
     public string Phase { get; init; } = "";
     public DateTimeOffset? StartTime { get; init; }
+
+    /// <summary>metadata.creationTimestamp: how long a gated pod (which has no start time) has waited.</summary>
+    public DateTimeOffset? CreationTime { get; init; }
     public bool Ready { get; init; }
     public bool Terminating { get; init; }
 
@@ -54,9 +57,13 @@ public sealed record PodFacts
             SchedulingGates = spec?.SchedulingGates?.Select(g => g.Name).ToArray() ?? [],
             Owner = controller is null ? null : new PodOwner(controller.Kind, controller.Name, controller.Uid),
             Phase = pod.Status?.Phase ?? "",
-            StartTime = pod.Status?.StartTime is { } start ? new DateTimeOffset(DateTime.SpecifyKind(start, DateTimeKind.Utc)) : null,
+            StartTime = AsUtc(pod.Status?.StartTime),
+            CreationTime = AsUtc(metadata.CreationTimestamp),
             Ready = pod.Status?.Conditions?.Any(c => c.Type == "Ready" && c.Status == "True") == true,
             Terminating = metadata.DeletionTimestamp is not null,
         };
     }
+
+    private static DateTimeOffset? AsUtc(DateTime? time) =>
+        time is { } value ? new DateTimeOffset(DateTime.SpecifyKind(value, DateTimeKind.Utc)) : null;
 }

@@ -1,0 +1,7 @@
+using AdmissionGuard.Core.Pods;
+
+namespace AdmissionGuard.Core.Healing;
+
+/// <summary>A restart whose replacement pod is not running under Cilium yet.</summary>
+/// <param name="KnownPodUids">The owner's pods when the restart began: any other pod of the owner is a replacement.</param>
+public sealed record InFlightRestart(PodOwner Owner, string PodKey, string PodUid, IReadOnlySet<string> KnownPodUids, DateTimeOffset At);

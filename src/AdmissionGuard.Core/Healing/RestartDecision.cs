@@ -1,0 +1,21 @@
+namespace AdmissionGuard.Core.Healing;
+
+public enum RestartDecision
+{
+    Restart,
+
+    /// <summary>Dry run: what <see cref="Restart"/> would have been.</summary>
+    WouldRestart,
+
+    /// <summary>A bare pod: nothing would recreate it, so a restart would be a deletion.</summary>
+    SkipNoController,
+
+    /// <summary>The pod (namespace/name) was restarted less than the cool-down ago.</summary>
+    SkipCoolingDown,
+
+    /// <summary>Another pod of the same controller is being restarted and its replacement is not managed yet.</summary>
+    SkipOwnerInFlight,
+
+    /// <summary>This cycle's restart budget is spent; a later cycle takes the pod.</summary>
+    SkipCycleBudget,
+}

@@ -1,0 +1,14 @@
+namespace AdmissionGuard.Core.Healing;
+
+/// <summary>What <c>admissionguard scan</c> reports.</summary>
+/// <param name="DetectorEnabled">False when the cluster serves no CiliumEndpoints: unmanaged pods cannot be told.</param>
+public sealed record ScanReport(
+    DateTimeOffset Time,
+    bool DetectorEnabled,
+    IReadOnlyList<TaintedNode> TaintedNodes,
+    IReadOnlyList<GateStep> GatedPods,
+    IReadOnlyList<AtRiskPod> AtRiskPods,
+    IReadOnlyList<PodClassification> UnmanagedPods)
+{
+    public bool HasUnmanagedPods => UnmanagedPods.Count > 0;
+}

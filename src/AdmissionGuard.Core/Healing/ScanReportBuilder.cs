@@ -1,0 +1,43 @@
+using AdmissionGuard.Core.Cluster;
+using AdmissionGuard.Core.Pods;
+using AdmissionGuard.Core.Scheduling;
+
+namespace AdmissionGuard.Core.Healing;
+
+/// <summary>Builds the scan report from a snapshot with the same rules the reconciler acts on.</summary>
+public static class ScanReportBuilder
+{
+    public static ScanReport Build(IClusterSnapshot snapshot, HealingPolicy policy, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        ArgumentNullException.ThrowIfNull(policy);
+        var tainted = snapshot.Nodes
+            .Select(n => (Node: n, Taint: n.FindTaint(policy.TaintKeys)))
+            .Where(t => t.Taint is not null)
+            .OrderBy(t => t.Node.Name, StringComparer.Ordinal)
+            .Select(t => new TaintedNode(t.Node.Name, t.Taint!, t.Node.AgentReady))
+            .ToList();
+        var detection = new UnmanagedPodDetector(policy).Detect(snapshot, now);
+        var unmanaged = detection.Unmanaged.OrderBy(c => c.Pod.Key, StringComparer.Ordinal).ToList();
+        var atRisk = snapshot.Pods
+            .Select(p => AtRisk(p, snapshot, policy))
+            .OfType<AtRiskPod>()
+            .OrderBy(r => r.Pod.Key, StringComparer.Ordinal)
+            .ToList();
+        return new ScanReport(now, detection.Enabled, tainted, GateReleasePlanner.Plan(snapshot, policy, now), atRisk, unmanaged);
+    }
+
+    private static AtRiskPod? AtRisk(PodFacts pod, IClusterSnapshot snapshot, HealingPolicy policy)
+    {
+        if (pod.Terminating || pod.Phase is "Succeeded" or "Failed" || pod.NodeName is not { } node
+            || pod.HasGate(WellKnown.SchedulingGate)
+            || CniRequirement.Evaluate(pod, policy.Exclusions) != CniNeed.Needed)
+        {
+            return null;
+        }
+
+        var taint = snapshot.GetNode(node)?.Taints
+            .FirstOrDefault(t => policy.TaintKeys.Contains(t.Key) && Toleration.AnyTolerates(pod.Tolerations, t));
+        return taint is null ? null : new AtRiskPod(pod, node, taint);
+    }
+}

@@ -1,0 +1,9 @@
+using AdmissionGuard.Core.Pods;
+
+namespace AdmissionGuard.Reconciler;
+
+/// <summary>Records Kubernetes Events on pods. Best effort: a failure is logged, never thrown.</summary>
+public interface IPodEventRecorder
+{
+    Task RecordAsync(PodFacts pod, PodEvent podEvent, CancellationToken cancellationToken);
+}

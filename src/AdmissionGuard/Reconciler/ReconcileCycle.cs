@@ -1,0 +1,198 @@
+using AdmissionGuard.Core;
+using AdmissionGuard.Core.Cluster;
+using AdmissionGuard.Core.Healing;
+using AdmissionGuard.Leadership;
+using AdmissionGuard.Metrics;
+using Microsoft.Extensions.Logging;
+
+namespace AdmissionGuard.Reconciler;
+
+/// <summary>
+/// One reconcile pass: release the gates that can go, then restart unmanaged pods within the budget. The
+/// decisions are Core's; this class performs them, records Events and metrics, and remembers restarts.
+/// Run by one loop at a time.
+/// </summary>
+public sealed class ReconcileCycle(
+    IClusterSnapshot snapshot,
+    ReconcilerSettings settings,
+    RestartLedger ledger,
+    IPodActions actions,
+    IPodEventRecorder events,
+    ILeadership leadership,
+    ReconcilerMetrics metrics,
+    TimeProvider time,
+    ILogger<ReconcileCycle> logger)
+{
+    private readonly UnmanagedPodDetector _detector = new(settings.Policy);
+
+    // Pods already warned about an overdue gate: one Warning per pod, not one per cycle.
+    private readonly HashSet<string> _overdueWarned = new(StringComparer.Ordinal);
+    private bool _detectorWasEnabled = true;
+
+    public async Task<CycleSummary> RunOnceAsync(CancellationToken cancellationToken)
+    {
+        var started = time.GetTimestamp();
+        var now = time.GetUtcNow();
+        var (gated, released) = await ReleaseGatesAsync(now, cancellationToken);
+        var (unmanaged, restarts) = await RestartUnmanagedPodsAsync(now, cancellationToken);
+        metrics.ReconcileDuration.Observe(time.GetElapsedTime(started).TotalSeconds);
+        ReconcilerLog.CycleDone(logger, unmanaged, restarts, gated, released);
+        return new CycleSummary(unmanaged, restarts, gated, released);
+    }
+
+    private async Task<(int Gated, int Released)> ReleaseGatesAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var steps = GateReleasePlanner.Plan(snapshot, settings.Policy, now);
+        metrics.GatedPods.Set(steps.Count);
+        _overdueWarned.IntersectWith(steps.Select(s => s.Pod.Uid));
+        var released = 0;
+        foreach (var step in steps)
+        {
+            if (!StillLeading())
+            {
+                break;
+            }
+
+            if (step.Overdue && step.Action is GateAction.Hold or GateAction.ReleaseOverdue && _overdueWarned.Add(step.Pod.Uid))
+            {
+                ReconcilerLog.GateOverdue(logger, step.Pod.Namespace, step.Pod.Name, step.Detail);
+                await events.RecordAsync(step.Pod, new PodEvent(PodEvent.Warning, PodEvent.SchedulingGateHeld, step.Detail), cancellationToken);
+            }
+
+            if (step.Releases && await ReleaseAsync(step, cancellationToken))
+            {
+                released++;
+            }
+        }
+
+        return (steps.Count, released);
+    }
+
+    private async Task<bool> ReleaseAsync(GateStep step, CancellationToken cancellationToken)
+    {
+        var pod = step.Pod;
+        var attempt = await actions.ReleaseGateAsync(pod, cancellationToken);
+        switch (attempt.Result)
+        {
+            case GateReleaseResult.Released:
+                metrics.GateReleases.WithLabels(step.Action switch
+                {
+                    GateAction.ReleaseNotPinned => ReconcilerMetrics.NotPinned,
+                    GateAction.ReleaseOverdue => ReconcilerMetrics.MaxAge,
+                    _ => ReconcilerMetrics.NodeReady,
+                }).Inc();
+                ReconcilerLog.GateReleased(logger, pod.Namespace, pod.Name, step.Node, step.Detail);
+                await events.RecordAsync(pod, new PodEvent(PodEvent.Normal, PodEvent.SchedulingGateReleased, $"Released {WellKnown.SchedulingGate}: {step.Detail}"), cancellationToken);
+                return true;
+            case GateReleaseResult.Changed:
+            case GateReleaseResult.AlreadyGone:
+                ReconcilerLog.GateChanged(logger, pod.Namespace, pod.Name, attempt.Message);
+                return false;
+            default:
+                ReconcilerLog.GateReleaseFailed(logger, pod.Namespace, pod.Name, attempt.Message);
+                return false;
+        }
+    }
+
+    private async Task<(int Unmanaged, int Restarts)> RestartUnmanagedPodsAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var detection = _detector.Detect(snapshot, now);
+        ReportDetectorState(detection.Enabled);
+        var unmanaged = detection.Unmanaged.ToDictionary(c => c.Pod.Key, StringComparer.Ordinal);
+        metrics.UnmanagedPods.Set(unmanaged.Count);
+        ledger.Settle(detection, settings.Budget.PodCooldown, now);
+        var plan = RestartPlanner.Plan(unmanaged.Values.Select(c => c.Pod), ledger.OwnersInFlight, ledger.LastRestarts, settings.Budget, now);
+        var restarts = 0;
+        foreach (var step in plan)
+        {
+            if (!step.Acts)
+            {
+                ReconcilerLog.RestartSkipped(logger, step.Pod.Namespace, step.Pod.Name, step.Decision.ToString(), step.Detail);
+                continue;
+            }
+
+            if (!StillLeading())
+            {
+                break;
+            }
+
+            if (await RestartAsync(step, unmanaged[step.Pod.Key].Detail, detection, now, cancellationToken))
+            {
+                restarts++;
+            }
+        }
+
+        return (unmanaged.Count, restarts);
+    }
+
+    private async Task<bool> RestartAsync(RestartStep step, string why, Detection detection, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var pod = step.Pod;
+        var evict = settings.Method == RestartMethod.Evict;
+        if (step.Decision == RestartDecision.WouldRestart)
+        {
+            ledger.RecordReport(pod, now);
+            metrics.PodRestarts.WithLabels(ReconcilerMetrics.DryRun).Inc();
+            ReconcilerLog.WouldRestart(logger, pod.Namespace, pod.Name, pod.NodeName, why);
+            await events.RecordAsync(pod, new PodEvent(PodEvent.Normal, evict ? PodEvent.DryRunWouldEvict : PodEvent.DryRunWouldDelete,
+                $"Dry run: would {(evict ? "evict" : "delete")} this pod; Cilium does not manage it: it {why}"), cancellationToken);
+            return false;
+        }
+
+        var attempt = await actions.RestartAsync(pod, settings.Method, cancellationToken);
+        switch (attempt.Result)
+        {
+            case RestartResult.Evicted or RestartResult.Deleted:
+                ledger.RecordRestart(pod, detection, now);
+                metrics.PodRestarts.WithLabels(attempt.Result == RestartResult.Evicted ? ReconcilerMetrics.Evicted : ReconcilerMetrics.Deleted).Inc();
+                ReconcilerLog.Restarted(logger, pod.Namespace, pod.Name, pod.Uid, pod.NodeName, settings.Method.ToString(), why);
+                await events.RecordAsync(pod, new PodEvent(PodEvent.Normal,
+                    attempt.Result == RestartResult.Evicted ? PodEvent.UnmanagedPodEvicted : PodEvent.UnmanagedPodDeleted,
+                    $"{attempt.Result} so that it restarts under Cilium: it {why}"), cancellationToken);
+                return true;
+            case RestartResult.BlockedByDisruptionBudget:
+                metrics.PodRestarts.WithLabels(ReconcilerMetrics.BlockedByPdb).Inc();
+                ReconcilerLog.EvictionBlocked(logger, pod.Namespace, pod.Name, attempt.Message);
+                await events.RecordAsync(pod, new PodEvent(PodEvent.Warning, PodEvent.EvictionBlocked,
+                    $"Not evicted although Cilium does not manage it ({why}): {attempt.Message}; retrying next cycle"), cancellationToken);
+                return false;
+            case RestartResult.AlreadyGone:
+                ReconcilerLog.AlreadyGone(logger, pod.Namespace, pod.Name, attempt.Message);
+                return false;
+            default:
+                metrics.PodRestarts.WithLabels(ReconcilerMetrics.Error).Inc();
+                ReconcilerLog.RestartFailed(logger, pod.Namespace, pod.Name, attempt.Message);
+                await events.RecordAsync(pod, new PodEvent(PodEvent.Warning, PodEvent.RestartFailed,
+                    $"Restart failed: {attempt.Message}; retrying next cycle"), cancellationToken);
+                return false;
+        }
+    }
+
+    private bool StillLeading()
+    {
+        if (leadership.IsLeader)
+        {
+            return true;
+        }
+
+        ReconcilerLog.LeadershipLostMidCycle(logger);
+        return false;
+    }
+
+    private void ReportDetectorState(bool enabled)
+    {
+        if (enabled != _detectorWasEnabled)
+        {
+            if (enabled)
+            {
+                ReconcilerLog.DetectorEnabled(logger);
+            }
+            else
+            {
+                ReconcilerLog.DetectorDisabled(logger);
+            }
+        }
+
+        _detectorWasEnabled = enabled;
+    }
+}

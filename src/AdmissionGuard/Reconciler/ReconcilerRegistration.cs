@@ -1,0 +1,62 @@
+using AdmissionGuard.Core.Cluster;
+using AdmissionGuard.Core.Healing;
+using AdmissionGuard.Leadership;
+using AdmissionGuard.Metrics;
+using AdmissionGuard.Options;
+using k8s;
+using k8s.LeaderElection;
+using k8s.LeaderElection.ResourceLock;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace AdmissionGuard.Reconciler;
+
+public static class ReconcilerRegistration
+{
+    /// <summary>
+    /// Adds the leader election and the reconcile loop (both idle when <c>Reconciler:Enabled</c> is false).
+    /// Needs <see cref="IClusterSnapshot"/>, <see cref="IClusterCacheStatus"/> and <see cref="IKubernetes"/>
+    /// from the cluster caches; provides <see cref="IReconcileTrigger"/> for them to pulse and
+    /// <see cref="ILeadership"/>.
+    /// </summary>
+    public static WebApplicationBuilder AddReconciler(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        services.AddOptions<ReconcilerOptions>().BindConfiguration(ReconcilerOptions.SectionName);
+        services.AddOptions<LeaderElectionOptions>().BindConfiguration(LeaderElectionOptions.SectionName);
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(_ => new ReconcilerMetrics(Prometheus.Metrics.DefaultFactory));
+
+        services.AddSingleton(sp => ReconcilerSettings.From(
+            sp.GetRequiredService<IOptions<ReconcilerOptions>>().Value,
+            sp.GetRequiredService<IConfiguration>().GetSection("Admission")));
+        services.AddSingleton<RestartLedger>();
+        services.AddSingleton<ReconcileTrigger>();
+        services.AddSingleton<IReconcileTrigger>(sp => sp.GetRequiredService<ReconcileTrigger>());
+        services.AddSingleton<LeadershipState>();
+        services.AddSingleton<ILeadership>(sp => sp.GetRequiredService<LeadershipState>());
+        services.AddSingleton<IPodActions, KubernetesPodActions>();
+        services.AddSingleton<IPodEventRecorder, KubernetesPodEventRecorder>();
+        services.AddSingleton<ReconcileCycle>();
+        services.AddSingleton<Func<ILock>>(sp => () =>
+        {
+            var options = sp.GetRequiredService<IOptions<LeaderElectionOptions>>().Value;
+            return new LeaseLock(sp.GetRequiredService<IKubernetes>(), options.LeaseNamespace, options.LeaseName, options.Identity);
+        });
+
+        // Only a replica that reconciles may hold the Lease: the webhook gates pods only while a leader's Lease
+        // is fresh, because the leader is who releases the gates. Stop order is the reverse of this order, so
+        // the loop stops acting before the Lease is released.
+        if (builder.Configuration.GetValue($"{ReconcilerOptions.SectionName}:{nameof(ReconcilerOptions.Enabled)}", true))
+        {
+            services.AddHostedService<LeaderElectionService>();
+            services.AddHostedService<ReconcileLoop>();
+        }
+
+        return builder;
+    }
+}

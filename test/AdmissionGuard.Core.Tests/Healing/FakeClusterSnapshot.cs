@@ -1,0 +1,64 @@
+using AdmissionGuard.Core.Cluster;
+using AdmissionGuard.Core.Pods;
+
+namespace AdmissionGuard.Core.Tests.Healing;
+
+/// <summary>An in-memory snapshot for tests; mutable so a test can move the cluster forward between cycles.</summary>
+internal sealed class FakeClusterSnapshot : IClusterSnapshot
+{
+    private readonly Dictionary<string, NodeFacts> _nodes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, PodFacts> _pods = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, EndpointFacts> _endpoints = new(StringComparer.Ordinal);
+
+    public bool EndpointsAvailable { get; set; } = true;
+
+    public bool GateReleaserAlive { get; set; } = true;
+
+    public IEnumerable<NodeFacts> Nodes => _nodes.Values;
+
+    public IEnumerable<PodFacts> Pods => _pods.Values;
+
+    public FakeClusterSnapshot With(params NodeFacts[] nodes)
+    {
+        foreach (var node in nodes)
+        {
+            _nodes[node.Name] = node;
+        }
+
+        return this;
+    }
+
+    public FakeClusterSnapshot With(params PodFacts[] pods)
+    {
+        foreach (var pod in pods)
+        {
+            _pods[pod.Key] = pod;
+        }
+
+        return this;
+    }
+
+    public FakeClusterSnapshot With(params EndpointFacts[] endpoints)
+    {
+        foreach (var endpoint in endpoints)
+        {
+            _endpoints[$"{endpoint.Namespace}/{endpoint.Name}"] = endpoint;
+        }
+
+        return this;
+    }
+
+    public FakeClusterSnapshot WithoutPod(string key)
+    {
+        _pods.Remove(key);
+        return this;
+    }
+
+    public NodeFacts? GetNode(string name) => _nodes.GetValueOrDefault(name);
+
+    public IReadOnlyDictionary<string, string>? GetNamespaceLabels(string name) => null;
+
+    public PodFacts? GetPod(string podNamespace, string name) => _pods.GetValueOrDefault($"{podNamespace}/{name}");
+
+    public EndpointFacts? GetEndpoint(string podNamespace, string name) => _endpoints.GetValueOrDefault($"{podNamespace}/{name}");
+}

@@ -1,0 +1,127 @@
+using AdmissionGuard.Core.Healing;
+using static AdmissionGuard.Core.Tests.Healing.HealingFixtures;
+
+namespace AdmissionGuard.Core.Tests.Healing;
+
+public sealed class RestartLedgerTests
+{
+    private static readonly TimeSpan Cooldown = TimeSpan.FromMinutes(5);
+    private static readonly UnmanagedPodDetector Detector = new(Policy);
+
+    private readonly FakeClusterSnapshot _cluster = new FakeClusterSnapshot()
+        .With(ReadyNode("n1"), ReadyNode("n2"))
+        .With(RunningPod("a", node: "n1"), RunningPod("b", node: "n2"));
+
+    private Detection Detect(DateTimeOffset at) => Detector.Detect(_cluster, at);
+
+    private RestartLedger LedgerWithRestartOfA()
+    {
+        var ledger = new RestartLedger();
+        ledger.RecordRestart(_cluster.GetPod("default", "a")!, Detect(Now), Now);
+        return ledger;
+    }
+
+    [Fact]
+    public void A_restart_cools_the_pod_down_and_holds_its_owner()
+    {
+        var ledger = LedgerWithRestartOfA();
+
+        ledger.LastRestarts.Should().ContainKey("default/a").WhoseValue.Should().Be(Now);
+        ledger.OwnersInFlight.Should().Equal(Owner().Uid);
+    }
+
+    [Fact]
+    public void The_owner_stays_held_while_the_restarted_pod_still_exists()
+    {
+        var ledger = LedgerWithRestartOfA();
+        var replacement = RunningPod("a-new", node: "n1");
+        _cluster.With(replacement).With(EndpointOf(replacement));
+
+        ledger.Settle(Detect(Now.AddSeconds(40)), Cooldown, Now.AddSeconds(40));
+
+        ledger.OwnersInFlight.Should().Contain(Owner().Uid);
+    }
+
+    [Fact]
+    public void The_owner_stays_held_while_the_replacement_is_not_managed()
+    {
+        var ledger = LedgerWithRestartOfA();
+        _cluster.WithoutPod("default/a").With(RunningPod("a-new", node: "n1", age: TimeSpan.FromSeconds(5)));
+
+        ledger.Settle(Detect(Now.AddSeconds(40)), Cooldown, Now.AddSeconds(40));
+
+        ledger.OwnersInFlight.Should().Contain(Owner().Uid);
+    }
+
+    [Fact]
+    public void An_old_sibling_that_is_managed_is_not_a_replacement()
+    {
+        var ledger = LedgerWithRestartOfA();
+        _cluster.WithoutPod("default/a").With(EndpointOf(_cluster.GetPod("default", "b")!));
+
+        ledger.Settle(Detect(Now.AddSeconds(40)), Cooldown, Now.AddSeconds(40));
+
+        ledger.OwnersInFlight.Should().Contain(Owner().Uid);
+    }
+
+    [Fact]
+    public void The_owner_is_free_once_the_replacement_runs_managed()
+    {
+        var ledger = LedgerWithRestartOfA();
+        var replacement = RunningPod("a-new", node: "n1");
+        _cluster.WithoutPod("default/a").With(replacement).With(EndpointOf(replacement));
+
+        ledger.Settle(Detect(Now.AddSeconds(40)), Cooldown, Now.AddSeconds(40));
+
+        ledger.OwnersInFlight.Should().BeEmpty();
+        ledger.LastRestarts.Should().ContainKey("default/a", "the cool-down outlives the in-flight hold");
+    }
+
+    [Fact]
+    public void A_statefulset_replacement_with_the_same_name_but_a_new_uid_counts()
+    {
+        var ledger = LedgerWithRestartOfA();
+        var replacement = RunningPod("a", node: "n1") with { Uid = "uid-new" };
+        _cluster.With(replacement).With(EndpointOf(replacement));
+
+        ledger.Settle(Detect(Now.AddSeconds(40)), Cooldown, Now.AddSeconds(40));
+
+        ledger.OwnersInFlight.Should().BeEmpty();
+    }
+
+    [Fact]
+    public void The_owner_is_free_when_it_has_no_pods_left()
+    {
+        var ledger = LedgerWithRestartOfA();
+        _cluster.WithoutPod("default/a").WithoutPod("default/b");
+
+        ledger.Settle(Detect(Now.AddSeconds(1)), Cooldown, Now.AddSeconds(1));
+
+        ledger.OwnersInFlight.Should().BeEmpty();
+    }
+
+    [Fact]
+    public void A_replacement_that_never_comes_frees_the_owner_after_the_cool_down()
+    {
+        var ledger = LedgerWithRestartOfA();
+        _cluster.WithoutPod("default/a");
+
+        ledger.Settle(Detect(Now + Cooldown - TimeSpan.FromSeconds(1)), Cooldown, Now + Cooldown - TimeSpan.FromSeconds(1));
+        ledger.OwnersInFlight.Should().NotBeEmpty();
+
+        ledger.Settle(Detect(Now + Cooldown), Cooldown, Now + Cooldown);
+        ledger.OwnersInFlight.Should().BeEmpty();
+        ledger.LastRestarts.Should().BeEmpty("ended cool-downs are forgotten");
+    }
+
+    [Fact]
+    public void A_dry_run_report_cools_the_pod_down_without_holding_the_owner()
+    {
+        var ledger = new RestartLedger();
+
+        ledger.RecordReport(RunningPod("a"), Now);
+
+        ledger.LastRestarts.Should().ContainKey("default/a");
+        ledger.OwnersInFlight.Should().BeEmpty();
+    }
+}

@@ -1,0 +1,11 @@
+using AdmissionGuard.Leadership;
+using AdmissionGuard.Reconciler;
+
+namespace AdmissionGuard.Tests.Reconciler;
+
+internal sealed class FakeLeadership : ILeadership, IClusterCacheStatus
+{
+    public bool IsLeader { get; set; } = true;
+
+    public bool Synced { get; set; } = true;
+}
