@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using AdmissionGuard.Sandbox.Store;
 using k8s.Models;
 
@@ -21,6 +22,7 @@ public static class ApiErrors
     public static V1Status Invalid(ResourceType type, string name, IReadOnlyList<V1StatusCause> causes)
     {
         var details = Details(type, name);
+        details.Kind = type.Kind;
         details.Causes = [.. causes];
         var summary = string.Join(", ", causes.Select(c => $"{c.Field}: {c.Message}"));
         return Failure(422, "Invalid", $"{type.Kind} \"{name}\" is invalid: {summary}", details);
@@ -59,6 +61,61 @@ public static class ApiErrors
 
     public static V1Status Success(ResourceType type, string name, int code = 200) =>
         new() { ApiVersion = "v1", Kind = "Status", Status = "Success", Code = code, Details = Details(type, name), Metadata = new V1ListMeta() };
+
+    /// <summary>
+    /// The Status as JSON. KubernetesClient's <see cref="V1Status"/> converter only reads (writing throws), so
+    /// the server renders it here.
+    /// </summary>
+    public static JsonObject ToJson(V1Status status)
+    {
+        ArgumentNullException.ThrowIfNull(status);
+        var json = new JsonObject
+        {
+            ["kind"] = "Status",
+            ["apiVersion"] = "v1",
+            ["metadata"] = new JsonObject(),
+            ["status"] = status.Status,
+        };
+        Add(json, "message", status.Message);
+        Add(json, "reason", status.Reason);
+        if (status.Details is { } details)
+        {
+            var detailsJson = new JsonObject();
+            Add(detailsJson, "name", details.Name);
+            Add(detailsJson, "group", details.Group);
+            Add(detailsJson, "kind", details.Kind);
+            Add(detailsJson, "uid", details.Uid);
+            if (details.Causes is { Count: > 0 } causes)
+            {
+                detailsJson["causes"] = new JsonArray([.. causes.Select(c =>
+                {
+                    var cause = new JsonObject();
+                    Add(cause, "reason", c.Reason);
+                    Add(cause, "message", c.Message);
+                    Add(cause, "field", c.Field);
+                    return (JsonNode)cause;
+                })]);
+            }
+
+            if (details.RetryAfterSeconds is { } retry)
+            {
+                detailsJson["retryAfterSeconds"] = retry;
+            }
+
+            json["details"] = detailsJson;
+        }
+
+        json["code"] = status.Code;
+        return json;
+
+        static void Add(JsonObject target, string key, string? value)
+        {
+            if (!string.IsNullOrEmpty(value))
+            {
+                target[key] = value;
+            }
+        }
+    }
 
     private static V1Status Failure(int code, string reason, string message, V1StatusDetails? details = null) => new()
     {

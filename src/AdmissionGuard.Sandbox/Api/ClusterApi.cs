@@ -51,11 +51,21 @@ public sealed class ClusterApi(ObjectStore store, IAdmission admission, TimeProv
     public TimeProvider Time => time;
 
     /// <summary>A fresh in-memory cluster holding the default namespaces.</summary>
-    public static ClusterApi CreateInMemory(IAdmission? admission = null, TimeProvider? time = null, int historyLimit = ObjectStore.DefaultHistoryLimit)
+    public static ClusterApi CreateInMemory(IAdmission? admission = null, TimeProvider? time = null, int historyLimit = ObjectStore.DefaultHistoryLimit) =>
+        Create(new ObjectStore(historyLimit), admission ?? NoAdmission.Instance, time ?? TimeProvider.System);
+
+    /// <summary>A cluster on <paramref name="store"/>, seeded with the default namespaces when they are missing.</summary>
+    public static ClusterApi Create(ObjectStore store, IAdmission admission, TimeProvider time)
     {
-        var api = new ClusterApi(new ObjectStore(historyLimit), admission ?? NoAdmission.Instance, time ?? TimeProvider.System);
+        ArgumentNullException.ThrowIfNull(store);
+        var api = new ClusterApi(store, admission, time);
         foreach (var name in DefaultNamespaces)
         {
+            if (store.Get(ResourceTypes.Namespaces, null, name) is not null)
+            {
+                continue;
+            }
+
             var ns = new JsonObject { ["metadata"] = new JsonObject { ["name"] = name } };
             api.CreateAsync(ResourceTypes.Namespaces, null, ns).GetAwaiter().GetResult();
         }
@@ -241,9 +251,9 @@ public sealed class ClusterApi(ObjectStore store, IAdmission admission, TimeProv
         ArgumentNullException.ThrowIfNull(type);
         context ??= new RequestContext();
         var current = Get(type, objectNamespace, name);
-        await admission.ValidateAsync(
-            new AdmissionRequest(type, null, Gvk(type), AdmissionOperation.Delete, current.Namespace, name, null, current.ToJsonObject(), context),
-            cancellationToken);
+        var request = new AdmissionRequest(type, null, Gvk(type), AdmissionOperation.Delete, current.Namespace, name, null, current.ToJsonObject(), context);
+        await admission.MutateAsync(request, cancellationToken);
+        await admission.ValidateAsync(request, cancellationToken);
         if (context.DryRun)
         {
             return current;

@@ -14,6 +14,14 @@ internal static partial class ObjectRules
     /// <summary>Defaults applied when decoding a new object, before mutating admission (webhooks see them).</summary>
     public static void ApplyDefaults(ResourceType type, JsonObject obj)
     {
+        if (type == ResourceTypes.Namespaces)
+        {
+            var metadata = obj["metadata"]!.AsObject();
+            var labels = metadata["labels"] as JsonObject ?? [];
+            labels["kubernetes.io/metadata.name"] = metadata["name"]?.DeepClone();
+            metadata["labels"] = labels;
+        }
+
         if (type == ResourceTypes.Pods && obj["spec"] is JsonObject spec)
         {
             spec["restartPolicy"] ??= "Always";
