@@ -22,7 +22,7 @@ namespace AdmissionGuard.Sandbox.Http;
 internal sealed class ApiHandler(ClusterApi api, FaultInjection faults, SandboxOptions options, ILogger logger)
 {
     private const int FlushThreshold = 64 * 1024;
-    private static readonly JsonSerializerOptions Compact = new();
+    private static readonly JsonSerializerOptions Compact = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private readonly TableBuilder _tables = new(api.Time);
 
     public async Task HandleAsync(HttpContext context)

@@ -22,6 +22,9 @@ public sealed class ObjectStore(int historyLimit = ObjectStore.DefaultHistoryLim
     /// <summary>Changes kept per resource type for watches that resume from a resourceVersion.</summary>
     public const int DefaultHistoryLimit = 10_000;
 
+    // Readable JSON on the wire, as kube-apiserver writes it: quotes and '<' are not \u-escaped.
+    private static readonly JsonSerializerOptions Relaxed = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     private readonly Lock _gate = new();
     private readonly Dictionary<ResourceType, Table> _tables = ResourceTypes.All.ToDictionary(t => t, _ => new Table());
     private long _revision;
@@ -200,7 +203,7 @@ public sealed class ObjectStore(int historyLimit = ObjectStore.DefaultHistoryLim
             revision,
             ObjectFields.Labels(obj),
             ObjectFields.Extract(type, obj, objectNamespace, name),
-            JsonSerializer.SerializeToUtf8Bytes(obj));
+            JsonSerializer.SerializeToUtf8Bytes(obj, Relaxed));
     }
 
     private void Publish(Table table, StoreWatchEvent change)
