@@ -80,6 +80,8 @@ public sealed class SandboxServer : IAsyncDisposable
         var handler = new ApiHandler(api, faults, options, logger);
 
         var builder = WebApplication.CreateSlimBuilder();
+        // The host process's appsettings and environment (a Kestrel section, ASPNETCORE_URLS) must not reconfigure the sandbox.
+        builder.Configuration.Sources.Clear();
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(loggerFactory);
         builder.WebHost.ConfigureKestrel(kestrel =>

@@ -67,6 +67,7 @@ public sealed class ClusterApi(ObjectStore store, IAdmission admission, TimeProv
             }
 
             var ns = new JsonObject { ["metadata"] = new JsonObject { ["name"] = name } };
+            // Completes synchronously: webhooks cannot be registered before the store exists.
             api.CreateAsync(ResourceTypes.Namespaces, null, ns).GetAwaiter().GetResult();
         }
 

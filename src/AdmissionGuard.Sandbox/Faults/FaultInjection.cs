@@ -14,6 +14,7 @@ public sealed class FaultInjection : IDisposable
     private readonly ConcurrentDictionary<string, double> _errorRates = new(StringComparer.Ordinal);
     private CancellationTokenSource _watchDrop = new();
     private long _latencyTicks;
+    private long _dropAfterTicks = -1;
     private int _forceWatchExpired;
 
     /// <summary>Delay added before every request is handled.</summary>
@@ -31,7 +32,11 @@ public sealed class FaultInjection : IDisposable
     }
 
     /// <summary>When set, every watch stream ends this long after it started (a dropped connection).</summary>
-    public TimeSpan? DropWatchStreamsAfter { get; set; }
+    public TimeSpan? DropWatchStreamsAfter
+    {
+        get => Interlocked.Read(ref _dropAfterTicks) is var ticks and >= 0 ? TimeSpan.FromTicks(ticks) : null;
+        set => Interlocked.Exchange(ref _dropAfterTicks, value?.Ticks ?? -1);
+    }
 
     /// <summary>Status returned for injected errors (500 InternalError by default; 429 and 503 are also useful).</summary>
     public int ErrorStatusCode { get; set; } = 500;
