@@ -197,4 +197,27 @@ public sealed class WebhookAdmissionTests
 
         webhook.Requests.Select(r => (string?)r["name"]).Should().Equal("sent");
     }
+
+    [Fact]
+    public async Task Service_references_connect_to_the_mapped_address_and_verify_the_service_name()
+    {
+        await using var webhook = await TestWebhook.StartAsync("admissionguard-webhook.admissionguard-system.svc");
+        webhook.Respond = request => TestWebhook.Allow(request, null, "called through the service");
+        await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions
+        {
+            ServiceEndpoints = { ["admissionguard-system/admissionguard-webhook"] = $"127.0.0.1:{webhook.Url.Port}" },
+        }, Ct);
+        var hook = Validating(webhook);
+        hook.ClientConfig = new Admissionregistrationv1WebhookClientConfig
+        {
+            CaBundle = webhook.CaBundle,
+            Service = new Admissionregistrationv1ServiceReference { NamespaceProperty = "admissionguard-system", Name = "admissionguard-webhook", Path = "/validate-pods", Port = 443 },
+        };
+        await RegisterValidatingAsync(sandbox, hook);
+        var context = new RequestContext();
+
+        await sandbox.Api.CreateAsync(Pod("web"), context, Ct);
+
+        context.Warnings.Should().Equal("called through the service");
+    }
 }

@@ -237,4 +237,23 @@ public sealed class ClientFidelityTests
 
         bookmark!.Metadata.ResourceVersion.Should().Be(sandbox.Api.Store.Revision.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
+
+    [Fact]
+    public async Task Dropping_watch_streams_ends_open_watches()
+    {
+        await using var sandbox = await StartAsync();
+        await sandbox.Client.CoreV1.CreateNamespacedPodAsync(Pod("web"), "default", cancellationToken: Ct);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        stop.CancelAfter(TimeSpan.FromSeconds(20));
+
+        var seen = 0;
+        await foreach (var _ in sandbox.Client.CoreV1.WatchListNamespacedPodAsync("default", cancellationToken: stop.Token))
+        {
+            seen++;
+            sandbox.Faults.DropWatchStreams();
+        }
+
+        seen.Should().Be(1);
+        stop.IsCancellationRequested.Should().BeFalse("the server, not the timeout, ended the watch");
+    }
 }

@@ -63,9 +63,10 @@ internal sealed class TestWebhook : IAsyncDisposable
         ["status"] = new JsonObject { ["code"] = code, ["message"] = message },
     };
 
-    public static async Task<TestWebhook> StartAsync()
+    /// <param name="dnsNames">Extra names in the serving certificate (e.g. a service's <c>name.namespace.svc</c>).</param>
+    public static async Task<TestWebhook> StartAsync(params string[] dnsNames)
     {
-        var certificates = SandboxCertificates.Create("test-webhook");
+        var certificates = SandboxCertificates.Create("test-webhook", dnsNames);
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, l => l.UseHttps(certificates.Serving)));
