@@ -252,6 +252,11 @@ public sealed class ClusterApi(ObjectStore store, IAdmission admission, TimeProv
         ArgumentNullException.ThrowIfNull(type);
         context ??= new RequestContext();
         var current = Get(type, objectNamespace, name);
+        if (type == ResourceTypes.Namespaces && name is "default" or "kube-system" or "kube-public")
+        {
+            throw new ApiException(ApiErrors.Forbidden($"namespaces \"{name}\" is forbidden: this namespace may not be deleted"));
+        }
+
         var request = new AdmissionRequest(type, null, Gvk(type), AdmissionOperation.Delete, current.Namespace, name, null, current.ToJsonObject(), context);
         await admission.MutateAsync(request, cancellationToken);
         await admission.ValidateAsync(request, cancellationToken);

@@ -88,4 +88,18 @@ public sealed class ClusterApiTests
         page2.Items.Select(p => p.Name).Should().Equal("p3");
         page2.Continue.Should().BeNull();
     }
+
+    [Fact]
+    public async Task Deleting_a_namespace_deletes_its_objects_but_default_namespaces_are_protected()
+    {
+        var api = ClusterApi.CreateInMemory();
+        await api.CreateAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = "team" } }, cancellationToken: TestContext.Current.CancellationToken);
+        await api.CreateAsync(Pod("web", "team"), cancellationToken: TestContext.Current.CancellationToken);
+
+        await api.DeleteAsync<V1Namespace>(null, "team", cancellationToken: TestContext.Current.CancellationToken);
+        var deleteDefault = () => api.DeleteAsync<V1Namespace>(null, "default", cancellationToken: TestContext.Current.CancellationToken);
+
+        api.Get<V1Pod>("team", "web").Should().BeNull();
+        (await deleteDefault.Should().ThrowAsync<ApiException>()).Which.Code.Should().Be(403);
+    }
 }
