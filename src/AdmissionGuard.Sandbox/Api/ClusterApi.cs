@@ -1,0 +1,682 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using AdmissionGuard.Core.Labels;
+using AdmissionGuard.Sandbox.Admission;
+using AdmissionGuard.Sandbox.Patching;
+using AdmissionGuard.Sandbox.Store;
+using k8s;
+using k8s.Models;
+
+namespace AdmissionGuard.Sandbox.Api;
+
+/// <summary>
+/// The sandbox's API server, in process. The HTTP surface is a thin translation onto these methods, so a
+/// controller calling them gets exactly what kubectl gets: defaulting, admission webhooks (a scheduler's
+/// <see cref="BindAsync(V1Binding, RequestContext?, CancellationToken)"/> runs <c>pods/binding</c> webhooks),
+/// validation, resourceVersion checks, watch events.
+/// <list type="bullet">
+/// <item>Typed: <c>CreateAsync(model)</c>, <c>Get&lt;T&gt;(ns, name)</c> (null if absent), <c>List&lt;T&gt;(ns, options)</c>,
+/// <c>UpdateAsync(model)</c> (409 if metadata.resourceVersion is stale; unconditional when it is empty),
+/// <c>UpdateStatusAsync(model)</c>, <c>PatchAsync&lt;T&gt;(ns, name, PatchType, patch)</c>,
+/// <c>DeleteAsync&lt;T&gt;(ns, name)</c>, <c>BindAsync(V1Binding)</c>, <c>EvictAsync(ns, name)</c>,
+/// <c>Watch&lt;T&gt;(ns, options)</c>. Models are KubernetesClient classes (and <see cref="Models.CiliumEndpoint"/>);
+/// <c>T</c> picks the resource (<see cref="ResourceTypes.For{T}"/>).</item>
+/// <item>Untyped (what HTTP uses; cheaper at scale): the same verbs on <see cref="ResourceType"/> +
+/// <see cref="JsonObject"/>, returning immutable <see cref="StoredObject"/>s; <see cref="List(ResourceType, string?, ListOptions?)"/>
+/// filters on pre-extracted labels and fields without parsing JSON.</item>
+/// <item>Failures throw <see cref="ApiException"/> carrying the HTTP Status (404, 409, 422, 400, 403, 429, 410, 500).
+/// Pass a <see cref="RequestContext"/> to dry-run or to collect webhook warnings.</item>
+/// <item>Deletes are immediate (no graceful termination, no finalizers); deleting a namespace deletes its
+/// objects. Owner-reference garbage collection is a controller's job.</item>
+/// </list>
+/// </summary>
+/// <remarks>
+/// Objects are stored as UTF-8 JSON (<see cref="StoredObject"/>), not as KubernetesClient models: models are
+/// mutable (every read would need a deep copy to keep the store consistent) and every list or watch would
+/// have to serialize them again. With bytes, listing 50,000 pods copies bytes to the wire, watches share one
+/// instance per change, and selectors read fields extracted once per write.
+/// </remarks>
+public sealed class ClusterApi(ObjectStore store, IAdmission admission, TimeProvider time)
+{
+    private const int PatchRetries = 5;
+    private const string GenerateNameAlphabet = "bcdfghjklmnpqrstvwxz2456789";
+
+    /// <summary>The namespaces every cluster starts with.</summary>
+    public static IReadOnlyList<string> DefaultNamespaces { get; } = ["default", "kube-system", "kube-public", "kube-node-lease"];
+
+    public ObjectStore Store => store;
+
+    public TimeProvider Time => time;
+
+    /// <summary>A fresh in-memory cluster holding the default namespaces.</summary>
+    public static ClusterApi CreateInMemory(IAdmission? admission = null, TimeProvider? time = null, int historyLimit = ObjectStore.DefaultHistoryLimit) =>
+        Create(new ObjectStore(historyLimit), admission ?? NoAdmission.Instance, time ?? TimeProvider.System);
+
+    /// <summary>A cluster on <paramref name="store"/>, seeded with the default namespaces when they are missing.</summary>
+    public static ClusterApi Create(ObjectStore store, IAdmission admission, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        var api = new ClusterApi(store, admission, time);
+        foreach (var name in DefaultNamespaces)
+        {
+            if (store.Get(ResourceTypes.Namespaces, null, name) is not null)
+            {
+                continue;
+            }
+
+            var ns = new JsonObject { ["metadata"] = new JsonObject { ["name"] = name } };
+            // Completes synchronously: webhooks cannot be registered before the store exists.
+            api.CreateAsync(ResourceTypes.Namespaces, null, ns).GetAwaiter().GetResult();
+        }
+
+        return api;
+    }
+
+    // ---- untyped -------------------------------------------------------------------------------------------
+
+    /// <summary>Creates an object (POST). <paramref name="objectNamespace"/> is the request's namespace, if any.</summary>
+    public async Task<StoredObject> CreateAsync(ResourceType type, string? objectNamespace, JsonObject obj, RequestContext? context = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        ArgumentNullException.ThrowIfNull(obj);
+        context ??= new RequestContext();
+        var metadata = Normalize(type, obj);
+        var bodyNamespace = (string?)metadata["namespace"];
+        if (type.Namespaced)
+        {
+            if (!string.IsNullOrEmpty(objectNamespace) && !string.IsNullOrEmpty(bodyNamespace) && bodyNamespace != objectNamespace)
+            {
+                throw new ApiException(ApiErrors.BadRequest("the namespace of the provided object does not match the namespace sent on the request"));
+            }
+
+            objectNamespace = string.IsNullOrEmpty(objectNamespace) ? (string.IsNullOrEmpty(bodyNamespace) ? "default" : bodyNamespace) : objectNamespace;
+            metadata["namespace"] = objectNamespace;
+            RequireNamespace(objectNamespace);
+        }
+        else
+        {
+            metadata.Remove("namespace");
+            objectNamespace = null;
+        }
+
+        if (string.IsNullOrEmpty((string?)metadata["name"]))
+        {
+            var prefix = (string?)metadata["generateName"];
+            if (string.IsNullOrEmpty(prefix))
+            {
+                throw new ApiException(ApiErrors.Invalid(type, "", [ApiErrors.Cause("metadata.name", "Required value: name or generateName is required", "FieldValueRequired")]));
+            }
+
+            metadata["name"] = prefix + RandomSuffix();
+        }
+
+        var name = (string)metadata["name"]!;
+        metadata.Remove("resourceVersion");
+        metadata["uid"] = Guid.NewGuid().ToString();
+        metadata["creationTimestamp"] = Timestamp();
+        metadata["generation"] = 1;
+        ObjectRules.ApplyDefaults(type, obj);
+
+        var request = new AdmissionRequest(type, null, Gvk(type), AdmissionOperation.Create, objectNamespace, name, obj, null, context);
+        obj = await MutatedAsync(request, cancellationToken);
+        KeepIdentity(obj, type, objectNamespace, name, metadata);
+        ObjectRules.PrepareForCreate(type, obj);
+        ThrowIfInvalid(type, name, ObjectRules.ValidateCreate(type, obj));
+        await admission.ValidateAsync(request with { NewObject = obj }, cancellationToken);
+        if (context.DryRun)
+        {
+            return ObjectStore.Preview(type, obj);
+        }
+
+        return store.Create(type, obj);
+    }
+
+    /// <exception cref="ApiException">404 when absent.</exception>
+    public StoredObject Get(ResourceType type, string? objectNamespace, string name) =>
+        TryGet(type, objectNamespace, name) ?? throw new ApiException(ApiErrors.NotFound(type, name));
+
+    public StoredObject? TryGet(ResourceType type, string? objectNamespace, string name)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        return store.Get(type, type.Namespaced ? objectNamespace : null, name);
+    }
+
+    /// <summary>Lists in key order (namespace, name); <paramref name="objectNamespace"/> null or empty = all namespaces.</summary>
+    /// <exception cref="ApiException">400 for bad selectors or a bad continue token.</exception>
+    public ListResult List(ResourceType type, string? objectNamespace, ListOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        options ??= new ListOptions();
+        var filter = ObjectFilter.Build(type, objectNamespace, options.LabelSelector, options.FieldSelector);
+        var (objects, revision) = store.Snapshot(type);
+        string? after = null;
+        if (!string.IsNullOrEmpty(options.Continue))
+        {
+            (revision, after) = DecodeContinue(options.Continue);
+        }
+
+        var limit = options.Limit is > 0 ? options.Limit.Value : int.MaxValue;
+        var items = new List<StoredObject>(Math.Min(limit, objects.Count));
+        long remaining = 0;
+        foreach (var stored in objects)
+        {
+            if ((after is not null && string.CompareOrdinal(stored.Key, after) <= 0) || !filter(stored))
+            {
+                continue;
+            }
+
+            if (items.Count < limit)
+            {
+                items.Add(stored);
+            }
+            else
+            {
+                remaining++;
+            }
+        }
+
+        var next = remaining > 0 ? EncodeContinue(revision, items[^1].Key) : null;
+        return new ListResult(items, revision, next, remaining > 0 ? remaining : null);
+    }
+
+    /// <summary>Replaces an object (PUT), or its status when <paramref name="subresource"/> is <c>status</c>.</summary>
+    /// <exception cref="ApiException">404, 409 on a stale metadata.resourceVersion, 422, 400 on a name mismatch.</exception>
+    public async Task<StoredObject> UpdateAsync(ResourceType type, string? objectNamespace, string name, JsonObject obj, string? subresource = null, RequestContext? context = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        ArgumentNullException.ThrowIfNull(obj);
+        var metadata = Normalize(type, obj);
+        var bodyName = (string?)metadata["name"];
+        if (!string.IsNullOrEmpty(bodyName) && bodyName != name)
+        {
+            throw new ApiException(ApiErrors.BadRequest($"the name of the object ({bodyName}) does not match the name on the URL ({name})"));
+        }
+
+        var expected = ParseResourceVersion((string?)metadata["resourceVersion"]);
+        var current = Get(type, objectNamespace, name);
+        return await ReplaceAsync(type, current, obj, subresource, expected, context ?? new RequestContext(), cancellationToken);
+    }
+
+    /// <summary>Patches an object or its status; retries internally on a concurrent write unless the patch pins a resourceVersion.</summary>
+    /// <exception cref="ApiException">404, 409, 422, 400 (malformed patch).</exception>
+    public async Task<StoredObject> PatchAsync(ResourceType type, string? objectNamespace, string name, PatchType patchType, string patch, string? subresource = null, RequestContext? context = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        context ??= new RequestContext();
+        var patchNode = patchType == PatchType.Apply ? YamlJson.Parse(patch) : JsonPatch.Parse(patch);
+        for (var attempt = 1; ; attempt++)
+        {
+            var current = patchType == PatchType.Apply ? TryGet(type, objectNamespace, name) : Get(type, objectNamespace, name);
+            if (current is null)
+            {
+                var created = patchNode as JsonObject ?? throw new ApiException(ApiErrors.BadRequest("an apply patch must be an object"));
+                created["metadata"] ??= new JsonObject();
+                created["metadata"]!["name"] = name;
+                return await CreateAsync(type, objectNamespace, created, context, cancellationToken);
+            }
+
+            JsonObject patched;
+            try
+            {
+                patched = patchType switch
+                {
+                    PatchType.Json => JsonPatch.Apply(current.ToJsonObject(), patchNode),
+                    PatchType.StrategicMerge => StrategicMergePatch.Apply(current.ToJsonObject(), patchNode),
+                    _ => MergePatch.Apply(current.ToJsonObject(), patchNode),
+                };
+            }
+            catch (PatchException e)
+            {
+                throw new ApiException(ApiErrors.Invalid(type, name, [ApiErrors.Cause("", e.Message)]));
+            }
+
+            var pinned = PinsResourceVersion(patchType, patchNode);
+            var expected = pinned ? ParseResourceVersion((string?)patched["metadata"]?["resourceVersion"]) : current.ResourceVersion;
+            try
+            {
+                return await ReplaceAsync(type, current, patched, subresource, expected, context, cancellationToken);
+            }
+            catch (ApiException e) when (e.Reason == "Conflict" && !pinned && attempt < PatchRetries)
+            {
+                // A concurrent write won: apply the patch again to the new version.
+            }
+        }
+    }
+
+    /// <summary>Deletes an object (immediately). A namespace takes its objects with it.</summary>
+    /// <exception cref="ApiException">404, 409 when a precondition fails.</exception>
+    public async Task<StoredObject> DeleteAsync(ResourceType type, string? objectNamespace, string name, V1Preconditions? preconditions = null, RequestContext? context = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        context ??= new RequestContext();
+        var current = Get(type, objectNamespace, name);
+        if (type == ResourceTypes.Namespaces && name is "default" or "kube-system" or "kube-public")
+        {
+            throw new ApiException(ApiErrors.Forbidden($"namespaces \"{name}\" is forbidden: this namespace may not be deleted"));
+        }
+
+        var request = new AdmissionRequest(type, null, Gvk(type), AdmissionOperation.Delete, current.Namespace, name, null, current.ToJsonObject(), context);
+        await admission.MutateAsync(request, cancellationToken);
+        await admission.ValidateAsync(request, cancellationToken);
+        if (context.DryRun)
+        {
+            return current;
+        }
+
+        var deleted = store.Delete(type, current.Namespace, name, ParseResourceVersion(preconditions?.ResourceVersion), preconditions?.Uid);
+        if (type == ResourceTypes.Namespaces)
+        {
+            foreach (var namespaced in ResourceTypes.All.Where(t => t.Namespaced))
+            {
+                foreach (var inside in store.Snapshot(namespaced).Objects.Where(o => o.Namespace == name))
+                {
+                    TryDelete(namespaced, inside);
+                }
+            }
+        }
+
+        return deleted;
+    }
+
+    /// <summary>
+    /// POST pods/{name}/binding: runs <c>pods/binding</c> CREATE admission, then sets spec.nodeName and
+    /// PodScheduled=True. 409 when the pod is already bound or still has scheduling gates.
+    /// </summary>
+    public async Task BindAsync(string objectNamespace, string podName, JsonObject binding, RequestContext? context = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(binding);
+        context ??= new RequestContext();
+        var pods = ResourceTypes.Pods;
+        binding["apiVersion"] = "v1";
+        binding["kind"] = "Binding";
+        var metadata = binding["metadata"] as JsonObject ?? new JsonObject();
+        binding["metadata"] = metadata;
+        metadata["name"] ??= podName;
+        metadata["namespace"] ??= objectNamespace;
+        if ((string?)metadata["name"] != podName)
+        {
+            throw new ApiException(ApiErrors.BadRequest($"the name of the object ({(string?)metadata["name"]}) does not match the name on the URL ({podName})"));
+        }
+
+        var node = (string?)binding["target"]?["name"];
+        if (string.IsNullOrEmpty(node))
+        {
+            throw new ApiException(ApiErrors.Invalid(pods, podName, [ApiErrors.Cause("target.name", "Required value", "FieldValueRequired")]));
+        }
+
+        var request = new AdmissionRequest(pods, "binding", GroupVersionKind.Binding, AdmissionOperation.Create, objectNamespace, podName, binding, null, context);
+        binding = await MutatedAsync(request, cancellationToken);
+        await admission.ValidateAsync(request with { NewObject = binding }, cancellationToken);
+        if (context.DryRun)
+        {
+            Get(pods, objectNamespace, podName);
+            return;
+        }
+
+        for (var attempt = 1; ; attempt++)
+        {
+            var current = Get(pods, objectNamespace, podName);
+            var pod = current.ToJsonObject();
+            var spec = pod["spec"]!.AsObject();
+            if (!string.IsNullOrEmpty((string?)spec["nodeName"]))
+            {
+                throw new ApiException(ApiErrors.Conflict(pods, podName, $"pod {podName} is already assigned to node \"{(string?)spec["nodeName"]}\""));
+            }
+
+            if (spec["schedulingGates"] is JsonArray { Count: > 0 })
+            {
+                throw new ApiException(ApiErrors.Conflict(pods, podName, $"pod {podName} has non-empty .spec.schedulingGates"));
+            }
+
+            var uid = (string?)metadata["uid"];
+            if (!string.IsNullOrEmpty(uid) && uid != current.Uid)
+            {
+                throw new ApiException(ApiErrors.Conflict(pods, podName, $"Precondition failed: UID in precondition: {uid}, UID in object meta: {current.Uid}"));
+            }
+
+            spec["nodeName"] = node;
+            SetCondition(pod, "PodScheduled", "True", null);
+            try
+            {
+                store.Update(pods, pod, current.ResourceVersion);
+                return;
+            }
+            catch (ApiException e) when (e.Reason == "Conflict" && attempt < PatchRetries)
+            {
+            }
+        }
+    }
+
+    /// <summary>
+    /// POST pods/{name}/eviction: runs <c>pods/eviction</c> CREATE admission, honours the pod's
+    /// PodDisruptionBudget (429 with cause DisruptionBudget when status.disruptionsAllowed is 0; otherwise it is
+    /// decremented), then deletes the pod. Pending and finished pods are evicted regardless, as upstream.
+    /// </summary>
+    public async Task EvictAsync(string objectNamespace, string podName, JsonObject? eviction = null, RequestContext? context = null, CancellationToken cancellationToken = default)
+    {
+        context ??= new RequestContext();
+        var pods = ResourceTypes.Pods;
+        eviction ??= new JsonObject();
+        eviction["apiVersion"] = "policy/v1";
+        eviction["kind"] = "Eviction";
+        eviction["metadata"] ??= new JsonObject { ["name"] = podName, ["namespace"] = objectNamespace };
+        var request = new AdmissionRequest(pods, "eviction", GroupVersionKind.Eviction, AdmissionOperation.Create, objectNamespace, podName, eviction, null, context);
+        eviction = await MutatedAsync(request, cancellationToken);
+        await admission.ValidateAsync(request with { NewObject = eviction }, cancellationToken);
+        var pod = Get(pods, objectNamespace, podName);
+        var phase = pod.Fields["status.phase"];
+        if (phase is not ("Pending" or "Succeeded" or "Failed") && !context.DryRun)
+        {
+            ConsumeDisruption(pod);
+        }
+
+        if (!context.DryRun)
+        {
+            store.Delete(pods, objectNamespace, podName);
+        }
+    }
+
+    /// <summary>Watches a type (see <see cref="ObjectStore.Watch"/>), filtered by namespace and selectors.</summary>
+    /// <exception cref="ApiException">400 for bad selectors or resourceVersion, 410 when it is too old.</exception>
+    public WatchSubscription Watch(ResourceType type, string? objectNamespace, WatchOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        options ??= new WatchOptions();
+        var filter = ObjectFilter.Build(type, objectNamespace, options.LabelSelector, options.FieldSelector);
+        return store.Watch(type, filter, ParseResourceVersion(options.ResourceVersion), options.Capacity);
+    }
+
+    // ---- typed ---------------------------------------------------------------------------------------------
+
+    public async Task<T> CreateAsync<T>(T obj, RequestContext? context = null, CancellationToken cancellationToken = default)
+        where T : IKubernetesObject<V1ObjectMeta>
+    {
+        ArgumentNullException.ThrowIfNull(obj);
+        var stored = await CreateAsync(ResourceTypes.For<T>(), obj.Metadata?.NamespaceProperty, ToJson(obj), context, cancellationToken);
+        return stored.ToModel<T>();
+    }
+
+    /// <summary>The object, or null when it does not exist.</summary>
+    public T? Get<T>(string? objectNamespace, string name)
+        where T : class, IKubernetesObject<V1ObjectMeta> =>
+        TryGet(ResourceTypes.For<T>(), objectNamespace, name)?.ToModel<T>();
+
+    /// <summary>Every matching object, deserialized (at scale prefer the untyped list and deserialize what you need).</summary>
+    public IReadOnlyList<T> List<T>(string? objectNamespace = null, ListOptions? options = null)
+        where T : IKubernetesObject<V1ObjectMeta> =>
+        [.. List(ResourceTypes.For<T>(), objectNamespace, options).Items.Select(o => o.ToModel<T>())];
+
+    public async Task<T> UpdateAsync<T>(T obj, RequestContext? context = null, CancellationToken cancellationToken = default)
+        where T : IKubernetesObject<V1ObjectMeta>
+    {
+        ArgumentNullException.ThrowIfNull(obj);
+        var stored = await UpdateAsync(ResourceTypes.For<T>(), obj.Metadata?.NamespaceProperty, obj.Metadata?.Name ?? "", ToJson(obj), null, context, cancellationToken);
+        return stored.ToModel<T>();
+    }
+
+    public async Task<T> UpdateStatusAsync<T>(T obj, RequestContext? context = null, CancellationToken cancellationToken = default)
+        where T : IKubernetesObject<V1ObjectMeta>
+    {
+        ArgumentNullException.ThrowIfNull(obj);
+        var stored = await UpdateAsync(ResourceTypes.For<T>(), obj.Metadata?.NamespaceProperty, obj.Metadata?.Name ?? "", ToJson(obj), "status", context, cancellationToken);
+        return stored.ToModel<T>();
+    }
+
+    public async Task<T> PatchAsync<T>(string? objectNamespace, string name, PatchType patchType, string patch, string? subresource = null, RequestContext? context = null, CancellationToken cancellationToken = default)
+        where T : IKubernetesObject<V1ObjectMeta>
+    {
+        var stored = await PatchAsync(ResourceTypes.For<T>(), objectNamespace, name, patchType, patch, subresource, context, cancellationToken);
+        return stored.ToModel<T>();
+    }
+
+    public Task DeleteAsync<T>(string? objectNamespace, string name, V1Preconditions? preconditions = null, RequestContext? context = null, CancellationToken cancellationToken = default)
+        where T : IKubernetesObject<V1ObjectMeta> =>
+        DeleteAsync(ResourceTypes.For<T>(), objectNamespace, name, preconditions, context, cancellationToken);
+
+    public Task BindAsync(V1Binding binding, RequestContext? context = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(binding);
+        return BindAsync(binding.Metadata?.NamespaceProperty ?? "default", binding.Metadata?.Name ?? "", ToJson(binding), context, cancellationToken);
+    }
+
+    public Task EvictAsync(string objectNamespace, string podName, RequestContext? context = null, CancellationToken cancellationToken = default) =>
+        EvictAsync(objectNamespace, podName, null, context, cancellationToken);
+
+    public WatchSubscription Watch<T>(string? objectNamespace = null, WatchOptions? options = null)
+        where T : IKubernetesObject<V1ObjectMeta> =>
+        Watch(ResourceTypes.For<T>(), objectNamespace, options);
+
+    // ---- internals -----------------------------------------------------------------------------------------
+
+    private async Task<StoredObject> ReplaceAsync(ResourceType type, StoredObject current, JsonObject obj, string? subresource, long? expected, RequestContext context, CancellationToken cancellationToken)
+    {
+        var old = current.ToJsonObject();
+        var name = current.Name;
+        if (subresource == "status")
+        {
+            var status = obj["status"]?.DeepClone();
+            obj = old.DeepClone().AsObject();
+            obj["status"] = status;
+        }
+        else if (subresource is not null)
+        {
+            throw new ApiException(ApiErrors.MethodNotAllowed($"the server does not allow this method on the requested resource ({type}/{subresource})"));
+        }
+        else if (type.HasStatus)
+        {
+            obj["status"] = old["status"]?.DeepClone();
+        }
+
+        KeepIdentity(obj, type, current.Namespace, name, old["metadata"]!.AsObject());
+        var metadata = obj["metadata"]!.AsObject();
+        metadata["generation"] = SpecChanged(old, obj) ? (long?)old["metadata"]?["generation"] + 1 ?? 1 : old["metadata"]?["generation"]?.DeepClone();
+        var request = new AdmissionRequest(type, subresource, Gvk(type), AdmissionOperation.Update, current.Namespace, name, obj, old, context);
+        obj = await MutatedAsync(request, cancellationToken);
+        KeepIdentity(obj, type, current.Namespace, name, old["metadata"]!.AsObject());
+        ThrowIfInvalid(type, name, ObjectRules.ValidateUpdate(type, obj, old));
+        await admission.ValidateAsync(request with { NewObject = obj }, cancellationToken);
+        if (context.DryRun)
+        {
+            return ObjectStore.Preview(type, obj);
+        }
+
+        return store.Update(type, obj, expected);
+    }
+
+    private async Task<JsonObject> MutatedAsync(AdmissionRequest request, CancellationToken cancellationToken) =>
+        await admission.MutateAsync(request, cancellationToken) ?? request.NewObject!;
+
+    private void ConsumeDisruption(StoredObject pod)
+    {
+        var budgets = ResourceTypes.PodDisruptionBudgets;
+        for (var attempt = 1; ; attempt++)
+        {
+            var matching = store.Snapshot(budgets).Objects
+                .Where(b => b.Namespace == pod.Namespace && Selects(b, pod))
+                .ToList();
+            if (matching.Count == 0)
+            {
+                return;
+            }
+
+            if (matching.Count > 1)
+            {
+                throw new ApiException(ApiErrors.Internal("This pod has more than one PodDisruptionBudget, which the eviction subresource does not support."));
+            }
+
+            var budget = matching[0].ToJsonObject();
+            var allowed = (int?)budget["status"]?["disruptionsAllowed"] ?? 0;
+            if (allowed <= 0)
+            {
+                throw new ApiException(ApiErrors.TooManyRequests(
+                    $"Cannot evict pod as it would violate the pod's disruption budget. The disruption budget {matching[0].Name} needs more healthy pods",
+                    "DisruptionBudget"));
+            }
+
+            budget["status"]!["disruptionsAllowed"] = allowed - 1;
+            try
+            {
+                store.Update(budgets, budget, matching[0].ResourceVersion);
+                return;
+            }
+            catch (ApiException e) when (e.Reason == "Conflict" && attempt < PatchRetries)
+            {
+            }
+        }
+    }
+
+    private static bool Selects(StoredObject budget, StoredObject pod)
+    {
+        var model = budget.ToModel<V1PodDisruptionBudget>();
+        try
+        {
+            return LabelSelector.FromModel(model.Spec?.Selector).Matches(pod.Labels);
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+    }
+
+    private void TryDelete(ResourceType type, StoredObject stored)
+    {
+        try
+        {
+            store.Delete(type, stored.Namespace, stored.Name);
+        }
+        catch (ApiException e) when (e.Code == 404)
+        {
+            // Deleted concurrently: nothing left to do.
+        }
+    }
+
+    private void RequireNamespace(string objectNamespace)
+    {
+        if (store.Get(ResourceTypes.Namespaces, null, objectNamespace) is null)
+        {
+            throw new ApiException(ApiErrors.NotFound(ResourceTypes.Namespaces, objectNamespace));
+        }
+    }
+
+    private static JsonObject Normalize(ResourceType type, JsonObject obj)
+    {
+        obj["apiVersion"] = type.ApiVersion;
+        obj["kind"] = type.Kind;
+        if (obj["metadata"] is not JsonObject metadata)
+        {
+            metadata = new JsonObject();
+            obj["metadata"] = metadata;
+        }
+
+        return metadata;
+    }
+
+    /// <summary>Admission may not rename, move or re-identify an object; restore what it must not change.</summary>
+    private static void KeepIdentity(JsonObject obj, ResourceType type, string? objectNamespace, string name, JsonObject original)
+    {
+        var metadata = Normalize(type, obj);
+        metadata["name"] = name;
+        if (objectNamespace is not null)
+        {
+            metadata["namespace"] = objectNamespace;
+        }
+
+        metadata["uid"] = original["uid"]?.DeepClone();
+        metadata["creationTimestamp"] = original["creationTimestamp"]?.DeepClone();
+        if (!ReferenceEquals(metadata, original))
+        {
+            metadata["generation"] ??= original["generation"]?.DeepClone();
+        }
+    }
+
+    private static bool SpecChanged(JsonObject old, JsonObject updated)
+    {
+        foreach (var (key, value) in updated)
+        {
+            if (key is not ("metadata" or "status" or "apiVersion" or "kind") && !JsonNode.DeepEquals(value, old[key]))
+            {
+                return true;
+            }
+        }
+
+        return old.Any(p => p.Key is not ("metadata" or "status" or "apiVersion" or "kind") && !updated.ContainsKey(p.Key));
+    }
+
+    private static void ThrowIfInvalid(ResourceType type, string name, List<V1StatusCause> causes)
+    {
+        if (causes.Count > 0)
+        {
+            throw new ApiException(ApiErrors.Invalid(type, name, causes));
+        }
+    }
+
+    private void SetCondition(JsonObject pod, string conditionType, string status, string? reason)
+    {
+        var podStatus = pod["status"] as JsonObject ?? new JsonObject();
+        pod["status"] = podStatus;
+        var conditions = podStatus["conditions"] as JsonArray ?? [];
+        podStatus["conditions"] = conditions;
+        foreach (var existing in conditions.OfType<JsonObject>().Where(c => (string?)c["type"] == conditionType).ToList())
+        {
+            conditions.Remove(existing);
+        }
+
+        conditions.Add(new JsonObject
+        {
+            ["type"] = conditionType,
+            ["status"] = status,
+            ["reason"] = reason,
+            ["lastProbeTime"] = null,
+            ["lastTransitionTime"] = Timestamp(),
+        });
+    }
+
+    private string Timestamp() => time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+    private static GroupVersionKind Gvk(ResourceType type) => new(type.Group, type.Version, type.Kind);
+
+    private static bool PinsResourceVersion(PatchType patchType, JsonNode? patch) => patchType == PatchType.Json
+        ? patch is JsonArray ops && ops.Any(op => (string?)op?["path"] == "/metadata/resourceVersion")
+        : patch?["metadata"]?["resourceVersion"] is not null;
+
+    private static long? ParseResourceVersion(string? text)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return null;
+        }
+
+        return long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var revision)
+            ? revision
+            : throw new ApiException(ApiErrors.BadRequest($"invalid resource version \"{text}\": not a number"));
+    }
+
+    private static string EncodeContinue(long revision, string lastKey) =>
+        Convert.ToBase64String(JsonSerializer.SerializeToUtf8Bytes(new JsonObject { ["rv"] = revision, ["start"] = lastKey }));
+
+    private static (long Revision, string After) DecodeContinue(string token)
+    {
+        try
+        {
+            var node = JsonNode.Parse(Encoding.UTF8.GetString(Convert.FromBase64String(token)));
+            return ((long)node!["rv"]!, (string)node["start"]!);
+        }
+        catch (Exception e) when (e is FormatException or JsonException or NullReferenceException or InvalidOperationException)
+        {
+            throw new ApiException(ApiErrors.BadRequest($"continue key is not valid: {e.Message}"));
+        }
+    }
+
+    private static string RandomSuffix() =>
+        string.Create(5, 0, static (span, _) =>
+        {
+            for (var i = 0; i < span.Length; i++)
+            {
+                span[i] = GenerateNameAlphabet[Random.Shared.Next(GenerateNameAlphabet.Length)];
+            }
+        });
+
+    private static JsonObject ToJson<T>(T model) => JsonNode.Parse(KubernetesJson.Serialize(model!))!.AsObject();
+}

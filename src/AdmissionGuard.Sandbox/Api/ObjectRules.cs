@@ -1,0 +1,143 @@
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using AdmissionGuard.Sandbox.Store;
+using k8s.Models;
+
+namespace AdmissionGuard.Sandbox.Api;
+
+/// <summary>
+/// The per-kind strategies of kube-apiserver that matter here: defaults applied before admission, what a create
+/// resets (status), and validation (422). Deliberately a small subset of the real rules.
+/// </summary>
+internal static partial class ObjectRules
+{
+    /// <summary>Defaults applied when decoding a new object, before mutating admission (webhooks see them).</summary>
+    public static void ApplyDefaults(ResourceType type, JsonObject obj)
+    {
+        if (type == ResourceTypes.Namespaces)
+        {
+            var metadata = obj["metadata"]!.AsObject();
+            var labels = metadata["labels"] as JsonObject ?? [];
+            labels["kubernetes.io/metadata.name"] = metadata["name"]?.DeepClone();
+            metadata["labels"] = labels;
+        }
+
+        if (type == ResourceTypes.Pods && obj["spec"] is JsonObject spec)
+        {
+            spec["restartPolicy"] ??= "Always";
+            spec["schedulerName"] ??= "default-scheduler";
+            spec["dnsPolicy"] ??= "ClusterFirst";
+            spec["terminationGracePeriodSeconds"] ??= 30;
+            spec["serviceAccountName"] ??= "default";
+            spec["priority"] ??= 0;
+        }
+    }
+
+    /// <summary>What a create resets after mutating admission (PrepareForCreate).</summary>
+    public static void PrepareForCreate(ResourceType type, JsonObject obj)
+    {
+        if (type == ResourceTypes.Pods)
+        {
+            var status = new JsonObject { ["phase"] = "Pending" };
+            if (obj["spec"]?["schedulingGates"] is JsonArray { Count: > 0 })
+            {
+                status["conditions"] = new JsonArray(SchedulingGatedCondition());
+            }
+
+            obj["status"] = status;
+        }
+        else if (type == ResourceTypes.Namespaces)
+        {
+            obj["status"] = new JsonObject { ["phase"] = "Active" };
+        }
+        else if (type == ResourceTypes.Deployments || type == ResourceTypes.DaemonSets
+                 || type == ResourceTypes.ReplicaSets || type == ResourceTypes.PodDisruptionBudgets)
+        {
+            obj.Remove("status");
+        }
+    }
+
+    /// <summary>The condition kube-apiserver puts on a pod created with scheduling gates.</summary>
+    public static JsonObject SchedulingGatedCondition() => new()
+    {
+        ["type"] = "PodScheduled",
+        ["status"] = "False",
+        ["reason"] = "SchedulingGated",
+        ["message"] = "Scheduling is blocked due to non-empty scheduling gates",
+        ["lastProbeTime"] = null,
+        ["lastTransitionTime"] = null,
+    };
+
+    public static List<V1StatusCause> ValidateCreate(ResourceType type, JsonObject obj)
+    {
+        var causes = new List<V1StatusCause>();
+        var name = obj["metadata"]?["name"]?.GetValue<string>() ?? "";
+        if (name.Length > 253 || !DnsSubdomain().IsMatch(name))
+        {
+            causes.Add(ApiErrors.Cause("metadata.name",
+                $"Invalid value: \"{name}\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character"));
+        }
+
+        if (type == ResourceTypes.Pods)
+        {
+            ValidatePodSpec(obj, causes);
+        }
+
+        return causes;
+    }
+
+    public static List<V1StatusCause> ValidateUpdate(ResourceType type, JsonObject obj, JsonObject old)
+    {
+        var causes = new List<V1StatusCause>();
+        if (type != ResourceTypes.Pods)
+        {
+            return causes;
+        }
+
+        ValidatePodSpec(obj, causes);
+        var oldGates = Names(old["spec"]?["schedulingGates"]);
+        var added = Names(obj["spec"]?["schedulingGates"]).Except(oldGates).ToList();
+        if (added.Count > 0)
+        {
+            causes.Add(ApiErrors.Cause("spec.schedulingGates",
+                $"Forbidden: only deletion is allowed, but found new scheduling gate '{added[0]}'", "FieldValueForbidden"));
+        }
+
+        var oldNode = old["spec"]?["nodeName"]?.GetValue<string>();
+        var newNode = obj["spec"]?["nodeName"]?.GetValue<string>();
+        if (!string.IsNullOrEmpty(oldNode) && oldNode != newNode)
+        {
+            causes.Add(ApiErrors.Cause("spec.nodeName", "Forbidden: pod updates may not change fields other than those allowed", "FieldValueForbidden"));
+        }
+
+        return causes;
+    }
+
+    private static void ValidatePodSpec(JsonObject pod, List<V1StatusCause> causes)
+    {
+        if (pod["spec"]?["containers"] is not JsonArray { Count: > 0 } containers)
+        {
+            causes.Add(ApiErrors.Cause("spec.containers", "Required value", "FieldValueRequired"));
+            return;
+        }
+
+        for (var i = 0; i < containers.Count; i++)
+        {
+            if (string.IsNullOrEmpty(containers[i]?["name"]?.GetValue<string>()))
+            {
+                causes.Add(ApiErrors.Cause($"spec.containers[{i}].name", "Required value", "FieldValueRequired"));
+            }
+
+            if (string.IsNullOrEmpty(containers[i]?["image"]?.GetValue<string>()))
+            {
+                causes.Add(ApiErrors.Cause($"spec.containers[{i}].image", "Required value", "FieldValueRequired"));
+            }
+        }
+    }
+
+    private static IEnumerable<string> Names(JsonNode? list) =>
+        list is JsonArray array ? array.Select(g => g?["name"]?.GetValue<string>() ?? "") : [];
+
+    [GeneratedRegex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")]
+    private static partial Regex DnsSubdomain();
+}

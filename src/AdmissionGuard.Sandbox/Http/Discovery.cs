@@ -1,0 +1,183 @@
+using System.Text.Json.Nodes;
+using AdmissionGuard.Sandbox.Store;
+
+namespace AdmissionGuard.Sandbox.Http;
+
+/// <summary>
+/// Discovery documents in their plain (non-aggregated) JSON forms, which kubectl accepts when the server
+/// does not answer the aggregated media type, and a minimal OpenAPI v3 that tells kubectl every kind
+/// supports server-side field validation (so <c>kubectl create -f</c> validates without client-side schemas).
+/// </summary>
+internal static class Discovery
+{
+    public const string KubernetesVersion = "v1.32.0-sandbox";
+
+    private static readonly IReadOnlyList<(string Group, string Version)> GroupVersions =
+        [.. ResourceTypes.All.Select(r => (r.Group, r.Version)).Distinct()];
+
+    public static JsonObject Version() => new()
+    {
+        ["major"] = "1",
+        ["minor"] = "32",
+        ["gitVersion"] = KubernetesVersion,
+        ["gitCommit"] = "0000000000000000000000000000000000000000",
+        ["gitTreeState"] = "clean",
+        ["buildDate"] = "2024-12-11T00:00:00Z",
+        ["goVersion"] = "go1.23.4",
+        ["compiler"] = "gc",
+        ["platform"] = "linux/amd64",
+    };
+
+    public static JsonObject CoreVersions() => new()
+    {
+        ["kind"] = "APIVersions",
+        ["versions"] = new JsonArray("v1"),
+        ["serverAddressByClientCIDRs"] = new JsonArray(new JsonObject { ["clientCIDR"] = "0.0.0.0/0", ["serverAddress"] = "127.0.0.1" }),
+    };
+
+    public static JsonObject Groups()
+    {
+        var groups = new JsonArray();
+        foreach (var (group, version) in GroupVersions.Where(gv => gv.Group.Length > 0))
+        {
+            var groupVersion = new JsonObject { ["groupVersion"] = $"{group}/{version}", ["version"] = version };
+            groups.Add(new JsonObject
+            {
+                ["name"] = group,
+                ["versions"] = new JsonArray(groupVersion),
+                ["preferredVersion"] = groupVersion.DeepClone(),
+            });
+        }
+
+        return new JsonObject { ["kind"] = "APIGroupList", ["apiVersion"] = "v1", ["groups"] = groups };
+    }
+
+    /// <summary>The APIResourceList of a group/version, or null when the sandbox does not serve it.</summary>
+    public static JsonObject? Resources(string group, string version)
+    {
+        var types = ResourceTypes.All.Where(r => r.Group == group && r.Version == version).ToList();
+        if (types.Count == 0)
+        {
+            return null;
+        }
+
+        var resources = new JsonArray();
+        foreach (var type in types)
+        {
+            var entry = new JsonObject
+            {
+                ["name"] = type.Plural,
+                ["singularName"] = type.Singular,
+                ["namespaced"] = type.Namespaced,
+                ["kind"] = type.Kind,
+                ["verbs"] = Strings(ResourceType.Verbs),
+            };
+            if (type.ShortNames.Count > 0)
+            {
+                entry["shortNames"] = Strings(type.ShortNames);
+            }
+
+            if (type.Categories.Count > 0)
+            {
+                entry["categories"] = Strings(type.Categories);
+            }
+
+            resources.Add(entry);
+            foreach (var subresource in type.Subresources)
+            {
+                resources.Add(Subresource(type, subresource));
+            }
+        }
+
+        return new JsonObject
+        {
+            ["kind"] = "APIResourceList",
+            ["apiVersion"] = "v1",
+            ["groupVersion"] = group.Length == 0 ? version : $"{group}/{version}",
+            ["resources"] = resources,
+        };
+    }
+
+    /// <summary>The OpenAPI v3 index: one document per group/version.</summary>
+    public static JsonObject OpenApiIndex()
+    {
+        var paths = new JsonObject();
+        foreach (var (group, version) in GroupVersions)
+        {
+            var path = OpenApiPath(group, version);
+            paths[path] = new JsonObject { ["serverRelativeURL"] = $"/openapi/v3/{path}?hash=sandbox-{KubernetesVersion}" };
+        }
+
+        return new JsonObject { ["paths"] = paths };
+    }
+
+    /// <summary>
+    /// The OpenAPI v3 document of a group/version, reduced to a PATCH operation per kind that declares the
+    /// <c>fieldValidation</c> parameter: what kubectl looks for to leave validation to the server.
+    /// </summary>
+    public static JsonObject? OpenApiDocument(string path)
+    {
+        var (group, version) = GroupVersions.FirstOrDefault(gv => OpenApiPath(gv.Group, gv.Version) == path);
+        if (version is null)
+        {
+            return null;
+        }
+
+        var paths = new JsonObject();
+        foreach (var type in ResourceTypes.All.Where(r => r.Group == group && r.Version == version))
+        {
+            var prefix = group.Length == 0 ? "/api/v1" : $"/apis/{group}/{version}";
+            var url = type.Namespaced ? $"{prefix}/namespaces/{{namespace}}/{type.Plural}/{{name}}" : $"{prefix}/{type.Plural}/{{name}}";
+            paths[url] = new JsonObject
+            {
+                ["patch"] = new JsonObject
+                {
+                    ["operationId"] = $"patch{type.Kind}",
+                    ["parameters"] = new JsonArray(
+                        new JsonObject { ["name"] = "fieldValidation", ["in"] = "query", ["schema"] = new JsonObject { ["type"] = "string" } },
+                        new JsonObject { ["name"] = "dryRun", ["in"] = "query", ["schema"] = new JsonObject { ["type"] = "string" } }),
+                    ["responses"] = new JsonObject { ["200"] = new JsonObject { ["description"] = "OK" } },
+                    ["x-kubernetes-action"] = "patch",
+                    ["x-kubernetes-group-version-kind"] = new JsonObject { ["group"] = group, ["version"] = version, ["kind"] = type.Kind },
+                },
+            };
+        }
+
+        return new JsonObject
+        {
+            ["openapi"] = "3.0.0",
+            ["info"] = new JsonObject { ["title"] = "Kubernetes (AdmissionGuard sandbox)", ["version"] = KubernetesVersion },
+            ["paths"] = paths,
+            ["components"] = new JsonObject { ["schemas"] = new JsonObject() },
+        };
+    }
+
+    private static string OpenApiPath(string group, string version) => group.Length == 0 ? $"api/{version}" : $"apis/{group}/{version}";
+
+    private static JsonObject Subresource(ResourceType type, string subresource)
+    {
+        var (kind, group, version, verbs) = subresource switch
+        {
+            "binding" => ("Binding", "", "v1", new[] { "create" }),
+            "eviction" => ("Eviction", "policy", "v1", new[] { "create" }),
+            _ => (type.Kind, type.Group, type.Version, new[] { "get", "patch", "update" }),
+        };
+        var entry = new JsonObject
+        {
+            ["name"] = $"{type.Plural}/{subresource}",
+            ["singularName"] = "",
+            ["namespaced"] = type.Namespaced,
+            ["kind"] = kind,
+            ["verbs"] = Strings(verbs),
+        };
+        if (group != type.Group || version != type.Version)
+        {
+            entry["group"] = group;
+            entry["version"] = version;
+        }
+
+        return entry;
+    }
+
+    private static JsonArray Strings(IEnumerable<string> values) => new([.. values.Select(v => (JsonNode)v)]);
+}

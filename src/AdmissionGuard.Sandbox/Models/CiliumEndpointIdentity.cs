@@ -1,0 +1,13 @@
+using System.Text.Json.Serialization;
+
+namespace AdmissionGuard.Sandbox.Models;
+
+/// <summary>status.identity of a CiliumEndpoint.</summary>
+public sealed class CiliumEndpointIdentity
+{
+    [JsonPropertyName("id")]
+    public long Id { get; set; }
+
+    [JsonPropertyName("labels")]
+    public IList<string>? Labels { get; init; }
+}

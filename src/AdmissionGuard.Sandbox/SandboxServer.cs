@@ -1,0 +1,133 @@
+using System.Net;
+using AdmissionGuard.Sandbox.Admission;
+using AdmissionGuard.Sandbox.Api;
+using AdmissionGuard.Sandbox.Faults;
+using AdmissionGuard.Sandbox.Http;
+using AdmissionGuard.Sandbox.Store;
+using k8s;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace AdmissionGuard.Sandbox;
+
+/// <summary>
+/// The sandbox API server on loopback, HTTP and HTTPS (a CA generated in process), with a kubeconfig for
+/// kubectl and KubernetesClient:
+/// <code>
+/// await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions());
+/// // kubectl --kubeconfig sandbox.KubeconfigPath get pods
+/// var pods = await sandbox.Client.CoreV1.ListNamespacedPodAsync("default");
+/// await sandbox.Api.CreateAsync(new V1Node { Metadata = new() { Name = "n1" } });   // in process, same rules
+/// sandbox.Faults.SetErrorRate("list", 0.5);
+/// </code>
+/// </summary>
+public sealed class SandboxServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly WebhookTransport _transport;
+    private readonly SandboxCertificates _certificates;
+    private readonly string? _temporaryDirectory;
+
+    private SandboxServer(WebApplication app, ClusterApi api, FaultInjection faults, WebhookTransport transport, SandboxCertificates certificates, Uri httpUrl, Uri httpsUrl, string kubeconfigPath, string? temporaryDirectory)
+    {
+        _app = app;
+        _transport = transport;
+        _certificates = certificates;
+        _temporaryDirectory = temporaryDirectory;
+        Api = api;
+        Faults = faults;
+        HttpUrl = httpUrl;
+        HttpsUrl = httpsUrl;
+        KubeconfigPath = kubeconfigPath;
+        Client = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfigPath));
+    }
+
+    /// <summary>The in-process API (what the simulated cluster's controllers call).</summary>
+    public ClusterApi Api { get; }
+
+    public FaultInjection Faults { get; }
+
+    public Uri HttpUrl { get; }
+
+    public Uri HttpsUrl { get; }
+
+    /// <summary>kubeconfig with contexts <c>sandbox</c> (HTTPS, current) and <c>sandbox-http</c>.</summary>
+    public string KubeconfigPath { get; }
+
+    /// <summary>A KubernetesClient on the HTTPS endpoint.</summary>
+    public IKubernetes Client { get; }
+
+    /// <summary>The CA that signed the serving certificate (what the kubeconfig trusts).</summary>
+    public System.Security.Cryptography.X509Certificates.X509Certificate2 CaCertificate => _certificates.Authority;
+
+    public string CaCertificatePem => _certificates.AuthorityPem;
+
+    public static async Task<SandboxServer> StartAsync(SandboxOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new SandboxOptions();
+        var loggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
+        var logger = loggerFactory.CreateLogger("AdmissionGuard.Sandbox");
+        var certificates = SandboxCertificates.Create("admissionguard-sandbox", "kubernetes", "kubernetes.default.svc");
+        var transport = new WebhookTransport(new Dictionary<string, string>(options.ServiceEndpoints, StringComparer.Ordinal));
+        var store = new ObjectStore(options.WatchHistoryLimit);
+        var api = ClusterApi.Create(store, new WebhookAdmission(store, transport, logger), options.TimeProvider);
+        var faults = new FaultInjection();
+        var handler = new ApiHandler(api, faults, options, logger);
+
+        var builder = WebApplication.CreateSlimBuilder();
+        // The host process's appsettings and environment (a Kestrel section, ASPNETCORE_URLS) must not reconfigure the sandbox.
+        builder.Configuration.Sources.Clear();
+        builder.Logging.ClearProviders();
+        builder.Services.AddSingleton(loggerFactory);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Listen(IPAddress.Loopback, options.HttpPort);
+            kestrel.Listen(IPAddress.Loopback, options.HttpsPort, listen => listen.UseHttps(certificates.Serving));
+            kestrel.Limits.MaxRequestBodySize = 64 * 1024 * 1024;
+        });
+        var app = builder.Build();
+        app.Run(handler.HandleAsync);
+        await app.StartAsync(cancellationToken);
+
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
+            .Select(a => new Uri(a)).ToList();
+        var httpUrl = addresses.First(a => a.Scheme == "http");
+        var httpsUrl = addresses.First(a => a.Scheme == "https");
+
+        string? temporaryDirectory = null;
+        var kubeconfigPath = options.KubeconfigPath;
+        if (kubeconfigPath is null)
+        {
+            temporaryDirectory = Directory.CreateTempSubdirectory("admissionguard-sandbox-").FullName;
+            kubeconfigPath = Path.Combine(temporaryDirectory, "kubeconfig");
+        }
+        else if (Path.GetDirectoryName(Path.GetFullPath(kubeconfigPath)) is { } directory)
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        await File.WriteAllTextAsync(kubeconfigPath, Kubeconfig.Render(httpsUrl, httpUrl, certificates.AuthorityPem), cancellationToken);
+        SandboxLog.Started(logger, httpUrl, httpsUrl, kubeconfigPath);
+        return new SandboxServer(app, api, faults, transport, certificates, httpUrl, httpsUrl, kubeconfigPath, temporaryDirectory);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        Faults.DropWatchStreams();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        _transport.Dispose();
+        Faults.Dispose();
+        _certificates.Dispose();
+        if (_temporaryDirectory is not null)
+        {
+            Directory.Delete(_temporaryDirectory, recursive: true);
+        }
+    }
+}

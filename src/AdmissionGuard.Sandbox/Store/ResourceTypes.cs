@@ -1,0 +1,67 @@
+using System.Collections.Frozen;
+using AdmissionGuard.Sandbox.Models;
+using k8s.Models;
+
+namespace AdmissionGuard.Sandbox.Store;
+
+/// <summary>Every resource the sandbox serves.</summary>
+public static class ResourceTypes
+{
+    public static ResourceType Namespaces { get; } = Core("Namespace", "namespaces", false, ["ns"], [], ["status"], typeof(V1Namespace));
+
+    public static ResourceType Nodes { get; } = Core("Node", "nodes", false, ["no"], [], ["status"], typeof(V1Node));
+
+    public static ResourceType Pods { get; } =
+        Core("Pod", "pods", true, ["po"], ["all"], ["binding", "eviction", "status"], typeof(V1Pod));
+
+    public static ResourceType Events { get; } = Core("Event", "events", true, ["ev"], [], [], typeof(Corev1Event));
+
+    public static ResourceType DaemonSets { get; } =
+        new("apps", "v1", "DaemonSet", "daemonsets", "daemonset", true, ["ds"], ["all"], ["status"], typeof(V1DaemonSet));
+
+    public static ResourceType ReplicaSets { get; } =
+        new("apps", "v1", "ReplicaSet", "replicasets", "replicaset", true, ["rs"], ["all"], ["status"], typeof(V1ReplicaSet));
+
+    public static ResourceType Deployments { get; } =
+        new("apps", "v1", "Deployment", "deployments", "deployment", true, ["deploy"], ["all"], ["status"], typeof(V1Deployment));
+
+    public static ResourceType PodDisruptionBudgets { get; } =
+        new("policy", "v1", "PodDisruptionBudget", "poddisruptionbudgets", "poddisruptionbudget", true, ["pdb"], [], ["status"], typeof(V1PodDisruptionBudget));
+
+    public static ResourceType Leases { get; } =
+        new("coordination.k8s.io", "v1", "Lease", "leases", "lease", true, [], [], [], typeof(V1Lease));
+
+    public static ResourceType MutatingWebhookConfigurations { get; } =
+        new("admissionregistration.k8s.io", "v1", "MutatingWebhookConfiguration", "mutatingwebhookconfigurations",
+            "mutatingwebhookconfiguration", false, [], ["api-extensions"], [], typeof(V1MutatingWebhookConfiguration));
+
+    public static ResourceType ValidatingWebhookConfigurations { get; } =
+        new("admissionregistration.k8s.io", "v1", "ValidatingWebhookConfiguration", "validatingwebhookconfigurations",
+            "validatingwebhookconfiguration", false, [], ["api-extensions"], [], typeof(V1ValidatingWebhookConfiguration));
+
+    public static ResourceType CiliumEndpoints { get; } =
+        new("cilium.io", "v2", "CiliumEndpoint", "ciliumendpoints", "ciliumendpoint", true, ["cep", "ciliumep"], ["cilium"], [], typeof(CiliumEndpoint));
+
+    public static IReadOnlyList<ResourceType> All { get; } =
+    [
+        Namespaces, Nodes, Pods, Events, DaemonSets, ReplicaSets, Deployments, PodDisruptionBudgets, Leases,
+        MutatingWebhookConfigurations, ValidatingWebhookConfigurations, CiliumEndpoints,
+    ];
+
+    private static readonly FrozenDictionary<Type, ResourceType> ByModel = All.ToFrozenDictionary(r => r.ModelType);
+
+    /// <summary>The resource served for a model class, e.g. <see cref="V1Pod"/> gives <see cref="Pods"/>.</summary>
+    /// <exception cref="ArgumentException">The sandbox does not serve that model.</exception>
+    public static ResourceType For<T>() =>
+        ByModel.TryGetValue(typeof(T), out var type)
+            ? type
+            : throw new ArgumentException($"the sandbox serves no resource for {typeof(T).Name}", nameof(T));
+
+    /// <summary>Finds a resource by group, version and plural name (the URL form).</summary>
+    public static ResourceType? Find(string group, string version, string plural) =>
+        All.FirstOrDefault(r => r.Group == group && r.Version == version && r.Plural == plural);
+
+    private static ResourceType Core(
+        string kind, string plural, bool namespaced, string[] shortNames, string[] categories, string[] subresources, Type model) =>
+        new("", "v1", kind, plural, kind.ToLowerInvariant(), namespaced, shortNames, categories, subresources, model);
+}

@@ -1,0 +1,42 @@
+using System.Text.Json.Nodes;
+using AdmissionGuard.Sandbox.Admission;
+
+namespace AdmissionGuard.Sandbox.Tests.Admission;
+
+public sealed class MatchConditionTests
+{
+    private static JsonObject Variables(string spec) => new()
+    {
+        ["object"] = JsonNode.Parse($$"""{"metadata":{"name":"p"},"spec":{{spec}}}"""),
+        ["oldObject"] = null,
+        ["request"] = new JsonObject { ["operation"] = "CREATE", ["subResource"] = "binding" },
+    };
+
+    [Theory]
+    [InlineData("!has(object.spec.hostNetwork) || !object.spec.hostNetwork", "{}", true)]
+    [InlineData("!has(object.spec.hostNetwork) || !object.spec.hostNetwork", """{"hostNetwork":false}""", true)]
+    [InlineData("!has(object.spec.hostNetwork) || !object.spec.hostNetwork", """{"hostNetwork":true}""", false)]
+    [InlineData("request.operation == 'CREATE' && request.subResource != \"status\"", "{}", true)]
+    [InlineData("(object.metadata.name == 'q') || false", "{}", false)]
+    public void Supported_expressions_evaluate_like_cel(string expression, string spec, bool expected) =>
+        MatchCondition.Compile(expression).Evaluate(Variables(spec)).Should().Be(expected);
+
+    [Theory]
+    [InlineData("object.spec.containers.all(c, c.image != '')")]
+    [InlineData("size(object.spec) > 0")]
+    [InlineData("params.x")]
+    public void Expressions_outside_the_subset_are_rejected_with_a_clear_message(string expression)
+    {
+        var compile = () => MatchCondition.Compile(expression);
+
+        compile.Should().Throw<FormatException>().WithMessage("*subset of CEL*");
+    }
+
+    [Fact]
+    public void Reading_a_missing_field_is_an_evaluation_error()
+    {
+        var evaluate = () => MatchCondition.Compile("object.spec.hostNetwork").Evaluate(Variables("{}"));
+
+        evaluate.Should().Throw<InvalidOperationException>().WithMessage("*no such key*");
+    }
+}

@@ -1,0 +1,223 @@
+using System.Net;
+using AdmissionGuard.Sandbox.Api;
+using AdmissionGuard.Sandbox.Tests.Support;
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
+
+namespace AdmissionGuard.Sandbox.Tests.Admission;
+
+/// <summary>Registered webhooks are called like kube-apiserver calls them, over HTTPS with caBundle verification.</summary>
+public sealed class WebhookAdmissionTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static V1Pod Pod(string name, bool hostNetwork = false, Dictionary<string, string>? labels = null) => new()
+    {
+        Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = "default", Labels = labels },
+        Spec = new V1PodSpec { HostNetwork = hostNetwork, Containers = [new V1Container { Name = "app", Image = "nginx" }] },
+    };
+
+    private static V1RuleWithOperations Rule(params string[] resources) =>
+        new() { Operations = ["CREATE"], ApiGroups = [""], ApiVersions = ["v1"], Resources = resources };
+
+    private static Task<V1MutatingWebhookConfiguration> RegisterMutatingAsync(SandboxServer sandbox, V1MutatingWebhook webhook) =>
+        sandbox.Api.CreateAsync(new V1MutatingWebhookConfiguration { Metadata = new V1ObjectMeta { Name = "test" }, Webhooks = [webhook] }, cancellationToken: Ct);
+
+    private static Task<V1ValidatingWebhookConfiguration> RegisterValidatingAsync(SandboxServer sandbox, V1ValidatingWebhook webhook) =>
+        sandbox.Api.CreateAsync(new V1ValidatingWebhookConfiguration { Metadata = new V1ObjectMeta { Name = "test" }, Webhooks = [webhook] }, cancellationToken: Ct);
+
+    private static V1ValidatingWebhook Validating(TestWebhook webhook, string failurePolicy = "Fail", int? timeoutSeconds = null, params string[] resources) => new()
+    {
+        Name = "check.test.io",
+        ClientConfig = webhook.ClientConfig("/validate"),
+        Rules = [Rule(resources.Length == 0 ? ["pods"] : resources)],
+        FailurePolicy = failurePolicy,
+        TimeoutSeconds = timeoutSeconds,
+        SideEffects = "None",
+        AdmissionReviewVersions = ["v1"],
+    };
+
+    [Fact]
+    public async Task Mutating_webhook_patch_is_applied_and_the_pod_is_stored_gated()
+    {
+        await using var webhook = await TestWebhook.StartAsync();
+        webhook.Respond = request => TestWebhook.Allow(request, """[{"op":"add","path":"/spec/schedulingGates","value":[{"name":"admissionguard.io/cni-ready"}]}]""");
+        await using var sandbox = await SandboxServer.StartAsync(cancellationToken: Ct);
+        await RegisterMutatingAsync(sandbox, new V1MutatingWebhook
+        {
+            Name = "gate.test.io",
+            ClientConfig = webhook.ClientConfig("/mutate"),
+            Rules = [Rule("pods")],
+            SideEffects = "None",
+            AdmissionReviewVersions = ["v1"],
+        });
+
+        var created = await sandbox.Client.CoreV1.CreateNamespacedPodAsync(Pod("web"), "default", cancellationToken: Ct);
+
+        created.Spec.SchedulingGates.Should().ContainSingle().Which.Name.Should().Be("admissionguard.io/cni-ready");
+        created.Status.Conditions.Should().ContainSingle(c => c.Reason == "SchedulingGated");
+        webhook.Requests.Should().ContainSingle().Which["operation"]!.GetValue<string>().Should().Be("CREATE");
+    }
+
+    [Fact]
+    public async Task Denial_is_returned_with_the_webhook_name_and_message()
+    {
+        await using var webhook = await TestWebhook.StartAsync();
+        webhook.Respond = request => TestWebhook.Deny(request, 403, "node node-1 is not ready");
+        await using var sandbox = await SandboxServer.StartAsync(cancellationToken: Ct);
+        await RegisterValidatingAsync(sandbox, Validating(webhook));
+
+        var create = () => sandbox.Client.CoreV1.CreateNamespacedPodAsync(Pod("web"), "default", cancellationToken: Ct);
+
+        var failure = (await create.Should().ThrowAsync<HttpOperationException>()).Which;
+        failure.Response.StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        failure.Response.Content.Should().Contain("admission webhook \\\"check.test.io\\\" denied the request: node node-1 is not ready");
+        sandbox.Api.Get<V1Pod>("default", "web").Should().BeNull();
+    }
+
+    [Fact]
+    public async Task A_webhook_that_is_down_is_ignored_with_failure_policy_ignore_and_refuses_with_fail()
+    {
+        await using var sandbox = await SandboxServer.StartAsync(cancellationToken: Ct);
+        var down = new V1ValidatingWebhook
+        {
+            Name = "down.test.io",
+            ClientConfig = new Admissionregistrationv1WebhookClientConfig { Url = "https://127.0.0.1:1/validate" },
+            Rules = [Rule("pods")],
+            FailurePolicy = "Ignore",
+            SideEffects = "None",
+            AdmissionReviewVersions = ["v1"],
+        };
+        await RegisterValidatingAsync(sandbox, down);
+
+        await sandbox.Api.CreateAsync(Pod("admitted"), cancellationToken: Ct);
+        var configuration = sandbox.Api.Get<V1ValidatingWebhookConfiguration>(null, "test")!;
+        configuration.Webhooks[0].FailurePolicy = "Fail";
+        await sandbox.Api.UpdateAsync(configuration, cancellationToken: Ct);
+        var refused = () => sandbox.Client.CoreV1.CreateNamespacedPodAsync(Pod("refused"), "default", cancellationToken: Ct);
+
+        sandbox.Api.Get<V1Pod>("default", "admitted").Should().NotBeNull();
+        var failure = (await refused.Should().ThrowAsync<HttpOperationException>()).Which;
+        failure.Response.StatusCode.Should().Be(HttpStatusCode.InternalServerError);
+        failure.Response.Content.Should().Contain("failed calling webhook");
+    }
+
+    [Theory]
+    [InlineData("Ignore", true)]
+    [InlineData("Fail", false)]
+    public async Task A_webhook_that_times_out_follows_its_failure_policy(string failurePolicy, bool admitted)
+    {
+        await using var webhook = await TestWebhook.StartAsync();
+        webhook.Delay = TimeSpan.FromSeconds(5);
+        await using var sandbox = await SandboxServer.StartAsync(cancellationToken: Ct);
+        await RegisterValidatingAsync(sandbox, Validating(webhook, failurePolicy, timeoutSeconds: 1));
+
+        var create = () => sandbox.Api.CreateAsync(Pod("web"), cancellationToken: Ct);
+
+        if (admitted)
+        {
+            await create.Should().NotThrowAsync();
+        }
+        else
+        {
+            (await create.Should().ThrowAsync<ApiException>()).Which.Status.Message.Should().Contain("context deadline exceeded");
+        }
+    }
+
+    [Fact]
+    public async Task Garbage_answers_and_untrusted_certificates_are_failed_calls()
+    {
+        await using var webhook = await TestWebhook.StartAsync();
+        webhook.Respond = _ => null;
+        await using var sandbox = await SandboxServer.StartAsync(cancellationToken: Ct);
+        var garbage = Validating(webhook);
+        var untrusted = Validating(webhook);
+        untrusted.Name = "untrusted.test.io";
+        untrusted.ClientConfig.CaBundle = System.Text.Encoding.ASCII.GetBytes(sandbox.CaCertificatePem);
+        await RegisterValidatingAsync(sandbox, garbage);
+
+        var withGarbage = () => sandbox.Api.CreateAsync(Pod("a"), cancellationToken: Ct);
+        (await withGarbage.Should().ThrowAsync<ApiException>()).Which.Code.Should().Be(500);
+
+        webhook.Respond = request => TestWebhook.Allow(request);
+        await sandbox.Api.DeleteAsync<V1ValidatingWebhookConfiguration>(null, "test", cancellationToken: Ct);
+        await RegisterValidatingAsync(sandbox, untrusted);
+        var withUntrusted = () => sandbox.Api.CreateAsync(Pod("b"), cancellationToken: Ct);
+        (await withUntrusted.Should().ThrowAsync<ApiException>()).Which.Status.Message.Should().Contain("untrusted.test.io");
+    }
+
+    [Fact]
+    public async Task In_process_binding_runs_the_pods_binding_webhook()
+    {
+        await using var webhook = await TestWebhook.StartAsync();
+        webhook.Respond = request => (string?)request["subResource"] == "binding" && (string?)request["object"]?["target"]?["name"] == "tainted"
+            ? TestWebhook.Deny(request, 403, "node tainted is not ready")
+            : TestWebhook.Allow(request);
+        await using var sandbox = await SandboxServer.StartAsync(cancellationToken: Ct);
+        await RegisterValidatingAsync(sandbox, Validating(webhook, resources: ["pods/binding"]));
+        await sandbox.Api.CreateAsync(Pod("web"), cancellationToken: Ct);
+
+        static V1Binding Binding(string node) => new()
+        {
+            Metadata = new V1ObjectMeta { Name = "web", NamespaceProperty = "default" },
+            Target = new V1ObjectReference { Kind = "Node", Name = node },
+        };
+        var refused = () => sandbox.Api.BindAsync(Binding("tainted"), cancellationToken: Ct);
+        (await refused.Should().ThrowAsync<ApiException>()).Which.Code.Should().Be(403);
+        await sandbox.Api.BindAsync(Binding("ready"), cancellationToken: Ct);
+
+        sandbox.Api.Get<V1Pod>("default", "web")!.Spec.NodeName.Should().Be("ready");
+        webhook.Requests.Should().HaveCount(2).And.OnlyContain(r => (string?)r["kind"]!["kind"] == "Binding");
+    }
+
+    [Fact]
+    public async Task Namespace_object_selectors_and_match_conditions_choose_which_pods_are_sent()
+    {
+        await using var webhook = await TestWebhook.StartAsync();
+        await using var sandbox = await SandboxServer.StartAsync(cancellationToken: Ct);
+        await sandbox.Api.CreateAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = "guarded", Labels = new Dictionary<string, string> { ["admissionguard.io/mode"] = "gate" } } }, cancellationToken: Ct);
+        var hook = Validating(webhook);
+        hook.NamespaceSelector = new V1LabelSelector { MatchExpressions = [new V1LabelSelectorRequirement { Key = "admissionguard.io/mode", OperatorProperty = "Exists" }] };
+        hook.ObjectSelector = new V1LabelSelector { MatchExpressions = [new V1LabelSelectorRequirement { Key = "admissionguard.io/ignore", OperatorProperty = "NotIn", Values = ["true"] }] };
+        hook.MatchConditions = [new V1MatchCondition { Name = "needs-cni", Expression = "!has(object.spec.hostNetwork) || !object.spec.hostNetwork" }];
+        await RegisterValidatingAsync(sandbox, hook);
+
+        await sandbox.Api.CreateAsync(Pod("other-namespace"), cancellationToken: Ct);
+        var sent = Pod("sent");
+        sent.Metadata.NamespaceProperty = "guarded";
+        var optedOut = Pod("opted-out", labels: new Dictionary<string, string> { ["admissionguard.io/ignore"] = "true" });
+        optedOut.Metadata.NamespaceProperty = "guarded";
+        var hostNetwork = Pod("host-network", hostNetwork: true);
+        hostNetwork.Metadata.NamespaceProperty = "guarded";
+        foreach (var pod in new[] { sent, optedOut, hostNetwork })
+        {
+            await sandbox.Api.CreateAsync(pod, cancellationToken: Ct);
+        }
+
+        webhook.Requests.Select(r => (string?)r["name"]).Should().Equal("sent");
+    }
+
+    [Fact]
+    public async Task Service_references_connect_to_the_mapped_address_and_verify_the_service_name()
+    {
+        await using var webhook = await TestWebhook.StartAsync("admissionguard-webhook.admissionguard-system.svc");
+        webhook.Respond = request => TestWebhook.Allow(request, null, "called through the service");
+        await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions
+        {
+            ServiceEndpoints = { ["admissionguard-system/admissionguard-webhook"] = $"127.0.0.1:{webhook.Url.Port}" },
+        }, Ct);
+        var hook = Validating(webhook);
+        hook.ClientConfig = new Admissionregistrationv1WebhookClientConfig
+        {
+            CaBundle = webhook.CaBundle,
+            Service = new Admissionregistrationv1ServiceReference { NamespaceProperty = "admissionguard-system", Name = "admissionguard-webhook", Path = "/validate-pods", Port = 443 },
+        };
+        await RegisterValidatingAsync(sandbox, hook);
+        var context = new RequestContext();
+
+        await sandbox.Api.CreateAsync(Pod("web"), context, Ct);
+
+        context.Warnings.Should().Equal("called through the service");
+    }
+}
