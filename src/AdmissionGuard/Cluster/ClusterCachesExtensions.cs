@@ -1,0 +1,49 @@
+using AdmissionGuard.Options;
+using AdmissionGuard.Core.Cluster;
+using k8s;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace AdmissionGuard.Cluster;
+
+internal static class ClusterCachesExtensions
+{
+    /// <summary>
+    /// Registers the <c>Kubernetes</c>, <c>Reconciler</c> and <c>LeaderElection</c> options (validated at start),
+    /// the <see cref="IKubernetes"/> client, the watch-fed <see cref="ClusterCaches"/> (a hosted service; resolve it
+    /// to subscribe to changes or await the first sync), <see cref="IClusterSnapshot"/>, and the health check
+    /// tagged <c>ready</c> that passes once every cache has synced.
+    /// </summary>
+    public static WebApplicationBuilder AddClusterCaches(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        AddValidatedOptions<KubernetesOptions>(services, KubernetesOptions.SectionName);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<KubernetesOptions>, KubernetesOptionsValidator>());
+        AddValidatedOptions<ReconcilerOptions>(services, ReconcilerOptions.SectionName);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ReconcilerOptions>, ReconcilerOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ReconcilerOptions>, ReconcilerOptionsRules>());
+        AddValidatedOptions<LeaderElectionOptions>(services, LeaderElectionOptions.SectionName);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LeaderElectionOptions>, LeaderElectionOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LeaderElectionOptions>, LeaderElectionOptionsRules>());
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IKubernetes>(sp => KubernetesClientFactory.Create(sp.GetRequiredService<IOptions<KubernetesOptions>>().Value));
+        services.TryAddSingleton(sp => ClusterSources.FromApiServer(
+            sp.GetRequiredService<IKubernetes>(),
+            sp.GetRequiredService<IOptions<ReconcilerOptions>>().Value,
+            sp.GetRequiredService<IOptions<LeaderElectionOptions>>().Value));
+        services.TryAddSingleton<PodFactsCompactor>();
+        services.TryAddSingleton<ClusterCaches>();
+        services.AddHostedService(sp => sp.GetRequiredService<ClusterCaches>());
+        services.TryAddSingleton<IClusterSnapshot, ClusterSnapshot>();
+        services.AddHealthChecks().AddCheck<ClusterCachesHealthCheck>(ClusterCachesHealthCheck.Name, tags: ["ready"]);
+        return builder;
+    }
+
+    private static void AddValidatedOptions<TOptions>(IServiceCollection services, string sectionName)
+        where TOptions : class =>
+        services.AddOptions<TOptions>().BindConfiguration(sectionName).ValidateOnStart();
+}

@@ -1,0 +1,29 @@
+using Microsoft.Extensions.Options;
+
+namespace AdmissionGuard.Options;
+
+/// <summary>
+/// The ordering client-go's leader election insists on: a leader must give up (RenewDeadline) before its Lease
+/// expires for the others (LeaseDuration), and must get more than one renewal attempt (RetryPeriod) in between.
+/// </summary>
+internal sealed class LeaderElectionOptionsRules : IValidateOptions<LeaderElectionOptions>
+{
+    private const string Section = LeaderElectionOptions.SectionName;
+
+    public ValidateOptionsResult Validate(string? name, LeaderElectionOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var failures = new List<string>();
+        if (options.RenewDeadline >= options.LeaseDuration)
+        {
+            failures.Add($"{Section}:RenewDeadline: {options.RenewDeadline} must be shorter than {Section}:LeaseDuration ({options.LeaseDuration})");
+        }
+
+        if (options.RetryPeriod >= options.RenewDeadline)
+        {
+            failures.Add($"{Section}:RetryPeriod: {options.RetryPeriod} must be shorter than {Section}:RenewDeadline ({options.RenewDeadline})");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

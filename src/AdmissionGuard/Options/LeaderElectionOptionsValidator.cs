@@ -1,0 +1,6 @@
+using Microsoft.Extensions.Options;
+
+namespace AdmissionGuard.Options;
+
+[OptionsValidator]
+internal sealed partial class LeaderElectionOptionsValidator : IValidateOptions<LeaderElectionOptions>;
