@@ -25,14 +25,11 @@ internal sealed class LeaderElectionOptions
     public string Identity { get; set; } = Environment.MachineName;
 
     /// <summary>How long a Lease stays valid after its last renewal.</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "00:10:00", ErrorMessage = "LeaderElection:LeaseDuration: must be between {1} and {2}")]
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(15);
 
     /// <summary>How long the leader keeps trying to renew before it gives up leadership.</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "00:10:00", ErrorMessage = "LeaderElection:RenewDeadline: must be between {1} and {2}")]
     public TimeSpan RenewDeadline { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Time between attempts to acquire or renew.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00", ErrorMessage = "LeaderElection:RetryPeriod: must be between {1} and {2}")]
     public TimeSpan RetryPeriod { get; set; } = TimeSpan.FromSeconds(2);
 }

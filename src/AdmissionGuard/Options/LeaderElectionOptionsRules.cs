@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 namespace AdmissionGuard.Options;
 
 /// <summary>
-/// The ordering client-go's leader election insists on: a leader must give up (RenewDeadline) before its Lease
+/// Ranges, and the ordering client-go's leader election insists on: a leader must give up (RenewDeadline) before its Lease
 /// expires for the others (LeaseDuration), and must get more than one renewal attempt (RetryPeriod) in between.
 /// </summary>
 internal sealed class LeaderElectionOptionsRules : IValidateOptions<LeaderElectionOptions>
@@ -14,6 +14,9 @@ internal sealed class LeaderElectionOptionsRules : IValidateOptions<LeaderElecti
     {
         ArgumentNullException.ThrowIfNull(options);
         var failures = new List<string>();
+        OptionRules.InRange(failures, $"{Section}:LeaseDuration", options.LeaseDuration, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10));
+        OptionRules.InRange(failures, $"{Section}:RenewDeadline", options.RenewDeadline, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10));
+        OptionRules.InRange(failures, $"{Section}:RetryPeriod", options.RetryPeriod, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(1));
         if (options.RenewDeadline >= options.LeaseDuration)
         {
             failures.Add($"{Section}:RenewDeadline: {options.RenewDeadline} must be shorter than {Section}:LeaseDuration ({options.LeaseDuration})");

@@ -10,28 +10,23 @@ internal sealed class ReconcilerOptions
     public bool Enabled { get; set; } = true;
 
     /// <summary>Time between cycles; watch events may start a cycle earlier.</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "01:00:00", ErrorMessage = "Reconciler:Interval: must be between {1} and {2}")]
     public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(15);
 
     /// <summary>A pod younger than this is left alone: Cilium may still be creating its endpoint.</summary>
-    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00", ErrorMessage = "Reconciler:MinPodAge: must be between {1} and {2}")]
     public TimeSpan MinPodAge { get; set; } = TimeSpan.FromSeconds(30);
 
-    [Range(1, 1000, ErrorMessage = "Reconciler:MaxRestartsPerCycle: must be between {1} and {2}")]
     public int MaxRestartsPerCycle { get; set; } = 5;
 
     [EnumDataType(typeof(RestartMethod), ErrorMessage = "Reconciler:RestartMethod: must be one of Evict, Delete")]
     public RestartMethod RestartMethod { get; set; } = RestartMethod.Evict;
 
     /// <summary>A pod restarted once is not restarted again within this time.</summary>
-    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00", ErrorMessage = "Reconciler:PodCooldown: must be between {1} and {2}")]
     public TimeSpan PodCooldown { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>Report what would be restarted, restart nothing.</summary>
     public bool DryRun { get; set; }
 
     /// <summary>A pod gated longer than this gets a Warning event.</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00", ErrorMessage = "Reconciler:MaxGateAge: must be between {1} and {2}")]
     public TimeSpan MaxGateAge { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>Also remove the gate of a pod gated longer than <see cref="MaxGateAge"/>, ready node or not.</summary>
