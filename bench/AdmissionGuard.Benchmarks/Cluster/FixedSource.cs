@@ -4,13 +4,13 @@ using k8s;
 
 namespace AdmissionGuard.Benchmarks.Cluster;
 
-/// <summary>A resource with nothing in it and a quiet watch.</summary>
-internal sealed class EmptySource<T>(string resource) : IListWatchClient<T>
+/// <summary>A resource that lists the given objects in one page and then watches quietly.</summary>
+internal sealed class FixedSource<T>(string resource, params IReadOnlyList<T> items) : IListWatchClient<T>
 {
     public string Resource => resource;
 
     public Task<ListPage<T>> ListAsync(int limit, string? continueToken, CancellationToken cancellationToken) =>
-        Task.FromResult(new ListPage<T>([], "1", null));
+        Task.FromResult(new ListPage<T>(items, "1", null));
 
     public async IAsyncEnumerable<(WatchEventType Type, T Object)> WatchAsync(
         string resourceVersion, TimeSpan timeout, [EnumeratorCancellation] CancellationToken cancellationToken)
