@@ -1,5 +1,5 @@
-using AdmissionGuard.Options;
 using AdmissionGuard.Core.Cluster;
+using AdmissionGuard.Options;
 using k8s;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;

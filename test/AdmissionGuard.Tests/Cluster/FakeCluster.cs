@@ -68,7 +68,10 @@ internal sealed class FakeCluster : IAsyncDisposable
     {
         Metadata = new V1ObjectMeta
         {
-            Name = name, NamespaceProperty = podNamespace, Uid = $"uid-{name}", ResourceVersion = resourceVersion,
+            Name = name,
+            NamespaceProperty = podNamespace,
+            Uid = $"uid-{name}",
+            ResourceVersion = resourceVersion,
             Labels = new Dictionary<string, string> { ["k8s-app"] = "cilium" },
         },
         Spec = new V1PodSpec { NodeName = node, Containers = [new V1Container { Name = "agent" }] },
