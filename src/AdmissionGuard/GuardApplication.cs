@@ -17,7 +17,7 @@ namespace AdmissionGuard;
 /// var addresses = app.GetGuardAddresses();
 /// </code>
 /// </summary>
-public static class GuardApplication
+internal static class GuardApplication
 {
     /// <summary>
     /// A builder with configuration (appsettings.json, environment <c>Section__Key</c>, <paramref name="args"/>

@@ -3,7 +3,7 @@ using System.CommandLine;
 namespace AdmissionGuard.Commands;
 
 /// <summary>The <c>admissionguard</c> command line. Colleagues add <c>scan</c>, <c>demo</c> and <c>sandbox</c> here.</summary>
-public static class GuardCommandLine
+internal static class GuardCommandLine
 {
     public static RootCommand Create()
     {

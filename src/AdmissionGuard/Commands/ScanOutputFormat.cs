@@ -1,7 +1,7 @@
 namespace AdmissionGuard.Commands;
 
 /// <summary><c>scan -o</c>: <c>table</c> (default) or <c>json</c>.</summary>
-public enum ScanOutputFormat
+internal enum ScanOutputFormat
 {
     Table,
     Json,

@@ -8,7 +8,7 @@ namespace AdmissionGuard.Commands;
 /// Prints a <see cref="ScanReport"/> as aligned tables or as JSON and returns the exit code of <c>scan</c>:
 /// <see cref="Clean"/>, or <see cref="UnmanagedFound"/> so CI jobs and scripts can fail on unmanaged pods.
 /// </summary>
-public static class ScanReportRenderer
+internal static class ScanReportRenderer
 {
     public const int Clean = 0;
     public const int UnmanagedFound = 1;

@@ -1,4 +1,6 @@
 using System.CommandLine;
+using AdmissionGuard.Cluster;
+using AdmissionGuard.Reconciler;
 using AdmissionGuard.Webhook;
 using Microsoft.Extensions.Options;
 
@@ -58,8 +60,8 @@ internal static class ServeCommand
         try
         {
             var builder = GuardApplication.CreateBuilder(args);
-            // The single place where the watch-fed cluster caches (IClusterSnapshot, Kubernetes client and their
-            // 'ready' health check) join the guard: builder.AddClusterCaches();
+            builder.AddClusterCaches();
+            builder.AddReconciler();
             await using var app = GuardApplication.Build(builder);
             await app.StartAsync(cancellationToken);
             await app.WaitForShutdownAsync(cancellationToken);

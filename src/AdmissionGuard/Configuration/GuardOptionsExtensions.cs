@@ -8,11 +8,11 @@ using Microsoft.Extensions.Options;
 
 namespace AdmissionGuard.Configuration;
 
-public static class GuardOptionsExtensions
+internal static class GuardOptionsExtensions
 {
     /// <summary>
-    /// Binds and validates the <c>Kubernetes</c>, <c>Webhook</c> and <c>Admission</c> sections. A bad value
-    /// stops start-up with a message naming the setting.
+    /// Binds and validates every section (<c>Kubernetes</c>, <c>Webhook</c>, <c>Admission</c>, <c>Reconciler</c>,
+    /// <c>LeaderElection</c>). A bad value stops start-up with a message naming the setting.
     /// </summary>
     public static IServiceCollection AddGuardOptions(this IServiceCollection services)
     {
@@ -28,6 +28,14 @@ public static class GuardOptionsExtensions
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AdmissionOptions>, AdmissionOptionsValidator>());
         services.TryAddSingleton(sp => ToPolicy(sp.GetRequiredService<IOptions<AdmissionOptions>>().Value));
+
+        services.AddOptions<ReconcilerOptions>().BindConfiguration(ReconcilerOptions.SectionName).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ReconcilerOptions>, ReconcilerOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ReconcilerOptions>, ReconcilerOptionsRules>());
+
+        services.AddOptions<LeaderElectionOptions>().BindConfiguration(LeaderElectionOptions.SectionName).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LeaderElectionOptions>, LeaderElectionOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LeaderElectionOptions>, LeaderElectionOptionsRules>());
         return services;
     }
 

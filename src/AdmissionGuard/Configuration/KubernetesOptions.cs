@@ -1,13 +1,13 @@
 namespace AdmissionGuard.Configuration;
 
-/// <summary>The <c>Kubernetes</c> section: how to reach the API server (read by the cluster caches).</summary>
-public sealed class KubernetesOptions
+/// <summary>How to reach the API server. Both empty: $KUBECONFIG, ~/.kube/config, then in-cluster.</summary>
+internal sealed class KubernetesOptions
 {
     public const string SectionName = "Kubernetes";
 
-    /// <summary>Path of a kubeconfig; empty = $KUBECONFIG, ~/.kube/config, then in-cluster.</summary>
+    /// <summary>Path of a kubeconfig file; empty = the client's default discovery.</summary>
     public string Kubeconfig { get; set; } = "";
 
-    /// <summary>kubeconfig context; empty = the current context.</summary>
+    /// <summary>Context inside the kubeconfig; empty = its current-context.</summary>
     public string Context { get; set; } = "";
 }

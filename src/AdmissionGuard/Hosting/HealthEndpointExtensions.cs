@@ -3,7 +3,7 @@ using Prometheus;
 
 namespace AdmissionGuard.Hosting;
 
-public static class HealthEndpointExtensions
+internal static class HealthEndpointExtensions
 {
     /// <summary>Tag of the health checks <c>/readyz</c> runs (certificate loaded, caches synced).</summary>
     public const string ReadyTag = "ready";

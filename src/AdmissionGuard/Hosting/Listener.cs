@@ -1,7 +1,7 @@
 namespace AdmissionGuard.Hosting;
 
 /// <summary>The two ports: the apiserver's HTTPS webhook port, and the plain-HTTP port of probes and scrapes.</summary>
-public enum Listener
+internal enum Listener
 {
     /// <summary>HTTPS, <c>Webhook:Port</c> (9443).</summary>
     Webhook,

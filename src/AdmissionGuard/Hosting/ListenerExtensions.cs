@@ -4,7 +4,7 @@ namespace AdmissionGuard.Hosting;
 /// Keeps each endpoint on its own port. The webhook listener is the only HTTPS one, so the scheme tells the
 /// listeners apart; that also works with port 0 and with the in-memory test server, where ports are unknown.
 /// </summary>
-public static class ListenerExtensions
+internal static class ListenerExtensions
 {
     public static TBuilder ServedOn<TBuilder>(this TBuilder builder, Listener listener)
         where TBuilder : IEndpointConventionBuilder =>

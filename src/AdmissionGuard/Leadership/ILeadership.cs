@@ -1,7 +1,7 @@
 namespace AdmissionGuard.Leadership;
 
 /// <summary>Whether this instance may act on the cluster now.</summary>
-public interface ILeadership
+internal interface ILeadership
 {
     bool IsLeader { get; }
 }

@@ -1,4 +1,4 @@
-using AdmissionGuard.Options;
+using AdmissionGuard.Configuration;
 using k8s.Autorest;
 using k8s.LeaderElection;
 using Microsoft.Extensions.Hosting;
@@ -12,7 +12,7 @@ namespace AdmissionGuard.Leadership;
 /// current, and on shutdown (SIGTERM stops the host) releases the Lease so a standby replica takes over at once.
 /// With <c>LeaderElection:Enabled=false</c> this instance always leads.
 /// </summary>
-public sealed class LeaderElectionService(
+internal sealed class LeaderElectionService(
     IOptions<LeaderElectionOptions> options,
     Func<ILock> leaseFactory,
     LeadershipState state,

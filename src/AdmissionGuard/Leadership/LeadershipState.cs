@@ -9,7 +9,7 @@ namespace AdmissionGuard.Leadership;
 /// leadership pulses the reconciler so the new leader acts at once instead of at the next interval; losing it
 /// zeroes the gauges only the leader keeps current, so sums across replicas do not count stale values.
 /// </summary>
-public sealed class LeadershipState(ReconcilerMetrics metrics, IReconcileTrigger trigger, ILogger<LeadershipState> logger) : ILeadership
+internal sealed class LeadershipState(ReconcilerMetrics metrics, IReconcileTrigger trigger, ILogger<LeadershipState> logger) : ILeadership
 {
     private volatile bool _isLeader;
 

@@ -7,7 +7,7 @@ namespace AdmissionGuard.Leadership;
 /// The holder becomes empty (not null: the C# elector would then try to create the Lease and never acquire
 /// it), so a waiting replica takes over at its next retry instead of after a full lease duration.
 /// </summary>
-public static class LeaseRelease
+internal static class LeaseRelease
 {
     /// <returns>True when this instance held the Lease and cleared it.</returns>
     public static async Task<bool> ReleaseAsync(ILock lease, TimeProvider time, CancellationToken cancellationToken)

@@ -7,14 +7,15 @@ namespace AdmissionGuard.Metrics;
 /// <c>operation</c> label says which webhook saw what: mutate_pod, validate_pod, validate_binding,
 /// mutate_other, validate_other, or mutate_invalid / validate_invalid for unreadable requests.
 /// </summary>
-public sealed class AdmissionMetrics
+internal sealed class AdmissionMetrics
 {
-    private static readonly Counter Requests = Prometheus.Metrics.CreateCounter(
+    // prometheus-net returns the already registered collector for a known name, so instances share them.
+    private readonly Counter _requests = Prometheus.Metrics.CreateCounter(
         "admissionguard_admission_requests_total",
         "Admission requests answered, by operation and decision (allowed, warned, gated, denied, skipped, invalid, error).",
         new CounterConfiguration { LabelNames = ["operation", "decision"] });
 
-    private static readonly Histogram Duration = Prometheus.Metrics.CreateHistogram(
+    private readonly Histogram _duration = Prometheus.Metrics.CreateHistogram(
         "admissionguard_admission_duration_seconds",
         "Time to answer an admission request, from reading the body to writing the response.",
         new HistogramConfiguration
@@ -25,7 +26,7 @@ public sealed class AdmissionMetrics
 
     public void Record(string operation, string decision, TimeSpan elapsed)
     {
-        Requests.WithLabels(operation, decision).Inc();
-        Duration.WithLabels(operation).Observe(elapsed.TotalSeconds);
+        _requests.WithLabels(operation, decision).Inc();
+        _duration.WithLabels(operation).Observe(elapsed.TotalSeconds);
     }
 }

@@ -6,7 +6,7 @@ namespace AdmissionGuard.Metrics;
 /// The reconciler's Prometheus metrics. Composition passes the default registry's factory; tests pass a
 /// factory over their own registry so they can read values without seeing each other.
 /// </summary>
-public sealed class ReconcilerMetrics
+internal sealed class ReconcilerMetrics
 {
     public const string Evicted = "evicted";
     public const string Deleted = "deleted";

@@ -2,4 +2,4 @@ namespace AdmissionGuard.Reconciler;
 
 /// <summary>What one cycle found and did.</summary>
 /// <param name="Restarts">Pods evicted or deleted (not dry-run reports, not blocked attempts).</param>
-public sealed record CycleSummary(int Unmanaged, int Restarts, int Gated, int Released);
+internal sealed record CycleSummary(int Unmanaged, int Restarts, int Gated, int Released);

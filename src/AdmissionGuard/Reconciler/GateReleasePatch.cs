@@ -8,7 +8,7 @@ namespace AdmissionGuard.Reconciler;
 /// The JSON Patch that removes our gate. Its <c>test</c> ops make the API server refuse it when the pod was
 /// replaced (uid) or its gates changed since the snapshot, so a concurrent change is never overwritten.
 /// </summary>
-public static class GateReleasePatch
+internal static class GateReleasePatch
 {
     public static string For(PodFacts pod)
     {

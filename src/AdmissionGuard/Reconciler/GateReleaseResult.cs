@@ -1,6 +1,6 @@
 namespace AdmissionGuard.Reconciler;
 
-public enum GateReleaseResult
+internal enum GateReleaseResult
 {
     Released,
 
@@ -10,4 +10,4 @@ public enum GateReleaseResult
     Failed,
 }
 
-public sealed record GateReleaseAttempt(GateReleaseResult Result, string Message = "");
+internal sealed record GateReleaseAttempt(GateReleaseResult Result, string Message = "");

@@ -5,7 +5,7 @@ namespace AdmissionGuard.Reconciler;
 
 /// <summary>The reconciler's writes to the API server. Implementations report failures as results, never throw
 /// for an API answer (only for cancellation).</summary>
-public interface IPodActions
+internal interface IPodActions
 {
     /// <summary>Evicts or deletes exactly this pod (its UID), never a same-named replacement.</summary>
     Task<RestartAttempt> RestartAsync(PodFacts pod, RestartMethod method, CancellationToken cancellationToken);

@@ -4,7 +4,7 @@ namespace AdmissionGuard.Reconciler;
 /// Asks the reconciler for a cycle now instead of at the next interval. The caches pulse it on changes that
 /// matter (a taint removed, an agent pod Ready, an endpoint gone); pulses coalesce, so pulsing is cheap.
 /// </summary>
-public interface IReconcileTrigger
+internal interface IReconcileTrigger
 {
     void Pulse();
 }

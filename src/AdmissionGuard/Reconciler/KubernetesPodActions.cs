@@ -8,7 +8,7 @@ using k8s.Models;
 namespace AdmissionGuard.Reconciler;
 
 /// <summary><see cref="IPodActions"/> over the Kubernetes API.</summary>
-public sealed class KubernetesPodActions(IKubernetes client) : IPodActions
+internal sealed class KubernetesPodActions(IKubernetes client) : IPodActions
 {
     public async Task<RestartAttempt> RestartAsync(PodFacts pod, RestartMethod method, CancellationToken cancellationToken)
     {

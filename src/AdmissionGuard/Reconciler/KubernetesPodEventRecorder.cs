@@ -1,6 +1,6 @@
 using System.Globalization;
 using AdmissionGuard.Core.Pods;
-using AdmissionGuard.Options;
+using AdmissionGuard.Configuration;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
@@ -10,7 +10,7 @@ using Microsoft.Extensions.Options;
 namespace AdmissionGuard.Reconciler;
 
 /// <summary>Writes core/v1 Events, named like client-go's recorder does (pod name + time in hex).</summary>
-public sealed class KubernetesPodEventRecorder(
+internal sealed class KubernetesPodEventRecorder(
     IKubernetes client,
     TimeProvider time,
     IOptions<LeaderElectionOptions> leaderElection,

@@ -1,7 +1,7 @@
 namespace AdmissionGuard.Reconciler;
 
 /// <summary>A Kubernetes Event about a pod. <see cref="Type"/> is Normal or Warning.</summary>
-public sealed record PodEvent(string Type, string Reason, string Message)
+internal sealed record PodEvent(string Type, string Reason, string Message)
 {
     public const string Normal = "Normal";
     public const string Warning = "Warning";

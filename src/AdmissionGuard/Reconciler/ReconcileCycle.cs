@@ -12,7 +12,7 @@ namespace AdmissionGuard.Reconciler;
 /// decisions are Core's; this class performs them, records Events and metrics, and remembers restarts.
 /// Run by one loop at a time.
 /// </summary>
-public sealed class ReconcileCycle(
+internal sealed class ReconcileCycle(
     IClusterSnapshot snapshot,
     ReconcilerSettings settings,
     RestartLedger ledger,

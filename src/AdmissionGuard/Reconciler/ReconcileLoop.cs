@@ -1,3 +1,4 @@
+using AdmissionGuard.Cluster;
 using AdmissionGuard.Leadership;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -9,7 +10,7 @@ namespace AdmissionGuard.Reconciler;
 /// the caches are synced. Pulses arriving less than <see cref="MinimumSpacing"/> after a cycle began wait for
 /// it, so a burst of watch events costs one cycle, not hundreds.
 /// </summary>
-public sealed class ReconcileLoop(
+internal sealed class ReconcileLoop(
     ReconcileCycle cycle,
     ReconcileTrigger trigger,
     ReconcilerSettings settings,

@@ -3,7 +3,7 @@ using System.Threading.Channels;
 namespace AdmissionGuard.Reconciler;
 
 /// <summary>Coalescing trigger: any number of pulses while a cycle runs wake the loop once.</summary>
-public sealed class ReconcileTrigger : IReconcileTrigger
+internal sealed class ReconcileTrigger : IReconcileTrigger
 {
     private readonly Channel<bool> _pulses = Channel.CreateBounded<bool>(
         new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });

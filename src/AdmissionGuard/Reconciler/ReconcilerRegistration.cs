@@ -1,8 +1,10 @@
+using AdmissionGuard.Cluster;
+using AdmissionGuard.Core.Admission;
 using AdmissionGuard.Core.Cluster;
 using AdmissionGuard.Core.Healing;
 using AdmissionGuard.Leadership;
 using AdmissionGuard.Metrics;
-using AdmissionGuard.Options;
+using AdmissionGuard.Configuration;
 using k8s;
 using k8s.LeaderElection;
 using k8s.LeaderElection.ResourceLock;
@@ -14,26 +16,24 @@ using Microsoft.Extensions.Options;
 
 namespace AdmissionGuard.Reconciler;
 
-public static class ReconcilerRegistration
+internal static class ReconcilerRegistration
 {
     /// <summary>
     /// Adds the leader election and the reconcile loop (both idle when <c>Reconciler:Enabled</c> is false).
-    /// Needs <see cref="IClusterSnapshot"/>, <see cref="IClusterCacheStatus"/> and <see cref="IKubernetes"/>
-    /// from the cluster caches; provides <see cref="IReconcileTrigger"/> for them to pulse and
+    /// Needs the options (<see cref="GuardOptionsExtensions.AddGuardOptions"/>) and the cluster caches
+    /// (<see cref="ClusterCachesExtensions.AddClusterCaches"/>); provides <see cref="IReconcileTrigger"/> for them to pulse and
     /// <see cref="ILeadership"/>.
     /// </summary>
     public static WebApplicationBuilder AddReconciler(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
-        services.AddOptions<ReconcilerOptions>().BindConfiguration(ReconcilerOptions.SectionName);
-        services.AddOptions<LeaderElectionOptions>().BindConfiguration(LeaderElectionOptions.SectionName);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(_ => new ReconcilerMetrics(Prometheus.Metrics.DefaultFactory));
 
         services.AddSingleton(sp => ReconcilerSettings.From(
             sp.GetRequiredService<IOptions<ReconcilerOptions>>().Value,
-            sp.GetRequiredService<IConfiguration>().GetSection("Admission")));
+            sp.GetRequiredService<AdmissionPolicy>()));
         services.AddSingleton<RestartLedger>();
         services.AddSingleton<ReconcileTrigger>();
         services.AddSingleton<IReconcileTrigger>(sp => sp.GetRequiredService<ReconcileTrigger>());
@@ -55,6 +55,7 @@ public static class ReconcilerRegistration
         {
             services.AddHostedService<LeaderElectionService>();
             services.AddHostedService<ReconcileLoop>();
+            services.AddHostedService<ReconcileOnClusterChanges>();
         }
 
         return builder;

@@ -1,6 +1,6 @@
 namespace AdmissionGuard.Reconciler;
 
-public enum RestartResult
+internal enum RestartResult
 {
     Evicted,
     Deleted,
@@ -14,4 +14,4 @@ public enum RestartResult
 }
 
 /// <summary>What the API server said to a restart; <see cref="Message"/> is its explanation, if any.</summary>
-public sealed record RestartAttempt(RestartResult Result, string Message = "");
+internal sealed record RestartAttempt(RestartResult Result, string Message = "");

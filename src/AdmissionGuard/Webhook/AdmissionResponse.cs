@@ -1,7 +1,7 @@
 namespace AdmissionGuard.Webhook;
 
 /// <summary>The <c>response</c> of an AdmissionReview; null members are left out of the JSON.</summary>
-public sealed class AdmissionResponse
+internal sealed class AdmissionResponse
 {
     public const string JsonPatchType = "JSONPatch";
 

@@ -1,7 +1,7 @@
 namespace AdmissionGuard.Webhook;
 
 /// <summary>The admission.k8s.io/v1 AdmissionReview envelope of a response.</summary>
-public sealed class AdmissionReview
+internal sealed class AdmissionReview
 {
     public const string ApiVersionV1 = "admission.k8s.io/v1";
     public const string KindName = "AdmissionReview";

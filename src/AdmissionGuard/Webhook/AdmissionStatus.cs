@@ -1,7 +1,7 @@
 namespace AdmissionGuard.Webhook;
 
 /// <summary>The metav1.Status of a denial: kubectl prints its message.</summary>
-public sealed class AdmissionStatus
+internal sealed class AdmissionStatus
 {
     public required int Code { get; init; }
     public required string Message { get; init; }

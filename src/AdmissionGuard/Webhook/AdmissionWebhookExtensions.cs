@@ -1,3 +1,4 @@
+using AdmissionGuard.Configuration;
 using System.Security.Authentication;
 using AdmissionGuard.Hosting;
 using AdmissionGuard.Metrics;
@@ -7,7 +8,7 @@ using Microsoft.Extensions.Options;
 
 namespace AdmissionGuard.Webhook;
 
-public static class AdmissionWebhookExtensions
+internal static class AdmissionWebhookExtensions
 {
     public const string MutatePath = "/mutate-pods";
     public const string ValidatePath = "/validate-pods";

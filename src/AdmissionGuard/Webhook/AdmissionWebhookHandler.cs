@@ -12,7 +12,7 @@ namespace AdmissionGuard.Webhook;
 /// Translates AdmissionReviews into Core decisions and back. It only reads the body, type-checks it,
 /// dispatches, and writes the response: every rule lives in <see cref="PodAdmission"/>.
 /// </summary>
-public sealed class AdmissionWebhookHandler(
+internal sealed class AdmissionWebhookHandler(
     IClusterSnapshot snapshot,
     AdmissionPolicy policy,
     AdmissionMetrics metrics,

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace AdmissionGuard.Webhook;
 
 /// <summary>Readiness: the apiserver cannot call a webhook that has no certificate to serve.</summary>
-public sealed class CertificateHealthCheck(ICertificateSource source) : IHealthCheck
+internal sealed class CertificateHealthCheck(ICertificateSource source) : IHealthCheck
 {
     public const string Name = "certificate";
 

@@ -7,7 +7,7 @@ namespace AdmissionGuard.Webhook;
 /// for the current certificate on every TLS handshake, so a source can rotate it without a restart.
 /// Sources are started and stopped as hosted services.
 /// </summary>
-public interface ICertificateSource
+internal interface ICertificateSource
 {
     /// <summary>The certificate (with private key) to serve now, or null while none is loaded.</summary>
     X509Certificate2? GetCertificate();

@@ -1,3 +1,4 @@
+using AdmissionGuard.Configuration;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Threading.Channels;
@@ -11,7 +12,7 @@ namespace AdmissionGuard.Webhook;
 /// the whole directory is watched; a periodic re-check covers events the watcher misses (symlinked files
 /// elsewhere, overflowing buffers, network file systems).
 /// </summary>
-public sealed class PemFileCertificateSource(IOptions<WebhookOptions> options, TimeProvider timeProvider, ILogger<PemFileCertificateSource> logger)
+internal sealed class PemFileCertificateSource(IOptions<WebhookOptions> options, TimeProvider timeProvider, ILogger<PemFileCertificateSource> logger)
     : BackgroundService, ICertificateSource, IHostedLifecycleService
 {
     /// <summary>How often the files are re-read even without a change event.</summary>

@@ -1,7 +1,7 @@
 namespace AdmissionGuard.Webhook;
 
 /// <summary>Which of the two webhooks a request came to; each returns its share of a decision.</summary>
-public enum WebhookKind
+internal enum WebhookKind
 {
     /// <summary><c>/mutate-pods</c>: pod CREATE; the gate patch, warnings and audit annotations.</summary>
     Mutating,

@@ -1,3 +1,4 @@
+using AdmissionGuard.Cluster;
 using AdmissionGuard.Leadership;
 using AdmissionGuard.Reconciler;
 

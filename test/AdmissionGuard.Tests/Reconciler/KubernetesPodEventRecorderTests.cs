@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using AdmissionGuard.Options;
+using AdmissionGuard.Configuration;
 using AdmissionGuard.Reconciler;
 using k8s;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -1,3 +1,4 @@
+using AdmissionGuard.Cluster;
 using AdmissionGuard.Core.Cluster;
 using AdmissionGuard.Core.Tests.Healing;
 using AdmissionGuard.Leadership;

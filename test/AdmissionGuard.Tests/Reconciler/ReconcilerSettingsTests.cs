@@ -1,23 +1,19 @@
+using AdmissionGuard.Configuration;
 using AdmissionGuard.Core;
+using AdmissionGuard.Core.Admission;
 using AdmissionGuard.Core.Healing;
-using AdmissionGuard.Options;
+using AdmissionGuard.Core.Labels;
+using AdmissionGuard.Core.Pods;
 using AdmissionGuard.Reconciler;
-using Microsoft.Extensions.Configuration;
 
 namespace AdmissionGuard.Tests.Reconciler;
 
 public sealed class ReconcilerSettingsTests
 {
-    private static IConfiguration Admission(params (string Key, string Value)[] values) =>
-        new ConfigurationBuilder()
-            .AddInMemoryCollection(values.Select(v => new KeyValuePair<string, string?>($"Admission:{v.Key}", v.Value)))
-            .Build()
-            .GetSection("Admission");
-
     [Fact]
     public void Defaults_follow_the_documented_configuration()
     {
-        var settings = ReconcilerSettings.From(new ReconcilerOptions(), Admission());
+        var settings = ReconcilerSettings.From(new ReconcilerOptions(), AdmissionPolicy.Default);
 
         settings.Policy.TaintKeys.Should().Equal(WellKnown.CiliumAgentNotReadyTaint);
         settings.Policy.Exclusions.ExcludedNamespaces.Should().BeEmpty();
@@ -31,23 +27,17 @@ public sealed class ReconcilerSettingsTests
     }
 
     [Fact]
-    public void Takes_taint_keys_and_exclusions_from_the_admission_section()
+    public void Takes_taint_keys_and_exclusions_from_the_admission_policy()
     {
+        var exclusions = new ExclusionPolicy(new HashSet<string> { "kube-system" }, LabelSelector.Parse("app in (x,y)"));
+
         var settings = ReconcilerSettings.From(
             new ReconcilerOptions { DryRun = true, MaxRestartsPerCycle = 9, RestartMethod = RestartMethod.Delete },
-            Admission(("TaintKeys:0", "a/b"), ("TaintKeys:1", "c/d"), ("ExcludedNamespaces:0", "kube-system"), ("ExcludedPodSelector", "app in (x,y)")));
+            new AdmissionPolicy(GuardMode.Warn, ["a/b", "c/d"], exclusions));
 
         settings.Policy.TaintKeys.Should().Equal("a/b", "c/d");
-        settings.Policy.Exclusions.ExcludedNamespaces.Should().BeEquivalentTo(["kube-system"]);
-        settings.Policy.Exclusions.ExcludedPods.Matches(new Dictionary<string, string> { ["app"] = "y" }).Should().BeTrue();
+        settings.Policy.Exclusions.Should().BeSameAs(exclusions);
         settings.Budget.Should().Be(new RestartBudget(9, TimeSpan.FromMinutes(5), DryRun: true));
         settings.Method.Should().Be(RestartMethod.Delete);
-    }
-
-    [Fact]
-    public void A_bad_selector_names_the_setting()
-    {
-        FluentActions.Invoking(() => ReconcilerSettings.From(new ReconcilerOptions(), Admission(("ExcludedPodSelector", "app in x"))))
-            .Should().Throw<FormatException>().WithMessage("Admission:ExcludedPodSelector: invalid label selector*");
     }
 }

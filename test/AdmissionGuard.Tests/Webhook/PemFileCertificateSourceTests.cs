@@ -1,3 +1,4 @@
+using AdmissionGuard.Configuration;
 using AdmissionGuard.Tests.Support;
 using AdmissionGuard.Webhook;
 using Microsoft.Extensions.Diagnostics.HealthChecks;

@@ -2,10 +2,10 @@ using AdmissionGuard.Core;
 using AdmissionGuard.Core.Labels;
 using Microsoft.Extensions.Options;
 
-namespace AdmissionGuard.Webhook;
+namespace AdmissionGuard.Configuration;
 
 /// <summary>Checks the <c>Admission</c> section with the same parsers the decisions use.</summary>
-public sealed class AdmissionOptionsValidator : IValidateOptions<AdmissionOptions>
+internal sealed class AdmissionOptionsValidator : IValidateOptions<AdmissionOptions>
 {
     public ValidateOptionsResult Validate(string? name, AdmissionOptions options)
     {

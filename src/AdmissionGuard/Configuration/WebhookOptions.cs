@@ -1,9 +1,9 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace AdmissionGuard.Webhook;
+namespace AdmissionGuard.Configuration;
 
 /// <summary>The <c>Webhook</c> section: where the webhook listens and which certificate it serves.</summary>
-public sealed class WebhookOptions
+internal sealed class WebhookOptions
 {
     public const string SectionName = "Webhook";
 

@@ -1,7 +1,7 @@
-namespace AdmissionGuard.Webhook;
+namespace AdmissionGuard.Configuration;
 
 /// <summary>The <c>Admission</c> section: what the webhooks enforce.</summary>
-public sealed class AdmissionOptions
+internal sealed class AdmissionOptions
 {
     public const string SectionName = "Admission";
 

@@ -1,12 +1,12 @@
 using Microsoft.Extensions.Options;
 
-namespace AdmissionGuard.Webhook;
+namespace AdmissionGuard.Configuration;
 
 /// <summary>
 /// Rules the attributes cannot express: files exist, ports are ports and differ. Ranges are checked here
 /// because the generated validator ignores a custom message on [Range] and would not name the setting.
 /// </summary>
-public sealed class WebhookOptionsRulesValidator : IValidateOptions<WebhookOptions>
+internal sealed class WebhookOptionsRulesValidator : IValidateOptions<WebhookOptions>
 {
     public ValidateOptionsResult Validate(string? name, WebhookOptions options)
     {

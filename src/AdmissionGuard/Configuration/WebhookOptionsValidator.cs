@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Options;
 
-namespace AdmissionGuard.Webhook;
+namespace AdmissionGuard.Configuration;
 
 /// <summary>Attribute rules (required files), generated at compile time.</summary>
 [OptionsValidator]
-public sealed partial class WebhookOptionsValidator : IValidateOptions<WebhookOptions>;
+internal sealed partial class WebhookOptionsValidator : IValidateOptions<WebhookOptions>;

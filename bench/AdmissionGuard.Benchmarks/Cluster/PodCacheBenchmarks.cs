@@ -1,0 +1,139 @@
+using AdmissionGuard.Cluster;
+using AdmissionGuard.Cluster.Cilium;
+using AdmissionGuard.Cluster.Informers;
+using AdmissionGuard.Core.Pods;
+using BenchmarkDotNet.Attributes;
+using k8s.Models;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace AdmissionGuard.Benchmarks.Cluster;
+
+/// <summary>
+/// What 50,000 cached pods cost: the memory the filled cache keeps (printed by the setup as "retained", with and
+/// without <see cref="PodFactsCompactor"/>), the time and allocations of listing them into the cache, of
+/// projecting one list page, and of snapshot reads.
+/// </summary>
+[MemoryDiagnoser]
+[ShortRunJob]
+public class PodCacheBenchmarks
+{
+    private const int PodCount = 50_000;
+    private ClusterCaches _caches = null!;
+    private ClusterSnapshot _snapshot = null!;
+    private (string Namespace, string Name)[] _pods = [];
+    private string[] _nodes = [];
+    private IReadOnlyList<V1Pod> _page = [];
+    private PodFactsCompactor _compactor = null!;
+
+    // Synchronous on purpose: an async setup keeps the last awaited task, and the cache in it, reachable,
+    // which would distort the retained-memory figures.
+    [GlobalSetup]
+    public void Setup()
+    {
+        // The first fill also pays one-time costs (JSON metadata, JIT): measure after it.
+        Fill().Dispose();
+        ReportRetained("PodFacts.From only", pod => PodFacts.From(pod));
+        ReportRetained("with PodFactsCompactor", new PodFactsCompactor().Project);
+        _caches = Fill();
+        _snapshot = new ClusterSnapshot(_caches, TimeProvider.System);
+        _pods = [.. _snapshot.Pods.Take(1000).Select(pod => (pod.Namespace, pod.Name))];
+        _nodes = [.. Enumerable.Range(0, 1000).Select(SyntheticPods.NodeName)];
+        _page = SyntheticPods.Page(0, 500);
+        _compactor = new PodFactsCompactor();
+        _compactor.Project(_page[0]);
+    }
+
+    [GlobalCleanup]
+    public void Cleanup() => _caches.Dispose();
+
+    [Benchmark(Description = "list 50k pods into the cache (JSON, projection, store)")]
+    public async Task<int> ListIntoCache()
+    {
+        using var caches = await FillAsync();
+        return caches.Pods.Count;
+    }
+
+    [Benchmark(Description = "project a page of 500 pods, PodFacts.From only")]
+    public int ProjectPagePlain() => _page.Select(pod => PodFacts.From(pod)).Count(facts => facts.Ready);
+
+    [Benchmark(Description = "project a page of 500 pods, compacted")]
+    public int ProjectPageCompacted() => _page.Select(_compactor.Project).Count(facts => facts.Ready);
+
+    [Benchmark(Description = "1,000 snapshot GetPod")]
+    public int GetPods()
+    {
+        var found = 0;
+        foreach (var (podNamespace, name) in _pods)
+        {
+            found += _snapshot.GetPod(podNamespace, name) is null ? 0 : 1;
+        }
+
+        return found;
+    }
+
+    [Benchmark(Description = "1,000 snapshot GetNode")]
+    public int GetNodes()
+    {
+        var ready = 0;
+        foreach (var node in _nodes)
+        {
+            ready += _snapshot.GetNode(node)?.AgentReady == true ? 1 : 0;
+        }
+
+        return ready;
+    }
+
+    [Benchmark(Description = "enumerate 50k snapshot pods")]
+    public int EnumerateAll() => _snapshot.Pods.Count(pod => pod.Ready);
+
+    private static void ReportRetained(string label, Func<V1Pod, PodFacts> project)
+    {
+        var before = GC.GetTotalMemory(forceFullCollection: true);
+        var informer = FillInformerAsync(project).GetAwaiter().GetResult();
+        var after = GC.GetTotalMemory(forceFullCollection: true);
+        Console.WriteLine($"// retained by {informer.Count:N0} cached pods, {label}: " +
+                          $"{(after - before) / 1024.0 / 1024.0:F1} MiB, {(after - before) / PodCount:N0} bytes per pod");
+        GC.KeepAlive(informer);
+    }
+
+    private static async Task<Informer<V1Pod, PodFacts>> FillInformerAsync(Func<V1Pod, PodFacts> project)
+    {
+        var informer = new Informer<V1Pod, PodFacts>(
+            new SyntheticPodSource(PodCount), project, pod => new ObjectKey(pod.Namespace, pod.Name),
+            TimeProvider.System, NullLogger.Instance);
+        using var stop = new CancellationTokenSource();
+        var running = informer.RunAsync(stop.Token);
+        await informer.WaitForSyncAsync(CancellationToken.None);
+        await stop.CancelAsync();
+        await running;
+        return informer;
+    }
+
+    private static V1Node Node(int index) => new() { Metadata = new V1ObjectMeta { Name = SyntheticPods.NodeName(index) } };
+
+    // Every other node has a Ready agent.
+    private static V1Pod AgentPod(int node) => new()
+    {
+        Metadata = new V1ObjectMeta { Name = $"cilium-{node:x5}", NamespaceProperty = "kube-system" },
+        Spec = new V1PodSpec { NodeName = SyntheticPods.NodeName(node) },
+        Status = new V1PodStatus { Conditions = [new V1PodCondition { Type = "Ready", Status = node % 2 == 0 ? "True" : "False" }] },
+    };
+
+    private static ClusterCaches Fill() => FillAsync().GetAwaiter().GetResult();
+
+    private static async Task<ClusterCaches> FillAsync()
+    {
+        var sources = new ClusterSources(
+            new SyntheticPodSource(PodCount),
+            new FixedSource<V1Pod>("agent pods", [.. Enumerable.Range(0, SyntheticPods.Nodes).Select(AgentPod)]),
+            new FixedSource<V1Node>("nodes", [.. Enumerable.Range(0, SyntheticPods.Nodes).Select(Node)]),
+            new FixedSource<V1Namespace>("namespaces"),
+            new FixedSource<CiliumEndpoint>("ciliumendpoints"),
+            new FixedSource<V1Lease>("lease"));
+        var caches = new ClusterCaches(sources, new PodFactsCompactor(), TimeProvider.System, NullLogger<ClusterCaches>.Instance);
+        await caches.StartAsync(CancellationToken.None);
+        await caches.WaitForSyncAsync(CancellationToken.None);
+        await caches.StopAsync(CancellationToken.None);
+        return caches;
+    }
+}

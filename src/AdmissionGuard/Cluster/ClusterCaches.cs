@@ -1,0 +1,82 @@
+using AdmissionGuard.Cluster.Informers;
+using AdmissionGuard.Core.Cluster;
+using AdmissionGuard.Core.Pods;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace AdmissionGuard.Cluster;
+
+/// <summary>
+/// Every watch-fed cache of the process, run as one hosted service. Readers use <see cref="ClusterSnapshot"/>;
+/// the reconciler subscribes to the caches here to start a cycle when something relevant changes.
+/// </summary>
+internal sealed class ClusterCaches : BackgroundService, IClusterCacheStatus
+{
+    private readonly ILogger<ClusterCaches> _logger;
+    private readonly IReadOnlyList<Func<CancellationToken, Task>> _runners;
+
+    public ClusterCaches(ClusterSources sources, PodFactsCompactor compactor, TimeProvider time, ILogger<ClusterCaches> logger, InformerTiming? timing = null)
+    {
+        ArgumentNullException.ThrowIfNull(sources);
+        ArgumentNullException.ThrowIfNull(compactor);
+        _logger = logger;
+        var pods = new Informer<k8s.Models.V1Pod, PodFacts>(sources.Pods, compactor.Project, PodKey, time, logger, timing);
+        var agentPods = new Informer<k8s.Models.V1Pod, PodFacts>(sources.AgentPods, pod => PodFacts.From(pod), PodKey, time, logger, timing);
+        var nodes = new Informer<k8s.Models.V1Node, NodeFacts>(sources.Nodes, ClusterProjections.Node, node => new ObjectKey("", node.Name), time, logger, timing);
+        var namespaces = new Informer<k8s.Models.V1Namespace, NamespaceFacts>(
+            sources.Namespaces, ClusterProjections.Namespace, ns => new ObjectKey("", ns.Name), time, logger, timing);
+        var endpoints = new Informer<Cilium.CiliumEndpoint, EndpointFacts>(
+            sources.Endpoints, ClusterProjections.Endpoint, endpoint => new ObjectKey(endpoint.Namespace, endpoint.Name), time, logger, timing);
+        var leases = new Informer<k8s.Models.V1Lease, LeaseFacts>(
+            sources.Lease, ClusterProjections.Lease, lease => new ObjectKey(lease.Namespace, lease.Name), time, logger, timing);
+        (Pods, AgentPods, Nodes, Namespaces, Endpoints, Leases) = (pods, agentPods, nodes, namespaces, endpoints, leases);
+        All = [pods, agentPods, nodes, namespaces, endpoints, leases];
+        _runners = [pods.RunAsync, agentPods.RunAsync, nodes.RunAsync, namespaces.RunAsync, endpoints.RunAsync, leases.RunAsync];
+    }
+
+    /// <summary>Every pod of the cluster.</summary>
+    public IResourceCache<PodFacts> Pods { get; }
+
+    /// <summary>The Cilium agent pods (Reconciler:AgentNamespace, Reconciler:AgentSelector).</summary>
+    public IResourceCache<PodFacts> AgentPods { get; }
+
+    public IResourceCache<NodeFacts> Nodes { get; }
+
+    public IResourceCache<NamespaceFacts> Namespaces { get; }
+
+    /// <summary>CiliumEndpoints; <see cref="IResourceCacheStatus.Served"/> is false when the CRD is not there.</summary>
+    public IResourceCache<EndpointFacts> Endpoints { get; }
+
+    /// <summary>The leader-election Lease (LeaderElection:LeaseNamespace/LeaseName); empty when it does not exist.</summary>
+    public IResourceCache<LeaseFacts> Leases { get; }
+
+    public IReadOnlyList<IResourceCacheStatus> All { get; }
+
+    public bool Synced => All.All(cache => cache.Synced);
+
+    /// <summary>Completes once every cache has listed (or learnt that its resource is not served).</summary>
+    public Task WaitForSyncAsync(CancellationToken cancellationToken) =>
+        Task.WhenAll(All.Select(cache => cache.WaitForSyncAsync(cancellationToken)));
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var running = _runners.Select(run => run(stoppingToken)).ToList();
+        try
+        {
+            await WaitForSyncAsync(stoppingToken);
+            if (_logger.IsEnabled(LogLevel.Information))
+            {
+                var counts = string.Join(", ", All.Select(cache => $"{cache.Resource}: {cache.Count}"));
+                CacheLog.AllSynced(_logger, counts);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopped before the first sync.
+        }
+
+        await Task.WhenAll(running);
+    }
+
+    private static ObjectKey PodKey(PodFacts pod) => new(pod.Namespace, pod.Name);
+}

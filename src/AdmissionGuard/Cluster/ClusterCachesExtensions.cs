@@ -1,0 +1,37 @@
+using AdmissionGuard.Core.Cluster;
+using AdmissionGuard.Configuration;
+using k8s;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace AdmissionGuard.Cluster;
+
+internal static class ClusterCachesExtensions
+{
+    /// <summary>
+    /// Registers (given the options of <see cref="GuardOptionsExtensions.AddGuardOptions"/>)
+    /// the <see cref="IKubernetes"/> client, the watch-fed <see cref="ClusterCaches"/> (a hosted service; resolve it
+    /// to subscribe to changes or await the first sync), <see cref="IClusterSnapshot"/>, and the health check
+    /// tagged <c>ready</c> that passes once every cache has synced.
+    /// </summary>
+    public static WebApplicationBuilder AddClusterCaches(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IKubernetes>(sp => KubernetesClientFactory.Create(sp.GetRequiredService<IOptions<KubernetesOptions>>().Value));
+        services.TryAddSingleton(sp => ClusterSources.FromApiServer(
+            sp.GetRequiredService<IKubernetes>(),
+            sp.GetRequiredService<IOptions<ReconcilerOptions>>().Value,
+            sp.GetRequiredService<IOptions<LeaderElectionOptions>>().Value));
+        services.TryAddSingleton<PodFactsCompactor>();
+        services.TryAddSingleton<ClusterCaches>();
+        services.AddHostedService(sp => sp.GetRequiredService<ClusterCaches>());
+        services.TryAddSingleton<IClusterCacheStatus>(sp => sp.GetRequiredService<ClusterCaches>());
+        services.TryAddSingleton<IClusterSnapshot, ClusterSnapshot>();
+        services.AddHealthChecks().AddCheck<ClusterCachesHealthCheck>(ClusterCachesHealthCheck.Name, tags: ["ready"]);
+        return builder;
+    }
+}

@@ -1,0 +1,30 @@
+using AdmissionGuard.Cluster.Cilium;
+using AdmissionGuard.Cluster.Informers;
+using AdmissionGuard.Configuration;
+using k8s;
+using k8s.Models;
+
+namespace AdmissionGuard.Cluster;
+
+/// <summary>Where each cache lists and watches from: the API server in production, scripted fakes in tests.</summary>
+internal sealed record ClusterSources(
+    IListWatchClient<V1Pod> Pods,
+    IListWatchClient<V1Pod> AgentPods,
+    IListWatchClient<V1Node> Nodes,
+    IListWatchClient<V1Namespace> Namespaces,
+    IListWatchClient<CiliumEndpoint> Endpoints,
+    IListWatchClient<V1Lease> Lease)
+{
+    public static ClusterSources FromApiServer(IKubernetes client, ReconcilerOptions reconciler, LeaderElectionOptions leaderElection)
+    {
+        ArgumentNullException.ThrowIfNull(reconciler);
+        ArgumentNullException.ThrowIfNull(leaderElection);
+        return new ClusterSources(
+            KubernetesResources.Pods(client),
+            KubernetesResources.Pods(client, reconciler.AgentNamespace, reconciler.AgentSelector),
+            KubernetesResources.Nodes(client),
+            KubernetesResources.Namespaces(client),
+            KubernetesResources.CiliumEndpoints(client),
+            KubernetesResources.Lease(client, leaderElection.LeaseNamespace, leaderElection.LeaseName));
+    }
+}

@@ -1,0 +1,8 @@
+namespace AdmissionGuard.Cluster.Informers;
+
+internal enum CacheChangeKind
+{
+    Added,
+    Modified,
+    Deleted,
+}

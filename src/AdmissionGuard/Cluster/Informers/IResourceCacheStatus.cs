@@ -1,0 +1,19 @@
+namespace AdmissionGuard.Cluster.Informers;
+
+/// <summary>What every cache reports, whatever it holds: for readiness and logs.</summary>
+internal interface IResourceCacheStatus
+{
+    /// <summary>The resource, for logs and health output, e.g. <c>pods</c>.</summary>
+    string Resource { get; }
+
+    /// <summary>The first complete list has been applied (also true once the resource is known not to be served).</summary>
+    bool Synced { get; }
+
+    /// <summary>False after the API server answered 404 for the resource (e.g. a CRD that is not installed).</summary>
+    bool Served { get; }
+
+    int Count { get; }
+
+    /// <summary>Completes once <see cref="Synced"/> is true.</summary>
+    Task WaitForSyncAsync(CancellationToken cancellationToken);
+}

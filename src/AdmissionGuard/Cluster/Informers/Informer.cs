@@ -1,0 +1,331 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using k8s;
+using k8s.Models;
+using Microsoft.Extensions.Logging;
+
+namespace AdmissionGuard.Cluster.Informers;
+
+/// <summary>
+/// A cache of one resource fed by list+watch (KubernetesClient has no informer). Lists page by page, then
+/// watches from the list's resourceVersion with bookmarks; resumes every watch from the last resourceVersion
+/// it saw; relists when that version has expired (410); backs off with jitter after errors and dropped
+/// streams. Each object is projected to slim facts as it arrives: the API object is never kept.
+/// </summary>
+internal sealed class Informer<TObject, TFacts> : IResourceCache<TFacts>
+    where TObject : class, IKubernetesObject<V1ObjectMeta>
+    where TFacts : class
+{
+    private readonly IListWatchClient<TObject> _client;
+    private readonly Func<TObject, TFacts> _project;
+    private readonly Func<TFacts, ObjectKey> _keyOf;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly InformerTiming _timing;
+    private readonly ExponentialBackoff _backoff;
+    private readonly ConcurrentDictionary<ObjectKey, TFacts> _store = new();
+    private readonly TaskCompletionSource _synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Lock _subscribersLock = new();
+    private ImmutableArray<Action<CacheChange<TFacts>>> _subscribers = [];
+    private long _version;
+    private volatile bool _served = true;
+    private string _resourceVersion = "";
+
+    public Informer(
+        IListWatchClient<TObject> client,
+        Func<TObject, TFacts> project,
+        Func<TFacts, ObjectKey> keyOf,
+        TimeProvider time,
+        ILogger logger,
+        InformerTiming? timing = null)
+    {
+        _client = client;
+        _project = project;
+        _keyOf = keyOf;
+        _time = time;
+        _logger = logger;
+        _timing = timing ?? InformerTiming.Default;
+        _backoff = new ExponentialBackoff(_timing);
+    }
+
+    public string Resource => _client.Resource;
+
+    public bool Synced => _synced.Task.IsCompleted;
+
+    public bool Served => _served;
+
+    public long Version => Interlocked.Read(ref _version);
+
+    public int Count => _store.Count;
+
+    // Enumerating the dictionary itself is lock-free; its Values property would lock and copy 50,000 entries.
+    public IEnumerable<TFacts> Items => _store.Select(entry => entry.Value);
+
+    /// <summary>The resourceVersion the next watch starts from.</summary>
+    public string ResourceVersion => Volatile.Read(ref _resourceVersion);
+
+    public TFacts? Get(ObjectKey key) => _store.TryGetValue(key, out var facts) ? facts : null;
+
+    public Task WaitForSyncAsync(CancellationToken cancellationToken) => _synced.Task.WaitAsync(cancellationToken);
+
+    public IDisposable Subscribe(Action<CacheChange<TFacts>> onChange)
+    {
+        ArgumentNullException.ThrowIfNull(onChange);
+        lock (_subscribersLock)
+        {
+            _subscribers = _subscribers.Add(onChange);
+        }
+
+        return new Subscription(() =>
+        {
+            lock (_subscribersLock)
+            {
+                _subscribers = _subscribers.Remove(onChange);
+            }
+        });
+    }
+
+    /// <summary>Runs until <paramref name="cancellationToken"/> is cancelled; never throws otherwise.</summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var mustList = true;
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                if (mustList)
+                {
+                    mustList = !await TryListAsync(cancellationToken);
+                    if (mustList)
+                    {
+                        continue;
+                    }
+                }
+
+                mustList = await WatchAsync(cancellationToken);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Shutting down.
+        }
+    }
+
+    private async Task<bool> TryListAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await ListAsync(cancellationToken);
+            return true;
+        }
+        catch (ResourceNotServedException)
+        {
+            await NotServedAsync(cancellationToken);
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+        {
+            // An expired continue token lands here too: the next attempt starts a fresh list.
+            var delay = _backoff.Next();
+            CacheLog.ListFailed(_logger, Resource, delay, e);
+            await Task.Delay(delay, _time, cancellationToken);
+        }
+
+        return false;
+    }
+
+    private async Task ListAsync(CancellationToken cancellationToken)
+    {
+        var listed = new HashSet<ObjectKey>();
+        string? continueToken = null;
+        ListPage<TObject> page;
+        do
+        {
+            page = await _client.ListAsync(_timing.PageSize, continueToken, cancellationToken);
+            foreach (var item in page.Items)
+            {
+                if (Upsert(item) is { } key)
+                {
+                    listed.Add(key);
+                }
+            }
+
+            continueToken = page.Continue;
+        }
+        while (!string.IsNullOrEmpty(continueToken));
+
+        // A relist is the only way to learn about deletions missed while the watch was down.
+        foreach (var key in _store.Keys.Where(key => !listed.Contains(key)))
+        {
+            Remove(key);
+        }
+
+        Volatile.Write(ref _resourceVersion, page.ResourceVersion);
+        if (!_served)
+        {
+            _served = true;
+            CacheLog.ServedAgain(_logger, Resource);
+        }
+
+        _backoff.Reset();
+        CacheLog.Listed(_logger, Resource, listed.Count, page.ResourceVersion);
+        _synced.TrySetResult();
+    }
+
+    /// <returns>True when the informer must relist.</returns>
+    private async Task<bool> WatchAsync(CancellationToken cancellationToken)
+    {
+        var resourceVersion = ResourceVersion;
+        try
+        {
+            if (await WatchOnceAsync(cancellationToken))
+            {
+                return false;
+            }
+
+            // Ended early without a single event: something between us and the API server cut it.
+            var delay = _backoff.Next();
+            CacheLog.WatchDropped(_logger, Resource, resourceVersion, delay);
+            await Task.Delay(delay, _time, cancellationToken);
+            return false;
+        }
+        catch (ResourceExpiredException)
+        {
+            CacheLog.Expired(_logger, Resource, resourceVersion);
+            return true;
+        }
+        catch (ResourceNotServedException)
+        {
+            await NotServedAsync(cancellationToken);
+            return true;
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+        {
+            var delay = _backoff.Next();
+            CacheLog.WatchFailed(_logger, Resource, resourceVersion, delay, e);
+            await Task.Delay(delay, _time, cancellationToken);
+            return false;
+        }
+    }
+
+    /// <returns>True when the stream was healthy: it delivered events or lasted its full timeout.</returns>
+    private async Task<bool> WatchOnceAsync(CancellationToken cancellationToken)
+    {
+        var timeout = TimeSpan.FromSeconds(Math.Ceiling(_timing.WatchTimeout.TotalSeconds * (1 + _timing.Random())));
+
+        // The server ends the stream at the timeout; a connection that silently died would otherwise hang forever.
+        using var deadline = new CancellationTokenSource(timeout + _timing.WatchGrace, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        var started = _time.GetTimestamp();
+        var events = 0;
+        await foreach (var (type, item) in _client.WatchAsync(ResourceVersion, timeout, linked.Token).WithCancellation(linked.Token))
+        {
+            Apply(type, item);
+            if (++events == 1)
+            {
+                _backoff.Reset();
+            }
+        }
+
+        return events > 0 || _time.GetElapsedTime(started) >= timeout;
+    }
+
+    private void Apply(WatchEventType type, TObject item)
+    {
+        switch (type)
+        {
+            case WatchEventType.Added or WatchEventType.Modified:
+                Upsert(item);
+                break;
+            case WatchEventType.Deleted:
+                Remove(new ObjectKey(item.Metadata?.NamespaceProperty ?? "", item.Metadata?.Name ?? ""));
+                break;
+            case WatchEventType.Bookmark:
+                break;
+            default:
+                throw new InvalidDataException($"unexpected watch event {type} for {Resource}");
+        }
+
+        if (item.Metadata?.ResourceVersion is { Length: > 0 } resourceVersion)
+        {
+            Volatile.Write(ref _resourceVersion, resourceVersion);
+        }
+    }
+
+    private ObjectKey? Upsert(TObject item)
+    {
+        TFacts facts;
+        try
+        {
+            facts = _project(item);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // One malformed object must not stop the cache; it stays out of it.
+            CacheLog.ProjectionFailed(_logger, Resource, item.Metadata?.NamespaceProperty ?? "", item.Metadata?.Name ?? "", e);
+            return null;
+        }
+
+        var key = _keyOf(facts);
+        TFacts? old = null;
+        _store.AddOrUpdate(key, facts, (_, existing) =>
+        {
+            old = existing;
+            return facts;
+        });
+        if (!EqualityComparer<TFacts>.Default.Equals(old, facts))
+        {
+            Changed(new CacheChange<TFacts>(old is null ? CacheChangeKind.Added : CacheChangeKind.Modified, key, old, facts));
+        }
+
+        return key;
+    }
+
+    private void Remove(ObjectKey key)
+    {
+        if (_store.TryRemove(key, out var old))
+        {
+            Changed(new CacheChange<TFacts>(CacheChangeKind.Deleted, key, old, null));
+        }
+    }
+
+    private async Task NotServedAsync(CancellationToken cancellationToken)
+    {
+        if (_served)
+        {
+            _served = false;
+            foreach (var key in _store.Keys)
+            {
+                Remove(key);
+            }
+
+            CacheLog.NotServed(_logger, Resource, _timing.NotServedRecheck);
+        }
+
+        // Nothing to wait for: an absent resource is a known, empty state.
+        _synced.TrySetResult();
+        await Task.Delay(_timing.NotServedRecheck, _time, cancellationToken);
+    }
+
+    private void Changed(CacheChange<TFacts> change)
+    {
+        Interlocked.Increment(ref _version);
+        foreach (var subscriber in _subscribers)
+        {
+            try
+            {
+                subscriber(change);
+            }
+            catch (Exception e)
+            {
+                CacheLog.SubscriberFailed(_logger, Resource, e);
+            }
+        }
+    }
+
+    private sealed class Subscription(Action unsubscribe) : IDisposable
+    {
+        private Action? _unsubscribe = unsubscribe;
+
+        public void Dispose() => Interlocked.Exchange(ref _unsubscribe, null)?.Invoke();
+    }
+}

@@ -1,0 +1,44 @@
+using AdmissionGuard.Core.Healing;
+using System.ComponentModel.DataAnnotations;
+
+namespace AdmissionGuard.Configuration;
+
+/// <summary>The leader's reconciler: healing unmanaged pods and releasing scheduling gates.</summary>
+internal sealed class ReconcilerOptions
+{
+    public const string SectionName = "Reconciler";
+
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Time between cycles; watch events may start a cycle earlier.</summary>
+    public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>A pod younger than this is left alone: Cilium may still be creating its endpoint.</summary>
+    public TimeSpan MinPodAge { get; set; } = TimeSpan.FromSeconds(30);
+
+    public int MaxRestartsPerCycle { get; set; } = 5;
+
+    [EnumDataType(typeof(RestartMethod), ErrorMessage = "Reconciler:RestartMethod: must be one of Evict, Delete")]
+    public RestartMethod RestartMethod { get; set; } = RestartMethod.Evict;
+
+    /// <summary>A pod restarted once is not restarted again within this time.</summary>
+    public TimeSpan PodCooldown { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Report what would be restarted, restart nothing.</summary>
+    public bool DryRun { get; set; }
+
+    /// <summary>A pod gated longer than this gets a Warning event.</summary>
+    public TimeSpan MaxGateAge { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Also remove the gate of a pod gated longer than <see cref="MaxGateAge"/>, ready node or not.</summary>
+    public bool ReleaseGatesAfterMaxAge { get; set; }
+
+    /// <summary>Namespace of the Cilium agent pods.</summary>
+    [Required(ErrorMessage = "Reconciler:AgentNamespace: must not be empty")]
+    [RegularExpression(OptionPatterns.DnsLabel, ErrorMessage = "Reconciler:AgentNamespace: must be a DNS label (lower-case letters, digits, '-')")]
+    public string AgentNamespace { get; set; } = "kube-system";
+
+    /// <summary>Label selector of the Cilium agent pods, in kubectl's grammar.</summary>
+    [Required(ErrorMessage = "Reconciler:AgentSelector: must not be empty (it would select every pod of the agent namespace)")]
+    public string AgentSelector { get; set; } = "k8s-app=cilium";
+}

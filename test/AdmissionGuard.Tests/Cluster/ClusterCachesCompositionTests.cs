@@ -1,0 +1,151 @@
+using AdmissionGuard.Core.Healing;
+using AdmissionGuard.Cluster;
+using AdmissionGuard.Core.Cluster;
+using AdmissionGuard.Configuration;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace AdmissionGuard.Tests.Cluster;
+
+public sealed class ClusterCachesCompositionTests : IDisposable
+{
+    private readonly string _kubeconfig = Path.Combine(Path.GetTempPath(), $"kubeconfig-{Guid.NewGuid():N}.yaml");
+
+    public ClusterCachesCompositionTests() => File.WriteAllText(_kubeconfig, """
+        apiVersion: v1
+        kind: Config
+        current-context: sandbox
+        clusters:
+        - name: sandbox
+          cluster: { server: "https://sandbox.example:6443", insecure-skip-tls-verify: true }
+        - name: other
+          cluster: { server: "https://other.example:6443", insecure-skip-tls-verify: true }
+        users:
+        - name: admin
+          user: { token: "t0ken" }
+        contexts:
+        - name: sandbox
+          context: { cluster: sandbox, user: admin }
+        - name: other
+          context: { cluster: other, user: admin }
+        """);
+
+    [Fact]
+    public void Defaults_are_valid_and_are_the_documented_ones()
+    {
+        using var app = Build();
+
+        app.Services.GetRequiredService<IStartupValidator>().Validate();
+        var reconciler = app.Services.GetRequiredService<IOptions<ReconcilerOptions>>().Value;
+        reconciler.Should().BeEquivalentTo(new
+        {
+            Enabled = true,
+            Interval = TimeSpan.FromSeconds(15),
+            MinPodAge = TimeSpan.FromSeconds(30),
+            MaxRestartsPerCycle = 5,
+            RestartMethod = RestartMethod.Evict,
+            PodCooldown = TimeSpan.FromMinutes(5),
+            DryRun = false,
+            MaxGateAge = TimeSpan.FromMinutes(10),
+            ReleaseGatesAfterMaxAge = false,
+            AgentNamespace = "kube-system",
+            AgentSelector = "k8s-app=cilium",
+        });
+        var leaderElection = app.Services.GetRequiredService<IOptions<LeaderElectionOptions>>().Value;
+        leaderElection.Should().BeEquivalentTo(new
+        {
+            Enabled = true,
+            LeaseName = "admissionguard-leader",
+            LeaseNamespace = "admissionguard-system",
+            Identity = Environment.MachineName,
+            LeaseDuration = TimeSpan.FromSeconds(15),
+            RenewDeadline = TimeSpan.FromSeconds(10),
+            RetryPeriod = TimeSpan.FromSeconds(2),
+        });
+    }
+
+    public static TheoryData<string, string, string> BadSettings => new()
+    {
+        { "Reconciler:AgentSelector", "k8s-app in (cilium", "Reconciler:AgentSelector: invalid label selector" },
+        { "Reconciler:AgentSelector", "", "Reconciler:AgentSelector: must not be empty" },
+        { "Reconciler:Interval", "00:00:00", "Reconciler:Interval: '00:00:00' must be between 00:00:01 and 01:00:00" },
+        { "Reconciler:MaxRestartsPerCycle", "0", "Reconciler:MaxRestartsPerCycle: '0' must be between 1 and 1000" },
+        { "Reconciler:AgentNamespace", "Kube_System", "Reconciler:AgentNamespace: must be a DNS label" },
+        { "Reconciler:RestartMethod", "7", "Reconciler:RestartMethod: must be one of Evict, Delete" },
+        { "LeaderElection:RenewDeadline", "00:00:20", "LeaderElection:RenewDeadline: 00:00:20 must be shorter than LeaderElection:LeaseDuration (00:00:15)" },
+        { "LeaderElection:RetryPeriod", "00:00:10", "LeaderElection:RetryPeriod: 00:00:10 must be shorter than LeaderElection:RenewDeadline (00:00:10)" },
+        { "LeaderElection:RetryPeriod", "00:00:00", "LeaderElection:RetryPeriod: '00:00:00' must be between 00:00:00.1000000 and 00:01:00" },
+        { "LeaderElection:LeaseName", "Not A Name", "LeaderElection:LeaseName: must be a DNS subdomain" },
+        { "LeaderElection:Identity", "", "LeaderElection:Identity: must not be empty" },
+        { "Kubernetes:Kubeconfig", "/nonexistent/kubeconfig", "Kubernetes:Kubeconfig: file '/nonexistent/kubeconfig' does not exist" },
+        { "Kubernetes:Context", "prod", "Kubernetes:Context: 'prod' is not in" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadSettings))]
+    public void A_bad_setting_stops_start_up_with_a_message_naming_it(string key, string value, string message)
+    {
+        using var app = Build((key, value));
+
+        var validate = () => app.Services.GetRequiredService<IStartupValidator>().Validate();
+
+        validate.Should().Throw<Exception>().Which.ToString().Should().Contain(message);
+    }
+
+    [Fact]
+    public void Restart_method_is_read_case_insensitively()
+    {
+        using var app = Build(("Reconciler:RestartMethod", "delete"));
+
+        app.Services.GetRequiredService<IOptions<ReconcilerOptions>>().Value.RestartMethod.Should().Be(RestartMethod.Delete);
+    }
+
+    [Fact]
+    public void The_client_uses_the_configured_kubeconfig_and_context()
+    {
+        var config = KubernetesClientFactory.BuildConfiguration(new KubernetesOptions { Kubeconfig = _kubeconfig, Context = "other" });
+
+        config.Host.Should().StartWith("https://other.example:6443");
+        config.AccessToken.Should().Be("t0ken");
+    }
+
+    [Fact]
+    public void The_client_uses_the_current_context_when_none_is_configured()
+    {
+        var config = KubernetesClientFactory.BuildConfiguration(new KubernetesOptions { Kubeconfig = _kubeconfig });
+
+        config.Host.Should().StartWith("https://sandbox.example:6443");
+    }
+
+    [Fact]
+    public void Registers_the_snapshot_the_caches_as_a_hosted_service_and_a_ready_check()
+    {
+        using var app = Build();
+
+        var caches = app.Services.GetRequiredService<ClusterCaches>();
+        app.Services.GetRequiredService<IClusterSnapshot>().Should().BeOfType<ClusterSnapshot>();
+        app.Services.GetServices<IHostedService>().Should().Contain(caches);
+        var checks = app.Services.GetRequiredService<IOptions<HealthCheckServiceOptions>>().Value.Registrations;
+        checks.Should().ContainSingle(r => r.Name == ClusterCachesHealthCheck.Name).Which.Tags.Should().Contain("ready");
+    }
+
+    public void Dispose() => File.Delete(_kubeconfig);
+
+    private WebApplication Build(params (string Key, string Value)[] settings)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        var configuration = new Dictionary<string, string?> { ["Kubernetes:Kubeconfig"] = _kubeconfig };
+        foreach (var (key, value) in settings)
+        {
+            configuration[key] = value;
+        }
+
+        builder.Configuration.AddInMemoryCollection(configuration);
+        builder.AddClusterCaches();
+        return builder.Build();
+    }
+}

@@ -1,0 +1,147 @@
+using System.Threading.Channels;
+using AdmissionGuard.Cluster;
+using AdmissionGuard.Cluster.Cilium;
+using AdmissionGuard.Cluster.Informers;
+using AdmissionGuard.Core;
+using AdmissionGuard.Core.Pods;
+using k8s;
+using k8s.Models;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace AdmissionGuard.Tests.Cluster;
+
+public sealed class ClusterSnapshotTests : IAsyncDisposable
+{
+    private readonly FakeCluster _cluster = new();
+
+    [Fact]
+    public async Task A_node_is_agent_ready_only_with_a_Ready_agent_pod_on_it()
+    {
+        _cluster.Nodes.ListReturns("5", [
+            FakeCluster.Node("n1"),
+            FakeCluster.Node("n2", new V1Taint { Key = WellKnown.CiliumAgentNotReadyTaint, Effect = "NoExecute" }),
+            FakeCluster.Node("n3"),
+        ]);
+        _cluster.AgentPods.ListReturns("5", [
+            FakeCluster.Pod("kube-system", "cilium-a", "n1", ready: true),
+            FakeCluster.Pod("kube-system", "cilium-b", "n2", ready: false),
+        ]);
+        _cluster.ListEverythingElseEmpty();
+
+        await _cluster.StartAndSyncAsync();
+
+        _cluster.Snapshot.GetNode("n1")!.AgentReady.Should().BeTrue();
+        _cluster.Snapshot.GetNode("n2")!.AgentReady.Should().BeFalse();
+        _cluster.Snapshot.GetNode("n3")!.AgentReady.Should().BeFalse("no agent pod runs there");
+        _cluster.Snapshot.GetNode("n2")!.FindTaint([WellKnown.CiliumAgentNotReadyTaint]).Should().NotBeNull();
+        _cluster.Snapshot.GetNode("unknown").Should().BeNull();
+        _cluster.Snapshot.Nodes.Where(n => n.AgentReady == true).Select(n => n.Name).Should().Equal("n1");
+    }
+
+    [Fact]
+    public async Task An_agent_becoming_ready_shows_on_the_next_read()
+    {
+        _cluster.Nodes.ListReturns("5", [FakeCluster.Node("n2")]);
+        _cluster.AgentPods.ListReturns("5", [FakeCluster.Pod("kube-system", "cilium-b", "n2", ready: false)]);
+        _cluster.ListEverythingElseEmpty();
+        await _cluster.StartAndSyncAsync();
+        _cluster.Snapshot.GetNode("n2")!.AgentReady.Should().BeFalse();
+        var changed = Channel.CreateUnbounded<CacheChange<PodFacts>>();
+        using var subscription = _cluster.Caches.AgentPods.Subscribe(change => changed.Writer.TryWrite(change));
+
+        (await _cluster.AgentPods.NextWatchAsync()).Send(
+            WatchEventType.Modified, FakeCluster.Pod("kube-system", "cilium-b", "n2", ready: true, resourceVersion: "6"));
+        var change = await changed.Reader.ReadAsync(TestContext.Current.CancellationToken).AsTask().WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+
+        change.New!.Ready.Should().BeTrue();
+        _cluster.Snapshot.GetNode("n2")!.AgentReady.Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task The_gate_releaser_is_alive_while_the_leader_renews_its_lease()
+    {
+        _cluster.Lease.ListReturns("5", [FakeCluster.LeaderLease("guard-0", _cluster.Time.GetUtcNow().AddSeconds(-5))]);
+        _cluster.ListEverythingElseEmpty();
+        await _cluster.StartAndSyncAsync();
+
+        _cluster.Snapshot.GateReleaserAlive.Should().BeTrue();
+
+        _cluster.Time.Advance(TimeSpan.FromSeconds(10));
+        _cluster.Snapshot.GateReleaserAlive.Should().BeFalse("the lease expired 15 s after its last renewal");
+    }
+
+    [Fact]
+    public async Task Without_a_lease_nobody_releases_gates()
+    {
+        _cluster.ListEverythingElseEmpty();
+        await _cluster.StartAndSyncAsync();
+
+        _cluster.Snapshot.GateReleaserAlive.Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task A_released_lease_means_nobody_releases_gates()
+    {
+        _cluster.Lease.ListReturns("5", [FakeCluster.LeaderLease("", _cluster.Time.GetUtcNow())]);
+        _cluster.ListEverythingElseEmpty();
+        await _cluster.StartAndSyncAsync();
+
+        _cluster.Snapshot.GateReleaserAlive.Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task Endpoints_are_unavailable_when_the_CiliumEndpoint_resource_is_not_served()
+    {
+        _cluster.Endpoints.ListThrows(new ResourceNotServedException("ciliumendpoints: the server could not find the requested resource"));
+        _cluster.ListEverythingElseEmpty();
+
+        await _cluster.StartAndSyncAsync();
+
+        _cluster.Caches.Synced.Should().BeTrue();
+        _cluster.Snapshot.EndpointsAvailable.Should().BeFalse();
+        _cluster.Snapshot.GetEndpoint("kube-system", "coredns-5d78c9869d-8hx2m").Should().BeNull();
+        await _cluster.Time.WaitForTimerAsync(TimeSpan.FromMinutes(5));
+    }
+
+    [Fact]
+    public async Task Endpoints_are_available_once_listed_and_looked_up_by_pod_namespace_and_name()
+    {
+        _cluster.Endpoints.ListReturns("5", [KubernetesJson.Deserialize<CiliumEndpoint>(ClusterObjects.CorednsEndpoint)]);
+        _cluster.Pods.ListReturns("5", [KubernetesJson.Deserialize<V1Pod>(ClusterObjects.EbsCsiNodePod)]);
+        _cluster.Namespaces.ListReturns("5", [KubernetesJson.Deserialize<V1Namespace>(ClusterObjects.PaymentsNamespace)]);
+        _cluster.ListEverythingElseEmpty();
+        _cluster.Snapshot.EndpointsAvailable.Should().BeFalse("an unsynced endpoint cache would make every pod look unmanaged");
+
+        await _cluster.StartAndSyncAsync();
+
+        _cluster.Snapshot.EndpointsAvailable.Should().BeTrue();
+        _cluster.Snapshot.GetEndpoint("kube-system", "coredns-5d78c9869d-8hx2m")!.State.Should().Be("ready");
+        _cluster.Snapshot.GetPod("kube-system", "ebs-csi-node-7xk2p")!.Owner!.Kind.Should().Be("DaemonSet");
+        _cluster.Snapshot.Pods.Should().ContainSingle();
+        _cluster.Snapshot.GetNamespaceLabels("payments").Should().Contain(WellKnown.NamespaceModeLabel, "deny");
+        _cluster.Snapshot.GetNamespaceLabels("unknown").Should().BeNull();
+    }
+
+    [Fact]
+    public async Task Readiness_waits_for_every_cache_and_names_the_missing_ones()
+    {
+        var check = new ClusterCachesHealthCheck(_cluster.Caches);
+        _cluster.Nodes.ListReturns("1", []);
+        _cluster.Namespaces.ListReturns("1", []);
+        _cluster.Endpoints.ListReturns("1", []);
+        _cluster.Lease.ListReturns("1", []);
+        _cluster.AgentPods.ListReturns("1", []);
+        await _cluster.Caches.StartAsync(CancellationToken.None);
+        await _cluster.Caches.Nodes.WaitForSyncAsync(TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+
+        var waiting = await check.CheckHealthAsync(new HealthCheckContext(), TestContext.Current.CancellationToken);
+        waiting.Status.Should().Be(HealthStatus.Unhealthy);
+        waiting.Description.Should().Be("waiting for the first list of: pods");
+
+        _cluster.Pods.ListReturns("1", []);
+        await _cluster.Caches.WaitForSyncAsync(TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+        (await check.CheckHealthAsync(new HealthCheckContext(), TestContext.Current.CancellationToken)).Status.Should().Be(HealthStatus.Healthy);
+    }
+
+    public ValueTask DisposeAsync() => _cluster.DisposeAsync();
+}

@@ -1,0 +1,148 @@
+using System.Collections.Concurrent;
+using AdmissionGuard.Cluster.Informers;
+using k8s;
+using k8s.Models;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+
+namespace AdmissionGuard.Tests.Cluster;
+
+/// <summary>
+/// The real transport, through KubernetesClient, against a small HTTP server that answers as the API server does:
+/// list pages, a watch stream ending in a 410 ERROR event, and 404 for a CRD that is not installed.
+/// </summary>
+public sealed class KubernetesListWatchClientTests : IAsyncDisposable
+{
+    private readonly ConcurrentQueue<string> _requests = new();
+    private WebApplication? _server;
+    private Kubernetes? _client;
+
+    [Fact]
+    public async Task Lists_pages_with_limit_and_continue()
+    {
+        var pods = KubernetesResources.Pods(await StartAsync());
+
+        var first = await pods.ListAsync(2, null, TestContext.Current.CancellationToken);
+        var second = await pods.ListAsync(2, first.Continue, TestContext.Current.CancellationToken);
+
+        first.Items.Select(p => p.Metadata.Name).Should().Equal("a", "b");
+        first.Continue.Should().Be("page-2");
+        second.Items.Select(p => p.Metadata.Name).Should().Equal("c");
+        second.Continue.Should().BeNullOrEmpty();
+        second.ResourceVersion.Should().Be("100");
+        _requests.Should().Contain(r => r.Contains("limit=2", StringComparison.Ordinal) && r.Contains("continue=page-2", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Watches_with_bookmarks_and_turns_a_410_error_event_into_ResourceExpiredException()
+    {
+        var pods = KubernetesResources.Pods(await StartAsync());
+        var received = new List<(WatchEventType, string)>();
+
+        var watch = async () =>
+        {
+            await foreach (var (type, pod) in pods.WatchAsync("100", TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken))
+            {
+                received.Add((type, pod.Metadata.ResourceVersion));
+            }
+        };
+
+        await watch.Should().ThrowAsync<ResourceExpiredException>();
+        received.Should().Equal((WatchEventType.Added, "101"), (WatchEventType.Bookmark, "102"));
+        _requests.Should().Contain(r => r.Contains("watch=true", StringComparison.Ordinal)
+            && r.Contains("resourceVersion=100", StringComparison.Ordinal)
+            && r.Contains("allowWatchBookmarks=true", StringComparison.Ordinal)
+            && r.Contains("timeoutSeconds=60", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_CRD_that_is_not_installed_is_reported_as_not_served()
+    {
+        var endpoints = KubernetesResources.CiliumEndpoints(await StartAsync(endpointsServed: false));
+
+        var list = () => endpoints.ListAsync(500, null, TestContext.Current.CancellationToken);
+
+        await list.Should().ThrowAsync<ResourceNotServedException>();
+    }
+
+    [Fact]
+    public async Task CiliumEndpoints_are_listed_and_watched_as_typed_objects()
+    {
+        var endpoints = KubernetesResources.CiliumEndpoints(await StartAsync());
+
+        var page = await endpoints.ListAsync(500, null, TestContext.Current.CancellationToken);
+        var events = new List<(WatchEventType Type, string? State)>();
+        await foreach (var (type, endpoint) in endpoints.WatchAsync(page.ResourceVersion, TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken))
+        {
+            events.Add((type, endpoint.Status?.State));
+        }
+
+        page.Items.Should().ContainSingle().Which.Status!.Networking!.Node.Should().Be("10.0.1.7");
+        events.Should().Equal((WatchEventType.Modified, "regenerating"));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _client?.Dispose();
+        if (_server is not null)
+        {
+            await _server.DisposeAsync();
+        }
+    }
+
+    private async Task<Kubernetes> StartAsync(bool endpointsServed = true)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        _server = builder.Build();
+        _server.Use((context, next) =>
+        {
+            _requests.Enqueue(context.Request.Path + context.Request.QueryString);
+            return next(context);
+        });
+        _server.MapGet("/api/v1/pods", ServePods);
+        _server.MapGet("/apis/cilium.io/v2/ciliumendpoints", context => endpointsServed
+            ? ServeEndpoints(context)
+            : Json(context, 404, """{"kind":"Status","apiVersion":"v1","status":"Failure","message":"the server could not find the requested resource","reason":"NotFound","code":404}"""));
+        await _server.StartAsync(TestContext.Current.CancellationToken);
+        _client = new Kubernetes(new KubernetesClientConfiguration { Host = _server.Urls.Single() });
+        return _client;
+    }
+
+    private static Task ServePods(HttpContext context)
+    {
+        if (context.Request.Query["watch"] == "true")
+        {
+            return Lines(context,
+                """{"type":"ADDED","object":{"apiVersion":"v1","kind":"Pod","metadata":{"name":"d","namespace":"default","resourceVersion":"101"}}}""",
+                """{"type":"BOOKMARK","object":{"apiVersion":"v1","kind":"Pod","metadata":{"resourceVersion":"102"}}}""",
+                """{"type":"ERROR","object":{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"too old resource version: 100 (150)","reason":"Expired","code":410}}""");
+        }
+
+        return context.Request.Query["continue"] == "page-2"
+            ? Json(context, 200, """{"kind":"PodList","apiVersion":"v1","metadata":{"resourceVersion":"100"},"items":[{"metadata":{"name":"c","namespace":"default"}}]}""")
+            : Json(context, 200, """{"kind":"PodList","apiVersion":"v1","metadata":{"resourceVersion":"100","continue":"page-2"},"items":[{"metadata":{"name":"a","namespace":"default"}},{"metadata":{"name":"b","namespace":"default"}}]}""");
+    }
+
+    private static Task ServeEndpoints(HttpContext context) => context.Request.Query["watch"] == "true"
+        ? Lines(context, """{"type":"MODIFIED","object":{"apiVersion":"cilium.io/v2","kind":"CiliumEndpoint","metadata":{"name":"web-0","namespace":"shop","resourceVersion":"301"},"status":{"state":"regenerating","networking":{"node":"10.0.1.7"}}}}""")
+        : Json(context, 200, $$"""{"apiVersion":"cilium.io/v2","kind":"CiliumEndpointList","metadata":{"resourceVersion":"300"},"items":[{{ClusterObjects.CorednsEndpoint}}]}""");
+
+    private static async Task Lines(HttpContext context, params string[] lines)
+    {
+        context.Response.ContentType = "application/json";
+        foreach (var line in lines)
+        {
+            await context.Response.WriteAsync(line + "\n", context.RequestAborted);
+            await context.Response.Body.FlushAsync(context.RequestAborted);
+        }
+    }
+
+    private static Task Json(HttpContext context, int status, string body)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "application/json";
+        return context.Response.WriteAsync(body, context.RequestAborted);
+    }
+}
