@@ -125,10 +125,10 @@ public sealed class SimulatedCluster : IHostedService, IAsyncDisposable
                     ? [new V1Taint { Key = WellKnown.CiliumAgentNotReadyTaint, Value = "true", Effect = setup.TaintEffect }]
                     : null,
             },
+            // Created with its status in one write, so the kubelet never sees it unregistered.
+            Status = NodeStatuses.Ready(name, Addresses.NextNodeIp(), SimulationClock.Now(Api.Time)),
         };
-        var created = await Api.CreateAsync(node, cancellationToken: cancellationToken);
-        created.Status = NodeStatuses.Ready(name, Addresses.NextNodeIp(), SimulationClock.Now(Api.Time));
-        return await Api.UpdateStatusAsync(created, cancellationToken: cancellationToken);
+        return await Api.CreateAsync(node, cancellationToken: cancellationToken);
     }
 
     /// <summary>Creates the Cilium agent DaemonSet; its pods become Ready after <paramref name="agentStartupDelay"/>
