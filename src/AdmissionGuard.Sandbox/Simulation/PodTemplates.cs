@@ -45,5 +45,7 @@ internal static class PodTemplates
     public static T Copy<T>(T model) => KubernetesJson.Deserialize<T>(KubernetesJson.Serialize(model));
 
     /// <summary>True when two statuses (or any models) serialize alike: a controller writes only what changed.</summary>
-    public static bool SameJson<T>(T left, T right) => KubernetesJson.Serialize(left) == KubernetesJson.Serialize(right);
+    public static bool SameJson<T>(T? left, T? right)
+        where T : class =>
+        left is null || right is null ? left == right : KubernetesJson.Serialize(left) == KubernetesJson.Serialize(right);
 }

@@ -13,7 +13,7 @@ internal sealed class TestCluster : IAsyncDisposable
     private TestCluster(SimulationOptions options, IAdmission? admission)
     {
         Api = ClusterApi.CreateInMemory(admission, Clock);
-        Simulation = new SimulatedCluster(Api, options);
+        Simulation = new SimulatedCluster(Api, options, TestOutputLogger.Factory);
         Simulation.Start();
     }
 
