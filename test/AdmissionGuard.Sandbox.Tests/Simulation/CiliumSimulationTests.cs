@@ -18,13 +18,15 @@ public sealed class CiliumSimulationTests
         await cluster.Simulation.CreateSeedDaemonSetsAsync(TestCluster.Token);
 
         await cluster.Until(() => cluster.Pods("kube-system", "app=ebs-csi-node").Count(TestCluster.IsRunning) == 2
-                && cluster.Pods("kube-system", "k8s-app=istio-cni-node").Count(TestCluster.IsRunning) == 2,
-            "ebs-csi-node and istio-cni-node run on both nodes");
+                && cluster.Pods("kube-system", "k8s-app=istio-cni-node").Count(TestCluster.IsRunning) == 2
+                && cluster.Pods("kube-system", "k8s-app in (cilium,aws-node)").Count(TestCluster.IsRunning) == 4,
+            "every DaemonSet runs on both nodes");
         api.List<V1Node>().Should().OnlyContain(n => n.Spec.Taints.Any(t => t.Key == WellKnown.CiliumAgentNotReadyTaint),
             "the agents are not Ready yet, so the taint is still there");
 
-        await cluster.Until(() => api.List<V1Node>().All(n => n.Spec.Taints is null or { Count: 0 }), "Cilium removes the taints", letTimeFlow: true);
-        api.List<V1Node>().Should().OnlyContain(n => n.Status.Conditions.Any(c => c.Type == "NetworkUnavailable" && c.Status == "False" && c.Reason == "CiliumIsUp"));
+        await cluster.Until(() => api.List<V1Node>().All(n => n.Spec.Taints is null or { Count: 0 }
+                && n.Status.Conditions.Any(c => c.Type == "NetworkUnavailable" && c.Status == "False" && c.Reason == "CiliumIsUp")),
+            "Cilium removes the taints and reports the network up", letTimeFlow: true);
 
         await api.CreateAsync(Manifests.Deployment("web", 2), cancellationToken: TestCluster.Token);
         var web = await cluster.Until(() => cluster.Pods("default", "app=web") is { Count: 2 } pods && pods.All(p => cluster.Endpoint(p) is not null) ? pods : null,

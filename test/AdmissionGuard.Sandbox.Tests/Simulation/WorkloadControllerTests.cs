@@ -62,7 +62,9 @@ public sealed class WorkloadControllerTests
 
         await cluster.Api.CreateAsync(daemonSet, cancellationToken: TestCluster.Token);
 
-        await cluster.Until(() => cluster.Api.Get<V1DaemonSet>("default", "logger")!.Status is { DesiredNumberScheduled: 1, CurrentNumberScheduled: 1 }, "the status counts one node");
+        await cluster.Until(() => cluster.Api.Get<V1DaemonSet>("default", "logger")!.Status is { DesiredNumberScheduled: 1, CurrentNumberScheduled: 1 }
+                && cluster.Pods("default", "app=logger").All(TestCluster.IsRunning),
+            "the status counts one node and its pod runs");
         cluster.Pods("default", "app=logger").Should().ContainSingle().Which.Spec.NodeName.Should().Be("clean");
     }
 
