@@ -56,27 +56,27 @@ public static class SimulatedWorkloads
     public static V1DaemonSet DaemonSet(
         string name, string objectNamespace, IDictionary<string, string> labels, string image, bool hostNetwork,
         IList<V1Toleration> tolerations, TimeSpan? startupDelay = null) => new()
-    {
-        Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = objectNamespace, Labels = new Dictionary<string, string>(labels) },
-        Spec = new V1DaemonSetSpec
         {
-            Selector = new V1LabelSelector { MatchLabels = new Dictionary<string, string>(labels) },
-            Template = new V1PodTemplateSpec
+            Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = objectNamespace, Labels = new Dictionary<string, string>(labels) },
+            Spec = new V1DaemonSetSpec
             {
-                Metadata = new V1ObjectMeta
+                Selector = new V1LabelSelector { MatchLabels = new Dictionary<string, string>(labels) },
+                Template = new V1PodTemplateSpec
                 {
-                    Labels = new Dictionary<string, string>(labels),
-                    Annotations = startupDelay is { } delay
+                    Metadata = new V1ObjectMeta
+                    {
+                        Labels = new Dictionary<string, string>(labels),
+                        Annotations = startupDelay is { } delay
                         ? new Dictionary<string, string> { [SimulationAnnotations.StartupDelay] = $"{(long)delay.TotalMilliseconds}ms" }
                         : null,
-                },
-                Spec = new V1PodSpec
-                {
-                    HostNetwork = hostNetwork,
-                    Tolerations = tolerations,
-                    Containers = [new V1Container { Name = name, Image = image }],
+                    },
+                    Spec = new V1PodSpec
+                    {
+                        HostNetwork = hostNetwork,
+                        Tolerations = tolerations,
+                        Containers = [new V1Container { Name = name, Image = image }],
+                    },
                 },
             },
-        },
-    };
+        };
 }

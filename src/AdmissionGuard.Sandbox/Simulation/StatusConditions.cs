@@ -39,7 +39,12 @@ internal static class StatusConditions
         status.Conditions.Remove(existing!);
         status.Conditions.Add(new V1NodeCondition
         {
-            Type = type, Status = value, Reason = reason, Message = message, LastTransitionTime = transition, LastHeartbeatTime = now,
+            Type = type,
+            Status = value,
+            Reason = reason,
+            Message = message,
+            LastTransitionTime = transition,
+            LastHeartbeatTime = now,
         });
         return true;
     }
