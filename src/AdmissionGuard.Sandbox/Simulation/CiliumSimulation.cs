@@ -1,0 +1,163 @@
+using AdmissionGuard.Core;
+using AdmissionGuard.Core.Labels;
+using AdmissionGuard.Sandbox.Api;
+using AdmissionGuard.Sandbox.Models;
+using AdmissionGuard.Sandbox.Store;
+using k8s.Models;
+using Microsoft.Extensions.Logging;
+
+namespace AdmissionGuard.Sandbox.Simulation;
+
+/// <summary>
+/// Cilium's operator and agents. When an agent pod (namespace and selector from <see cref="SimulationOptions"/>) is
+/// Ready on a node, the node loses every <c>node.cilium.io/agent-not-ready</c> taint (any effect) and gets
+/// <c>NetworkUnavailable=False, CiliumIsUp</c>. A non-hostNetwork pod that started (became Running) on a node
+/// whose agent was already Ready is managed by Cilium and gets a CiliumEndpoint; a pod that started earlier was
+/// wired by the previous CNI and never gets one, which is the failure AdmissionGuard exists for. Endpoints go
+/// away with their pods through the garbage collector (owner reference to the pod uid).
+/// </summary>
+internal sealed class CiliumSimulation(ClusterApi api, SimulationOptions options, ILogger logger) : IController
+{
+    private readonly LabelSelector _agents = LabelSelector.Parse(options.CiliumAgentSelector);
+    private readonly HashSet<string> _reportedUnmanaged = new(StringComparer.Ordinal);
+    private static readonly ListOptions RunningPodNetworkPods = new() { FieldSelector = "status.phase=Running,spec.hostNetwork=false" };
+
+    public string Name => "cilium";
+
+    public IReadOnlyList<ResourceType> WatchedTypes { get; } = [ResourceTypes.Pods, ResourceTypes.Nodes, ResourceTypes.CiliumEndpoints];
+
+    public async Task<DateTimeOffset?> ReconcileAsync(CancellationToken cancellationToken)
+    {
+        var agentReadySince = AgentReadySince();
+        var nodes = new Dictionary<string, V1Node>(StringComparer.Ordinal);
+        foreach (var node in api.List<V1Node>())
+        {
+            nodes[node.Metadata.Name] = node;
+            if (agentReadySince.ContainsKey(node.Metadata.Name))
+            {
+                await MarkNetworkReadyAsync(node, cancellationToken);
+            }
+        }
+
+        if (options.CiliumEndpoints)
+        {
+            await SyncEndpointsAsync(agentReadySince, nodes, cancellationToken);
+        }
+
+        return null;
+    }
+
+    /// <summary>Per node, since when its Cilium agent has been Ready (absent: not Ready).</summary>
+    private Dictionary<string, DateTime> AgentReadySince()
+    {
+        var since = new Dictionary<string, DateTime>(StringComparer.Ordinal);
+        foreach (var stored in api.List(ResourceTypes.Pods, options.CiliumAgentNamespace).Items)
+        {
+            var node = stored.Fields["spec.nodeName"];
+            if (node.Length == 0 || !_agents.Matches(stored.Labels)
+                || StatusConditions.ReadySince(stored.ToModel<V1Pod>().Status) is not { } ready)
+            {
+                continue;
+            }
+
+            since[node] = since.TryGetValue(node, out var other) && other < ready ? other : ready;
+        }
+
+        return since;
+    }
+
+    private async Task MarkNetworkReadyAsync(V1Node node, CancellationToken cancellationToken)
+    {
+        var taints = node.Spec?.Taints ?? [];
+        if (taints.Any(t => t.Key == WellKnown.CiliumAgentNotReadyTaint))
+        {
+            node.Spec!.Taints = [.. taints.Where(t => t.Key != WellKnown.CiliumAgentNotReadyTaint)];
+            if (!await Writes.TryAsync(() => api.UpdateAsync(node, cancellationToken: cancellationToken), Name, ResourceTypes.Nodes, node.Metadata, logger))
+            {
+                return;
+            }
+
+            SimulationLog.CiliumTaintRemoved(logger, node.Metadata.Name);
+            node = api.Get<V1Node>(null, node.Metadata.Name) ?? node;
+        }
+
+        node.Status ??= new V1NodeStatus();
+        if (StatusConditions.Set(node.Status, "NetworkUnavailable", "False", SimulationClock.Now(api.Time), "CiliumIsUp", "Cilium is running on this node"))
+        {
+            await Writes.TryAsync(() => api.UpdateStatusAsync(node, cancellationToken: cancellationToken), Name, ResourceTypes.Nodes, node.Metadata, logger);
+        }
+    }
+
+    private async Task SyncEndpointsAsync(Dictionary<string, DateTime> agentReadySince, Dictionary<string, V1Node> nodes, CancellationToken cancellationToken)
+    {
+        var endpointOwners = api.List<CiliumEndpoint>()
+            .ToDictionary(e => $"{e.Metadata.NamespaceProperty}/{e.Metadata.Name}", e => e.Metadata.OwnerReferences?.FirstOrDefault()?.Uid, StringComparer.Ordinal);
+        foreach (var stored in api.List(ResourceTypes.Pods, null, RunningPodNetworkPods).Items)
+        {
+            var nodeName = stored.Fields["spec.nodeName"];
+            if (!agentReadySince.TryGetValue(nodeName, out var readySince)
+                || (endpointOwners.TryGetValue(stored.Key, out var owner) && owner == stored.Uid)
+                || !nodes.TryGetValue(nodeName, out var node))
+            {
+                continue;
+            }
+
+            var pod = stored.ToModel<V1Pod>();
+            if (pod.Status?.StartTime is not { } started || started < readySince)
+            {
+                if (_reportedUnmanaged.Add(stored.Uid))
+                {
+                    SimulationLog.PodUnmanagedByCilium(logger, stored.Namespace!, stored.Name, stored.Uid, nodeName);
+                }
+
+                continue;
+            }
+
+            if (endpointOwners.ContainsKey(stored.Key))
+            {
+                // An endpoint left by an earlier pod of the same name: the agent replaces it.
+                await Writes.TryAsync(() => api.DeleteAsync<CiliumEndpoint>(stored.Namespace, stored.Name, cancellationToken: cancellationToken), Name, ResourceTypes.CiliumEndpoints, pod.Metadata, logger);
+            }
+
+            var endpoint = Endpoint(pod, NodeStatuses.InternalIp(node) ?? "");
+            if (await Writes.TryAsync(() => api.CreateAsync(endpoint, cancellationToken: cancellationToken), Name, ResourceTypes.CiliumEndpoints, endpoint.Metadata, logger))
+            {
+                SimulationLog.CiliumEndpointCreated(logger, stored.Namespace!, stored.Name, stored.Uid, nodeName);
+            }
+        }
+
+        _reportedUnmanaged.IntersectWith(api.List(ResourceTypes.Pods, null, RunningPodNetworkPods).Items.Select(p => p.Uid));
+    }
+
+    private static CiliumEndpoint Endpoint(V1Pod pod, string nodeIp)
+    {
+        var labels = pod.Metadata.Labels ?? new Dictionary<string, string>();
+        var identityLabels = labels
+            .Select(l => $"k8s:{l.Key}={l.Value}")
+            .Append($"k8s:io.kubernetes.pod.namespace={pod.Metadata.NamespaceProperty}")
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        return new CiliumEndpoint
+        {
+            Metadata = new V1ObjectMeta
+            {
+                Name = pod.Metadata.Name,
+                NamespaceProperty = pod.Metadata.NamespaceProperty,
+                Labels = new Dictionary<string, string>(labels),
+                OwnerReferences = [new V1OwnerReference { ApiVersion = "v1", Kind = "Pod", Name = pod.Metadata.Name, Uid = pod.Metadata.Uid }],
+            },
+            Status = new CiliumEndpointStatus
+            {
+                // Agent-local endpoint ids are small per-node numbers; identities of workloads start at 256.
+                Id = 1 + (Fnv.Hash(pod.Metadata.Uid) % 4095),
+                Identity = new CiliumEndpointIdentity { Id = 256 + (Fnv.Hash(string.Join(',', identityLabels)) % 65_280), Labels = identityLabels },
+                Networking = new CiliumEndpointNetworking
+                {
+                    Node = nodeIp,
+                    Addressing = [new CiliumEndpointAddress { Ipv4 = pod.Status.PodIP }],
+                },
+                State = "ready",
+            },
+        };
+    }
+}

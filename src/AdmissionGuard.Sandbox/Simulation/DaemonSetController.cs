@@ -1,0 +1,176 @@
+using System.Globalization;
+using AdmissionGuard.Core.Pods;
+using AdmissionGuard.Core.Scheduling;
+using AdmissionGuard.Sandbox.Api;
+using AdmissionGuard.Sandbox.Store;
+using k8s.Models;
+using Microsoft.Extensions.Logging;
+
+namespace AdmissionGuard.Sandbox.Simulation;
+
+/// <summary>
+/// The DaemonSet controller: one pod per eligible node (nodeSelector, required node affinity, and NoSchedule and
+/// NoExecute taints checked with the template's tolerations plus <see cref="DaemonSetTolerations"/>). Pods are
+/// created unbound and pinned through required node affinity <c>matchFields metadata.name In [node]</c>, exactly
+/// as the real controller does, so admission sees the pinning and the scheduler binds them. A deleted pod is
+/// recreated; a pod on a node that is gone, no longer matches, or has a NoExecute taint it does not tolerate is
+/// deleted (a NoSchedule taint added later does not remove running pods).
+/// </summary>
+internal sealed class DaemonSetController(ClusterApi api, ILogger logger) : IController
+{
+    public string Name => "daemonset-controller";
+
+    public IReadOnlyList<ResourceType> WatchedTypes { get; } = [ResourceTypes.DaemonSets, ResourceTypes.Pods, ResourceTypes.Nodes];
+
+    public async Task<DateTimeOffset?> ReconcileAsync(CancellationToken cancellationToken)
+    {
+        var daemonSets = api.List<V1DaemonSet>();
+        if (daemonSets.Count == 0)
+        {
+            return null;
+        }
+
+        var nodes = api.List<V1Node>();
+        foreach (var namespaceSets in daemonSets.GroupBy(d => d.Metadata.NamespaceProperty))
+        {
+            var owned = Owners.ByController(api.List<V1Pod>(namespaceSets.Key), p => p.Metadata);
+            foreach (var daemonSet in namespaceSets)
+            {
+                if (daemonSet.Metadata.DeletionTimestamp is null && PodTemplates.SelectsOwnTemplate(daemonSet.Spec?.Selector, daemonSet.Spec?.Template))
+                {
+                    await SyncAsync(daemonSet, nodes, owned.GetValueOrDefault(daemonSet.Metadata.Uid) ?? [], cancellationToken);
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private async Task SyncAsync(V1DaemonSet daemonSet, IReadOnlyList<V1Node> nodes, List<V1Pod> pods, CancellationToken cancellationToken)
+    {
+        var template = daemonSet.Spec.Template.Spec;
+        var tolerations = DaemonSetTolerations.For(template).Select(Toleration.From).ToList();
+        var byNode = pods
+            .Where(p => p.Metadata.DeletionTimestamp is null)
+            .GroupBy(p => TargetNode.Resolve(p.Spec).Name ?? "")
+            .ToDictionary(g => g.Key, g => g.OrderBy(p => p.Metadata.CreationTimestamp).ToList(), StringComparer.Ordinal);
+        var counts = new DaemonCounts();
+        foreach (var node in nodes)
+        {
+            var name = node.Metadata.Name;
+            var matches = NodeFit.MatchesSelectorAndAffinity(template, node);
+            var shouldRun = matches && NodeFit.UntoleratedTaint(node, tolerations, NodeFit.NoSchedule, NodeFit.NoExecute) is null;
+            var mayContinue = matches && NodeFit.UntoleratedTaint(node, tolerations, NodeFit.NoExecute) is null;
+            var running = byNode.Remove(name, out var onNode) ? onNode : [];
+            counts.Count(shouldRun, running);
+            if (running.Count == 0 && shouldRun)
+            {
+                await CreatePodAsync(daemonSet, name, cancellationToken);
+            }
+            else if (running.Count > 0 && !mayContinue)
+            {
+                await DeletePodsAsync(daemonSet, running, "the node no longer fits the DaemonSet", cancellationToken);
+            }
+            else if (running.Count > 1)
+            {
+                await DeletePodsAsync(daemonSet, running.Skip(1), "a second pod on the node", cancellationToken);
+            }
+        }
+
+        foreach (var leftover in byNode.Values)
+        {
+            counts.Misscheduled += leftover.Count;
+            await DeletePodsAsync(daemonSet, leftover, "its node does not exist", cancellationToken);
+        }
+
+        await WriteStatusAsync(daemonSet, counts, cancellationToken);
+    }
+
+    private async Task CreatePodAsync(V1DaemonSet daemonSet, string node, CancellationToken cancellationToken)
+    {
+        var pod = PodTemplates.NewPod(daemonSet.Spec.Template, daemonSet.Metadata.NamespaceProperty, Owners.Controller("apps/v1", "DaemonSet", daemonSet.Metadata));
+        var spec = pod.Spec;
+        spec.Tolerations = DaemonSetTolerations.For(spec);
+        spec.Affinity ??= new V1Affinity();
+        spec.Affinity.NodeAffinity ??= new V1NodeAffinity();
+        spec.Affinity.NodeAffinity.RequiredDuringSchedulingIgnoredDuringExecution = new V1NodeSelector
+        {
+            NodeSelectorTerms =
+            [
+                new V1NodeSelectorTerm
+                {
+                    MatchFields = [new V1NodeSelectorRequirement { Key = "metadata.name", OperatorProperty = "In", Values = [node] }],
+                },
+            ],
+        };
+        pod.Metadata.Labels["pod-template-generation"] = (daemonSet.Metadata.Generation ?? 1).ToString(CultureInfo.InvariantCulture);
+        try
+        {
+            var created = await api.CreateAsync(pod, cancellationToken: cancellationToken);
+            SimulationLog.DaemonPodCreated(logger, daemonSet.Metadata.NamespaceProperty, daemonSet.Metadata.Name, created.Metadata.Name, node);
+        }
+        catch (ApiException e) when (e.Code is not (404 or 409))
+        {
+            // Admission refused it (a webhook in deny mode, say): the DaemonSet keeps trying on later passes.
+            SimulationLog.DaemonPodRefused(logger, daemonSet.Metadata.NamespaceProperty, daemonSet.Metadata.Name, node, e.Message);
+        }
+    }
+
+    private async Task DeletePodsAsync(V1DaemonSet daemonSet, IEnumerable<V1Pod> pods, string reason, CancellationToken cancellationToken)
+    {
+        foreach (var pod in pods)
+        {
+            var preconditions = new V1Preconditions { Uid = pod.Metadata.Uid };
+            if (await Writes.TryAsync(() => api.DeleteAsync<V1Pod>(pod.Metadata.NamespaceProperty, pod.Metadata.Name, preconditions, cancellationToken: cancellationToken), Name, ResourceTypes.Pods, pod.Metadata, logger))
+            {
+                SimulationLog.DaemonPodDeleted(logger, daemonSet.Metadata.NamespaceProperty, daemonSet.Metadata.Name, pod.Metadata.Name, TargetNode.Resolve(pod.Spec).Name ?? "", reason);
+            }
+        }
+    }
+
+    private async Task WriteStatusAsync(V1DaemonSet daemonSet, DaemonCounts counts, CancellationToken cancellationToken)
+    {
+        var status = new V1DaemonSetStatus
+        {
+            DesiredNumberScheduled = counts.Desired,
+            CurrentNumberScheduled = counts.Current,
+            UpdatedNumberScheduled = counts.Current,
+            NumberMisscheduled = counts.Misscheduled,
+            NumberReady = counts.Ready,
+            NumberAvailable = counts.Ready,
+            NumberUnavailable = counts.Desired - counts.Ready,
+            ObservedGeneration = daemonSet.Metadata.Generation,
+        };
+        if (PodTemplates.SameJson(status, daemonSet.Status ?? new V1DaemonSetStatus()))
+        {
+            return;
+        }
+
+        daemonSet.Status = status;
+        await Writes.TryAsync(() => api.UpdateStatusAsync(daemonSet, cancellationToken: cancellationToken), Name, ResourceTypes.DaemonSets, daemonSet.Metadata, logger);
+    }
+
+    private sealed class DaemonCounts
+    {
+        public int Desired { get; private set; }
+
+        public int Current { get; private set; }
+
+        public int Ready { get; private set; }
+
+        public int Misscheduled { get; set; }
+
+        public void Count(bool shouldRun, List<V1Pod> running)
+        {
+            if (!shouldRun)
+            {
+                Misscheduled += running.Count > 0 ? 1 : 0;
+                return;
+            }
+
+            Desired++;
+            Current += running.Count > 0 ? 1 : 0;
+            Ready += running.Any(p => StatusConditions.IsTrue(p.Status, "Ready")) ? 1 : 0;
+        }
+    }
+}

@@ -1,0 +1,176 @@
+using AdmissionGuard.Sandbox.Api;
+using AdmissionGuard.Sandbox.Store;
+using k8s.Models;
+using Microsoft.Extensions.Logging;
+
+namespace AdmissionGuard.Sandbox.Simulation;
+
+/// <summary>
+/// Every node's kubelet in one loop. Registers nodes that have no Ready condition yet (Ready, an InternalIP),
+/// starts pods bound to an existing node (Running, startTime, pod IP or the node IP for hostNetwork, running
+/// container statuses, restartCount 0) and makes them Ready after their start-up delay: the pod's
+/// <see cref="SimulationAnnotations.StartupDelay"/> annotation, else <see cref="SimulationOptions.StartupDelay"/>.
+/// </summary>
+internal sealed class Kubelet(ClusterApi api, SimulationOptions options, AddressPool addresses, ILogger logger) : IController
+{
+    private static readonly ListOptions Bound = new() { FieldSelector = "spec.nodeName!=" };
+
+    // Pods already Running and Ready, by uid, at the resourceVersion seen: skipped without deserializing.
+    private readonly Dictionary<string, long> _settled = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _reportedBadDelays = new(StringComparer.Ordinal);
+
+    public string Name => "kubelet";
+
+    public IReadOnlyList<ResourceType> WatchedTypes { get; } = [ResourceTypes.Pods, ResourceTypes.Nodes];
+
+    public async Task<DateTimeOffset?> ReconcileAsync(CancellationToken cancellationToken)
+    {
+        var nodes = new Dictionary<string, V1Node>(StringComparer.Ordinal);
+        foreach (var node in api.List<V1Node>())
+        {
+            nodes[node.Metadata.Name] = NodeStatuses.InternalIp(node) is null ? await RegisterAsync(node, cancellationToken) : node;
+        }
+
+        DateTimeOffset? next = null;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var stored in api.List(ResourceTypes.Pods, null, Bound).Items)
+        {
+            seen.Add(stored.Uid);
+            if ((_settled.TryGetValue(stored.Uid, out var settledAt) && settledAt == stored.ResourceVersion)
+                || stored.Fields["status.phase"] is "Succeeded" or "Failed"
+                || !nodes.TryGetValue(stored.Fields["spec.nodeName"], out var node)
+                || NodeStatuses.InternalIp(node) is not { } nodeIp)
+            {
+                continue;
+            }
+
+            var pod = stored.ToModel<V1Pod>();
+            var changed = false;
+            if (pod.Status?.Phase is "Pending" or null || pod.Status.StartTime is null)
+            {
+                Start(pod, nodeIp);
+                changed = true;
+            }
+
+            var readyAt = SimulationClock.AsOffset(pod.Status!.StartTime!.Value) + StartupDelay(pod);
+            var ready = readyAt <= api.Time.GetUtcNow();
+            if (ready)
+            {
+                changed |= MarkReady(pod);
+            }
+
+            if (changed && await Writes.TryAsync(() => api.UpdateStatusAsync(pod, cancellationToken: cancellationToken), Name, ResourceTypes.Pods, pod.Metadata, logger))
+            {
+                LogTransition(stored, pod, nodeIp);
+                continue;
+            }
+
+            if (ready)
+            {
+                _settled[stored.Uid] = stored.ResourceVersion;
+            }
+            else
+            {
+                next = next is { } earlier && earlier < readyAt ? earlier : readyAt;
+            }
+        }
+
+        foreach (var uid in _settled.Keys.Where(uid => !seen.Contains(uid)).ToList())
+        {
+            _settled.Remove(uid);
+        }
+
+        return next;
+    }
+
+    private async Task<V1Node> RegisterAsync(V1Node node, CancellationToken cancellationToken)
+    {
+        var ip = addresses.NextNodeIp();
+        node.Status = NodeStatuses.Ready(node.Metadata.Name, ip, SimulationClock.Now(api.Time));
+        if (await Writes.TryAsync(() => api.UpdateStatusAsync(node, cancellationToken: cancellationToken), Name, ResourceTypes.Nodes, node.Metadata, logger))
+        {
+            SimulationLog.NodeRegistered(logger, node.Metadata.Name, ip);
+        }
+
+        return api.Get<V1Node>(null, node.Metadata.Name) ?? node;
+    }
+
+    private void Start(V1Pod pod, string nodeIp)
+    {
+        var now = SimulationClock.Now(api.Time);
+        var status = pod.Status ??= new V1PodStatus();
+        var podIp = pod.Spec.HostNetwork == true ? nodeIp : addresses.NextPodIp();
+        status.Phase = "Running";
+        status.StartTime = now;
+        status.HostIP = nodeIp;
+        status.HostIPs = [new V1HostIP { Ip = nodeIp }];
+        status.PodIP = podIp;
+        status.PodIPs = [new V1PodIP { Ip = podIp }];
+        status.QosClass ??= "BestEffort";
+        StatusConditions.Set(status, "PodReadyToStartContainers", "True", now);
+        StatusConditions.Set(status, "Initialized", "True", now);
+        StatusConditions.Set(status, "ContainersReady", "False", now, "ContainersNotReady", "containers with unready status");
+        StatusConditions.Set(status, "Ready", "False", now, "ContainersNotReady", "containers with unready status");
+        StatusConditions.Set(status, "PodScheduled", "True", now);
+        status.ContainerStatuses = [.. pod.Spec.Containers.Select(c => new V1ContainerStatus
+        {
+            Name = c.Name,
+            Image = c.Image,
+            ImageID = c.Image,
+            ContainerID = "containerd://" + Guid.NewGuid().ToString("N"),
+            Started = true,
+            Ready = false,
+            RestartCount = 0,
+            State = new V1ContainerState { Running = new V1ContainerStateRunning { StartedAt = now } },
+        })];
+    }
+
+    /// <returns>True when the pod was not Ready yet.</returns>
+    private bool MarkReady(V1Pod pod)
+    {
+        var now = SimulationClock.Now(api.Time);
+        var changed = StatusConditions.Set(pod.Status, "ContainersReady", "True", now);
+        changed |= StatusConditions.Set(pod.Status, "Ready", "True", now);
+        foreach (var container in pod.Status.ContainerStatuses ?? [])
+        {
+            changed |= container.Ready != true;
+            container.Ready = true;
+        }
+
+        return changed;
+    }
+
+    private TimeSpan StartupDelay(V1Pod pod)
+    {
+        if (pod.Metadata.Annotations?.TryGetValue(SimulationAnnotations.StartupDelay, out var text) != true)
+        {
+            return options.StartupDelay;
+        }
+
+        if (GoDuration.TryParse(text, out var delay))
+        {
+            return delay;
+        }
+
+        if (_reportedBadDelays.Add(pod.Metadata.Uid))
+        {
+            SimulationLog.BadStartupDelay(logger, pod.Metadata.NamespaceProperty, pod.Metadata.Name, text!, options.StartupDelay);
+        }
+
+        return options.StartupDelay;
+    }
+
+    private void LogTransition(StoredObject before, V1Pod after, string nodeIp)
+    {
+        var node = after.Spec.NodeName;
+        if (before.Fields["status.phase"] != "Running")
+        {
+            SimulationLog.PodStarted(logger, after.Metadata.NamespaceProperty, after.Metadata.Name, node, after.Status.PodIP ?? nodeIp);
+        }
+
+        if (StatusConditions.IsTrue(after.Status, "Ready"))
+        {
+            SimulationLog.PodReady(logger, after.Metadata.NamespaceProperty, after.Metadata.Name, node);
+        }
+    }
+}

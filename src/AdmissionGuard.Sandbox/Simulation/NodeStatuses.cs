@@ -1,0 +1,44 @@
+using k8s.Models;
+
+namespace AdmissionGuard.Sandbox.Simulation;
+
+/// <summary>What a registered kubelet reports for its node: Ready, addresses, capacity, versions.</summary>
+internal static class NodeStatuses
+{
+    public static V1NodeStatus Ready(string nodeName, string nodeIp, DateTime now)
+    {
+        var capacity = new Dictionary<string, ResourceQuantity>
+        {
+            ["cpu"] = new("4"),
+            ["memory"] = new("16Gi"),
+            ["pods"] = new("110"),
+        };
+        var status = new V1NodeStatus
+        {
+            Addresses = [new V1NodeAddress { Type = "InternalIP", Address = nodeIp }, new V1NodeAddress { Type = "Hostname", Address = nodeName }],
+            Capacity = capacity,
+            Allocatable = capacity,
+            NodeInfo = new V1NodeSystemInfo
+            {
+                Architecture = "amd64",
+                OperatingSystem = "linux",
+                OsImage = "AdmissionGuard sandbox",
+                KernelVersion = "6.1.0",
+                KubeletVersion = "v1.32.0",
+                KubeProxyVersion = "v1.32.0",
+                ContainerRuntimeVersion = "containerd://1.7.24",
+                MachineID = nodeName,
+                SystemUUID = nodeName,
+                BootID = nodeName,
+            },
+        };
+        StatusConditions.Set(status, "Ready", "True", now, "KubeletReady", "kubelet is posting ready status");
+        return status;
+    }
+
+    public static bool IsReady(V1Node node) =>
+        node?.Status?.Conditions?.Any(c => c.Type == "Ready" && c.Status == "True") == true;
+
+    public static string? InternalIp(V1Node node) =>
+        node?.Status?.Addresses?.FirstOrDefault(a => a.Type == "InternalIP")?.Address;
+}

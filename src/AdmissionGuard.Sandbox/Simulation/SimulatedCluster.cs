@@ -1,0 +1,163 @@
+using AdmissionGuard.Core;
+using AdmissionGuard.Sandbox.Api;
+using k8s.Models;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace AdmissionGuard.Sandbox.Simulation;
+
+/// <summary>
+/// The simulated cluster on top of a <see cref="ClusterApi"/>: scheduler, kubelets, NoExecute taint eviction,
+/// DaemonSet, ReplicaSet, Deployment and disruption controllers, garbage collection, and Cilium. Each is a small
+/// level-triggered loop fed by watches, with a periodic resync; all time comes from <see cref="ClusterApi.Time"/>.
+/// Controllers write through the same API as kubectl, so admission webhooks see every pod and binding they make.
+/// </summary>
+public sealed class SimulatedCluster : IHostedService, IAsyncDisposable
+{
+    private readonly List<ControllerLoop> _loops;
+    private readonly ILogger _logger;
+    private bool _running;
+
+    /// <exception cref="OptionsValidationException"><paramref name="options"/> has a bad value; the message names it.</exception>
+    public SimulatedCluster(ClusterApi api, SimulationOptions? options = null, ILoggerFactory? loggerFactory = null)
+    {
+        ArgumentNullException.ThrowIfNull(api);
+        Api = api;
+        Options = options ?? new SimulationOptions();
+        ThrowIfInvalid(Options);
+        loggerFactory ??= NullLoggerFactory.Instance;
+        _logger = loggerFactory.CreateLogger<SimulatedCluster>();
+        IController[] controllers =
+        [
+            new Scheduler(api, Options, loggerFactory.CreateLogger<Scheduler>()),
+            new Kubelet(api, Options, Addresses, loggerFactory.CreateLogger<Kubelet>()),
+            new NoExecuteTaintManager(api, loggerFactory.CreateLogger<NoExecuteTaintManager>()),
+            new DaemonSetController(api, loggerFactory.CreateLogger<DaemonSetController>()),
+            new ReplicaSetController(api, loggerFactory.CreateLogger<ReplicaSetController>()),
+            new DeploymentController(api, loggerFactory.CreateLogger<DeploymentController>()),
+            new DisruptionController(api, loggerFactory.CreateLogger<DisruptionController>()),
+            new GarbageCollector(api, loggerFactory.CreateLogger<GarbageCollector>()),
+            new CiliumSimulation(api, Options, loggerFactory.CreateLogger<CiliumSimulation>()),
+        ];
+        _loops = [.. controllers.Select(c => new ControllerLoop(c, api, Options.ResyncInterval, _logger))];
+        ControllerNames = [.. controllers.Select(c => c.Name)];
+    }
+
+    public ClusterApi Api { get; }
+
+    public SimulationOptions Options { get; }
+
+    /// <summary>Node and pod IPs handed out in this cluster.</summary>
+    public AddressPool Addresses { get; } = new();
+
+    /// <summary>False in Cilium's slim CES mode: the API server should then not serve ciliumendpoints at all.</summary>
+    public bool ServesCiliumEndpoints => Options.CiliumEndpoints;
+
+    public IReadOnlyList<string> ControllerNames { get; }
+
+    /// <summary>Starts every controller; each first reconciles what already exists.</summary>
+    public void Start()
+    {
+        if (_running)
+        {
+            return;
+        }
+
+        _running = true;
+        foreach (var loop in _loops)
+        {
+            loop.Start();
+        }
+
+        SimulationLog.Started(_logger, string.Join(", ", ControllerNames));
+    }
+
+    public async Task StopAsync()
+    {
+        if (!_running)
+        {
+            return;
+        }
+
+        _running = false;
+        await Task.WhenAll(_loops.Select(l => l.StopAsync()));
+        SimulationLog.Stopped(_logger);
+    }
+
+    Task IHostedService.StartAsync(CancellationToken cancellationToken)
+    {
+        Start();
+        return Task.CompletedTask;
+    }
+
+    Task IHostedService.StopAsync(CancellationToken cancellationToken) => StopAsync();
+
+    public async ValueTask DisposeAsync() => await StopAsync();
+
+    /// <summary>
+    /// Registers a node as a kubelet would: labels (hostname, os, arch, zone), by default the
+    /// <c>node.cilium.io/agent-not-ready</c> taint, then a Ready status with an InternalIP.
+    /// </summary>
+    public async Task<V1Node> AddNodeAsync(string name, NodeSetup? setup = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        setup ??= new NodeSetup();
+        var labels = new Dictionary<string, string>(setup.Labels ?? new Dictionary<string, string>())
+        {
+            ["kubernetes.io/hostname"] = name,
+            ["kubernetes.io/os"] = "linux",
+            ["kubernetes.io/arch"] = "amd64",
+        };
+        if (setup.Zone is { } zone)
+        {
+            labels["topology.kubernetes.io/zone"] = zone;
+        }
+
+        var node = new V1Node
+        {
+            Metadata = new V1ObjectMeta { Name = name, Labels = labels },
+            Spec = new V1NodeSpec
+            {
+                Unschedulable = setup.Unschedulable ? true : null,
+                Taints = setup.CiliumTaint
+                    ? [new V1Taint { Key = WellKnown.CiliumAgentNotReadyTaint, Value = "true", Effect = setup.TaintEffect }]
+                    : null,
+            },
+            // Created with its status in one write, so the kubelet never sees it unregistered.
+            Status = NodeStatuses.Ready(name, Addresses.NextNodeIp(), SimulationClock.Now(Api.Time)),
+        };
+        return await Api.CreateAsync(node, cancellationToken: cancellationToken);
+    }
+
+    /// <summary>Creates the Cilium agent DaemonSet; its pods become Ready after <paramref name="agentStartupDelay"/>
+    /// (default <see cref="SimulationOptions.CiliumAgentStartupDelay"/>), later than the other DaemonSets.</summary>
+    public Task<V1DaemonSet> InstallCiliumAsync(TimeSpan? agentStartupDelay = null, CancellationToken cancellationToken = default) =>
+        Api.CreateAsync(SimulatedWorkloads.CiliumAgent(Options, agentStartupDelay ?? Options.CiliumAgentStartupDelay), cancellationToken: cancellationToken);
+
+    /// <summary>Creates the seed's other DaemonSets: <c>ebs-csi-node</c>, <c>istio-cni-node</c> (blanket tolerations) and <c>aws-node</c> (hostNetwork).</summary>
+    public async Task<IReadOnlyList<V1DaemonSet>> CreateSeedDaemonSetsAsync(CancellationToken cancellationToken = default)
+    {
+        var created = new List<V1DaemonSet>();
+        foreach (var daemonSet in new[] { SimulatedWorkloads.EbsCsiNode(), SimulatedWorkloads.IstioCniNode(), SimulatedWorkloads.AwsNode() })
+        {
+            created.Add(await Api.CreateAsync(daemonSet, cancellationToken: cancellationToken));
+        }
+
+        return created;
+    }
+
+    private static void ThrowIfInvalid(SimulationOptions options)
+    {
+        var failures = new IValidateOptions<SimulationOptions>[] { new SimulationOptionsValidator(), new SimulationOptionsRules() }
+            .Select(v => v.Validate(Microsoft.Extensions.Options.Options.DefaultName, options))
+            .Where(r => r.Failed)
+            .SelectMany(r => r.Failures ?? [])
+            .ToList();
+        if (failures.Count > 0)
+        {
+            throw new OptionsValidationException(Microsoft.Extensions.Options.Options.DefaultName, typeof(SimulationOptions), failures);
+        }
+    }
+}

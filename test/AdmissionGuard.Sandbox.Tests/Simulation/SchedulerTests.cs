@@ -1,0 +1,192 @@
+using AdmissionGuard.Core;
+using AdmissionGuard.Sandbox.Admission;
+using AdmissionGuard.Sandbox.Api;
+using AdmissionGuard.Sandbox.Simulation;
+using k8s.Models;
+
+namespace AdmissionGuard.Sandbox.Tests.Simulation;
+
+public sealed class SchedulerTests
+{
+    [Fact]
+    public async Task A_pod_that_does_not_tolerate_the_taint_is_unschedulable_and_one_that_does_is_bound()
+    {
+        await using var cluster = TestCluster.Start();
+        await cluster.Simulation.AddNodeAsync("node-a", cancellationToken: TestCluster.Token);
+        await cluster.Api.CreateAsync(Manifests.Pod("plain"), cancellationToken: TestCluster.Token);
+        await cluster.Api.CreateAsync(Manifests.Pod("tolerant", tolerations: [Manifests.Tolerate(WellKnown.CiliumAgentNotReadyTaint)]), cancellationToken: TestCluster.Token);
+
+        var condition = await cluster.Until(() => TestCluster.Scheduled(cluster.Pod("plain")) is { Reason: "Unschedulable" } c ? c : null, "the plain pod is unschedulable");
+        await cluster.Until(() => cluster.Pod("tolerant")!.Spec.NodeName == "node-a", "the tolerant pod is bound");
+
+        condition.Status.Should().Be("False");
+        condition.Message.Should().Be("0/1 nodes are available: 1 node(s) had untolerated taint {node.cilium.io/agent-not-ready: true}.");
+        cluster.Pod("plain")!.Spec.NodeName.Should().BeNull();
+    }
+
+    [Fact]
+    public async Task An_unschedulable_pod_is_bound_once_the_taint_goes()
+    {
+        await using var cluster = TestCluster.Start();
+        await cluster.Simulation.AddNodeAsync("node-a", cancellationToken: TestCluster.Token);
+        await cluster.Api.CreateAsync(Manifests.Pod("web"), cancellationToken: TestCluster.Token);
+        await cluster.Until(() => TestCluster.Scheduled(cluster.Pod("web"))?.Reason == "Unschedulable", "the pod is unschedulable");
+
+        await cluster.Api.PatchAsync<V1Node>(null, "node-a", PatchType.Merge, """{"spec":{"taints":null}}""", cancellationToken: TestCluster.Token);
+
+        await cluster.Until(() => cluster.Pod("web")!.Spec.NodeName == "node-a", "the pod is bound");
+        TestCluster.Scheduled(cluster.Pod("web"))!.Status.Should().Be("True");
+    }
+
+    [Fact]
+    public async Task Node_selector_and_cordon_steer_the_pod()
+    {
+        await using var cluster = TestCluster.Start();
+        var untainted = new NodeSetup { CiliumTaint = false };
+        await cluster.Simulation.AddNodeAsync("node-a", untainted with { Labels = new Dictionary<string, string> { ["disk"] = "ssd" }, Unschedulable = true }, TestCluster.Token);
+        await cluster.Simulation.AddNodeAsync("node-b", untainted with { Labels = new Dictionary<string, string> { ["disk"] = "ssd" } }, TestCluster.Token);
+        await cluster.Simulation.AddNodeAsync("node-c", untainted, TestCluster.Token);
+        var pod = Manifests.Pod("web");
+        pod.Spec.NodeSelector = new Dictionary<string, string> { ["disk"] = "ssd" };
+
+        await cluster.Api.CreateAsync(pod, cancellationToken: TestCluster.Token);
+
+        await cluster.Until(() => cluster.Pod("web")!.Spec.NodeName == "node-b", "the pod lands on the only schedulable ssd node");
+    }
+
+    public static TheoryData<string, string[], string> Expressions => new()
+    {
+        { "In", ["large", "huge"], "node-large" },
+        { "NotIn", ["small"], "node-large" },
+        { "Exists", [], "node-large" },
+        { "Gt", ["8"], "node-large" },
+        { "Lt", ["8"], "node-small" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Expressions))]
+    public async Task Required_node_affinity_expressions_pick_the_matching_node(string op, string[] values, string expected)
+    {
+        await using var cluster = TestCluster.Start();
+        var untainted = new NodeSetup { CiliumTaint = false };
+        await cluster.Simulation.AddNodeAsync("node-small", untainted with { Labels = new Dictionary<string, string> { ["size"] = "small", ["cores"] = "4" } }, TestCluster.Token);
+        await cluster.Simulation.AddNodeAsync("node-large", untainted with { Labels = new Dictionary<string, string> { ["size"] = "large", ["cores"] = "16", ["gpu"] = "yes" } }, TestCluster.Token);
+        var key = op is "Gt" or "Lt" ? "cores" : op == "Exists" ? "gpu" : "size";
+        var pod = Manifests.Pod("web");
+        pod.Spec.Affinity = new V1Affinity
+        {
+            NodeAffinity = new V1NodeAffinity
+            {
+                RequiredDuringSchedulingIgnoredDuringExecution = new V1NodeSelector
+                {
+                    NodeSelectorTerms = [new V1NodeSelectorTerm { MatchExpressions = [new V1NodeSelectorRequirement { Key = key, OperatorProperty = op, Values = values }] }],
+                },
+            },
+        };
+
+        await cluster.Api.CreateAsync(pod, cancellationToken: TestCluster.Token);
+
+        await cluster.Until(() => cluster.Pod("web")!.Spec.NodeName is not null, "the pod is bound");
+        cluster.Pod("web")!.Spec.NodeName.Should().Be(expected);
+    }
+
+    [Fact]
+    public async Task Does_not_exist_and_match_fields_narrow_the_nodes()
+    {
+        await using var cluster = TestCluster.Start();
+        var untainted = new NodeSetup { CiliumTaint = false };
+        await cluster.Simulation.AddNodeAsync("node-a", untainted with { Labels = new Dictionary<string, string> { ["legacy"] = "true" } }, TestCluster.Token);
+        await cluster.Simulation.AddNodeAsync("node-b", untainted, TestCluster.Token);
+        await cluster.Simulation.AddNodeAsync("node-c", untainted, TestCluster.Token);
+        var pod = Manifests.Pod("web");
+        pod.Spec.Affinity = new V1Affinity
+        {
+            NodeAffinity = new V1NodeAffinity
+            {
+                RequiredDuringSchedulingIgnoredDuringExecution = new V1NodeSelector
+                {
+                    NodeSelectorTerms =
+                    [
+                        new V1NodeSelectorTerm
+                        {
+                            MatchExpressions = [new V1NodeSelectorRequirement { Key = "legacy", OperatorProperty = "DoesNotExist" }],
+                            MatchFields = [new V1NodeSelectorRequirement { Key = "metadata.name", OperatorProperty = "NotIn", Values = ["node-b"] }],
+                        },
+                    ],
+                },
+            },
+        };
+
+        await cluster.Api.CreateAsync(pod, cancellationToken: TestCluster.Token);
+
+        await cluster.Until(() => cluster.Pod("web")!.Spec.NodeName == "node-c", "the pod lands on node-c");
+    }
+
+    [Fact]
+    public async Task A_gated_pod_waits_with_scheduling_gated_and_is_bound_when_the_last_gate_goes()
+    {
+        await using var cluster = TestCluster.Start();
+        await cluster.Simulation.AddNodeAsync("node-a", new NodeSetup { CiliumTaint = false }, TestCluster.Token);
+        var pod = Manifests.Pod("gated");
+        pod.Spec.SchedulingGates = [new V1PodSchedulingGate { Name = WellKnown.SchedulingGate }, new V1PodSchedulingGate { Name = "example.com/other" }];
+        await cluster.Api.CreateAsync(pod, cancellationToken: TestCluster.Token);
+        await cluster.Api.CreateAsync(Manifests.Pod("marker"), cancellationToken: TestCluster.Token);
+        await cluster.Until(() => cluster.Pod("marker")!.Spec.NodeName is not null, "the scheduler has run past the gated pod");
+
+        TestCluster.Scheduled(cluster.Pod("gated")).Should().BeEquivalentTo(new { Status = "False", Reason = "SchedulingGated" });
+        cluster.Pod("gated")!.Spec.NodeName.Should().BeNull();
+
+        await cluster.Api.PatchAsync<V1Pod>("default", "gated", PatchType.Json, """[{"op":"remove","path":"/spec/schedulingGates/0"}]""", cancellationToken: TestCluster.Token);
+        await cluster.Api.CreateAsync(Manifests.Pod("marker-2"), cancellationToken: TestCluster.Token);
+        await cluster.Until(() => cluster.Pod("marker-2")!.Spec.NodeName is not null, "the scheduler has run again");
+        cluster.Pod("gated")!.Spec.NodeName.Should().BeNull("one gate is left");
+
+        await cluster.Api.PatchAsync<V1Pod>("default", "gated", PatchType.Json, """[{"op":"remove","path":"/spec/schedulingGates/0"}]""", cancellationToken: TestCluster.Token);
+        await cluster.Until(() => cluster.Pod("gated")!.Spec.NodeName == "node-a", "the pod is bound once ungated");
+        TestCluster.Scheduled(cluster.Pod("gated"))!.Status.Should().Be("True");
+    }
+
+    [Fact]
+    public async Task A_refused_binding_is_retried_with_backoff()
+    {
+        var admission = new RefusingBindings();
+        await using var cluster = TestCluster.Start(admission: admission);
+        await cluster.Simulation.AddNodeAsync("node-a", new NodeSetup { CiliumTaint = false }, TestCluster.Token);
+
+        await cluster.Api.CreateAsync(Manifests.Pod("web"), cancellationToken: TestCluster.Token);
+        var refused = await cluster.Until(() => TestCluster.Scheduled(cluster.Pod("web")) is { Reason: "SchedulerError" } c ? c : null, "the binding is refused");
+        refused.Message.Should().Contain("denied the request: node-a is not ready");
+        await cluster.Until(() => admission.Attempts >= 3, "the scheduler retries", letTimeFlow: true);
+        cluster.Pod("web")!.Spec.NodeName.Should().BeNull();
+
+        admission.Refuse = false;
+        await cluster.Until(() => cluster.Pod("web")!.Spec.NodeName == "node-a", "the retried binding succeeds", letTimeFlow: true);
+    }
+
+    private sealed class RefusingBindings : IAdmission
+    {
+        private int _attempts;
+
+        public volatile bool Refuse = true;
+
+        public int Attempts => Volatile.Read(ref _attempts);
+
+        public Task<System.Text.Json.Nodes.JsonObject?> MutateAsync(AdmissionRequest request, CancellationToken cancellationToken) =>
+            Task.FromResult(request.NewObject);
+
+        public Task ValidateAsync(AdmissionRequest request, CancellationToken cancellationToken)
+        {
+            if (request.SubResource == "binding")
+            {
+                Interlocked.Increment(ref _attempts);
+                if (Refuse)
+                {
+                    var node = (string?)request.NewObject?["target"]?["name"];
+                    throw new ApiException(ApiErrors.Forbidden($"admission webhook \"check.pods.admissionguard.io\" denied the request: {node} is not ready"));
+                }
+            }
+
+            return Task.CompletedTask;
+        }
+    }
+}
