@@ -11,7 +11,7 @@ namespace AdmissionGuard.Cluster;
 internal static class ClusterCachesExtensions
 {
     /// <summary>
-    /// Registers (given the options of <see cref="GuardOptionsExtensions.AddGuardOptions"/>)
+    /// Registers the <c>Kubernetes</c>, <c>Reconciler</c> and <c>LeaderElection</c> options (validated at start),
     /// the <see cref="IKubernetes"/> client, the watch-fed <see cref="ClusterCaches"/> (a hosted service; resolve it
     /// to subscribe to changes or await the first sync), <see cref="IClusterSnapshot"/>, and the health check
     /// tagged <c>ready</c> that passes once every cache has synced.
@@ -20,6 +20,7 @@ internal static class ClusterCachesExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
+        services.AddKubernetesOptions().AddReconcilerOptions();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IKubernetes>(sp => KubernetesClientFactory.Create(sp.GetRequiredService<IOptions<KubernetesOptions>>().Value));
         services.TryAddSingleton(sp => ClusterSources.FromApiServer(

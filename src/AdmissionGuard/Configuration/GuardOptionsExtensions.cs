@@ -11,32 +11,51 @@ namespace AdmissionGuard.Configuration;
 internal static class GuardOptionsExtensions
 {
     /// <summary>
-    /// Binds and validates every section (<c>Kubernetes</c>, <c>Webhook</c>, <c>Admission</c>, <c>Reconciler</c>,
-    /// <c>LeaderElection</c>). A bad value stops start-up with a message naming the setting.
+    /// Binds and validates the webhook's sections (<c>Webhook</c>, <c>Admission</c>) and registers the
+    /// <see cref="AdmissionPolicy"/> built from them. A bad value stops start-up with a message naming the setting.
     /// </summary>
     public static IServiceCollection AddGuardOptions(this IServiceCollection services)
     {
-        services.AddOptions<KubernetesOptions>().BindConfiguration(KubernetesOptions.SectionName).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<KubernetesOptions>, KubernetesOptionsValidator>());
-
-        services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.SectionName).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WebhookOptions>, WebhookOptionsValidator>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WebhookOptions>, WebhookOptionsRulesValidator>());
-
-        services.AddOptions<AdmissionOptions>().BindConfiguration(AdmissionOptions.SectionName)
-            .PostConfigure(o => o.TaintKeys ??= [WellKnown.CiliumAgentNotReadyTaint])
-            .ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AdmissionOptions>, AdmissionOptionsValidator>());
+        services.AddSection<WebhookOptions>(WebhookOptions.SectionName, typeof(WebhookOptionsValidator), typeof(WebhookOptionsRulesValidator));
+        services.AddSection<AdmissionOptions>(AdmissionOptions.SectionName, typeof(AdmissionOptionsValidator))
+            ?.PostConfigure(o => o.TaintKeys ??= [WellKnown.CiliumAgentNotReadyTaint]);
         services.TryAddSingleton(sp => ToPolicy(sp.GetRequiredService<IOptions<AdmissionOptions>>().Value));
-
-        services.AddOptions<ReconcilerOptions>().BindConfiguration(ReconcilerOptions.SectionName).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ReconcilerOptions>, ReconcilerOptionsValidator>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ReconcilerOptions>, ReconcilerOptionsRules>());
-
-        services.AddOptions<LeaderElectionOptions>().BindConfiguration(LeaderElectionOptions.SectionName).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LeaderElectionOptions>, LeaderElectionOptionsValidator>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LeaderElectionOptions>, LeaderElectionOptionsRules>());
         return services;
+    }
+
+    /// <summary>The <c>Reconciler</c> and <c>LeaderElection</c> sections, read by the caches and the reconciler.</summary>
+    public static IServiceCollection AddReconcilerOptions(this IServiceCollection services)
+    {
+        services.AddSection<ReconcilerOptions>(ReconcilerOptions.SectionName, typeof(ReconcilerOptionsValidator), typeof(ReconcilerOptionsRules));
+        services.AddSection<LeaderElectionOptions>(LeaderElectionOptions.SectionName, typeof(LeaderElectionOptionsValidator), typeof(LeaderElectionOptionsRules));
+        return services;
+    }
+
+    /// <summary>The <c>Kubernetes</c> section: how the client reaches the API server.</summary>
+    public static IServiceCollection AddKubernetesOptions(this IServiceCollection services)
+    {
+        services.AddSection<KubernetesOptions>(KubernetesOptions.SectionName, typeof(KubernetesOptionsValidator));
+        return services;
+    }
+
+    /// <summary>
+    /// Binds a section once with its validators, validated at start. Several components read the same
+    /// section and each asks for it; the second request returns null instead of binding it twice.
+    /// </summary>
+    private static OptionsBuilder<TOptions>? AddSection<TOptions>(this IServiceCollection services, string section, params Type[] validators)
+        where TOptions : class
+    {
+        if (services.Any(d => d.ServiceType == typeof(IValidateOptions<TOptions>) && d.ImplementationType == validators[0]))
+        {
+            return null;
+        }
+
+        foreach (var validator in validators)
+        {
+            services.AddSingleton(typeof(IValidateOptions<TOptions>), validator);
+        }
+
+        return services.AddOptions<TOptions>().BindConfiguration(section).ValidateOnStart();
     }
 
     /// <summary>The decisions' view of validated options.</summary>

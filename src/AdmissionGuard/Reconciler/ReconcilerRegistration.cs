@@ -28,6 +28,7 @@ internal static class ReconcilerRegistration
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
+        services.AddReconcilerOptions();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(_ => new ReconcilerMetrics(Prometheus.Metrics.DefaultFactory));
 

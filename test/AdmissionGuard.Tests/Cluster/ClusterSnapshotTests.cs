@@ -132,7 +132,9 @@ public sealed class ClusterSnapshotTests : IAsyncDisposable
         _cluster.Lease.ListReturns("1", []);
         _cluster.AgentPods.ListReturns("1", []);
         await _cluster.Caches.StartAsync(CancellationToken.None);
-        await _cluster.Caches.Nodes.WaitForSyncAsync(TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+        var listed = new IResourceCacheStatus[] { _cluster.Caches.Nodes, _cluster.Caches.Namespaces, _cluster.Caches.Endpoints, _cluster.Caches.Leases, _cluster.Caches.AgentPods };
+        await Task.WhenAll(listed.Select(cache => cache.WaitForSyncAsync(TestContext.Current.CancellationToken)))
+            .WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
 
         var waiting = await check.CheckHealthAsync(new HealthCheckContext(), TestContext.Current.CancellationToken);
         waiting.Status.Should().Be(HealthStatus.Unhealthy);

@@ -1,3 +1,4 @@
+using AdmissionGuard.Tests.Support;
 using System.CommandLine;
 using AdmissionGuard.Commands;
 
@@ -46,12 +47,16 @@ public sealed class CommandLineTests
     }
 
     [Fact]
-    public void Serve_without_cluster_caches_fails_with_a_clear_message()
+    public void Serve_without_a_cluster_to_watch_fails_with_a_clear_message()
     {
-        var (exitCode, _, error) = Run("serve", "--mode", "warn");
+        using var certificates = new TempDirectory();
+        TestCertificates.WriteNew(certificates.File("tls.crt"), certificates.File("tls.key"));
 
-        exitCode.Should().Be(1);
-        error.Should().Contain("no cluster snapshot is registered");
+        var (exitCode, _, error) = Run("serve", "--mode", "warn", "--kubeconfig", "/nonexistent/kubeconfig",
+            "--cert-file", certificates.File("tls.crt"), "--key-file", certificates.File("tls.key"));
+
+        exitCode.Should().NotBe(0);
+        error.Should().Contain("Kubernetes:Kubeconfig: file '/nonexistent/kubeconfig' does not exist");
     }
 
     [Fact]

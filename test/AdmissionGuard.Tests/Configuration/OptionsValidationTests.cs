@@ -35,7 +35,6 @@ public sealed class OptionsValidationTests
         { "--Webhook:MetricsPort=-1", "Webhook:MetricsPort: -1 is not a port" },
         { "--Webhook:CertFile=/nonexistent/tls.crt", "Webhook:CertFile: file '/nonexistent/tls.crt' does not exist" },
         { "--Webhook:KeyFile=", "Webhook:KeyFile is required" },
-        { "--Kubernetes:Kubeconfig=/nonexistent/kubeconfig", "Kubernetes:Kubeconfig: file '/nonexistent/kubeconfig' does not exist" },
     };
 
     [Theory]

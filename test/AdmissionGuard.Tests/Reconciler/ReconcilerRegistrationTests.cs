@@ -1,4 +1,5 @@
 using AdmissionGuard.Cluster;
+using AdmissionGuard.Configuration;
 using AdmissionGuard.Core.Cluster;
 using AdmissionGuard.Core.Tests.Healing;
 using AdmissionGuard.Leadership;
@@ -20,6 +21,8 @@ public sealed class ReconcilerRegistrationTests
         builder.Services.AddSingleton<IClusterSnapshot>(new FakeClusterSnapshot());
         builder.Services.AddSingleton<IClusterCacheStatus>(new FakeLeadership());
         builder.Services.AddSingleton<IKubernetes>(_ => new Kubernetes(new KubernetesClientConfiguration { Host = "http://api.invalid" }));
+        builder.Services.AddGuardOptions();
+        builder.AddClusterCaches();
         builder.AddReconciler();
         return builder.Build();
     }
