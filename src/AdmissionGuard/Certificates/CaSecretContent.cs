@@ -58,8 +58,9 @@ internal sealed class CaSecretContent : IDisposable
 
         if (!CertificateAuthority.IsAuthority(certificate))
         {
+            var subject = certificate.Subject;
             certificate.Dispose();
-            throw CaSecretException.For(where, $"{CertificateKey} is not a CA certificate (it has no basicConstraints CA:TRUE): {certificate.Subject}");
+            throw CaSecretException.For(where, $"{CertificateKey} is not a CA certificate (it has no basicConstraints CA:TRUE): {subject}");
         }
 
         if (certificate.GetECDsaPublicKey() is null && certificate.GetRSAPublicKey() is null)

@@ -19,17 +19,6 @@ public sealed class PemFileCertificateSourceTests
         await source.StartAsync(TestContext.Current.CancellationToken);
     }
 
-    /// <param name="condition">Polled until true; may also move fake time forward.</param>
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(20));
-        while (!condition())
-        {
-            await Task.Delay(20, timeout.Token);
-        }
-    }
-
     private static Task<HealthCheckResult> CheckAsync(ICertificateSource source) =>
         new CertificateHealthCheck(source).CheckHealthAsync(new HealthCheckContext(), TestContext.Current.CancellationToken);
 
@@ -89,7 +78,7 @@ public sealed class PemFileCertificateSourceTests
         var second = PublishSecret(directory.Path, "..2026_02_01_00_00_00.2");
 
         // No fake time passes: only the directory watcher can have noticed.
-        await WaitUntilAsync(() => source.GetCertificate()?.Thumbprint == second);
+        await Wait.UntilAsync(() => source.GetCertificate()?.Thumbprint == second);
         await source.StopAsync(TestContext.Current.CancellationToken);
     }
 
@@ -110,7 +99,7 @@ public sealed class PemFileCertificateSourceTests
         source.GetCertificate()!.Thumbprint.Should().Be(first);
 
         // The loop arms its re-check timer on a background thread: keep advancing until it has fired.
-        await WaitUntilAsync(() =>
+        await Wait.UntilAsync(() =>
         {
             time.Advance(PemFileCertificateSource.RecheckInterval);
             return source.GetCertificate()?.Thumbprint == second;
