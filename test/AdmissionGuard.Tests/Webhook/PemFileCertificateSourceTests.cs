@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using AdmissionGuard.Configuration;
 using AdmissionGuard.Tests.Support;
 using AdmissionGuard.Webhook;
@@ -150,5 +151,26 @@ public sealed class PemFileCertificateSourceTests
         source.Reload().Should().BeFalse();
 
         source.GetCertificate().Should().BeSameAs(loaded);
+    }
+
+    [Fact]
+    public async Task Published_certificates_are_written_with_a_private_key_file_and_served_at_once()
+    {
+        using var directory = new TempDirectory();
+        using var source = Source(directory.File("tls.crt"), directory.File("tls.key"), new FakeTimeProvider());
+        await source.StartingAsync(TestContext.Current.CancellationToken);
+        source.Healthy.Should().BeFalse("nothing is written yet");
+        using var certificate = TestCertificates.Create();
+        using var key = certificate.GetECDsaPrivateKey()!;
+
+        source.Publish(certificate.ExportCertificatePem(), key.ExportPkcs8PrivateKeyPem()).Should().BeTrue();
+
+        source.GetCertificate()!.Thumbprint.Should().Be(certificate.Thumbprint);
+        File.ReadAllText(directory.File("tls.crt")).Should().Be(certificate.ExportCertificatePem());
+        Directory.GetFiles(directory.Path).Select(Path.GetFileName).Should().BeEquivalentTo(["tls.crt", "tls.key"]);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.GetUnixFileMode(directory.File("tls.key")).Should().Be(UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
     }
 }
