@@ -1,7 +1,7 @@
-using AdmissionGuard.Configuration;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Threading.Channels;
+using AdmissionGuard.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace AdmissionGuard.Webhook;
