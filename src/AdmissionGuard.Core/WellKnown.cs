@@ -9,4 +9,7 @@ public static class WellKnown
     public const string IgnoreLabel = "admissionguard.io/ignore";
     public const string MirrorPodAnnotation = "kubernetes.io/config.mirror";
     public const string AuditAnnotationPrefix = "admissionguard.io/";
+
+    /// <summary>Name of both webhook configurations (mutating and validating).</summary>
+    public const string WebhookConfigurationName = "admissionguard";
 }

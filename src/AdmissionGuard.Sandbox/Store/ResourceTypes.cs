@@ -16,6 +16,8 @@ public static class ResourceTypes
 
     public static ResourceType Events { get; } = Core("Event", "events", true, ["ev"], [], [], typeof(Corev1Event));
 
+    public static ResourceType Secrets { get; } = Core("Secret", "secrets", true, [], [], [], typeof(V1Secret));
+
     public static ResourceType DaemonSets { get; } =
         new("apps", "v1", "DaemonSet", "daemonsets", "daemonset", true, ["ds"], ["all"], ["status"], typeof(V1DaemonSet));
 
@@ -44,7 +46,7 @@ public static class ResourceTypes
 
     public static IReadOnlyList<ResourceType> All { get; } =
     [
-        Namespaces, Nodes, Pods, Events, DaemonSets, ReplicaSets, Deployments, PodDisruptionBudgets, Leases,
+        Namespaces, Nodes, Pods, Events, Secrets, DaemonSets, ReplicaSets, Deployments, PodDisruptionBudgets, Leases,
         MutatingWebhookConfigurations, ValidatingWebhookConfigurations, CiliumEndpoints,
     ];
 

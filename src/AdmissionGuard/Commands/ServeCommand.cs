@@ -1,4 +1,5 @@
 using System.CommandLine;
+using AdmissionGuard.Certificates;
 using AdmissionGuard.Cluster;
 using AdmissionGuard.Reconciler;
 using AdmissionGuard.Webhook;
@@ -61,6 +62,7 @@ internal static class ServeCommand
         {
             var builder = GuardApplication.CreateBuilder(args);
             builder.AddClusterCaches();
+            builder.AddSelfManagedCertificates();
             builder.AddReconciler();
             await using var app = GuardApplication.Build(builder);
             await app.StartAsync(cancellationToken);

@@ -16,7 +16,14 @@ internal static class GuardOptionsExtensions
     /// </summary>
     public static IServiceCollection AddGuardOptions(this IServiceCollection services)
     {
-        services.AddSection<WebhookOptions>(WebhookOptions.SectionName, typeof(WebhookOptionsValidator), typeof(WebhookOptionsRulesValidator));
+        services.AddSection<WebhookOptions>(WebhookOptions.SectionName, typeof(WebhookOptionsValidator), typeof(WebhookOptionsRulesValidator))
+            ?.PostConfigure<IConfiguration>((o, configuration) =>
+            {
+                if (string.IsNullOrEmpty(o.Namespace))
+                {
+                    o.Namespace = configuration[WebhookOptions.PodNamespaceVariable] ?? "";
+                }
+            });
         services.AddSection<AdmissionOptions>(AdmissionOptions.SectionName, typeof(AdmissionOptionsValidator))
             ?.PostConfigure(o => o.TaintKeys ??= [WellKnown.CiliumAgentNotReadyTaint]);
         services.TryAddSingleton(sp => ToPolicy(sp.GetRequiredService<IOptions<AdmissionOptions>>().Value));

@@ -7,17 +7,47 @@ internal sealed class WebhookOptions
 {
     public const string SectionName = "Webhook";
 
+    /// <summary>The environment variable (downward API) that names the pod's namespace when <see cref="Namespace"/> is empty.</summary>
+    public const string PodNamespaceVariable = "POD_NAMESPACE";
+
     /// <summary>HTTPS port of <c>/mutate-pods</c> and <c>/validate-pods</c>; 0 picks a free port (tests).</summary>
     public int Port { get; set; } = 9443;
 
     /// <summary>Plain-HTTP port of <c>/healthz</c>, <c>/readyz</c> and <c>/metrics</c>; 0 picks a free port.</summary>
     public int MetricsPort { get; set; } = 8080;
 
-    /// <summary>PEM serving certificate (chain allowed); re-read when it changes.</summary>
+    /// <summary>
+    /// PEM serving certificate (chain allowed); re-read when it changes. With <see cref="SelfManagedCertificates"/>
+    /// the guard writes it here itself.
+    /// </summary>
     [Required(ErrorMessage = "Webhook:CertFile is required: the PEM serving certificate (cert-manager's tls.crt)")]
     public string CertFile { get; set; } = "";
 
     /// <summary>PEM private key of <see cref="CertFile"/>.</summary>
     [Required(ErrorMessage = "Webhook:KeyFile is required: the PEM private key (cert-manager's tls.key)")]
     public string KeyFile { get; set; } = "";
+
+    /// <summary>
+    /// Run a CA kept in the Secret <see cref="CaSecretName"/>, issue the serving certificate for the Service
+    /// <see cref="ServiceName"/> to <see cref="CertFile"/> and <see cref="KeyFile"/>, renew both before they
+    /// expire, and keep the webhook configurations' caBundle current. No cert-manager needed.
+    /// </summary>
+    public bool SelfManagedCertificates { get; set; }
+
+    /// <summary>Secret (in <see cref="Namespace"/>) holding the self-managed CA.</summary>
+    [Required(ErrorMessage = "Webhook:CaSecretName: must not be empty")]
+    [RegularExpression(OptionPatterns.DnsSubdomain, ErrorMessage = "Webhook:CaSecretName: must be a DNS subdomain (lower-case letters, digits, '-', '.')")]
+    public string CaSecretName { get; set; } = "admissionguard-webhook-ca";
+
+    /// <summary>Service (in <see cref="Namespace"/>) the webhook configurations call; its DNS names go into the certificate.</summary>
+    [Required(ErrorMessage = "Webhook:ServiceName: must not be empty")]
+    [RegularExpression(OptionPatterns.DnsLabel, ErrorMessage = "Webhook:ServiceName: must be a DNS label (lower-case letters, digits, '-')")]
+    public string ServiceName { get; set; } = "admissionguard-webhook";
+
+    /// <summary>
+    /// Namespace of <see cref="ServiceName"/> and <see cref="CaSecretName"/>: the guard's own. Empty = the
+    /// environment variable <c>POD_NAMESPACE</c>, which the manifests set from the pod (downward API).
+    /// </summary>
+    [RegularExpression(OptionPatterns.DnsLabel, ErrorMessage = "Webhook:Namespace: must be a DNS label (lower-case letters, digits, '-')")]
+    public string Namespace { get; set; } = "";
 }

@@ -3,8 +3,9 @@ using Microsoft.Extensions.Options;
 namespace AdmissionGuard.Configuration;
 
 /// <summary>
-/// Rules the attributes cannot express: files exist, ports are ports and differ. Ranges are checked here
-/// because the generated validator ignores a custom message on [Range] and would not name the setting.
+/// Rules the attributes cannot express: files exist (or, when the guard writes them itself, their directory does),
+/// ports are ports and differ, self-managed certificates know their namespace. Ranges are checked here because
+/// the generated validator ignores a custom message on [Range] and would not name the setting.
 /// </summary>
 internal sealed class WebhookOptionsRulesValidator : IValidateOptions<WebhookOptions>
 {
@@ -14,11 +15,30 @@ internal sealed class WebhookOptionsRulesValidator : IValidateOptions<WebhookOpt
         var builder = new ValidateOptionsResultBuilder();
         CheckPort(builder, "Webhook:Port", options.Port);
         CheckPort(builder, "Webhook:MetricsPort", options.MetricsPort);
-        CheckFile(builder, "Webhook:CertFile", options.CertFile);
-        CheckFile(builder, "Webhook:KeyFile", options.KeyFile);
         if (options.Port != 0 && options.Port == options.MetricsPort)
         {
             builder.AddError($"Webhook:MetricsPort: {options.MetricsPort} is also Webhook:Port; health and metrics need their own port");
+        }
+
+        if (!options.SelfManagedCertificates)
+        {
+            CheckFile(builder, "Webhook:CertFile", options.CertFile);
+            CheckFile(builder, "Webhook:KeyFile", options.KeyFile);
+            return builder.Build();
+        }
+
+        CheckWritableLocation(builder, "Webhook:CertFile", options.CertFile);
+        CheckWritableLocation(builder, "Webhook:KeyFile", options.KeyFile);
+        if (!string.IsNullOrWhiteSpace(options.CertFile) && Path.GetFullPath(options.CertFile) == Path.GetFullPath(options.KeyFile))
+        {
+            builder.AddError("Webhook:KeyFile: must differ from Webhook:CertFile (the guard writes the certificate and the key to separate files)");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.Namespace))
+        {
+            builder.AddError(
+                $"Webhook:Namespace: self-managed certificates need the guard's namespace (where the CA Secret and the Service are): " +
+                $"set {WebhookOptions.PodNamespaceVariable} (the manifests set it from the pod) or Webhook:Namespace");
         }
 
         return builder.Build();
@@ -37,6 +57,14 @@ internal sealed class WebhookOptionsRulesValidator : IValidateOptions<WebhookOpt
         if (!string.IsNullOrWhiteSpace(path) && !File.Exists(path))
         {
             builder.AddError($"{setting}: file '{path}' does not exist");
+        }
+    }
+
+    private static void CheckWritableLocation(ValidateOptionsResultBuilder builder, string setting, string path)
+    {
+        if (!string.IsNullOrWhiteSpace(path) && Path.GetDirectoryName(Path.GetFullPath(path)) is { } directory && !Directory.Exists(directory))
+        {
+            builder.AddError($"{setting}: directory '{directory}' does not exist (self-managed certificates are written there)");
         }
     }
 }

@@ -1,7 +1,7 @@
-using AdmissionGuard.Configuration;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Threading.Channels;
+using AdmissionGuard.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace AdmissionGuard.Webhook;
@@ -38,30 +38,76 @@ internal sealed class PemFileCertificateSource(IOptions<WebhookOptions> options,
     {
         lock (_reloadLock)
         {
-            X509Certificate2 loaded;
-            try
-            {
-                loaded = X509Certificate2.CreateFromPem(File.ReadAllText(_certFile), File.ReadAllText(_keyFile));
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or CryptographicException or ArgumentException)
-            {
-                // Mid-rotation the certificate and key may briefly not match: the next event or re-check retries.
-                WebhookLog.CertificateLoadFailed(logger, _certFile, _keyFile, e.Message);
-                return false;
-            }
-
-            var previous = GetCertificate();
-            if (previous is not null && previous.RawDataMemory.Span.SequenceEqual(loaded.RawDataMemory.Span))
-            {
-                loaded.Dispose();
-                return false;
-            }
-
-            // The previous certificate is not disposed: a handshake in progress may still be using it.
-            Volatile.Write(ref _current, loaded);
-            WebhookLog.CertificateLoaded(logger, loaded.Subject, loaded.Thumbprint, loaded.NotAfter.ToUniversalTime(), _certFile);
-            return true;
+            return ReloadLocked();
         }
+    }
+
+    /// <summary>
+    /// Writes a certificate and its key to the two files and serves them (self-managed certificates). Each file is
+    /// replaced by a rename, and the reload lock is held throughout, so neither the watcher's reload nor a reader
+    /// outside the process sees a new key with the old certificate.
+    /// </summary>
+    /// <returns>True when the written certificate is now served.</returns>
+    /// <exception cref="IOException">A file cannot be written.</exception>
+    /// <exception cref="UnauthorizedAccessException">The directory is not writable.</exception>
+    public bool Publish(string certificatePem, string keyPem)
+    {
+        lock (_reloadLock)
+        {
+            Replace(_keyFile, keyPem);
+            Replace(_certFile, certificatePem);
+            return ReloadLocked();
+        }
+    }
+
+    private bool ReloadLocked()
+    {
+        X509Certificate2 loaded;
+        try
+        {
+            loaded = X509Certificate2.CreateFromPem(File.ReadAllText(_certFile), File.ReadAllText(_keyFile));
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException && GetCertificate() is null)
+        {
+            // Self-managed certificates are written after start-up (the file mode validates that the files exist).
+            WebhookLog.CertificateAwaited(logger, _certFile);
+            return false;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or CryptographicException or ArgumentException)
+        {
+            // Mid-rotation the certificate and key may briefly not match: the next event or re-check retries.
+            WebhookLog.CertificateLoadFailed(logger, _certFile, _keyFile, e.Message);
+            return false;
+        }
+
+        var previous = GetCertificate();
+        if (previous is not null && previous.RawDataMemory.Span.SequenceEqual(loaded.RawDataMemory.Span))
+        {
+            loaded.Dispose();
+            return false;
+        }
+
+        // The previous certificate is not disposed: a handshake in progress may still be using it.
+        Volatile.Write(ref _current, loaded);
+        WebhookLog.CertificateLoaded(logger, loaded.Subject, loaded.Thumbprint, loaded.NotAfter.ToUniversalTime(), _certFile);
+        return true;
+    }
+
+    private static void Replace(string path, string content)
+    {
+        var temporary = path + ".tmp";
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        using (var writer = new StreamWriter(temporary, System.Text.Encoding.ASCII, options))
+        {
+            writer.Write(content);
+        }
+
+        File.Move(temporary, path, overwrite: true);
     }
 
     /// <summary>

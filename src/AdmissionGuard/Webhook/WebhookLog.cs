@@ -21,6 +21,9 @@ internal static partial class WebhookLog
     [LoggerMessage(3011, LogLevel.Warning, "Could not load the serving certificate from {CertFile} and {KeyFile}; keeping the previous one: {Reason}")]
     public static partial void CertificateLoadFailed(ILogger logger, string certFile, string keyFile, string reason);
 
+    [LoggerMessage(3013, LogLevel.Information, "No serving certificate at {CertFile} yet; waiting for it")]
+    public static partial void CertificateAwaited(ILogger logger, string certFile);
+
     [LoggerMessage(3012, LogLevel.Warning, "Watching {Directory} for certificate changes failed; relying on the periodic re-check")]
     public static partial void CertificateWatchFailed(ILogger logger, Exception exception, string directory);
 }

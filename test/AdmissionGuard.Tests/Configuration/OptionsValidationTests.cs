@@ -1,9 +1,11 @@
+using AdmissionGuard.Configuration;
 using AdmissionGuard.Core;
 using AdmissionGuard.Core.Admission;
 using AdmissionGuard.Core.Labels;
 using AdmissionGuard.Tests.Support;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace AdmissionGuard.Tests.Configuration;
@@ -35,7 +37,65 @@ public sealed class OptionsValidationTests
         { "--Webhook:MetricsPort=-1", "Webhook:MetricsPort: -1 is not a port" },
         { "--Webhook:CertFile=/nonexistent/tls.crt", "Webhook:CertFile: file '/nonexistent/tls.crt' does not exist" },
         { "--Webhook:KeyFile=", "Webhook:KeyFile is required" },
+        { "--Webhook:CaSecretName=Webhook_CA", "Webhook:CaSecretName: must be a DNS subdomain" },
+        { "--Webhook:ServiceName=webhook.svc", "Webhook:ServiceName: must be a DNS label" },
+        { "--Webhook:Namespace=Guard", "Webhook:Namespace: must be a DNS label" },
     };
+
+    [Fact]
+    public async Task Self_managed_certificates_without_a_namespace_stop_start_up_saying_where_it_comes_from()
+    {
+        // An empty POD_NAMESPACE on the command line hides one the test process may have in its environment.
+        var failures = await StartupFailuresAsync("--Webhook:SelfManagedCertificates=true", "--POD_NAMESPACE=");
+
+        failures.Should().ContainSingle().Which.Should().Be(
+            "Webhook:Namespace: self-managed certificates need the guard's namespace (where the CA Secret and the Service are): " +
+            "set POD_NAMESPACE (the manifests set it from the pod) or Webhook:Namespace");
+    }
+
+    [Fact]
+    public async Task Self_managed_certificates_need_a_directory_to_write_to()
+    {
+        var failures = await StartupFailuresAsync(
+            "--Webhook:SelfManagedCertificates=true", "--Webhook:Namespace=guard", "--Webhook:CertFile=/nonexistent/tls.crt");
+
+        failures.Should().ContainSingle().Which.Should().Be(
+            "Webhook:CertFile: directory '/nonexistent' does not exist (self-managed certificates are written there)");
+    }
+
+    [Fact]
+    public async Task Self_managed_certificates_need_separate_certificate_and_key_files()
+    {
+        using var directory = new TempDirectory();
+
+        var failures = await StartupFailuresAsync("--Webhook:SelfManagedCertificates=true", "--Webhook:Namespace=guard",
+            $"--Webhook:CertFile={directory.File("tls.pem")}", $"--Webhook:KeyFile={directory.File("tls.pem")}");
+
+        failures.Should().ContainSingle().Which.Should().StartWith("Webhook:KeyFile: must differ from Webhook:CertFile");
+    }
+
+    [Fact]
+    public void Self_managed_certificates_take_the_pods_namespace_and_need_no_certificate_files_yet()
+    {
+        using var directory = new TempDirectory();
+        var builder = GuardApplication.CreateBuilder(
+        [
+            $"--Webhook:CertFile={directory.File("tls.crt")}", $"--Webhook:KeyFile={directory.File("tls.key")}",
+            "--Webhook:SelfManagedCertificates=true", "--POD_NAMESPACE=guard-elsewhere",
+        ]);
+        builder.Services.AddSingleton<AdmissionGuard.Core.Cluster.IClusterSnapshot>(TestCluster.Snapshot());
+        using var app = GuardApplication.Build(builder);
+
+        app.Services.GetRequiredService<IStartupValidator>().Validate();
+
+        app.Services.GetRequiredService<IOptions<WebhookOptions>>().Value.Should().BeEquivalentTo(new
+        {
+            SelfManagedCertificates = true,
+            Namespace = "guard-elsewhere",
+            CaSecretName = "admissionguard-webhook-ca",
+            ServiceName = "admissionguard-webhook",
+        });
+    }
 
     [Theory]
     [MemberData(nameof(BadSettings))]

@@ -34,8 +34,7 @@ public sealed class RbacManifestTests
     private static readonly string[] SelfManagedCertificateNamespacedGrants =
     [
         "core/secrets:create",
-        "core/secrets:get[admissionguard-webhook-ca]", "core/secrets:list[admissionguard-webhook-ca]",
-        "core/secrets:watch[admissionguard-webhook-ca]", "core/secrets:update[admissionguard-webhook-ca]",
+        "core/secrets:get[admissionguard-webhook-ca]", "core/secrets:update[admissionguard-webhook-ca]",
     ];
 
     public static TheoryData<string> Overlays => new()

@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using AdmissionGuard.Configuration;
 using AdmissionGuard.Tests.Support;
 using AdmissionGuard.Webhook;
@@ -17,17 +18,6 @@ public sealed class PemFileCertificateSourceTests
     {
         await source.StartingAsync(TestContext.Current.CancellationToken);
         await source.StartAsync(TestContext.Current.CancellationToken);
-    }
-
-    /// <param name="condition">Polled until true; may also move fake time forward.</param>
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(20));
-        while (!condition())
-        {
-            await Task.Delay(20, timeout.Token);
-        }
     }
 
     private static Task<HealthCheckResult> CheckAsync(ICertificateSource source) =>
@@ -89,7 +79,7 @@ public sealed class PemFileCertificateSourceTests
         var second = PublishSecret(directory.Path, "..2026_02_01_00_00_00.2");
 
         // No fake time passes: only the directory watcher can have noticed.
-        await WaitUntilAsync(() => source.GetCertificate()?.Thumbprint == second);
+        await Wait.UntilAsync(() => source.GetCertificate()?.Thumbprint == second);
         await source.StopAsync(TestContext.Current.CancellationToken);
     }
 
@@ -110,7 +100,7 @@ public sealed class PemFileCertificateSourceTests
         source.GetCertificate()!.Thumbprint.Should().Be(first);
 
         // The loop arms its re-check timer on a background thread: keep advancing until it has fired.
-        await WaitUntilAsync(() =>
+        await Wait.UntilAsync(() =>
         {
             time.Advance(PemFileCertificateSource.RecheckInterval);
             return source.GetCertificate()?.Thumbprint == second;
@@ -161,5 +151,26 @@ public sealed class PemFileCertificateSourceTests
         source.Reload().Should().BeFalse();
 
         source.GetCertificate().Should().BeSameAs(loaded);
+    }
+
+    [Fact]
+    public async Task Published_certificates_are_written_with_a_private_key_file_and_served_at_once()
+    {
+        using var directory = new TempDirectory();
+        using var source = Source(directory.File("tls.crt"), directory.File("tls.key"), new FakeTimeProvider());
+        await source.StartingAsync(TestContext.Current.CancellationToken);
+        source.Healthy.Should().BeFalse("nothing is written yet");
+        using var certificate = TestCertificates.Create();
+        using var key = certificate.GetECDsaPrivateKey()!;
+
+        source.Publish(certificate.ExportCertificatePem(), key.ExportPkcs8PrivateKeyPem()).Should().BeTrue();
+
+        source.GetCertificate()!.Thumbprint.Should().Be(certificate.Thumbprint);
+        File.ReadAllText(directory.File("tls.crt")).Should().Be(certificate.ExportCertificatePem());
+        Directory.GetFiles(directory.Path).Select(Path.GetFileName).Should().BeEquivalentTo(["tls.crt", "tls.key"]);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.GetUnixFileMode(directory.File("tls.key")).Should().Be(UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
     }
 }
