@@ -1,5 +1,5 @@
-using AdmissionGuard.Core.Cluster;
 using AdmissionGuard.Configuration;
+using AdmissionGuard.Core.Cluster;
 using k8s;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
