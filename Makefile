@@ -36,8 +36,9 @@ sandbox-down: ## stop what sandbox-up started
 certs: ## dev CA and serving certificate in certs/ (openssl)
 	@certs/generate.sh
 
-bench: ## benchmarks (BenchmarkDotNet, Release)
+bench: ## benchmarks (BenchmarkDotNet, Release), then the healing-time scenario against Cilium's pace
 	$(DOTNET) run --project bench/AdmissionGuard.Benchmarks -c Release -- --filter '*' $(BENCH_ARGS)
+	$(DOTNET) run --project bench/AdmissionGuard.Benchmarks -c Release --no-build -- healing-scenario
 
 publish: ## framework-dependent publish to artifacts/publish, as the Dockerfile does it
 	$(DOTNET) publish $(GUARD) -c Release -o artifacts/publish -nologo

@@ -109,31 +109,14 @@ public class PodCacheBenchmarks
         return informer;
     }
 
-    private static V1Node Node(int index) => new() { Metadata = new V1ObjectMeta { Name = SyntheticPods.NodeName(index) } };
-
-    // Every other node has a Ready agent.
-    private static V1Pod AgentPod(int node) => new()
-    {
-        Metadata = new V1ObjectMeta { Name = $"cilium-{node:x5}", NamespaceProperty = "kube-system" },
-        Spec = new V1PodSpec { NodeName = SyntheticPods.NodeName(node) },
-        Status = new V1PodStatus { Conditions = [new V1PodCondition { Type = "Ready", Status = node % 2 == 0 ? "True" : "False" }] },
-    };
-
     private static ClusterCaches Fill() => FillAsync().GetAwaiter().GetResult();
 
-    private static async Task<ClusterCaches> FillAsync()
-    {
-        var sources = new ClusterSources(
-            new SyntheticPodSource(PodCount),
-            new FixedSource<V1Pod>("agent pods", [.. Enumerable.Range(0, SyntheticPods.Nodes).Select(AgentPod)]),
-            new FixedSource<V1Node>("nodes", [.. Enumerable.Range(0, SyntheticPods.Nodes).Select(Node)]),
-            new FixedSource<V1Namespace>("namespaces"),
-            new FixedSource<CiliumEndpoint>("ciliumendpoints"),
-            new FixedSource<V1Lease>("lease"));
-        var caches = new ClusterCaches(sources, new PodFactsCompactor(), TimeProvider.System, NullLogger<ClusterCaches>.Instance);
-        await caches.StartAsync(CancellationToken.None);
-        await caches.WaitForSyncAsync(CancellationToken.None);
-        await caches.StopAsync(CancellationToken.None);
-        return caches;
-    }
+    // Every other node has a Ready agent.
+    private static Task<ClusterCaches> FillAsync() => SyntheticCluster.FillAsync(new ClusterSources(
+        new SyntheticPodSource(PodCount),
+        new FixedSource<V1Pod>("agent pods", [.. Enumerable.Range(0, SyntheticPods.Nodes).Select(node => SyntheticCluster.AgentPod(node, ready: node % 2 == 0))]),
+        new FixedSource<V1Node>("nodes", [.. Enumerable.Range(0, SyntheticPods.Nodes).Select(node => SyntheticCluster.Node(node))]),
+        new FixedSource<V1Namespace>("namespaces"),
+        new FixedSource<CiliumEndpoint>("ciliumendpoints"),
+        new FixedSource<V1Lease>("lease")));
 }

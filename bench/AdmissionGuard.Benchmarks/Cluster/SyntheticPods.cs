@@ -12,7 +12,8 @@ internal static class SyntheticPods
 {
     public const int Nodes = 1000;
     private const int DaemonSets = 10;
-    private static readonly DateTime Started = new(2026, 11, 1, 8, 0, 0, DateTimeKind.Utc);
+    /// <summary>Pods start within the hour after this instant.</summary>
+    public static readonly DateTime Started = new(2026, 11, 1, 8, 0, 0, DateTimeKind.Utc);
 
     public static string NodeName(int node) => $"ip-10-0-{node / 250}-{node % 250}.eu-west-1.compute.internal";
 
@@ -21,6 +22,9 @@ internal static class SyntheticPods
         var list = new V1PodList { Items = Enumerable.Range(first, count).Select(Pod).ToList(), Metadata = new V1ListMeta() };
         return KubernetesJson.Deserialize<V1PodList>(KubernetesJson.Serialize(list)).Items.ToList();
     }
+
+    /// <summary>A unique UID per pod, the same on every list, so that endpoints can be made to match it.</summary>
+    public static string PodUid(int index) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{index:d8}-5e1f-4000-8000-{index:d12}");
 
     public static V1Pod Pod(int index) => index % 10 < 2 ? DaemonSetPod(index) : DeploymentPod(index);
 
@@ -38,7 +42,7 @@ internal static class SyntheticPods
             {
                 Name = $"{app}-{hash}-{index % 100000:d5}x",
                 NamespaceProperty = team,
-                Uid = Guid.CreateVersion7().ToString(),
+                Uid = PodUid(index),
                 ResourceVersion = $"{1000000 + index}",
                 Labels = new Dictionary<string, string>
                 {
@@ -94,7 +98,7 @@ internal static class SyntheticPods
             {
                 Name = $"{app}-{index:x5}",
                 NamespaceProperty = "kube-system",
-                Uid = Guid.CreateVersion7().ToString(),
+                Uid = PodUid(index),
                 ResourceVersion = $"{1000000 + index}",
                 Labels = new Dictionary<string, string>
                 {

@@ -1,9 +1,9 @@
-using AdmissionGuard.Core.Cluster;
 using AdmissionGuard.Configuration;
+using AdmissionGuard.Core.Cluster;
 using k8s;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace AdmissionGuard.Cluster;
@@ -14,9 +14,11 @@ internal static class ClusterCachesExtensions
     /// Registers the <c>Kubernetes</c>, <c>Reconciler</c> and <c>LeaderElection</c> options (validated at start),
     /// the <see cref="IKubernetes"/> client, the watch-fed <see cref="ClusterCaches"/> (a hosted service; resolve it
     /// to subscribe to changes or await the first sync), <see cref="IClusterSnapshot"/>, and the health check
-    /// tagged <c>ready</c> that passes once every cache has synced.
+    /// tagged <c>ready</c> that passes once every cache has synced. Any host builder: <c>serve</c> passes its web
+    /// application builder, <c>scan</c> a plain host that only lists.
     /// </summary>
-    public static WebApplicationBuilder AddClusterCaches(this WebApplicationBuilder builder)
+    public static TBuilder AddClusterCaches<TBuilder>(this TBuilder builder)
+        where TBuilder : IHostApplicationBuilder
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;

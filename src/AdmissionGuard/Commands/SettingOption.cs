@@ -14,6 +14,19 @@ internal sealed record SettingOption(Option Option, Func<ParseResult, IEnumerabl
             : []);
     }
 
+    /// <summary>A duration option (<see cref="DurationArgument"/>) bound to a TimeSpan setting.</summary>
+    public static SettingOption Duration(string name, string key, string description)
+    {
+        var option = new Option<TimeSpan?>(name)
+        {
+            Description = $"{description} ({DurationArgument.Examples}) [{key}]",
+            CustomParser = DurationArgument.Parse,
+        };
+        return new(option, result => result.GetValue(option) is { } value
+            ? [string.Create(CultureInfo.InvariantCulture, $"--{key}={value:c}")]
+            : []);
+    }
+
     /// <summary>A repeatable option bound to a list setting (<c>Key:0</c>, <c>Key:1</c>, ...).</summary>
     public static SettingOption List(string name, string key, string description)
     {

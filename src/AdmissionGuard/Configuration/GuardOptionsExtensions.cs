@@ -24,6 +24,15 @@ internal static class GuardOptionsExtensions
                     o.Namespace = configuration[WebhookOptions.PodNamespaceVariable] ?? "";
                 }
             });
+        return services.AddAdmissionOptions();
+    }
+
+    /// <summary>
+    /// The <c>Admission</c> section and the <see cref="AdmissionPolicy"/> built from it: what decides whether a pod
+    /// needs the CNI, for the webhook, the reconciler and <c>scan</c> (which serves no webhook).
+    /// </summary>
+    public static IServiceCollection AddAdmissionOptions(this IServiceCollection services)
+    {
         services.AddSection<AdmissionOptions>(AdmissionOptions.SectionName, typeof(AdmissionOptionsValidator))
             ?.PostConfigure(o => o.TaintKeys ??= [WellKnown.CiliumAgentNotReadyTaint]);
         services.TryAddSingleton(sp => ToPolicy(sp.GetRequiredService<IOptions<AdmissionOptions>>().Value));

@@ -1,3 +1,4 @@
+using AdmissionGuard.Core;
 using AdmissionGuard.Sandbox.Api;
 using AdmissionGuard.Sandbox.Simulation;
 using Microsoft.Extensions.Options;

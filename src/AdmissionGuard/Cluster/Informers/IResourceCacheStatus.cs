@@ -14,6 +14,12 @@ internal interface IResourceCacheStatus
 
     int Count { get; }
 
+    /// <summary>
+    /// Why the last list attempt failed, while the cache is retrying; null after a successful list. Lets a one-shot
+    /// reader (<c>scan</c>) say why it could not sync instead of only that it timed out.
+    /// </summary>
+    string? LastError { get; }
+
     /// <summary>Completes once <see cref="Synced"/> is true.</summary>
     Task WaitForSyncAsync(CancellationToken cancellationToken);
 }

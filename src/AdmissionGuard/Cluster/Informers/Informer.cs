@@ -30,6 +30,7 @@ internal sealed class Informer<TObject, TFacts> : IResourceCache<TFacts>
     private long _version;
     private volatile bool _served = true;
     private string _resourceVersion = "";
+    private string? _lastError;
 
     public Informer(
         IListWatchClient<TObject> client,
@@ -57,6 +58,8 @@ internal sealed class Informer<TObject, TFacts> : IResourceCache<TFacts>
     public long Version => Interlocked.Read(ref _version);
 
     public int Count => _store.Count;
+
+    public string? LastError => Volatile.Read(ref _lastError);
 
     // Enumerating the dictionary itself is lock-free; its Values property would lock and copy 50,000 entries.
     public IEnumerable<TFacts> Items => _store.Select(entry => entry.Value);
@@ -126,6 +129,7 @@ internal sealed class Informer<TObject, TFacts> : IResourceCache<TFacts>
         {
             // An expired continue token lands here too: the next attempt starts a fresh list.
             var delay = _backoff.Next();
+            Volatile.Write(ref _lastError, e.Message);
             CacheLog.ListFailed(_logger, Resource, delay, e);
             await Task.Delay(delay, _time, cancellationToken);
         }
@@ -167,6 +171,7 @@ internal sealed class Informer<TObject, TFacts> : IResourceCache<TFacts>
         }
 
         _backoff.Reset();
+        Volatile.Write(ref _lastError, null);
         CacheLog.Listed(_logger, Resource, listed.Count, page.ResourceVersion);
         _synced.TrySetResult();
     }

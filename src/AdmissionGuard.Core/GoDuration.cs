@@ -1,10 +1,13 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 
-namespace AdmissionGuard.Sandbox.Simulation;
+namespace AdmissionGuard.Core;
 
-/// <summary>Durations as Kubernetes users write them in annotations: <c>500ms</c>, <c>5s</c>, <c>1m30s</c>, <c>1h</c>, <c>0</c>.</summary>
-internal static partial class GoDuration
+/// <summary>
+/// Durations as Kubernetes users write them (annotations, kubectl flags): <c>500ms</c>, <c>5s</c>, <c>1m30s</c>,
+/// <c>1h</c>, <c>0</c>. Shared by the simulated kubelet and the command line.
+/// </summary>
+public static partial class GoDuration
 {
     public static bool TryParse(string? text, out TimeSpan duration)
     {

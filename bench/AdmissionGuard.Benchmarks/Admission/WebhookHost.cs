@@ -1,0 +1,71 @@
+using System.Net.Http.Headers;
+using System.Security.Cryptography.X509Certificates;
+using AdmissionGuard.Core.Cluster;
+using AdmissionGuard.Tests.Support;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace AdmissionGuard.Benchmarks.Admission;
+
+/// <summary>
+/// The guard composed as <c>serve</c> composes it, over a given snapshot, with Kestrel on free loopback ports and a
+/// fresh serving certificate, plus one HTTPS client that trusts exactly that certificate.
+/// </summary>
+internal sealed class WebhookHost : IAsyncDisposable
+{
+    private readonly TempDirectory _certificates;
+    private readonly WebApplication _app;
+    private readonly HttpClient _client;
+
+    private WebhookHost(TempDirectory certificates, WebApplication app, HttpClient client)
+    {
+        _certificates = certificates;
+        _app = app;
+        _client = client;
+    }
+
+    public static async Task<WebhookHost> StartAsync(IClusterSnapshot snapshot)
+    {
+        var certificates = new TempDirectory();
+        var thumbprint = TestCertificates.WriteNew(certificates.File("tls.crt"), certificates.File("tls.key"));
+        var builder = GuardApplication.CreateBuilder(
+        [
+            $"--Webhook:CertFile={certificates.File("tls.crt")}",
+            $"--Webhook:KeyFile={certificates.File("tls.key")}",
+            "--Webhook:Port=0",
+            "--Webhook:MetricsPort=0",
+        ]);
+        // appsettings.json asks for Information, which would write a line per request; keep warnings only.
+        builder.Logging.AddFilter(level => level >= LogLevel.Warning);
+        builder.Services.AddSingleton(snapshot);
+        var app = GuardApplication.Build(builder);
+        await app.StartAsync();
+        var client = new HttpClient(new SocketsHttpHandler
+        {
+            SslOptions = { RemoteCertificateValidationCallback = (_, certificate, _, _) => certificate is X509Certificate2 served && served.Thumbprint == thumbprint },
+        })
+        {
+            BaseAddress = app.GetGuardAddresses().Webhook,
+        };
+        return new WebhookHost(certificates, app, client);
+    }
+
+    /// <summary>POSTs a raw AdmissionReview as the apiserver does and reads the whole answer.</summary>
+    public async Task<int> PostAsync(string path, byte[] review)
+    {
+        using var content = new ByteArrayContent(review);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        using var response = await _client.PostAsync(new Uri(path + "?timeout=3s", UriKind.Relative), content);
+        await response.Content.ReadAsByteArrayAsync();
+        return (int)response.StatusCode;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _client.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        _certificates.Dispose();
+    }
+}
