@@ -1,7 +1,4 @@
 using System.CommandLine;
-using AdmissionGuard.Cluster;
-using AdmissionGuard.Reconciler;
-using AdmissionGuard.Webhook;
 using Microsoft.Extensions.Options;
 
 namespace AdmissionGuard.Commands;
@@ -59,10 +56,7 @@ internal static class ServeCommand
     {
         try
         {
-            var builder = GuardApplication.CreateBuilder(args);
-            builder.AddClusterCaches();
-            builder.AddReconciler();
-            await using var app = GuardApplication.Build(builder);
+            await using var app = GuardApplication.BuildGuard(args);
             await app.StartAsync(cancellationToken);
             await app.WaitForShutdownAsync(cancellationToken);
             return 0;
