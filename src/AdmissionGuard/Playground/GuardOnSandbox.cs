@@ -156,6 +156,8 @@ internal sealed class GuardOnSandbox : IAsyncDisposable
             builder.Logging.ClearProviders();
             _options.Logging?.Invoke(builder.Logging);
             builder.Services.Replace(ServiceDescriptor.Singleton(_options.TimeProvider));
+            // Replicas in one process: each serves only its own metrics on /metrics, as in a cluster.
+            builder.Services.Replace(ServiceDescriptor.Singleton(Prometheus.Metrics.NewCustomRegistry()));
         });
         GuardInstance instance;
         try
@@ -293,7 +295,9 @@ internal sealed class GuardOnSandbox : IAsyncDisposable
         }
     }
 
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>Waits (polling) until the asynchronous <paramref name="condition"/> holds, e.g. one that asks the API server.</summary>
+    /// <exception cref="TimeoutException">Not within <paramref name="timeout"/>.</exception>
+    public static async Task WaitUntilAsync(Func<Task<bool>> condition, string what, TimeSpan timeout, CancellationToken cancellationToken)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
