@@ -47,12 +47,20 @@ internal static class DockerEngine
             return $"DOCKER_HOST={host} is neither unix:// nor tcp://";
         }
 
+        if (uri.Scheme == "unix" && !File.Exists(uri.AbsolutePath))
+        {
+            return $"DOCKER_HOST={host}: there is no socket at {uri.AbsolutePath}";
+        }
+
         using var handler = new SocketsHttpHandler
         {
+            UseProxy = false,
             ConnectCallback = async (_, cancellationToken) =>
             {
                 EndPoint endPoint = uri.Scheme == "unix" ? new UnixDomainSocketEndPoint(uri.AbsolutePath) : new DnsEndPoint(uri.Host, uri.Port);
-                var socket = new Socket(endPoint.AddressFamily, SocketType.Stream, uri.Scheme == "unix" ? ProtocolType.Unspecified : ProtocolType.Tcp);
+                var socket = uri.Scheme == "unix"
+                    ? new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified)
+                    : new Socket(SocketType.Stream, ProtocolType.Tcp);
                 try
                 {
                     await socket.ConnectAsync(endPoint, cancellationToken);
