@@ -12,6 +12,8 @@ COPY src/AdmissionGuard.Sandbox/AdmissionGuard.Sandbox.csproj src/AdmissionGuard
 RUN --mount=type=cache,id=nuget,target=/root/.nuget/packages \
     dotnet restore src/AdmissionGuard/AdmissionGuard.csproj
 COPY src/ src/
+# Embedded in the executable: the sandbox (demo, sandbox commands) registers the webhooks exactly as installed.
+COPY config/webhook/manifests.yaml config/webhook/
 # The same publish as `make publish`; test/AdmissionGuard.Tests/Manifests/PublishTests runs this line.
 RUN --mount=type=cache,id=nuget,target=/root/.nuget/packages \
     dotnet publish src/AdmissionGuard/AdmissionGuard.csproj -c Release -o /app --no-restore -nologo

@@ -1,3 +1,4 @@
+using AdmissionGuard.Sandbox.Simulation;
 using AdmissionGuard.Sandbox.Store;
 using Microsoft.Extensions.Logging;
 
@@ -24,11 +25,22 @@ public sealed class SandboxOptions
     /// <summary>
     /// Where webhook <c>clientConfig.service</c> references connect: <c>namespace/name</c> to <c>host:port</c>
     /// (e.g. <c>admissionguard-system/admissionguard-webhook</c> to <c>127.0.0.1:9443</c>). TLS still verifies
-    /// the certificate against the service DNS name <c>name.namespace.svc</c> and the caBundle.
+    /// the certificate against the service DNS name <c>name.namespace.svc</c> and the caBundle. The initial
+    /// map; <see cref="SandboxServer.ServiceEndpoints"/> changes it while the server runs.
     /// </summary>
     public IDictionary<string, string> ServiceEndpoints { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Runs a <see cref="SimulatedCluster"/> (scheduler, kubelets, controllers, Cilium) on the server with these
+    /// options, owned by the server (<see cref="SandboxServer.Cluster"/>); null = an API server only. With
+    /// <see cref="SimulationOptions.CiliumEndpoints"/> false (Cilium's slim mode) ciliumendpoints are not served.
+    /// </summary>
+    public SimulationOptions? Simulation { get; init; }
 
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
     public ILoggerFactory? LoggerFactory { get; init; }
+
+    /// <summary>Whether the server serves <paramref name="type"/>: everything but ciliumendpoints in slim mode.</summary>
+    internal bool Serves(ResourceType type) => type != ResourceTypes.CiliumEndpoints || Simulation?.CiliumEndpoints != false;
 }

@@ -1,8 +1,10 @@
+using System.Collections.Concurrent;
 using System.Net;
 using AdmissionGuard.Sandbox.Admission;
 using AdmissionGuard.Sandbox.Api;
 using AdmissionGuard.Sandbox.Faults;
 using AdmissionGuard.Sandbox.Http;
+using AdmissionGuard.Sandbox.Simulation;
 using AdmissionGuard.Sandbox.Store;
 using k8s;
 using Microsoft.AspNetCore.Builder;
@@ -19,7 +21,7 @@ namespace AdmissionGuard.Sandbox;
 /// The sandbox API server on loopback, HTTP and HTTPS (a CA generated in process), with a kubeconfig for
 /// kubectl and KubernetesClient:
 /// <code>
-/// await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions());
+/// await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions { Simulation = new SimulationOptions() });
 /// // kubectl --kubeconfig sandbox.KubeconfigPath get pods
 /// var pods = await sandbox.Client.CoreV1.ListNamespacedPodAsync("default");
 /// await sandbox.Api.CreateAsync(new V1Node { Metadata = new() { Name = "n1" } });   // in process, same rules
@@ -33,8 +35,10 @@ public sealed class SandboxServer : IAsyncDisposable
     private readonly SandboxCertificates _certificates;
     private readonly string? _temporaryDirectory;
 
-    private SandboxServer(WebApplication app, ClusterApi api, FaultInjection faults, WebhookTransport transport, SandboxCertificates certificates, Uri httpUrl, Uri httpsUrl, string kubeconfigPath, string? temporaryDirectory)
+    private SandboxServer(WebApplication app, ClusterApi api, SimulatedCluster? cluster, FaultInjection faults, WebhookTransport transport, IDictionary<string, string> serviceEndpoints, SandboxCertificates certificates, Uri httpUrl, Uri httpsUrl, string kubeconfigPath, string? temporaryDirectory)
     {
+        Cluster = cluster;
+        ServiceEndpoints = serviceEndpoints;
         _app = app;
         _transport = transport;
         _certificates = certificates;
@@ -49,6 +53,15 @@ public sealed class SandboxServer : IAsyncDisposable
 
     /// <summary>The in-process API (what the simulated cluster's controllers call).</summary>
     public ClusterApi Api { get; }
+
+    /// <summary>The simulated cluster running on <see cref="Api"/>, when <see cref="SandboxOptions.Simulation"/> was set.</summary>
+    public SimulatedCluster? Cluster { get; }
+
+    /// <summary>
+    /// The live map of webhook services to loopback addresses (<see cref="SandboxOptions.ServiceEndpoints"/>):
+    /// set or remove entries while the server runs, e.g. once a webhook has bound its port or when it stops.
+    /// </summary>
+    public IDictionary<string, string> ServiceEndpoints { get; }
 
     public FaultInjection Faults { get; }
 
@@ -72,10 +85,13 @@ public sealed class SandboxServer : IAsyncDisposable
         options ??= new SandboxOptions();
         var loggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
         var logger = loggerFactory.CreateLogger("AdmissionGuard.Sandbox");
-        var certificates = SandboxCertificates.Create("admissionguard-sandbox", "kubernetes", "kubernetes.default.svc");
-        var transport = new WebhookTransport(new Dictionary<string, string>(options.ServiceEndpoints, StringComparer.Ordinal));
+        var serviceEndpoints = new ConcurrentDictionary<string, string>(options.ServiceEndpoints, StringComparer.Ordinal);
+        var transport = new WebhookTransport(serviceEndpoints);
         var store = new ObjectStore(options.WatchHistoryLimit);
         var api = ClusterApi.Create(store, new WebhookAdmission(store, transport, logger), options.TimeProvider);
+        // Built before anything listens: bad simulation options throw without leaving a server behind.
+        var cluster = options.Simulation is { } simulation ? new SimulatedCluster(api, simulation, loggerFactory) : null;
+        var certificates = SandboxCertificates.Create("admissionguard-sandbox", "kubernetes", "kubernetes.default.svc");
         var faults = new FaultInjection();
         var handler = new ApiHandler(api, faults, options, logger);
 
@@ -112,12 +128,18 @@ public sealed class SandboxServer : IAsyncDisposable
         }
 
         await File.WriteAllTextAsync(kubeconfigPath, Kubeconfig.Render(httpsUrl, httpUrl, certificates.AuthorityPem), cancellationToken);
+        cluster?.Start();
         SandboxLog.Started(logger, httpUrl, httpsUrl, kubeconfigPath);
-        return new SandboxServer(app, api, faults, transport, certificates, httpUrl, httpsUrl, kubeconfigPath, temporaryDirectory);
+        return new SandboxServer(app, api, cluster, faults, transport, serviceEndpoints, certificates, httpUrl, httpsUrl, kubeconfigPath, temporaryDirectory);
     }
 
     public async ValueTask DisposeAsync()
     {
+        if (Cluster is not null)
+        {
+            await Cluster.DisposeAsync();
+        }
+
         Client.Dispose();
         Faults.DropWatchStreams();
         await _app.StopAsync();

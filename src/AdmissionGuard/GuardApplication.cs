@@ -1,6 +1,9 @@
+using AdmissionGuard.Certificates;
+using AdmissionGuard.Cluster;
 using AdmissionGuard.Configuration;
 using AdmissionGuard.Core.Cluster;
 using AdmissionGuard.Hosting;
+using AdmissionGuard.Reconciler;
 using AdmissionGuard.Webhook;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -35,6 +38,21 @@ internal static class GuardApplication
         builder.Services.AddGuardOptions();
         builder.AddAdmissionWebhook();
         return builder;
+    }
+
+    /// <summary>
+    /// The whole guard as <c>serve</c> runs it: the webhook, the cluster caches and the reconciler.
+    /// <paramref name="customize"/> runs after <see cref="CreateBuilder"/> and before the caches and the
+    /// reconciler are added, so what it registers (a <see cref="TimeProvider"/>, logging) replaces their defaults.
+    /// </summary>
+    public static WebApplication BuildGuard(string[] args, Action<WebApplicationBuilder>? customize = null)
+    {
+        var builder = CreateBuilder(args);
+        customize?.Invoke(builder);
+        builder.AddClusterCaches();
+        builder.AddSelfManagedCertificates();
+        builder.AddReconciler();
+        return Build(builder);
     }
 
     /// <summary>Builds the application and maps every endpoint.</summary>

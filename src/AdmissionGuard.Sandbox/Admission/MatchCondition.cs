@@ -6,8 +6,9 @@ namespace AdmissionGuard.Sandbox.Admission;
 /// <summary>
 /// The subset of CEL the sandbox evaluates in webhook <c>matchConditions</c>: <c>object</c>, <c>oldObject</c> and
 /// <c>request</c> field paths, <c>has(path)</c>, <c>!</c>, <c>&amp;&amp;</c>, <c>||</c> (short-circuit), <c>==</c> and
-/// <c>!=</c> against string, number, boolean or null literals, and parentheses. Enough for
-/// <c>!has(object.spec.hostNetwork) || !object.spec.hostNetwork</c>; anything else is a compile error, which the
+/// <c>!=</c> against string, number, boolean or null literals, <c>in</c> (a map's keys or a list's elements), and
+/// parentheses. Enough for <c>!has(object.spec.hostNetwork) || !object.spec.hostNetwork</c> and
+/// <c>!('kubernetes.io/config.mirror' in object.metadata.annotations)</c>; anything else is a compile error, which the
 /// caller handles like kube-apiserver handles a CEL error: by the webhook's failurePolicy.
 /// </summary>
 internal sealed class MatchCondition
@@ -81,6 +82,12 @@ internal sealed class MatchCondition
         {
             var literal = ParseLiteral();
             return v => !Equal(primary(v), literal);
+        }
+
+        if (TryTake("in"))
+        {
+            var container = ParsePrimary();
+            return v => Contains(container(v), primary(v));
         }
 
         return primary;
@@ -169,19 +176,30 @@ internal sealed class MatchCondition
             node = node is JsonObject o && o.TryGetPropertyValue(field, out var child) ? child : throw new InvalidOperationException($"no such key: {field}");
         }
 
-        return node switch
-        {
-            JsonValue v when v.TryGetValue(out bool b) => (object)b,
-            JsonValue v when v.TryGetValue(out string? s) => (object?)s,
-            JsonValue v when v.TryGetValue(out double d) => (object)d,
-            _ => (object?)node,
-        };
+        return Scalar(node);
     }
+
+    /// <summary>A JSON scalar as bool, string or double; other nodes as they are.</summary>
+    /// <remarks>The casts matter: without them the arms convert implicitly back to <see cref="JsonNode"/>.</remarks>
+    private static object? Scalar(JsonNode? node) => node switch
+    {
+        JsonValue v when v.TryGetValue(out bool b) => (object)b,
+        JsonValue v when v.TryGetValue(out string? s) => (object?)s,
+        JsonValue v when v.TryGetValue(out double d) => (object)d,
+        _ => (object?)node,
+    };
 
     private static bool AsBool(object? value) =>
         value is bool b ? b : throw new InvalidOperationException($"no such overload: expected a bool, got {value ?? "null"}");
 
     private static bool Equal(object? left, object? right) => Equals(left, right);
+
+    private static bool Contains(object? container, object? element) => container switch
+    {
+        JsonObject map when element is string key => map.ContainsKey(key),
+        JsonArray list => list.Any(item => Equal(Scalar(item), element)),
+        _ => throw new InvalidOperationException($"no such overload: 'in' needs a map or a list, got {container ?? "null"}"),
+    };
 
     private static List<string> Tokenize(string text)
     {

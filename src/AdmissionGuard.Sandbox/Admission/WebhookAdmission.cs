@@ -258,11 +258,19 @@ internal sealed class WebhookAdmission(ObjectStore store, WebhookTransport trans
             return true;
         }
 
+        // CEL's request is a typed AdmissionRequest: its unset string fields read as "", not as missing keys
+        // (a pod CREATE has no subResource, yet `request.subResource == 'binding'` must evaluate).
+        var typedRequest = request.DeepClone().AsObject();
+        foreach (var field in new[] { "name", "namespace", "subResource" })
+        {
+            typedRequest[field] ??= "";
+        }
+
         var variables = new JsonObject
         {
             ["object"] = request["object"]?.DeepClone(),
             ["oldObject"] = request["oldObject"]?.DeepClone(),
-            ["request"] = request.DeepClone(),
+            ["request"] = typedRequest,
         };
         foreach (var condition in conditions)
         {

@@ -76,7 +76,7 @@ internal sealed class ApiHandler(ClusterApi api, FaultInjection faults, SandboxO
                 await WriteJsonAsync(context, 200, Discovery.CoreVersions(), requestContext);
                 return;
             case ["apis"]:
-                await WriteJsonAsync(context, 200, Discovery.Groups(), requestContext);
+                await WriteJsonAsync(context, 200, Discovery.Groups(options.Serves), requestContext);
                 return;
             case ["openapi", "v3"]:
                 await WriteJsonAsync(context, 200, Discovery.OpenApiIndex(), requestContext);
@@ -99,11 +99,11 @@ internal sealed class ApiHandler(ClusterApi api, FaultInjection faults, SandboxO
     {
         if (rest.Length == 0)
         {
-            await WriteJsonAsync(context, 200, Discovery.Resources(group, version) ?? throw NotServed(), requestContext);
+            await WriteJsonAsync(context, 200, Discovery.Resources(group, version, options.Serves) ?? throw NotServed(), requestContext);
             return;
         }
 
-        var target = ApiTarget.Parse(group, version, rest) ?? throw NotServed();
+        var target = ApiTarget.Parse(group, version, rest) is { } parsed && options.Serves(parsed.Type) ? parsed : throw NotServed();
         var request = context.Request;
         var query = request.Query;
         var verb = (request.Method, target.Name) switch

@@ -35,10 +35,12 @@ internal static class Discovery
         ["serverAddressByClientCIDRs"] = new JsonArray(new JsonObject { ["clientCIDR"] = "0.0.0.0/0", ["serverAddress"] = "127.0.0.1" }),
     };
 
-    public static JsonObject Groups()
+    /// <param name="serves">Whether a resource type is served (Cilium's slim mode serves no ciliumendpoints).</param>
+    public static JsonObject Groups(Func<ResourceType, bool> serves)
     {
         var groups = new JsonArray();
-        foreach (var (group, version) in GroupVersions.Where(gv => gv.Group.Length > 0))
+        var served = ResourceTypes.All.Where(serves).Select(r => (r.Group, r.Version)).Distinct();
+        foreach (var (group, version) in served.Where(gv => gv.Group.Length > 0))
         {
             var groupVersion = new JsonObject { ["groupVersion"] = $"{group}/{version}", ["version"] = version };
             groups.Add(new JsonObject
@@ -53,9 +55,9 @@ internal static class Discovery
     }
 
     /// <summary>The APIResourceList of a group/version, or null when the sandbox does not serve it.</summary>
-    public static JsonObject? Resources(string group, string version)
+    public static JsonObject? Resources(string group, string version, Func<ResourceType, bool> serves)
     {
-        var types = ResourceTypes.All.Where(r => r.Group == group && r.Version == version).ToList();
+        var types = ResourceTypes.All.Where(r => r.Group == group && r.Version == version && serves(r)).ToList();
         if (types.Count == 0)
         {
             return null;

@@ -21,6 +21,14 @@ public sealed class SandboxCertificates : IDisposable
 
     public string AuthorityPem => Authority.ExportCertificatePem();
 
+    /// <summary>Writes the serving certificate and its private key as PEM files, as cert-manager's <c>tls.crt</c> and <c>tls.key</c>.</summary>
+    public void WriteServingPem(string certFile, string keyFile)
+    {
+        using var key = Serving.GetECDsaPrivateKey() ?? throw new InvalidOperationException("the serving certificate has no EC private key");
+        File.WriteAllText(keyFile, key.ExportPkcs8PrivateKeyPem());
+        File.WriteAllText(certFile, Serving.ExportCertificatePem());
+    }
+
     /// <summary>A CA named <paramref name="commonName"/> and a certificate for <paramref name="dnsNames"/> plus 127.0.0.1 and ::1.</summary>
     public static SandboxCertificates Create(string commonName, params string[] dnsNames)
     {

@@ -1,8 +1,4 @@
 using System.CommandLine;
-using AdmissionGuard.Certificates;
-using AdmissionGuard.Cluster;
-using AdmissionGuard.Reconciler;
-using AdmissionGuard.Webhook;
 using Microsoft.Extensions.Options;
 
 namespace AdmissionGuard.Commands;
@@ -31,11 +27,11 @@ internal static class ServeCommand
             SettingOption.Single<string?>("--cert-file", "Webhook:CertFile", "PEM serving certificate, reloaded when it changes (required)"),
             SettingOption.Single<string?>("--key-file", "Webhook:KeyFile", "PEM private key of the certificate (required)"),
             SettingOption.Single<string?>("--mode", "Admission:Mode", "off, warn, gate or deny (default gate); namespace label admissionguard.io/mode overrides it"),
-            SharedSettings.TaintKey(),
-            SharedSettings.ExcludeNamespace(),
-            SharedSettings.ExcludePods(),
-            SharedSettings.Kubeconfig(),
-            SharedSettings.Context(),
+            SettingOption.List("--taint-key", "Admission:TaintKeys", "taint key of nodes whose CNI is not ready (default node.cilium.io/agent-not-ready)"),
+            SettingOption.List("--exclude-namespace", "Admission:ExcludedNamespaces", "namespace whose pods are never checked"),
+            SettingOption.Single<string?>("--exclude-pods", "Admission:ExcludedPodSelector", "label selector of pods never checked, e.g. 'app in (a,b)'"),
+            SettingOption.Single<string?>("--kubeconfig", "Kubernetes:Kubeconfig", "kubeconfig path (default KUBECONFIG, ~/.kube/config, then in-cluster)"),
+            SettingOption.Single<string?>("--context", "Kubernetes:Context", "kubeconfig context (default: current)"),
         ];
         foreach (var setting in settings)
         {
@@ -60,11 +56,7 @@ internal static class ServeCommand
     {
         try
         {
-            var builder = GuardApplication.CreateBuilder(args);
-            builder.AddClusterCaches();
-            builder.AddSelfManagedCertificates();
-            builder.AddReconciler();
-            await using var app = GuardApplication.Build(builder);
+            await using var app = GuardApplication.BuildGuard(args);
             await app.StartAsync(cancellationToken);
             await app.WaitForShutdownAsync(cancellationToken);
             return 0;

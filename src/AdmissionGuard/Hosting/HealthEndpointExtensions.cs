@@ -13,7 +13,7 @@ internal static class HealthEndpointExtensions
     {
         endpoints.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false }).ServedOn(Listener.Health);
         endpoints.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) }).ServedOn(Listener.Health);
-        endpoints.MapMetrics("/metrics").ServedOn(Listener.Health);
+        endpoints.MapMetrics("/metrics", endpoints.ServiceProvider.GetRequiredService<CollectorRegistry>()).ServedOn(Listener.Health);
         return endpoints;
     }
 }

@@ -3,19 +3,20 @@ using Prometheus;
 namespace AdmissionGuard.Metrics;
 
 /// <summary>
-/// Admission counters in prometheus-net's default registry (names are a fixed contract). The
+/// Admission counters in the guard's metrics registry (names are a fixed contract). The
 /// <c>operation</c> label says which webhook saw what: mutate_pod, validate_pod, validate_binding,
 /// mutate_other, validate_other, or mutate_invalid / validate_invalid for unreadable requests.
 /// </summary>
-internal sealed class AdmissionMetrics
+/// <param name="factory">Over the registry <c>/metrics</c> serves; prometheus-net returns the collector already
+/// registered under a name, so instances over one registry share their counters.</param>
+internal sealed class AdmissionMetrics(IMetricFactory factory)
 {
-    // prometheus-net returns the already registered collector for a known name, so instances share them.
-    private readonly Counter _requests = Prometheus.Metrics.CreateCounter(
+    private readonly Counter _requests = factory.CreateCounter(
         "admissionguard_admission_requests_total",
         "Admission requests answered, by operation and decision (allowed, warned, gated, denied, skipped, invalid, error).",
         new CounterConfiguration { LabelNames = ["operation", "decision"] });
 
-    private readonly Histogram _duration = Prometheus.Metrics.CreateHistogram(
+    private readonly Histogram _duration = factory.CreateHistogram(
         "admissionguard_admission_duration_seconds",
         "Time to answer an admission request, from reading the body to writing the response.",
         new HistogramConfiguration

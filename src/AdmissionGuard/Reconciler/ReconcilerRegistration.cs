@@ -30,7 +30,8 @@ internal static class ReconcilerRegistration
         var services = builder.Services;
         services.AddReconcilerOptions();
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(_ => new ReconcilerMetrics(Prometheus.Metrics.DefaultFactory));
+        services.AddMetricsRegistry();
+        services.TryAddSingleton(sp => new ReconcilerMetrics(sp.GetMetricFactory()));
 
         services.AddSingleton(sp => ReconcilerSettings.From(
             sp.GetRequiredService<IOptions<ReconcilerOptions>>().Value,

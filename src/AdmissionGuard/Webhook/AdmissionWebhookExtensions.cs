@@ -23,7 +23,8 @@ internal static class AdmissionWebhookExtensions
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<AdmissionMetrics>();
+        services.AddMetricsRegistry();
+        services.TryAddSingleton(sp => new AdmissionMetrics(sp.GetMetricFactory()));
         services.TryAddSingleton<AdmissionWebhookHandler>();
         services.TryAddSingleton<PemFileCertificateSource>();
         services.TryAddSingleton<ICertificateSource>(sp => sp.GetRequiredService<PemFileCertificateSource>());

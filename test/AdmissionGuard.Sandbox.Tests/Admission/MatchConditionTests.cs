@@ -7,7 +7,7 @@ public sealed class MatchConditionTests
 {
     private static JsonObject Variables(string spec) => new()
     {
-        ["object"] = JsonNode.Parse($$"""{"metadata":{"name":"p"},"spec":{{spec}}}"""),
+        ["object"] = JsonNode.Parse($$$"""{"metadata":{"name":"p","annotations":{"kubernetes.io/config.mirror":"x"}},"spec":{{{spec}}}}"""),
         ["oldObject"] = null,
         ["request"] = new JsonObject { ["operation"] = "CREATE", ["subResource"] = "binding" },
     };
@@ -18,6 +18,11 @@ public sealed class MatchConditionTests
     [InlineData("!has(object.spec.hostNetwork) || !object.spec.hostNetwork", """{"hostNetwork":true}""", false)]
     [InlineData("request.operation == 'CREATE' && request.subResource != \"status\"", "{}", true)]
     [InlineData("(object.metadata.name == 'q') || false", "{}", false)]
+    [InlineData("!has(object.metadata.annotations) || !('kubernetes.io/config.mirror' in object.metadata.annotations)", "{}", false)]
+    [InlineData("'other' in object.metadata.annotations", "{}", false)]
+    [InlineData("'a' in object.spec.list && !('c' in object.spec.list)", """{"list":["a","b"]}""", true)]
+    [InlineData("'a' in object.spec.list", """{"list":["a","b"]}""", true)]
+    [InlineData("'c' in object.spec.list", """{"list":["a","b"]}""", false)]
     public void Supported_expressions_evaluate_like_cel(string expression, string spec, bool expected) =>
         MatchCondition.Compile(expression).Evaluate(Variables(spec)).Should().Be(expected);
 

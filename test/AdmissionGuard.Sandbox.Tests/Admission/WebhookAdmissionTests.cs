@@ -220,4 +220,51 @@ public sealed class WebhookAdmissionTests
 
         context.Warnings.Should().Equal("called through the service");
     }
+
+    [Fact]
+    public async Task Service_endpoints_can_be_mapped_after_the_server_started()
+    {
+        await using var webhook = await TestWebhook.StartAsync("late.default.svc");
+        webhook.Respond = request => TestWebhook.Allow(request, null, "mapped late");
+        await using var sandbox = await SandboxServer.StartAsync(cancellationToken: Ct);
+        var hook = Validating(webhook, failurePolicy: "Ignore");
+        hook.ClientConfig = new Admissionregistrationv1WebhookClientConfig
+        {
+            CaBundle = webhook.CaBundle,
+            Service = new Admissionregistrationv1ServiceReference { NamespaceProperty = "default", Name = "late", Path = "/validate", Port = 443 },
+        };
+        await RegisterValidatingAsync(sandbox, hook);
+        var unmapped = new RequestContext();
+        await sandbox.Api.CreateAsync(Pod("before"), unmapped, Ct);
+
+        sandbox.ServiceEndpoints["default/late"] = $"127.0.0.1:{webhook.Url.Port}";
+        var mapped = new RequestContext();
+        await sandbox.Api.CreateAsync(Pod("after"), mapped, Ct);
+
+        unmapped.Warnings.Should().BeEmpty();
+        mapped.Warnings.Should().Equal("mapped late");
+        webhook.Requests.Select(r => (string?)r["name"]).Should().Equal("after");
+    }
+
+    [Fact]
+    public async Task A_pod_create_has_an_empty_subresource_in_match_conditions_as_with_typed_cel()
+    {
+        await using var webhook = await TestWebhook.StartAsync();
+        await using var sandbox = await SandboxServer.StartAsync(cancellationToken: Ct);
+        var hook = Validating(webhook, "Fail", null, "pods", "pods/binding");
+        hook.MatchConditions =
+        [
+            new V1MatchCondition { Name = "needs-pod-network", Expression = "request.subResource == 'binding' || !has(object.spec.hostNetwork) || !object.spec.hostNetwork" },
+            new V1MatchCondition { Name = "not-a-mirror-pod", Expression = "request.subResource == 'binding' || !has(object.metadata.annotations) || !('kubernetes.io/config.mirror' in object.metadata.annotations)" },
+        ];
+        await RegisterValidatingAsync(sandbox, hook);
+        var mirror = Pod("mirror");
+        mirror.Metadata.Annotations = new Dictionary<string, string> { ["kubernetes.io/config.mirror"] = "abc" };
+
+        await sandbox.Api.CreateAsync(Pod("web"), cancellationToken: Ct);
+        await sandbox.Api.CreateAsync(Pod("host", hostNetwork: true), cancellationToken: Ct);
+        await sandbox.Api.CreateAsync(mirror, cancellationToken: Ct);
+
+        webhook.Requests.Select(r => (string?)r["name"]).Should().Equal("web");
+    }
 }

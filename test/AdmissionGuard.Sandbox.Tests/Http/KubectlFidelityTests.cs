@@ -1,5 +1,6 @@
 using AdmissionGuard.Sandbox.Models;
 using AdmissionGuard.Sandbox.Tests.Support;
+using AdmissionGuard.Testing;
 using k8s.Models;
 
 namespace AdmissionGuard.Sandbox.Tests.Http;

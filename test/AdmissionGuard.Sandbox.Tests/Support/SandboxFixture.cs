@@ -1,3 +1,5 @@
+using AdmissionGuard.Testing;
+
 namespace AdmissionGuard.Sandbox.Tests.Support;
 
 /// <summary>A fresh sandbox per test (tests run in parallel and never share state) plus a kubectl for it.</summary>

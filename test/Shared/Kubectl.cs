@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace AdmissionGuard.Sandbox.Tests.Support;
+namespace AdmissionGuard.Testing;
 
 /// <summary>Runs the real kubectl against a sandbox, with its own discovery cache directory.</summary>
 internal sealed class Kubectl(string kubeconfig, string cacheDirectory)

@@ -1,4 +1,4 @@
-namespace AdmissionGuard.Sandbox.Tests.Support;
+namespace AdmissionGuard.Testing;
 
 internal sealed record KubectlResult(int ExitCode, string Output, string Error)
 {

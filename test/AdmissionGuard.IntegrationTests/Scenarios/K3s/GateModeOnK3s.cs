@@ -1,0 +1,10 @@
+using AdmissionGuard.IntegrationTests.Scenarios.Support;
+
+namespace AdmissionGuard.IntegrationTests.Scenarios.K3s;
+
+/// <summary>The same scenarios on K3s in Docker; skipped when no Docker engine answers.</summary>
+public sealed class GateModeOnK3s : GateModeScenarios
+{
+    private protected override Task<IClusterUnderTest> StartAsync(GuardSetup setup, CancellationToken cancellationToken) =>
+        K3sClusterUnderTest.StartAsync(setup, cancellationToken);
+}

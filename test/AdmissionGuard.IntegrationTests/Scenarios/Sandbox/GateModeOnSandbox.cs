@@ -1,0 +1,9 @@
+using AdmissionGuard.IntegrationTests.Scenarios.Support;
+
+namespace AdmissionGuard.IntegrationTests.Scenarios.Sandbox;
+
+public sealed class GateModeOnSandbox : GateModeScenarios
+{
+    private protected override Task<IClusterUnderTest> StartAsync(GuardSetup setup, CancellationToken cancellationToken) =>
+        SandboxClusterUnderTest.StartAsync(setup, cancellationToken);
+}

@@ -1,0 +1,28 @@
+using AdmissionGuard.Reconciler;
+using k8s;
+using k8s.Models;
+
+namespace AdmissionGuard.IntegrationTests.Scenarios.Support;
+
+/// <summary>The Kubernetes Events the guard wrote (source component <c>admissionguard</c>), oldest first.</summary>
+internal static class GuardEvents
+{
+    public const string Evicted = "UnmanagedPodEvicted";
+    public const string EvictionBlocked = "EvictionBlocked";
+    public const string DryRunWouldEvict = "DryRunWouldEvict";
+    public const string GateReleased = "SchedulingGateReleased";
+
+    public static async Task<IReadOnlyList<Corev1Event>> ListAsync(IKubernetes client, CancellationToken cancellationToken)
+    {
+        var events = await client.CoreV1.ListEventForAllNamespacesAsync(cancellationToken: cancellationToken);
+        return
+        [
+            .. events.Items
+                .Where(e => e.Source?.Component == KubernetesPodEventRecorder.Component)
+                .OrderBy(e => long.Parse(e.Metadata.ResourceVersion, System.Globalization.CultureInfo.InvariantCulture)),
+        ];
+    }
+
+    public static async Task<IReadOnlyList<Corev1Event>> ListAsync(IKubernetes client, string reason, CancellationToken cancellationToken) =>
+        [.. (await ListAsync(client, cancellationToken)).Where(e => e.Reason == reason)];
+}
