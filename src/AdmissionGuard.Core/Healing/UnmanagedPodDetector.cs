@@ -55,6 +55,15 @@ public sealed class UnmanagedPodDetector(HealingPolicy policy)
             return (PodVerdict.Terminating, "is being deleted");
         }
 
+        // An endpoint owned by this very pod means Cilium manages it, however young it is. Deciding this before
+        // the age check matters: the restart ledger frees a controller for its next restart once the replacement
+        // is managed, and waiting out MinPodAge there would cap healing at one pod per MinPodAge per controller.
+        var endpoint = snapshot.GetEndpoint(pod.Namespace, pod.Name);
+        if (endpoint is not null && endpoint.OwnerPodUid == pod.Uid)
+        {
+            return (PodVerdict.Managed, $"CiliumEndpoint is {(endpoint.State.Length == 0 ? "present" : endpoint.State)}");
+        }
+
         if (pod.StartTime is not { } started)
         {
             return (PodVerdict.TooYoung, "has no start time yet");
@@ -78,14 +87,8 @@ public sealed class UnmanagedPodDetector(HealingPolicy policy)
                 return (PodVerdict.AgentNotReady, $"no Cilium agent pod is known on node {pod.NodeName}");
         }
 
-        var endpoint = snapshot.GetEndpoint(pod.Namespace, pod.Name);
-        if (endpoint is null)
-        {
-            return (PodVerdict.NoEndpoint, "has no CiliumEndpoint");
-        }
-
-        return endpoint.OwnerPodUid == pod.Uid
-            ? (PodVerdict.Managed, $"CiliumEndpoint is {(endpoint.State.Length == 0 ? "present" : endpoint.State)}")
+        return endpoint is null
+            ? (PodVerdict.NoEndpoint, "has no CiliumEndpoint")
             : (PodVerdict.StaleEndpoint, $"its CiliumEndpoint belongs to an earlier pod (uid {endpoint.OwnerPodUid})");
     }
 
