@@ -2,6 +2,7 @@ using AdmissionGuard.Cluster;
 using AdmissionGuard.Configuration;
 using AdmissionGuard.Core.Cluster;
 using AdmissionGuard.Hosting;
+using AdmissionGuard.Metrics;
 using AdmissionGuard.Reconciler;
 using AdmissionGuard.Webhook;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -28,6 +29,7 @@ internal static class GuardApplication
     /// </summary>
     public static WebApplicationBuilder CreateBuilder(string[] args)
     {
+        DefaultRegistry.Configure();
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
             Args = args,
