@@ -4,7 +4,7 @@ namespace AdmissionGuard.Metrics;
 
 /// <summary>
 /// What prometheus-net's default registry publishes besides the guard's own metrics: the process metrics and the
-/// .NET meters (ASP.NET Core, Kestrel, HttpClient), but not its EventCounter adapter, not its own debug metrics,
+/// .NET meters, but not its EventCounter adapter, not its own debug metrics,
 /// not the runtime's private meters (<c>Private.InternalDiagnostics.*</c>, dozens of QUIC internals), and not the
 /// <c>System.Runtime</c> meter, whose gauges are named <c>*_count</c> (Prometheus reserves that suffix for
 /// histograms and summaries, so <c>promtool check metrics</c> rejects them). Process-wide and effective only
