@@ -75,5 +75,4 @@ public sealed class RbacAuditTests(GuardRequestsFixture recorded) : IClassFixtur
         requests.Should().Contain(r => r.Verb == "watch" && r.Resource == "leases" && r.Name == "admissionguard-leader", "the Lease cache watches one Lease by name");
         requests.Should().OnlyContain(r => r.User == GuardOnSandbox.ServiceAccountUser);
     }
-
 }
