@@ -7,6 +7,9 @@ namespace AdmissionGuard.Sandbox;
 /// <summary>How <see cref="SandboxServer.StartAsync"/> sets up the API server.</summary>
 public sealed class SandboxOptions
 {
+    /// <summary>Who a request is when its bearer token is not in <see cref="TokenUsers"/>.</summary>
+    public const string AdminUser = "system:admin";
+
     /// <summary>Loopback port for plain HTTP; 0 picks a free one.</summary>
     public int HttpPort { get; init; }
 
@@ -36,6 +39,14 @@ public sealed class SandboxOptions
     /// <see cref="SimulationOptions.CiliumEndpoints"/> false (Cilium's slim mode) ciliumendpoints are not served.
     /// </summary>
     public SimulationOptions? Simulation { get; init; }
+
+    /// <summary>
+    /// Bearer tokens the server tells apart: token to user name, e.g. a token for
+    /// <c>system:serviceaccount:admissionguard-system:admissionguard</c> (write a kubeconfig that presents it with
+    /// <see cref="SandboxServer.WriteKubeconfigAsync"/>). Every other request, with any other token or none, is
+    /// <see cref="AdminUser"/>. Names are only recorded (<see cref="SandboxServer.Requests"/>): nothing is authorized.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> TokenUsers { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 

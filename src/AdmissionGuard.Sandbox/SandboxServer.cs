@@ -35,8 +35,9 @@ public sealed class SandboxServer : IAsyncDisposable
     private readonly SandboxCertificates _certificates;
     private readonly string? _temporaryDirectory;
 
-    private SandboxServer(WebApplication app, ClusterApi api, SimulatedCluster? cluster, FaultInjection faults, WebhookTransport transport, IDictionary<string, string> serviceEndpoints, SandboxCertificates certificates, Uri httpUrl, Uri httpsUrl, string kubeconfigPath, string? temporaryDirectory)
+    private SandboxServer(WebApplication app, ClusterApi api, SimulatedCluster? cluster, FaultInjection faults, ApiRequestLog requests, WebhookTransport transport, IDictionary<string, string> serviceEndpoints, SandboxCertificates certificates, Uri httpUrl, Uri httpsUrl, string kubeconfigPath, string? temporaryDirectory)
     {
+        Requests = requests;
         Cluster = cluster;
         ServiceEndpoints = serviceEndpoints;
         _app = app;
@@ -64,6 +65,9 @@ public sealed class SandboxServer : IAsyncDisposable
     public IDictionary<string, string> ServiceEndpoints { get; }
 
     public FaultInjection Faults { get; }
+
+    /// <summary>Every distinct resource request served over HTTP, by user (<see cref="SandboxOptions.TokenUsers"/>).</summary>
+    public ApiRequestLog Requests { get; }
 
     public Uri HttpUrl { get; }
 
@@ -93,7 +97,8 @@ public sealed class SandboxServer : IAsyncDisposable
         var cluster = options.Simulation is { } simulation ? new SimulatedCluster(api, simulation, loggerFactory) : null;
         var certificates = SandboxCertificates.Create("admissionguard-sandbox", "kubernetes", "kubernetes.default.svc");
         var faults = new FaultInjection();
-        var handler = new ApiHandler(api, faults, options, logger);
+        var requests = new ApiRequestLog();
+        var handler = new ApiHandler(api, faults, options, requests, logger);
 
         var builder = WebApplication.CreateSlimBuilder();
         // The host process's appsettings and environment (a Kestrel section, ASPNETCORE_URLS) must not reconfigure the sandbox.
@@ -130,7 +135,18 @@ public sealed class SandboxServer : IAsyncDisposable
         await File.WriteAllTextAsync(kubeconfigPath, Kubeconfig.Render(httpsUrl, httpUrl, certificates.AuthorityPem), cancellationToken);
         cluster?.Start();
         SandboxLog.Started(logger, httpUrl, httpsUrl, kubeconfigPath);
-        return new SandboxServer(app, api, cluster, faults, transport, serviceEndpoints, certificates, httpUrl, httpsUrl, kubeconfigPath, temporaryDirectory);
+        return new SandboxServer(app, api, cluster, faults, requests, transport, serviceEndpoints, certificates, httpUrl, httpsUrl, kubeconfigPath, temporaryDirectory);
+    }
+
+    /// <summary>
+    /// Writes a kubeconfig like <see cref="KubeconfigPath"/> whose user presents <paramref name="token"/>: a client
+    /// using it is the user <see cref="SandboxOptions.TokenUsers"/> maps that token to, as a pod is its ServiceAccount.
+    /// </summary>
+    public async Task WriteKubeconfigAsync(string path, string token, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentException.ThrowIfNullOrWhiteSpace(token);
+        await File.WriteAllTextAsync(path, Kubeconfig.Render(HttpsUrl, HttpUrl, CaCertificatePem, token), cancellationToken);
     }
 
     public async ValueTask DisposeAsync()

@@ -3,6 +3,7 @@ using AdmissionGuard.Cluster;
 using AdmissionGuard.Configuration;
 using AdmissionGuard.Core.Cluster;
 using AdmissionGuard.Hosting;
+using AdmissionGuard.Metrics;
 using AdmissionGuard.Reconciler;
 using AdmissionGuard.Webhook;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -29,6 +30,7 @@ internal static class GuardApplication
     /// </summary>
     public static WebApplicationBuilder CreateBuilder(string[] args)
     {
+        DefaultRegistry.Configure();
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
             Args = args,

@@ -19,7 +19,7 @@ namespace AdmissionGuard.Sandbox.Http;
 /// The REST surface: translates kube-apiserver URLs, verbs and media types onto <see cref="ClusterApi"/> and
 /// writes the answers (objects, lists, Tables, watch streams, Status errors, Warning headers).
 /// </summary>
-internal sealed class ApiHandler(ClusterApi api, FaultInjection faults, SandboxOptions options, ILogger logger)
+internal sealed class ApiHandler(ClusterApi api, FaultInjection faults, SandboxOptions options, ApiRequestLog requests, ILogger logger)
 {
     private const int FlushThreshold = 64 * 1024;
     private static readonly JsonSerializerOptions Compact = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
@@ -103,7 +103,7 @@ internal sealed class ApiHandler(ClusterApi api, FaultInjection faults, SandboxO
             return;
         }
 
-        var target = ApiTarget.Parse(group, version, rest) is { } parsed && options.Serves(parsed.Type) ? parsed : throw NotServed();
+        var target = ApiTarget.Parse(group, version, rest) ?? throw NotServed();
         var request = context.Request;
         var query = request.Query;
         var verb = (request.Method, target.Name) switch
@@ -116,6 +116,13 @@ internal sealed class ApiHandler(ClusterApi api, FaultInjection faults, SandboxO
             ("DELETE", _) => "delete",
             _ => throw new ApiException(ApiErrors.MethodNotAllowed($"the server does not allow this method on the requested resource ({request.Method})")),
         };
+        // Recorded before anything can fail, as kube-apiserver authorizes before it serves (a 404 was authorized too).
+        requests.Record(AuthorizationAttributes(request, target, verb));
+        if (!options.Serves(target.Type))
+        {
+            throw NotServed();
+        }
+
         if (faults.Roll(verb) is { } injected)
         {
             throw new ApiException(injected);
@@ -376,6 +383,40 @@ internal sealed class ApiHandler(ClusterApi api, FaultInjection faults, SandboxO
             ["metadata"] = new JsonObject { ["resourceVersion"] = api.Store.Revision.ToString(CultureInfo.InvariantCulture) },
             ["items"] = items,
         }, requestContext);
+    }
+
+    /// <summary>The request as kube-apiserver's authorizer sees it (its RequestInfo), with the user its bearer token names.</summary>
+    private ApiRequest AuthorizationAttributes(HttpRequest request, ApiTarget target, string verb)
+    {
+        var name = target.Name;
+        if (name is null && verb is "list" or "watch")
+        {
+            // A list or watch of one object by field selector is authorized as a request for that name.
+            name = request.Query["fieldSelector"].ToString().Split(',')
+                .Select(term => term.Trim())
+                .Where(term => term.StartsWith("metadata.name=", StringComparison.Ordinal) && !term.StartsWith("metadata.name==", StringComparison.Ordinal))
+                .Select(term => term["metadata.name=".Length..])
+                .FirstOrDefault();
+        }
+
+        return new ApiRequest(
+            UserOf(request),
+            verb == "delete" && target.Name is null ? "deletecollection" : verb,
+            target.Type.Group,
+            target.Type.Plural,
+            target.Subresource,
+            target.Namespace,
+            name);
+    }
+
+    private string UserOf(HttpRequest request)
+    {
+        var authorization = request.Headers.Authorization.ToString();
+        const string Bearer = "Bearer ";
+        return authorization.StartsWith(Bearer, StringComparison.OrdinalIgnoreCase)
+            && options.TokenUsers.TryGetValue(authorization[Bearer.Length..].Trim(), out var user)
+            ? user
+            : SandboxOptions.AdminUser;
     }
 
     private static ListOptions ListOptionsOf(IQueryCollection query) => new()

@@ -8,7 +8,11 @@ internal static class Kubeconfig
     public const string HttpsContext = "sandbox";
     public const string HttpContext = "sandbox-http";
 
-    public static string Render(Uri httpsUrl, Uri httpUrl, string authorityPem)
+    /// <summary>The default token; the sandbox takes any token it does not know as <see cref="SandboxOptions.AdminUser"/>.</summary>
+    public const string AdminToken = "sandbox";
+
+    /// <param name="token">The bearer token the kubeconfig's user presents (see <see cref="SandboxOptions.TokenUsers"/>).</param>
+    public static string Render(Uri httpsUrl, Uri httpUrl, string authorityPem, string token = AdminToken)
     {
         var authority = Convert.ToBase64String(Encoding.ASCII.GetBytes(authorityPem));
         return $"""
@@ -25,7 +29,7 @@ internal static class Kubeconfig
             users:
             - name: sandbox-admin
               user:
-                token: sandbox
+                token: {token}
             contexts:
             - name: {HttpsContext}
               context:

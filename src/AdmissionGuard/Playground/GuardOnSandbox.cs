@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Security.Cryptography;
 using AdmissionGuard.Core.Cluster;
 using AdmissionGuard.Sandbox;
 using AdmissionGuard.Sandbox.Api;
@@ -27,6 +28,9 @@ internal sealed class GuardOnSandbox : IAsyncDisposable
 {
     public const string GuardNamespace = "admissionguard-system";
 
+    /// <summary>The installed guard's identity: its ServiceAccount <c>admissionguard</c> in <see cref="GuardNamespace"/>.</summary>
+    public const string ServiceAccountUser = "system:serviceaccount:" + GuardNamespace + ":admissionguard";
+
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(50);
 
     private readonly GuardOnSandboxOptions _options;
@@ -36,8 +40,9 @@ internal sealed class GuardOnSandbox : IAsyncDisposable
     private readonly Lock _gate = new();
     private int _started;
 
-    private GuardOnSandbox(GuardOnSandboxOptions options, ILoggerFactory loggerFactory, SandboxServer sandbox, SandboxCertificates webhookCertificates, DirectoryInfo certificates)
+    private GuardOnSandbox(GuardOnSandboxOptions options, ILoggerFactory loggerFactory, SandboxServer sandbox, SandboxCertificates webhookCertificates, DirectoryInfo certificates, string guardKubeconfigPath)
     {
+        GuardKubeconfigPath = guardKubeconfigPath;
         _options = options;
         _loggerFactory = loggerFactory;
         _certificates = certificates;
@@ -57,8 +62,11 @@ internal sealed class GuardOnSandbox : IAsyncDisposable
     /// <summary>A KubernetesClient for the sandbox (HTTPS).</summary>
     public IKubernetes Client => Sandbox.Client;
 
-    /// <summary>The sandbox kubeconfig, for kubectl and for the guard.</summary>
+    /// <summary>The sandbox kubeconfig (<c>system:admin</c>), for kubectl and tests.</summary>
     public string KubeconfigPath => Sandbox.KubeconfigPath;
+
+    /// <summary>The guard instances' kubeconfig: same server, authenticated as <see cref="GuardOnSandboxOptions.GuardUser"/>.</summary>
+    public string GuardKubeconfigPath { get; }
 
     /// <summary>The webhook's CA (its PEM is the caBundle of both configurations) and serving certificate.</summary>
     public SandboxCertificates WebhookCertificates { get; }
@@ -93,6 +101,7 @@ internal sealed class GuardOnSandbox : IAsyncDisposable
         var loggerFactory = LoggerFactory.Create(logging => options.Logging?.Invoke(logging));
         var certificates = Directory.CreateTempSubdirectory("admissionguard-playground-");
         var webhookCertificates = SandboxCertificates.Create("admissionguard-webhook", ShippedWebhooks.ServiceDnsNames);
+        var guardToken = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
         SandboxServer? sandbox = null;
         try
         {
@@ -103,9 +112,12 @@ internal sealed class GuardOnSandbox : IAsyncDisposable
                     Simulation = options.Simulation,
                     TimeProvider = options.TimeProvider,
                     LoggerFactory = loggerFactory,
+                    TokenUsers = new Dictionary<string, string>(StringComparer.Ordinal) { [guardToken] = options.GuardUser },
                 },
                 cancellationToken);
-            var playground = new GuardOnSandbox(options, loggerFactory, sandbox, webhookCertificates, certificates);
+            var guardKubeconfig = Path.Combine(certificates.FullName, "guard-kubeconfig");
+            await sandbox.WriteKubeconfigAsync(guardKubeconfig, guardToken, cancellationToken);
+            var playground = new GuardOnSandbox(options, loggerFactory, sandbox, webhookCertificates, certificates, guardKubeconfig);
             try
             {
                 await playground.Api.CreateAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = GuardNamespace } }, cancellationToken: cancellationToken);
@@ -176,7 +188,7 @@ internal sealed class GuardOnSandbox : IAsyncDisposable
             _instances.Add(instance);
         }
 
-        await WaitUntilAsync(() => IsReadyAsync(instance, cancellationToken), $"{identity} to pass /readyz", _options.StartTimeout, cancellationToken);
+        await PollAsync(() => IsReadyAsync(instance, cancellationToken), $"{identity} to pass /readyz", _options.StartTimeout, cancellationToken);
         if (ServiceTarget is null)
         {
             PointServiceAt(instance);
@@ -190,7 +202,7 @@ internal sealed class GuardOnSandbox : IAsyncDisposable
     public async Task<GuardInstance> WaitForLeaderAsync(TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
         GuardInstance? leader = null;
-        await WaitUntilAsync(
+        await PollAsync(
             () => Task.FromResult((leader = Leader) is not null && Instances.Where(i => i.IsRunning).All(i => i.SeesLeader)),
             "an instance to lead and every instance to see its Lease",
             timeout ?? _options.StartTimeout,
@@ -213,7 +225,12 @@ internal sealed class GuardOnSandbox : IAsyncDisposable
     /// <summary>Waits (polling) until <paramref name="condition"/> holds.</summary>
     /// <exception cref="TimeoutException">Not within <paramref name="timeout"/> (default <see cref="GuardOnSandboxOptions.StartTimeout"/>).</exception>
     public Task WaitUntilAsync(Func<bool> condition, string what, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
-        WaitUntilAsync(() => Task.FromResult(condition()), what, timeout ?? _options.StartTimeout, cancellationToken);
+        PollAsync(() => Task.FromResult(condition()), what, timeout ?? _options.StartTimeout, cancellationToken);
+
+    /// <summary>Waits (polling) until the asynchronous <paramref name="condition"/> holds, e.g. a query over HTTP answers as expected.</summary>
+    /// <exception cref="TimeoutException">Not within <paramref name="timeout"/> (default <see cref="GuardOnSandboxOptions.StartTimeout"/>).</exception>
+    public Task WaitUntilAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
+        PollAsync(condition, what, timeout ?? _options.StartTimeout, cancellationToken);
 
     /// <summary>Points the webhook Service (<see cref="ShippedWebhooks.Service"/>) at <paramref name="instance"/>.</summary>
     public void PointServiceAt(GuardInstance instance)
@@ -242,7 +259,7 @@ internal sealed class GuardOnSandbox : IAsyncDisposable
         yield return "--Webhook:MetricsPort=0";
         yield return $"--Webhook:CertFile={certFile}";
         yield return $"--Webhook:KeyFile={keyFile}";
-        yield return $"--Kubernetes:Kubeconfig={KubeconfigPath}";
+        yield return $"--Kubernetes:Kubeconfig={GuardKubeconfigPath}";
         yield return $"--LeaderElection:Identity={identity}";
         yield return $"--Admission:Mode={_options.Mode}";
         yield return $"--Reconciler:DryRun={_options.DryRun}";
@@ -297,7 +314,7 @@ internal sealed class GuardOnSandbox : IAsyncDisposable
 
     /// <summary>Waits (polling) until the asynchronous <paramref name="condition"/> holds, e.g. one that asks the API server.</summary>
     /// <exception cref="TimeoutException">Not within <paramref name="timeout"/>.</exception>
-    public static async Task WaitUntilAsync(Func<Task<bool>> condition, string what, TimeSpan timeout, CancellationToken cancellationToken)
+    public static async Task PollAsync(Func<Task<bool>> condition, string what, TimeSpan timeout, CancellationToken cancellationToken)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);

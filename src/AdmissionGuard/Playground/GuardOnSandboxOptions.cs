@@ -48,6 +48,13 @@ internal sealed class GuardOnSandboxOptions
     /// </summary>
     public bool WaitForLeader { get; init; } = true;
 
+    /// <summary>
+    /// Who the guard instances are to the sandbox: they talk to it with their own kubeconfig, whose bearer token the
+    /// sandbox maps to this user, as a pod's ServiceAccount token is mapped in a cluster. Their requests are in
+    /// <c>Sandbox.Requests.Requests(GuardUser)</c> (what the RBAC audit checks); everyone else is <c>system:admin</c>.
+    /// </summary>
+    public string GuardUser { get; init; } = GuardOnSandbox.ServiceAccountUser;
+
     /// <summary>How long to wait for readiness (and the leader) before giving up.</summary>
     public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(60);
 }

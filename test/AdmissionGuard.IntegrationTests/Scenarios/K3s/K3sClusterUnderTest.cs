@@ -128,7 +128,7 @@ internal sealed class K3sClusterUnderTest : IClusterUnderTest
     public async Task<GuardInstance> WaitForLeaderAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
         GuardInstance? leader = null;
-        await GuardOnSandbox.WaitUntilAsync(
+        await GuardOnSandbox.PollAsync(
             () => Task.FromResult((leader = _guards.FirstOrDefault(g => g.IsLeader)) is not null && _guards.Where(g => g.IsRunning).All(g => g.SeesLeader)),
             "a guard to lead and every guard to see its Lease", timeout, cancellationToken);
         return leader!;
@@ -169,7 +169,7 @@ internal sealed class K3sClusterUnderTest : IClusterUnderTest
         {
             builder.Logging.ClearProviders();
             Log.Configure(builder.Logging);
-            builder.Services.Replace(ServiceDescriptor.Singleton(Prometheus.Metrics.NewCustomRegistry()));
+            builder.Services.Replace(ServiceDescriptor.Singleton(global::Prometheus.Metrics.NewCustomRegistry()));
         });
         await app.StartAsync(cancellationToken);
         var guard = new GuardInstance(identity, app, app.GetGuardAddresses(), OnStoppedAsync);

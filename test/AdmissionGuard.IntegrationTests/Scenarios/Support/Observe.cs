@@ -33,5 +33,5 @@ internal static class Observe
         endpointOwners.TryGetValue($"{pod.Namespace}/{pod.Name}", out var owner) && owner == pod.Uid;
 
     public static Task UntilAsync(Func<Task<bool>> condition, string what, CancellationToken cancellationToken) =>
-        GuardOnSandbox.WaitUntilAsync(condition, what, Patience, cancellationToken);
+        GuardOnSandbox.PollAsync(condition, what, Patience, cancellationToken);
 }
