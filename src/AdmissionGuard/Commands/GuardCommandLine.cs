@@ -12,6 +12,7 @@ internal static class GuardCommandLine
             "and heals pods that slipped through. Without a command it runs 'serve'. " + ServeCommand.SettingsHelp);
         ServeCommand.AddTo(root);
         root.Subcommands.Add(ServeCommand.Create());
+        root.Subcommands.Add(DemoCommand.Create());
         return root;
     }
 }
