@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using AdmissionGuard.Demo;
-using Microsoft.Extensions.Options;
 
 namespace AdmissionGuard.Commands;
 
@@ -60,15 +59,7 @@ internal static class DemoCommand
             var output = parseResult.InvocationConfiguration.Output;
             output.WriteLine($"AdmissionGuard demo on the embedded sandbox (mode {settings.Mode}); times are seconds since start.");
             output.WriteLine();
-            try
-            {
-                return await DemoStory.RunAsync(settings, output, cancellationToken);
-            }
-            catch (OptionsValidationException e)
-            {
-                await parseResult.InvocationConfiguration.Error.WriteLineAsync($"admissionguard demo: invalid configuration: {string.Join("; ", e.Failures)}");
-                return 2;
-            }
+            return await DemoStory.RunAsync(settings, output, cancellationToken);
         });
         return command;
     }
