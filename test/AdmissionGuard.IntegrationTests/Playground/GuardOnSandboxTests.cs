@@ -93,6 +93,16 @@ public sealed class GuardOnSandboxTests
         lease.Spec.HolderIdentity.Should().Be(next.Identity);
     }
 
+    [Fact]
+    public async Task In_slim_mode_the_guard_sees_that_the_cluster_serves_no_CiliumEndpoints()
+    {
+        var token = TestContext.Current.CancellationToken;
+        await using var playground = await GuardOnSandbox.StartAsync(
+            new GuardOnSandboxOptions { Simulation = new AdmissionGuard.Sandbox.Simulation.SimulationOptions { CiliumEndpoints = false } }, token);
+
+        await playground.WaitUntilCachedAsync(cluster => !cluster.EndpointsAvailable, "no CiliumEndpoints served", cancellationToken: token);
+    }
+
     private static V1Pod BlanketTolerationPod(string name, string? pinnedTo) => new()
     {
         Metadata = new V1ObjectMeta { Name = name },
