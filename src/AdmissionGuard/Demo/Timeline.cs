@@ -3,7 +3,6 @@ using System.Threading.Channels;
 using AdmissionGuard.Core;
 using AdmissionGuard.Reconciler;
 using AdmissionGuard.Sandbox.Api;
-using AdmissionGuard.Sandbox.Models;
 using AdmissionGuard.Sandbox.Store;
 using k8s;
 using k8s.Models;
@@ -19,21 +18,21 @@ internal sealed class Timeline : IAsyncDisposable
 {
     private const int SubjectWidth = 38;
 
+    /// <summary>How long arrivals are collected before they are told in revision order: watches of different resources deliver independently.</summary>
+    private static readonly TimeSpan Reorder = TimeSpan.FromMilliseconds(200);
+
     private readonly TextWriter _output;
     private readonly TimeProvider _time;
     private readonly long _start;
     private readonly List<WatchSubscription> _watches;
-    /// <summary>How long arrivals are collected before they are told in revision order: watches of different resources deliver independently.</summary>
-    private static readonly TimeSpan Reorder = TimeSpan.FromMilliseconds(200);
-
     private readonly ClusterApi _api;
     private readonly Channel<Entry> _entries = Channel.CreateUnbounded<Entry>(new UnboundedChannelOptions { SingleReader = true });
     private readonly List<Task> _pumps;
     private readonly Task _printer;
-    private readonly CancellationTokenSource _stop = new();
     private readonly Dictionary<string, PodHistory> _pods = new(StringComparer.Ordinal);
     private readonly HashSet<string> _taintedNodes = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
+    private int _stopped;
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private Timeline(ClusterApi api, TextWriter output, TimeProvider time)
@@ -80,30 +79,33 @@ internal sealed class Timeline : IAsyncDisposable
     /// <summary>Stops watching, after telling every change made so far (so <see cref="Pods"/> is complete).</summary>
     public async Task StopAsync()
     {
+        if (Interlocked.Exchange(ref _stopped, 1) == 1)
+        {
+            await _printer;
+            return;
+        }
+
         _watches.ForEach(w => w.Dispose());
         await Task.WhenAll(_pumps);
         _entries.Writer.TryComplete();
         await _printer;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await StopAsync();
-        _stop.Dispose();
-    }
+    public async ValueTask DisposeAsync() => await StopAsync();
 
     private async Task PumpAsync(WatchSubscription watch)
     {
         try
         {
-            await foreach (var change in watch.ReadAllAsync(_stop.Token))
+            // Ends when the watch is disposed, after every change queued before that.
+            await foreach (var change in watch.ReadAllAsync())
             {
                 _entries.Writer.TryWrite(new Entry(change.Item.ResourceVersion, Elapsed, change, null));
             }
         }
-        catch (Exception e) when (e is OperationCanceledException or WatchOverflowException)
+        catch (WatchOverflowException)
         {
-            // Disposed, or too far behind: the story ends on its own condition either way.
+            // Too far behind (100,000 changes): the story still ends on its own condition, read from the cluster.
         }
     }
 

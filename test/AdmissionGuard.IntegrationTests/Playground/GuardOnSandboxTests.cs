@@ -66,9 +66,9 @@ public sealed class GuardOnSandboxTests
                 Instances = 2,
                 Settings = new Dictionary<string, string>
                 {
-                    ["LeaderElection:LeaseDuration"] = "00:00:03",
-                    ["LeaderElection:RenewDeadline"] = "00:00:02",
-                    ["LeaderElection:RetryPeriod"] = "00:00:00.200",
+                    ["LeaderElection:LeaseDuration"] = "00:00:06",
+                    ["LeaderElection:RenewDeadline"] = "00:00:04",
+                    ["LeaderElection:RetryPeriod"] = "00:00:00.500",
                 },
             },
             token);
