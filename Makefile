@@ -27,8 +27,8 @@ test: build ## run every test; the last line is "N passed, N failed, N skipped"
 run: build ## the demo: the Cilium story on the embedded sandbox, with a timeline and a summary
 	$(DOTNET) run --project $(GUARD) -c $(CONFIGURATION) --no-build -- demo
 
-sandbox-up: build ## sandbox + guard in the background; kubeconfig at .sandbox/kubeconfig
-	@scripts/sandbox.sh up
+sandbox-up: build ## sandbox + guard in the background; kubeconfig at .sandbox/kubeconfig (SANDBOX_ARGS=--seed)
+	@CONFIGURATION=$(CONFIGURATION) DOTNET=$(DOTNET) scripts/sandbox.sh up --no-build $(SANDBOX_ARGS)
 
 sandbox-down: ## stop what sandbox-up started
 	@scripts/sandbox.sh down

@@ -2,7 +2,7 @@ using System.CommandLine;
 
 namespace AdmissionGuard.Commands;
 
-/// <summary>The <c>admissionguard</c> command line. Colleagues add <c>scan</c>, <c>demo</c> and <c>sandbox</c> here.</summary>
+/// <summary>The <c>admissionguard</c> command line. Colleagues add <c>scan</c> here.</summary>
 internal static class GuardCommandLine
 {
     public static RootCommand Create()
@@ -13,6 +13,8 @@ internal static class GuardCommandLine
         ServeCommand.AddTo(root);
         root.Subcommands.Add(ServeCommand.Create());
         root.Subcommands.Add(ScanCommand.Create());
+        root.Subcommands.Add(DemoCommand.Create());
+        root.Subcommands.Add(SandboxCommand.Create());
         return root;
     }
 }

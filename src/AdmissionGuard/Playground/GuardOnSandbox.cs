@@ -39,6 +39,7 @@ internal sealed class GuardOnSandbox : IAsyncDisposable
     private readonly List<GuardInstance> _instances = [];
     private readonly Lock _gate = new();
     private int _started;
+    private int _webhooksRegistered;
 
     private GuardOnSandbox(GuardOnSandboxOptions options, ILoggerFactory loggerFactory, SandboxServer sandbox, SandboxCertificates webhookCertificates, DirectoryInfo certificates, string guardKubeconfigPath)
     {
@@ -97,7 +98,7 @@ internal sealed class GuardOnSandbox : IAsyncDisposable
     public static async Task<GuardOnSandbox> StartAsync(GuardOnSandboxOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new GuardOnSandboxOptions();
-        ArgumentOutOfRangeException.ThrowIfLessThan(options.Instances, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(options.Instances);
         var loggerFactory = LoggerFactory.Create(logging => options.Logging?.Invoke(logging));
         var certificates = Directory.CreateTempSubdirectory("admissionguard-playground-");
         var webhookCertificates = SandboxCertificates.Create("admissionguard-webhook", ShippedWebhooks.ServiceDnsNames);
@@ -126,8 +127,7 @@ internal sealed class GuardOnSandbox : IAsyncDisposable
                     await playground.StartInstanceAsync(cancellationToken: cancellationToken);
                 }
 
-                await ShippedWebhooks.RegisterAsync(playground.Api, webhookCertificates.AuthorityPem, cancellationToken);
-                if (options.WaitForLeader && playground.ReconcilerEnabled)
+                if (options.Instances > 0 && options.WaitForLeader && playground.ReconcilerEnabled)
                 {
                     await playground.WaitForLeaderAsync(options.StartTimeout, cancellationToken);
                 }
@@ -151,7 +151,9 @@ internal sealed class GuardOnSandbox : IAsyncDisposable
 
     /// <summary>
     /// Starts one more instance (a replica) and waits until its <c>/readyz</c> passes. The webhook Service points
-    /// at it when no running instance serves it yet.
+    /// at it when no running instance serves it yet. The first instance also registers the webhook configurations
+    /// (so with <see cref="GuardOnSandboxOptions.Instances"/> 0 the sandbox runs without the guard until this call,
+    /// as a cluster before the install).
     /// </summary>
     /// <param name="identity">Its <c>LeaderElection:Identity</c>; default <c>guard-N</c>.</param>
     public async Task<GuardInstance> StartInstanceAsync(string? identity = null, CancellationToken cancellationToken = default)
@@ -192,6 +194,11 @@ internal sealed class GuardOnSandbox : IAsyncDisposable
         if (ServiceTarget is null)
         {
             PointServiceAt(instance);
+        }
+
+        if (Interlocked.Exchange(ref _webhooksRegistered, 1) == 0)
+        {
+            await ShippedWebhooks.RegisterAsync(Api, WebhookCertificates.AuthorityPem, cancellationToken);
         }
 
         return instance;

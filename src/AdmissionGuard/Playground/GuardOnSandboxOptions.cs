@@ -6,7 +6,10 @@ namespace AdmissionGuard.Playground;
 /// <summary>How <see cref="GuardOnSandbox.StartAsync"/> sets up the sandbox and the guard instances.</summary>
 internal sealed class GuardOnSandboxOptions
 {
-    /// <summary>Guard instances to start (each with its own ports, certificate files and <c>LeaderElection:Identity</c>).</summary>
+    /// <summary>
+    /// Guard instances to start (each with its own ports, certificate files and <c>LeaderElection:Identity</c>);
+    /// 0 starts the sandbox alone, and <see cref="GuardOnSandbox.StartInstanceAsync"/> installs the guard later.
+    /// </summary>
     public int Instances { get; init; } = 1;
 
     /// <summary><c>Admission:Mode</c>: off, warn, gate or deny.</summary>

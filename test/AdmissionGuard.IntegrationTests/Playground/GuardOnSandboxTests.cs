@@ -66,9 +66,9 @@ public sealed class GuardOnSandboxTests
                 Instances = 2,
                 Settings = new Dictionary<string, string>
                 {
-                    ["LeaderElection:LeaseDuration"] = "00:00:03",
-                    ["LeaderElection:RenewDeadline"] = "00:00:02",
-                    ["LeaderElection:RetryPeriod"] = "00:00:00.200",
+                    ["LeaderElection:LeaseDuration"] = "00:00:06",
+                    ["LeaderElection:RenewDeadline"] = "00:00:04",
+                    ["LeaderElection:RetryPeriod"] = "00:00:00.500",
                 },
             },
             token);
@@ -91,6 +91,16 @@ public sealed class GuardOnSandboxTests
         playground.ServiceTarget.Should().BeSameAs(playground.Instances.Single(i => i.IsRunning));
         var lease = await playground.Client.CoordinationV1.ReadNamespacedLeaseAsync("admissionguard-leader", GuardOnSandbox.GuardNamespace, cancellationToken: token);
         lease.Spec.HolderIdentity.Should().Be(next.Identity);
+    }
+
+    [Fact]
+    public async Task In_slim_mode_the_guard_sees_that_the_cluster_serves_no_CiliumEndpoints()
+    {
+        var token = TestContext.Current.CancellationToken;
+        await using var playground = await GuardOnSandbox.StartAsync(
+            new GuardOnSandboxOptions { Simulation = new AdmissionGuard.Sandbox.Simulation.SimulationOptions { CiliumEndpoints = false } }, token);
+
+        await playground.WaitUntilCachedAsync(cluster => !cluster.EndpointsAvailable, "no CiliumEndpoints served", cancellationToken: token);
     }
 
     private static V1Pod BlanketTolerationPod(string name, string? pinnedTo) => new()
