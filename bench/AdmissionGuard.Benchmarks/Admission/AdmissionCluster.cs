@@ -1,6 +1,6 @@
 using AdmissionGuard.Benchmarks.Cluster;
 using AdmissionGuard.Cluster;
-using AdmissionGuard.Cluster.Cilium;
+using AdmissionGuard.Core.Cilium;
 using k8s.Models;
 
 namespace AdmissionGuard.Benchmarks.Admission;

@@ -1,5 +1,5 @@
 using AdmissionGuard.Cluster;
-using AdmissionGuard.Cluster.Cilium;
+using AdmissionGuard.Core.Cilium;
 using AdmissionGuard.Cluster.Informers;
 using AdmissionGuard.Core.Pods;
 using BenchmarkDotNet.Attributes;

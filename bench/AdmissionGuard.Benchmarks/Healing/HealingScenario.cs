@@ -2,7 +2,7 @@ using System.Diagnostics;
 using AdmissionGuard.Cluster;
 using AdmissionGuard.Reconciler;
 using AdmissionGuard.Sandbox;
-using AdmissionGuard.Sandbox.Models;
+using AdmissionGuard.Core.Cilium;
 using AdmissionGuard.Sandbox.Simulation;
 using AdmissionGuard.Tests.Support;
 using k8s.Models;

@@ -1,6 +1,6 @@
 using AdmissionGuard.Benchmarks.Cluster;
 using AdmissionGuard.Cluster;
-using AdmissionGuard.Cluster.Cilium;
+using AdmissionGuard.Core.Cilium;
 using AdmissionGuard.Core;
 using AdmissionGuard.Core.Healing;
 using AdmissionGuard.Core.Pods;

@@ -1,3 +1,4 @@
+using AdmissionGuard.Core.Cilium;
 using AdmissionGuard.Cluster.Informers;
 using AdmissionGuard.Core.Cluster;
 using AdmissionGuard.Core.Pods;
@@ -25,7 +26,7 @@ internal sealed class ClusterCaches : BackgroundService, IClusterCacheStatus
         var nodes = new Informer<k8s.Models.V1Node, NodeFacts>(sources.Nodes, ClusterProjections.Node, node => new ObjectKey("", node.Name), time, logger, timing);
         var namespaces = new Informer<k8s.Models.V1Namespace, NamespaceFacts>(
             sources.Namespaces, ClusterProjections.Namespace, ns => new ObjectKey("", ns.Name), time, logger, timing);
-        var endpoints = new Informer<Cilium.CiliumEndpoint, EndpointFacts>(
+        var endpoints = new Informer<CiliumEndpoint, EndpointFacts>(
             sources.Endpoints, ClusterProjections.Endpoint, endpoint => new ObjectKey(endpoint.Namespace, endpoint.Name), time, logger, timing);
         var leases = new Informer<k8s.Models.V1Lease, LeaseFacts>(
             sources.Lease, ClusterProjections.Lease, lease => new ObjectKey(lease.Namespace, lease.Name), time, logger, timing);

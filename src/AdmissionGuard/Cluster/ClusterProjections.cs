@@ -1,4 +1,4 @@
-using AdmissionGuard.Cluster.Cilium;
+using AdmissionGuard.Core.Cilium;
 using AdmissionGuard.Core.Cluster;
 using AdmissionGuard.Core.Scheduling;
 using k8s.Models;

@@ -1,4 +1,4 @@
-using AdmissionGuard.Cluster.Cilium;
+using AdmissionGuard.Core.Cilium;
 using AdmissionGuard.Cluster.Informers;
 using AdmissionGuard.Configuration;
 using k8s;

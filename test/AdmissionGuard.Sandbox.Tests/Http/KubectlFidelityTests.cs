@@ -1,4 +1,4 @@
-using AdmissionGuard.Sandbox.Models;
+using AdmissionGuard.Core.Cilium;
 using AdmissionGuard.Sandbox.Tests.Support;
 using AdmissionGuard.Testing;
 using k8s.Models;

@@ -1,5 +1,5 @@
 using AdmissionGuard.Core;
-using AdmissionGuard.Sandbox.Models;
+using AdmissionGuard.Core.Cilium;
 using AdmissionGuard.Sandbox.Simulation;
 using k8s.Models;
 

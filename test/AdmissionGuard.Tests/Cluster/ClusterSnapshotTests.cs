@@ -1,6 +1,6 @@
 using System.Threading.Channels;
 using AdmissionGuard.Cluster;
-using AdmissionGuard.Cluster.Cilium;
+using AdmissionGuard.Core.Cilium;
 using AdmissionGuard.Cluster.Informers;
 using AdmissionGuard.Core;
 using AdmissionGuard.Core.Pods;

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using AdmissionGuard.Cluster.Cilium;
+using AdmissionGuard.Core.Cilium;
 using k8s;
 using k8s.Models;
 

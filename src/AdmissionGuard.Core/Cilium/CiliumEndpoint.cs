@@ -2,15 +2,18 @@ using System.Text.Json.Serialization;
 using k8s;
 using k8s.Models;
 
-namespace AdmissionGuard.Sandbox.Models;
+namespace AdmissionGuard.Core.Cilium;
 
 /// <summary>
-/// cilium.io/v2 CiliumEndpoint, reduced to the fields AdmissionGuard and the simulated Cilium use.
-/// KubernetesClient has no model for Cilium's CRDs.
+/// cilium.io/v2 CiliumEndpoint, reduced to the fields the guard reads and the simulated Cilium writes (unknown
+/// fields are skipped). KubernetesClient has no model for Cilium's CRDs; this one is shared by both sides.
 /// </summary>
 public sealed class CiliumEndpoint : IKubernetesObject<V1ObjectMeta>
 {
-    public const string KubeApiVersion = "cilium.io/v2";
+    public const string Group = "cilium.io";
+    public const string Version = "v2";
+    public const string Plural = "ciliumendpoints";
+    public const string KubeApiVersion = Group + "/" + Version;
     public const string KubeKind = "CiliumEndpoint";
 
     [JsonPropertyName("apiVersion")]

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace AdmissionGuard.Sandbox.Models;
+namespace AdmissionGuard.Core.Cilium;
 
 /// <summary>status.identity of a CiliumEndpoint.</summary>
 public sealed class CiliumEndpointIdentity

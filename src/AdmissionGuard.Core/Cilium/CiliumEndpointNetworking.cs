@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace AdmissionGuard.Sandbox.Models;
+namespace AdmissionGuard.Core.Cilium;
 
 /// <summary>status.networking of a CiliumEndpoint: the node it runs on and its addresses.</summary>
 public sealed class CiliumEndpointNetworking

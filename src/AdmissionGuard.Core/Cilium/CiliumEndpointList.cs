@@ -2,12 +2,13 @@ using System.Text.Json.Serialization;
 using k8s;
 using k8s.Models;
 
-namespace AdmissionGuard.Cluster.Cilium;
+namespace AdmissionGuard.Core.Cilium;
 
-internal sealed class CiliumEndpointList : IKubernetesObject<V1ListMeta>, IItems<CiliumEndpoint>
+/// <summary>A page of CiliumEndpoints, as list calls return them.</summary>
+public sealed class CiliumEndpointList : IKubernetesObject<V1ListMeta>, IItems<CiliumEndpoint>
 {
     [JsonPropertyName("apiVersion")]
-    public string ApiVersion { get; set; } = $"{CiliumEndpoint.Group}/{CiliumEndpoint.Version}";
+    public string ApiVersion { get; set; } = CiliumEndpoint.KubeApiVersion;
 
     [JsonPropertyName("kind")]
     public string Kind { get; set; } = "CiliumEndpointList";

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace AdmissionGuard.Sandbox.Models;
+namespace AdmissionGuard.Core.Cilium;
 
 /// <summary>One entry of status.networking.addressing of a CiliumEndpoint.</summary>
 public sealed class CiliumEndpointAddress

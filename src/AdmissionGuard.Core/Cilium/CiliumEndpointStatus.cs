@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace AdmissionGuard.Sandbox.Models;
+namespace AdmissionGuard.Core.Cilium;
 
 /// <summary>status of a CiliumEndpoint: the agent-local id, the security identity, where it lives and its state.</summary>
 public sealed class CiliumEndpointStatus
