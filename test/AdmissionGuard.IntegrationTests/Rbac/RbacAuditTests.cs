@@ -59,7 +59,9 @@ public sealed class RbacAuditTests(GuardRequestsFixture recorded) : IClassFixtur
 
         var uncovered = granted.Uncovered(recorded.Requests(GuardRequestsFixture.Delete));
 
-        uncovered.Should().NotBeEmpty().And.OnlyContain(r => r.Verb == "delete" && r.ResourcePath == "pods" && r.Namespace == "kube-system");
+        // The pod that started before Cilium is in kube-system. With MinPodAge zero, a DaemonSet pod released from its
+        // gate may also be restarted (in its own namespace) when a cycle sees it running before Cilium's endpoint for it.
+        uncovered.Should().Contain(r => r.Namespace == "kube-system").And.OnlyContain(r => r.Verb == "delete" && r.ResourcePath == "pods");
     }
 
     [Fact]
