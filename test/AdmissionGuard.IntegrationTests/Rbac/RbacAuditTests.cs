@@ -12,23 +12,33 @@ public sealed class RbacAuditTests(GuardRequestsFixture recorded) : IClassFixtur
 {
     private const string DefaultInstall = "resources: [{config}/default]";
 
-    /// <summary>An install (a kustomization over config/) and the restart method it configures.</summary>
-    public static TheoryData<string, string> Installs => new()
+    /// <summary>Every request of self-managed certificates, as kube-apiserver authorizes it: a create has no name.</summary>
+    private static readonly string[] SelfManagedCertificateRequests =
+    [
+        $"create secrets (core) namespace {GuardOnSandbox.GuardNamespace}",
+        $"get secrets (core) {GuardOnSandbox.GuardNamespace}/{GuardRequestsFixture.CaSecretName}",
+        $"update secrets (core) {GuardOnSandbox.GuardNamespace}/{GuardRequestsFixture.CaSecretName}",
+        "get mutatingwebhookconfigurations (admissionregistration.k8s.io) admissionguard",
+        "patch mutatingwebhookconfigurations (admissionregistration.k8s.io) admissionguard",
+        "get validatingwebhookconfigurations (admissionregistration.k8s.io) admissionguard",
+        "patch validatingwebhookconfigurations (admissionregistration.k8s.io) admissionguard",
+    ];
+
+    /// <summary>An install (a kustomization over config/) and the recorded runs of what it configures.</summary>
+    public static TheoryData<string, string[]> Installs => new()
     {
-        { DefaultInstall, GuardRequestsFixture.Evict },
-        // The guard's self-managed certificate code is not on main yet: its requests (the CA Secret, caBundle
-        // patches) are not recorded here, only the rest of the guard's requests checked against that install.
-        { "resources: [{config}/default-self-managed]", GuardRequestsFixture.Evict },
-        { "resources: [{config}/default]\ncomponents: [{config}/restart-delete]", GuardRequestsFixture.Delete },
+        { DefaultInstall, [GuardRequestsFixture.Evict] },
+        { "resources: [{config}/default-self-managed]", [GuardRequestsFixture.Evict, GuardRequestsFixture.SelfManagedCertificates] },
+        { "resources: [{config}/default]\ncomponents: [{config}/restart-delete]", [GuardRequestsFixture.Delete] },
     };
 
     [Theory]
     [MemberData(nameof(Installs))]
-    public async Task Every_request_the_guard_makes_is_allowed_by_the_rendered_rules(string install, string restartMethod)
+    public async Task Every_request_the_guard_makes_is_allowed_by_the_rendered_rules(string install, string[] runs)
     {
         var manifests = await Kustomize.RenderOverlayAsync(install, TestContext.Current.CancellationToken);
         var granted = GrantedPermissions.For(GuardOnSandbox.ServiceAccountUser, manifests);
-        var requests = recorded.Requests(restartMethod);
+        var requests = recorded.Requests(runs);
 
         var uncovered = granted.Uncovered(requests);
 
@@ -49,7 +59,31 @@ public sealed class RbacAuditTests(GuardRequestsFixture recorded) : IClassFixtur
 
         var uncovered = granted.Uncovered(recorded.Requests(GuardRequestsFixture.Delete));
 
-        uncovered.Should().NotBeEmpty().And.OnlyContain(r => r.Verb == "delete" && r.ResourcePath == "pods" && r.Namespace == "kube-system");
+        // The pod that started before Cilium is in kube-system. With MinPodAge zero, a DaemonSet pod released from its
+        // gate may also be restarted (in its own namespace) when a cycle sees it running before Cilium's endpoint for it.
+        uncovered.Should().Contain(r => r.Namespace == "kube-system").And.OnlyContain(r => r.Verb == "delete" && r.ResourcePath == "pods");
+    }
+
+    [Fact]
+    public async Task Without_the_self_managed_component_the_requests_of_self_managed_certificates_are_not_allowed()
+    {
+        var manifests = await Kustomize.RenderOverlayAsync(DefaultInstall, TestContext.Current.CancellationToken);
+        var granted = GrantedPermissions.For(GuardOnSandbox.ServiceAccountUser, manifests);
+
+        var uncovered = granted.Uncovered(recorded.Requests(GuardRequestsFixture.SelfManagedCertificates));
+
+        uncovered.Select(r => r.ToString()).Should().BeEquivalentTo(SelfManagedCertificateRequests);
+    }
+
+    [Fact]
+    public void The_self_managed_run_creates_reads_and_rotates_the_ca_secret_and_reads_and_patches_both_webhook_configurations()
+    {
+        var requests = recorded.Requests(GuardRequestsFixture.SelfManagedCertificates);
+
+        requests.Where(r => r.Resource is "secrets" or "mutatingwebhookconfigurations" or "validatingwebhookconfigurations")
+            .Select(r => r.ToString())
+            .Should().BeEquivalentTo(SelfManagedCertificateRequests, string.Join('\n', requests));
+        requests.Should().OnlyContain(r => r.User == GuardOnSandbox.ServiceAccountUser);
     }
 
     [Theory]
