@@ -8,6 +8,7 @@ using AdmissionGuard.Reconciler;
 using AdmissionGuard.Webhook;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace AdmissionGuard;
 
@@ -57,7 +58,10 @@ internal static class GuardApplication
         return Build(builder);
     }
 
-    /// <summary>Builds the application and maps every endpoint.</summary>
+    /// <summary>
+    /// Builds the application and maps every endpoint. Without the cluster caches' <see cref="IPodArrival"/>, the
+    /// binding check looks the pod up in the snapshot without waiting (<see cref="FixedSnapshotPodArrival"/>).
+    /// </summary>
     /// <exception cref="InvalidOperationException">No <see cref="IClusterSnapshot"/> is registered.</exception>
     public static WebApplication Build(WebApplicationBuilder builder)
     {
@@ -68,6 +72,8 @@ internal static class GuardApplication
                 "no cluster snapshot is registered: add the cluster caches (builder.AddClusterCaches()) or an IClusterSnapshot before Build");
         }
 
+        // A snapshot registered without the caches is fixed: the binding check has no pod arrival to wait for.
+        builder.Services.TryAddSingleton<IPodArrival, FixedSnapshotPodArrival>();
         var app = builder.Build();
         app.UseRouting();
         app.UseListenerSeparation();

@@ -1,6 +1,7 @@
 using AdmissionGuard.Benchmarks.Cluster;
 using AdmissionGuard.Cluster;
 using AdmissionGuard.Core.Cilium;
+using AdmissionGuard.Tests.Support;
 using k8s.Models;
 
 namespace AdmissionGuard.Benchmarks.Admission;
@@ -69,7 +70,14 @@ internal static class AdmissionCluster
     {
         ApiVersion = "v1",
         Kind = "Pod",
-        Metadata = new V1ObjectMeta { Name = "web", NamespaceProperty = "default", Labels = new Dictionary<string, string> { ["app"] = "web" } },
+        Metadata = new V1ObjectMeta
+        {
+            Name = "web",
+            NamespaceProperty = "default",
+            // The uid the benchmarked binding names: a binding for another uid would fail open instead of being decided.
+            Uid = AdmissionReviews.BoundPodUid,
+            Labels = new Dictionary<string, string> { ["app"] = "web" },
+        },
         Spec = new V1PodSpec
         {
             Containers = [new V1Container { Name = "web", Image = "nginx:1.27" }],

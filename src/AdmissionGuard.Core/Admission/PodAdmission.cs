@@ -33,8 +33,9 @@ public static class PodAdmission
             return AdmissionDecision.Skip(mode);
         }
 
-        // The cache may lag behind a pod created a moment ago. Failing open is safe: the reconciler heals it.
-        if (snapshot.GetPod(binding.Namespace, binding.PodName) is not { } pod)
+        // The cache may lag behind a pod created (or recreated) a moment ago, even after the webhook waited for it.
+        // Failing open is safe: the reconciler heals it.
+        if (snapshot.GetPod(binding.Namespace, binding.PodName) is not { } pod || !binding.IsFor(pod))
         {
             return AdmissionDecision.FailOpen(mode, new Finding("pod-not-in-cache", binding.NodeName));
         }

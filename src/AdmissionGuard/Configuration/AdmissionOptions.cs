@@ -20,4 +20,11 @@ internal sealed class AdmissionOptions
 
     /// <summary>Label selector (string form, e.g. <c>app in (a,b)</c>) of pods never checked; empty = none.</summary>
     public string ExcludedPodSelector { get; set; } = "";
+
+    /// <summary>
+    /// How long a <c>pods/binding</c> check waits for the pod cache to deliver a pod it does not know yet (the
+    /// scheduler often binds before the watch event arrives) before it fails open. Must stay below the webhook's
+    /// timeoutSeconds (3 s in the shipped manifests); zero never waits.
+    /// </summary>
+    public TimeSpan BindingPodWaitTimeout { get; set; } = TimeSpan.FromSeconds(2);
 }

@@ -7,6 +7,12 @@ namespace AdmissionGuard.Configuration;
 /// <summary>Checks the <c>Admission</c> section with the same parsers the decisions use.</summary>
 internal sealed class AdmissionOptionsValidator : IValidateOptions<AdmissionOptions>
 {
+    /// <summary>
+    /// A wait beyond the webhook's timeoutSeconds only makes the API server give up and admit unchecked; 10 s leaves
+    /// room for a raised timeoutSeconds.
+    /// </summary>
+    private static readonly TimeSpan MaxBindingPodWait = TimeSpan.FromSeconds(10);
+
     public ValidateOptionsResult Validate(string? name, AdmissionOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -42,6 +48,9 @@ internal sealed class AdmissionOptionsValidator : IValidateOptions<AdmissionOpti
             builder.AddError($"Admission:ExcludedPodSelector: {error}");
         }
 
+        var failures = new List<string>();
+        OptionRules.InRange(failures, $"{AdmissionOptions.SectionName}:BindingPodWaitTimeout", options.BindingPodWaitTimeout, TimeSpan.Zero, MaxBindingPodWait);
+        failures.ForEach(failure => builder.AddError(failure));
         return builder.Build();
     }
 }

@@ -1,10 +1,13 @@
 using System.Text.Json;
+using AdmissionGuard.Cluster;
+using AdmissionGuard.Configuration;
 using AdmissionGuard.Core.Admission;
 using AdmissionGuard.Core.Cluster;
 using AdmissionGuard.Core.Pods;
 using AdmissionGuard.Metrics;
 using k8s;
 using k8s.Models;
+using Microsoft.Extensions.Options;
 
 namespace AdmissionGuard.Webhook;
 
@@ -14,7 +17,9 @@ namespace AdmissionGuard.Webhook;
 /// </summary>
 internal sealed class AdmissionWebhookHandler(
     IClusterSnapshot snapshot,
+    IPodArrival podArrival,
     AdmissionPolicy policy,
+    IOptions<AdmissionOptions> options,
     AdmissionMetrics metrics,
     TimeProvider timeProvider,
     ILogger<AdmissionWebhookHandler> logger)
@@ -80,7 +85,7 @@ internal sealed class AdmissionWebhookHandler(
                 return resource switch
                 {
                     "pod" => AnswerPod(context, webhook, operation, request),
-                    "binding" => AnswerBinding(context, operation, request),
+                    "binding" => await AnswerBindingAsync(context, operation, request),
                     _ => (Respond(request.Uid, new AdmissionDecision { Outcome = AdmissionOutcome.Skipped }, patch: null), operation, "skipped"),
                 };
             }
@@ -123,22 +128,32 @@ internal sealed class AdmissionWebhookHandler(
         return (Respond(request.Uid, share, share.AddGate ? GatePatch.For(podJson) : null), operation, share.Outcome.ToLabelValue());
     }
 
-    private (IResult, string, string) AnswerBinding(HttpContext context, string operation, AdmissionRequest request)
+    private async Task<(IResult, string, string)> AnswerBindingAsync(HttpContext context, string operation, AdmissionRequest request)
     {
-        var node = request.Object is { } binding
-            && binding.TryGetProperty("target", out var target) && target.ValueKind == JsonValueKind.Object
-            && target.TryGetProperty("name", out var name) && name.ValueKind == JsonValueKind.String
-                ? name.GetString()
-                : null;
+        var node = StringAt(request.Object, "target", "name");
         if (string.IsNullOrEmpty(node))
         {
             return (Reject(context, StatusCodes.Status400BadRequest, "request.object.target.name is missing: a Binding names its node"), operation, "invalid");
         }
 
-        var decision = PodAdmission.DecideBinding(new PodBinding(request.Namespace, request.Name, node), snapshot, policy);
+        var binding = new PodBinding(request.Namespace, request.Name, node, StringAt(request.Object, "metadata", "uid") ?? "");
+        var timeout = options.Value.BindingPodWaitTimeout;
+        if (!await podArrival.WaitForPodAsync(binding, timeout, context.RequestAborted))
+        {
+            WebhookLog.BindingPodNotCached(logger, binding.Namespace, binding.PodName, binding.PodUid, timeout);
+        }
+
+        var decision = PodAdmission.DecideBinding(binding, snapshot, policy);
         Log(operation, request.Namespace, request.Name, node, decision, request);
         return (Respond(request.Uid, decision, patch: null), operation, decision.Outcome.ToLabelValue());
     }
+
+    private static string? StringAt(JsonElement? json, string property, string field) =>
+        json is { } element
+        && element.TryGetProperty(property, out var child) && child.ValueKind == JsonValueKind.Object
+        && child.TryGetProperty(field, out var value) && value.ValueKind == JsonValueKind.String
+            ? value.GetString()
+            : null;
 
     private void Log(string operation, string podNamespace, string pod, string? node, AdmissionDecision decision, AdmissionRequest request)
     {

@@ -15,6 +15,9 @@ internal static partial class WebhookLog
     [LoggerMessage(3003, LogLevel.Error, "Could not evaluate {Operation} {Namespace}/{Pod} (uid {Uid}); admitted it unchecked")]
     public static partial void EvaluationFailed(ILogger logger, Exception exception, string operation, string @namespace, string pod, string uid);
 
+    [LoggerMessage(3004, LogLevel.Warning, "Pod {Namespace}/{Pod} (uid {Uid}) of a binding did not reach the pod cache within {Timeout}")]
+    public static partial void BindingPodNotCached(ILogger logger, string @namespace, string pod, string uid, TimeSpan timeout);
+
     [LoggerMessage(3010, LogLevel.Information, "Serving certificate {Subject} (thumbprint {Thumbprint}, expires {NotAfter:o}) loaded from {CertFile}")]
     public static partial void CertificateLoaded(ILogger logger, string subject, string thumbprint, DateTimeOffset notAfter, string certFile);
 

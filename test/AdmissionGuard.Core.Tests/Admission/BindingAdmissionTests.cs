@@ -61,6 +61,27 @@ public sealed class BindingAdmissionTests
     }
 
     [Fact]
+    public void Binding_of_a_recreated_pod_the_cache_still_holds_under_its_old_uid_fails_open()
+    {
+        var stale = Unpinned with { Uid = "uid-old" };
+
+        var decision = PodAdmission.DecideBinding(new PodBinding(Namespace, stale.Name, ReadyNode, PodUid: "uid-new"), Snapshot(GuardMode.Deny, pods: [stale]), AdmissionPolicy.Default);
+
+        decision.Outcome.Should().Be(AdmissionOutcome.Allowed);
+        decision.AuditAnnotations["reason"].Should().Be("pod-not-in-cache", "the cached pod with the old uid is another pod");
+    }
+
+    [Fact]
+    public void Binding_naming_the_cached_pods_uid_is_decided_on_that_pod()
+    {
+        var pod = Unpinned with { Uid = "uid-current" };
+
+        var decision = PodAdmission.DecideBinding(new PodBinding(Namespace, pod.Name, TaintedNode, PodUid: "uid-current"), Snapshot(pods: [pod]), AdmissionPolicy.Default);
+
+        decision.Outcome.Should().Be(AdmissionOutcome.Denied);
+    }
+
+    [Fact]
     public void Binding_of_a_host_network_pod_is_skipped()
     {
         var pod = Unpinned with { HostNetwork = true };

@@ -5,6 +5,9 @@ namespace AdmissionGuard.Tests.Support;
 /// <summary>Raw AdmissionReview requests, shaped as kube-apiserver sends them.</summary>
 internal static class AdmissionReviews
 {
+    /// <summary>The Binding's metadata.uid in <see cref="BindingCreate"/>: the uid of the pod being bound.</summary>
+    public const string BoundPodUid = "0c3f5a88-1111-4222-8333-444455556666";
+
     public static string PodCreate(JsonObject pod, string uid = "705ab4f5-6393-11e8-b7cc-42010a800002", string? podNamespace = null, bool dryRun = false, string operation = "CREATE")
     {
         var ns = podNamespace ?? pod["metadata"]?["namespace"]?.GetValue<string>() ?? "default";
@@ -45,7 +48,7 @@ internal static class AdmissionReviews
             {
                 ["apiVersion"] = "v1",
                 ["kind"] = "Binding",
-                ["metadata"] = new JsonObject { ["name"] = pod, ["namespace"] = podNamespace, ["uid"] = "0c3f5a88-1111-4222-8333-444455556666" },
+                ["metadata"] = new JsonObject { ["name"] = pod, ["namespace"] = podNamespace, ["uid"] = BoundPodUid },
                 ["target"] = new JsonObject { ["kind"] = "Node", ["name"] = node },
             },
             ["dryRun"] = false,

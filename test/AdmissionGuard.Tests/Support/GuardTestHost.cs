@@ -1,6 +1,7 @@
 using System.Security.Cryptography.X509Certificates;
 using System.Net.Http.Headers;
 using System.Text;
+using AdmissionGuard.Cluster;
 using AdmissionGuard.Core.Cluster;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -38,8 +39,10 @@ internal sealed class GuardTestHost : IAsyncDisposable
         return certificate.Thumbprint;
     }
 
+    /// <param name="podArrival">What the binding check waits on; null = none (the snapshot is fixed).</param>
     /// <param name="settings">Extra configuration as <c>--Section:Key=value</c>.</param>
-    public static async Task<GuardTestHost> StartAsync(IClusterSnapshot? snapshot = null, bool kestrel = false, params string[] settings)
+    public static async Task<GuardTestHost> StartAsync(
+        IClusterSnapshot? snapshot = null, bool kestrel = false, IPodArrival? podArrival = null, params string[] settings)
     {
         var certificates = new TempDirectory();
         TestCertificates.WriteNew(certificates.File("tls.crt"), certificates.File("tls.key"));
@@ -50,6 +53,11 @@ internal sealed class GuardTestHost : IAsyncDisposable
         }
 
         builder.Services.AddSingleton(snapshot ?? TestCluster.Snapshot());
+        if (podArrival is not null)
+        {
+            builder.Services.AddSingleton(podArrival);
+        }
+
         var app = GuardApplication.Build(builder);
         await app.StartAsync(TestContext.Current.CancellationToken);
         return new GuardTestHost(app, certificates);

@@ -19,8 +19,9 @@ internal static class TestCluster
     /// <summary>Namespace labelled with an invalid mode.</summary>
     public const string MislabelledNamespace = "legacy";
 
-    /// <summary>The unpinned web pod, cached in the default namespace, as the binding check looks it up.</summary>
-    public static readonly PodFacts CachedWebPod = PodFacts.From(KubernetesJson.Deserialize<V1Pod>(PodFixtures.Web().ToJsonString()), "default");
+    /// <summary>The unpinned web pod, cached in the default namespace with the uid the bindings name.</summary>
+    public static readonly PodFacts CachedWebPod =
+        PodFacts.From(KubernetesJson.Deserialize<V1Pod>(PodFixtures.Web().ToJsonString()), "default") with { Uid = AdmissionReviews.BoundPodUid };
 
     public static StaticClusterSnapshot Snapshot(bool gateReleaserAlive = true) => new(
         [

@@ -1,0 +1,17 @@
+using AdmissionGuard.Core.Admission;
+using AdmissionGuard.Core.Cluster;
+
+namespace AdmissionGuard.Cluster;
+
+/// <summary>
+/// <see cref="IPodArrival"/> for a cluster snapshot that is not fed by the caches (a fixed one, as tests and
+/// benchmarks register): nothing will arrive later, so it only looks and never waits.
+/// </summary>
+internal sealed class FixedSnapshotPodArrival(IClusterSnapshot snapshot) : IPodArrival
+{
+    public Task<bool> WaitForPodAsync(PodBinding binding, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(binding);
+        return Task.FromResult(snapshot.GetPod(binding.Namespace, binding.PodName) is { } pod && binding.IsFor(pod));
+    }
+}

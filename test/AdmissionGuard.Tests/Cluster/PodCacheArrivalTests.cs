@@ -1,0 +1,132 @@
+using System.Threading.Channels;
+using AdmissionGuard.Cluster;
+using AdmissionGuard.Cluster.Informers;
+using AdmissionGuard.Core.Admission;
+using AdmissionGuard.Core.Pods;
+using k8s;
+using k8s.Models;
+
+namespace AdmissionGuard.Tests.Cluster;
+
+/// <summary>The binding check's wait for a pod the cache has not delivered yet, on the real pod cache and a fake clock.</summary>
+public sealed class PodCacheArrivalTests : IAsyncDisposable
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(2);
+
+    private readonly FakeCluster _cluster = new();
+    private readonly Channel<CacheChange<PodFacts>> _applied = Channel.CreateUnbounded<CacheChange<PodFacts>>();
+    private IDisposable? _subscription;
+
+    [Fact]
+    public async Task A_pod_already_cached_is_found_without_waiting()
+    {
+        var arrival = await StartAsync(Pod("web", "uid-1"));
+
+        var waiting = arrival.WaitForPodAsync(Binding("web", "uid-1"), Timeout, TestContext.Current.CancellationToken);
+
+        waiting.IsCompletedSuccessfully.Should().BeTrue("no timer, no subscription: the pod is there");
+        (await waiting).Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task A_pod_delivered_while_waiting_ends_the_wait_before_the_timeout()
+    {
+        var arrival = await StartAsync();
+        var watch = await _cluster.Pods.NextWatchAsync();
+        var started = _cluster.Time.GetUtcNow();
+
+        var waiting = arrival.WaitForPodAsync(Binding("web", "uid-1"), Timeout, TestContext.Current.CancellationToken);
+        await _cluster.Time.WaitForTimerAsync(Timeout);
+        waiting.IsCompleted.Should().BeFalse();
+        watch.Send(WatchEventType.Added, Pod("web", "uid-1", resourceVersion: "2"));
+
+        (await waiting.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken)).Should().BeTrue();
+        _cluster.Time.GetUtcNow().Should().Be(started, "the cache's notification ended the wait, not the clock");
+    }
+
+    [Fact]
+    public async Task A_pod_that_never_arrives_ends_the_wait_with_false_exactly_at_the_timeout()
+    {
+        var arrival = await StartAsync();
+
+        var waiting = arrival.WaitForPodAsync(Binding("web", "uid-1"), Timeout, TestContext.Current.CancellationToken);
+        await _cluster.Time.WaitForTimerAsync(Timeout);
+        _cluster.Time.Advance(Timeout - TimeSpan.FromMilliseconds(1));
+        waiting.IsCompleted.Should().BeFalse();
+        _cluster.Time.Advance(TimeSpan.FromMilliseconds(1));
+
+        (await waiting.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken)).Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task A_cached_pod_with_another_uid_is_waited_past_until_the_recreated_pod_arrives()
+    {
+        var arrival = await StartAsync(Pod("web", "uid-old"));
+        var watch = await _cluster.Pods.NextWatchAsync();
+
+        var waiting = arrival.WaitForPodAsync(Binding("web", "uid-new"), Timeout, TestContext.Current.CancellationToken);
+        await _cluster.Time.WaitForTimerAsync(Timeout);
+        var relabelled = Pod("web", "uid-old", resourceVersion: "2");
+        relabelled.Metadata.Labels["tier"] = "frontend";
+        watch.Send(WatchEventType.Modified, relabelled);
+        (await NextAppliedAsync()).New!.Uid.Should().Be("uid-old");
+        waiting.IsCompleted.Should().BeFalse("the old pod is not the one being bound");
+        watch.Send(WatchEventType.Deleted, Pod("web", "uid-old", resourceVersion: "3"));
+        watch.Send(WatchEventType.Added, Pod("web", "uid-new", resourceVersion: "4"));
+
+        (await waiting.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken)).Should().BeTrue();
+        _cluster.Snapshot.GetPod("default", "web")!.Uid.Should().Be("uid-new");
+    }
+
+    [Fact]
+    public async Task A_zero_timeout_only_looks()
+    {
+        var arrival = await StartAsync(Pod("web", "uid-old"));
+
+        var waiting = arrival.WaitForPodAsync(Binding("web", "uid-new"), TimeSpan.Zero, TestContext.Current.CancellationToken);
+
+        waiting.IsCompleted.Should().BeTrue();
+        (await waiting).Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task Cancelling_the_request_ends_the_wait()
+    {
+        var arrival = await StartAsync();
+        using var aborted = new CancellationTokenSource();
+
+        var waiting = arrival.WaitForPodAsync(Binding("web", "uid-1"), Timeout, aborted.Token);
+        await _cluster.Time.WaitForTimerAsync(Timeout);
+        await aborted.CancelAsync();
+
+        await waiting.Invoking(w => w.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken))
+            .Should().ThrowAsync<OperationCanceledException>();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _subscription?.Dispose();
+        await _cluster.DisposeAsync();
+    }
+
+    private async Task<PodCacheArrival> StartAsync(params V1Pod[] pods)
+    {
+        _cluster.Pods.ListReturns("1", pods);
+        _cluster.ListEverythingElseEmpty();
+        await _cluster.StartAndSyncAsync();
+        _subscription = _cluster.Caches.Pods.Subscribe(change => _applied.Writer.TryWrite(change));
+        return new PodCacheArrival(_cluster.Caches.Pods, _cluster.Time);
+    }
+
+    private async Task<CacheChange<PodFacts>> NextAppliedAsync() =>
+        await _applied.Reader.ReadAsync(TestContext.Current.CancellationToken).AsTask().WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+
+    private static PodBinding Binding(string pod, string uid) => new("default", pod, "node-1", uid);
+
+    private static V1Pod Pod(string name, string uid, string resourceVersion = "1")
+    {
+        var pod = FakeCluster.Pod("default", name, node: "node-1", ready: false, resourceVersion);
+        pod.Metadata.Uid = uid;
+        return pod;
+    }
+}
