@@ -59,8 +59,8 @@ internal static class GuardApplication
     }
 
     /// <summary>
-    /// Builds the application and maps every endpoint. Without the cluster caches' <see cref="IPodArrival"/>, the
-    /// binding check looks the pod up in the snapshot without waiting (<see cref="FixedSnapshotPodArrival"/>).
+    /// Builds the application and maps every endpoint. Without the cluster caches' <see cref="ICacheArrival"/>, the
+    /// binding check looks the pod up in the snapshot without waiting (<see cref="FixedSnapshotArrival"/>).
     /// </summary>
     /// <exception cref="InvalidOperationException">No <see cref="IClusterSnapshot"/> is registered.</exception>
     public static WebApplication Build(WebApplicationBuilder builder)
@@ -73,7 +73,7 @@ internal static class GuardApplication
         }
 
         // A snapshot registered without the caches is fixed: the binding check has no pod arrival to wait for.
-        builder.Services.TryAddSingleton<IPodArrival, FixedSnapshotPodArrival>();
+        builder.Services.TryAddSingleton<ICacheArrival, FixedSnapshotArrival>();
         var app = builder.Build();
         app.UseRouting();
         app.UseListenerSeparation();

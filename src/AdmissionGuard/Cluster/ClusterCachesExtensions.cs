@@ -13,7 +13,7 @@ internal static class ClusterCachesExtensions
     /// <summary>
     /// Registers the <c>Kubernetes</c>, <c>Reconciler</c> and <c>LeaderElection</c> options (validated at start),
     /// the <see cref="IKubernetes"/> client, the watch-fed <see cref="ClusterCaches"/> (a hosted service; resolve it
-    /// to subscribe to changes or await the first sync), <see cref="IClusterSnapshot"/>, <see cref="IPodArrival"/>, and the health check
+    /// to subscribe to changes or await the first sync), <see cref="IClusterSnapshot"/>, <see cref="ICacheArrival"/>, and the health check
     /// tagged <c>ready</c> that passes once every cache has synced. Any host builder: <c>serve</c> passes its web
     /// application builder, <c>scan</c> a plain host that only lists.
     /// </summary>
@@ -34,7 +34,7 @@ internal static class ClusterCachesExtensions
         services.AddHostedService(sp => sp.GetRequiredService<ClusterCaches>());
         services.TryAddSingleton<IClusterCacheStatus>(sp => sp.GetRequiredService<ClusterCaches>());
         services.TryAddSingleton<IClusterSnapshot, ClusterSnapshot>();
-        services.TryAddSingleton<IPodArrival>(sp => new PodCacheArrival(sp.GetRequiredService<ClusterCaches>().Pods, sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<ICacheArrival>(sp => new CacheArrival(sp.GetRequiredService<ClusterCaches>(), sp.GetRequiredService<TimeProvider>()));
         services.AddHealthChecks().AddCheck<ClusterCachesHealthCheck>(ClusterCachesHealthCheck.Name, tags: ["ready"]);
         return builder;
     }

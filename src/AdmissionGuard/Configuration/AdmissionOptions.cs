@@ -22,9 +22,10 @@ internal sealed class AdmissionOptions
     public string ExcludedPodSelector { get; set; } = "";
 
     /// <summary>
-    /// How long a <c>pods/binding</c> check waits for the pod cache to deliver a pod it does not know yet (the
-    /// scheduler often binds before the watch event arrives) before it fails open. Must stay below the webhook's
-    /// timeoutSeconds (3 s in the shipped manifests); zero never waits.
+    /// How long admission waits for the watch-fed cache to deliver an object a request names but the cache does not
+    /// know yet (the pod of a <c>pods/binding</c>: schedulers bind before the watch event arrives; the node a pod is
+    /// pinned to: DaemonSet controllers create pods as their node registers) before it fails open. Must stay below
+    /// the webhook's timeoutSeconds (3 s in the shipped manifests); zero never waits.
     /// </summary>
-    public TimeSpan BindingPodWaitTimeout { get; set; } = TimeSpan.FromSeconds(2);
+    public TimeSpan CacheWaitTimeout { get; set; } = TimeSpan.FromSeconds(2);
 }

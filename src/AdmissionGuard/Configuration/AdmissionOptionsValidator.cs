@@ -11,7 +11,7 @@ internal sealed class AdmissionOptionsValidator : IValidateOptions<AdmissionOpti
     /// A wait beyond the webhook's timeoutSeconds only makes the API server give up and admit unchecked; 10 s leaves
     /// room for a raised timeoutSeconds.
     /// </summary>
-    private static readonly TimeSpan MaxBindingPodWait = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan MaxCacheWait = TimeSpan.FromSeconds(10);
 
     public ValidateOptionsResult Validate(string? name, AdmissionOptions options)
     {
@@ -49,7 +49,7 @@ internal sealed class AdmissionOptionsValidator : IValidateOptions<AdmissionOpti
         }
 
         var failures = new List<string>();
-        OptionRules.InRange(failures, $"{AdmissionOptions.SectionName}:BindingPodWaitTimeout", options.BindingPodWaitTimeout, TimeSpan.Zero, MaxBindingPodWait);
+        OptionRules.InRange(failures, $"{AdmissionOptions.SectionName}:CacheWaitTimeout", options.CacheWaitTimeout, TimeSpan.Zero, MaxCacheWait);
         failures.ForEach(failure => builder.AddError(failure));
         return builder.Build();
     }

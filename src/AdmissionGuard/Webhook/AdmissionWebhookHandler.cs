@@ -17,7 +17,7 @@ namespace AdmissionGuard.Webhook;
 /// </summary>
 internal sealed class AdmissionWebhookHandler(
     IClusterSnapshot snapshot,
-    IPodArrival podArrival,
+    ICacheArrival cacheArrival,
     AdmissionPolicy policy,
     IOptions<AdmissionOptions> options,
     AdmissionMetrics metrics,
@@ -84,7 +84,7 @@ internal sealed class AdmissionWebhookHandler(
             {
                 return resource switch
                 {
-                    "pod" => AnswerPod(context, webhook, operation, request),
+                    "pod" => await AnswerPodAsync(context, webhook, operation, request),
                     "binding" => await AnswerBindingAsync(context, operation, request),
                     _ => (Respond(request.Uid, new AdmissionDecision { Outcome = AdmissionOutcome.Skipped }, patch: null), operation, "skipped"),
                 };
@@ -104,7 +104,7 @@ internal sealed class AdmissionWebhookHandler(
         }
     }
 
-    private (IResult, string, string) AnswerPod(HttpContext context, WebhookKind webhook, string operation, AdmissionRequest request)
+    private async Task<(IResult, string, string)> AnswerPodAsync(HttpContext context, WebhookKind webhook, string operation, AdmissionRequest request)
     {
         if (request.Object is not { } podJson)
         {
@@ -122,6 +122,12 @@ internal sealed class AdmissionWebhookHandler(
         }
 
         var facts = PodFacts.From(pod, request.Namespace);
+        var timeout = options.Value.CacheWaitTimeout;
+        if (facts.NodeName is { } node && !await cacheArrival.WaitForNodeAsync(node, timeout, context.RequestAborted))
+        {
+            WebhookLog.PodNodeNotCached(logger, facts.Namespace, facts.Name, node, timeout);
+        }
+
         var decision = PodAdmission.DecideCreate(facts, snapshot, policy);
         var share = webhook == WebhookKind.Mutating ? decision.ForMutatingPodCreate() : decision.ForValidatingPodCreate();
         Log(operation, facts.Namespace, facts.Name, facts.NodeName, share, request);
@@ -137,8 +143,8 @@ internal sealed class AdmissionWebhookHandler(
         }
 
         var binding = new PodBinding(request.Namespace, request.Name, node, StringAt(request.Object, "metadata", "uid") ?? "");
-        var timeout = options.Value.BindingPodWaitTimeout;
-        if (!await podArrival.WaitForPodAsync(binding, timeout, context.RequestAborted))
+        var timeout = options.Value.CacheWaitTimeout;
+        if (!await cacheArrival.WaitForPodAsync(binding, timeout, context.RequestAborted))
         {
             WebhookLog.BindingPodNotCached(logger, binding.Namespace, binding.PodName, binding.PodUid, timeout);
         }

@@ -18,6 +18,9 @@ internal static partial class WebhookLog
     [LoggerMessage(3004, LogLevel.Warning, "Pod {Namespace}/{Pod} (uid {Uid}) of a binding did not reach the pod cache within {Timeout}")]
     public static partial void BindingPodNotCached(ILogger logger, string @namespace, string pod, string uid, TimeSpan timeout);
 
+    [LoggerMessage(3005, LogLevel.Warning, "Node {Node} of pod {Namespace}/{Pod} did not reach the node cache within {Timeout}")]
+    public static partial void PodNodeNotCached(ILogger logger, string @namespace, string pod, string node, TimeSpan timeout);
+
     [LoggerMessage(3010, LogLevel.Information, "Serving certificate {Subject} (thumbprint {Thumbprint}, expires {NotAfter:o}) loaded from {CertFile}")]
     public static partial void CertificateLoaded(ILogger logger, string subject, string thumbprint, DateTimeOffset notAfter, string certFile);
 

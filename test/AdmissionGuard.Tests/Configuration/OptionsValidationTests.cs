@@ -33,8 +33,8 @@ public sealed class OptionsValidationTests
         { "--Admission:TaintKeys:0= ", "Admission:TaintKeys:0: taint key is empty" },
         { "--Admission:ExcludedNamespaces:0=", "Admission:ExcludedNamespaces:0: namespace is empty" },
         { "--Admission:ExcludedPodSelector=app in (a", "Admission:ExcludedPodSelector: invalid label selector \"app in (a\": expected ',' or ')'" },
-        { "--Admission:BindingPodWaitTimeout=-00:00:01", "Admission:BindingPodWaitTimeout: '-00:00:01' must be between 00:00:00 and 00:00:10" },
-        { "--Admission:BindingPodWaitTimeout=00:00:30", "Admission:BindingPodWaitTimeout: '00:00:30' must be between 00:00:00 and 00:00:10" },
+        { "--Admission:CacheWaitTimeout=-00:00:01", "Admission:CacheWaitTimeout: '-00:00:01' must be between 00:00:00 and 00:00:10" },
+        { "--Admission:CacheWaitTimeout=00:00:30", "Admission:CacheWaitTimeout: '00:00:30' must be between 00:00:00 and 00:00:10" },
         { "--Webhook:Port=70000", "Webhook:Port: 70000 is not a port (1-65535, or 0 for any free port)" },
         { "--Webhook:MetricsPort=-1", "Webhook:MetricsPort: -1 is not a port" },
         { "--Webhook:CertFile=/nonexistent/tls.crt", "Webhook:CertFile: file '/nonexistent/tls.crt' does not exist" },
@@ -147,7 +147,7 @@ public sealed class OptionsValidationTests
             "--Admission:TaintKeys:1=example.com/b",
             "--Admission:ExcludedNamespaces:0=kube-system",
             "--Admission:ExcludedPodSelector=app notin (web)",
-            "--Admission:BindingPodWaitTimeout=00:00:00.500",
+            "--Admission:CacheWaitTimeout=00:00:00.500",
         ]);
 
         var policy = guard.App.Services.GetRequiredService<AdmissionPolicy>();
@@ -156,13 +156,13 @@ public sealed class OptionsValidationTests
         policy.TaintKeys.Should().Equal("example.com/a", "example.com/b");
         policy.Exclusions.ExcludedNamespaces.Should().BeEquivalentTo(["kube-system"]);
         policy.Exclusions.ExcludedPods.Should().BeEquivalentTo(LabelSelector.Parse("app notin (web)"), o => o.ComparingByMembers<LabelSelector>());
-        guard.App.Services.GetRequiredService<IOptions<AdmissionOptions>>().Value.BindingPodWaitTimeout.Should().Be(TimeSpan.FromMilliseconds(500));
+        guard.App.Services.GetRequiredService<IOptions<AdmissionOptions>>().Value.CacheWaitTimeout.Should().Be(TimeSpan.FromMilliseconds(500));
     }
 
     [Fact]
     public void A_binding_waits_at_most_two_seconds_for_its_pod_by_default()
     {
-        new AdmissionOptions().BindingPodWaitTimeout.Should().Be(TimeSpan.FromSeconds(2), "well inside the webhook's timeoutSeconds of 3");
+        new AdmissionOptions().CacheWaitTimeout.Should().Be(TimeSpan.FromSeconds(2), "well inside the webhook's timeoutSeconds of 3");
     }
 
     [Fact]

@@ -39,10 +39,10 @@ internal sealed class GuardTestHost : IAsyncDisposable
         return certificate.Thumbprint;
     }
 
-    /// <param name="podArrival">What the binding check waits on; null = none (the snapshot is fixed).</param>
+    /// <param name="cacheArrival">What the binding check waits on; null = none (the snapshot is fixed).</param>
     /// <param name="settings">Extra configuration as <c>--Section:Key=value</c>.</param>
     public static async Task<GuardTestHost> StartAsync(
-        IClusterSnapshot? snapshot = null, bool kestrel = false, IPodArrival? podArrival = null, params string[] settings)
+        IClusterSnapshot? snapshot = null, bool kestrel = false, ICacheArrival? cacheArrival = null, params string[] settings)
     {
         var certificates = new TempDirectory();
         TestCertificates.WriteNew(certificates.File("tls.crt"), certificates.File("tls.key"));
@@ -53,9 +53,9 @@ internal sealed class GuardTestHost : IAsyncDisposable
         }
 
         builder.Services.AddSingleton(snapshot ?? TestCluster.Snapshot());
-        if (podArrival is not null)
+        if (cacheArrival is not null)
         {
-            builder.Services.AddSingleton(podArrival);
+            builder.Services.AddSingleton(cacheArrival);
         }
 
         var app = GuardApplication.Build(builder);

@@ -8,10 +8,10 @@ using k8s.Models;
 namespace AdmissionGuard.Tests.Webhook;
 
 /// <summary>
-/// The validating webhook on the real caches (scripted watches, fake clock): a binding that outruns the pod's watch
-/// event waits for it instead of failing open.
+/// The webhooks on the real caches (scripted watches, fake clock): a binding that outruns the pod's watch event,
+/// and a pod pinned to a node whose watch event has not arrived, wait for it instead of failing open.
 /// </summary>
-public sealed class BindingPodArrivalTests : IAsyncDisposable
+public sealed class CacheArrivalWebhookTests : IAsyncDisposable
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(2);
 
@@ -48,6 +48,37 @@ public sealed class BindingPodArrivalTests : IAsyncDisposable
         result.AuditAnnotations["reason"].Should().Be("pod-not-in-cache");
     }
 
+    [Fact]
+    public async Task A_pod_pinned_to_a_node_that_registers_during_the_wait_is_decided_on_that_node()
+    {
+        const string lateNode = "ip-10-0-1-9";
+        await using var guard = await StartAsync();
+        var watch = await _cluster.Nodes.NextWatchAsync();
+
+        var answer = guard.MutateAsync(AdmissionReviews.PodCreate(PodFixtures.EbsCsiNode().PinnedTo(lateNode)));
+        await _cluster.Time.WaitForTimerAsync(Wait);
+        watch.Send(WatchEventType.Added, FakeCluster.Node(lateNode, new V1Taint { Key = WellKnown.CiliumAgentNotReadyTaint, Effect = "NoExecute" }));
+        var result = await answer.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+
+        result.AuditAnnotations["reason"].Should().Be("pinned-to-tainted-node");
+        result.AuditAnnotations["node"].Should().Be(lateNode);
+    }
+
+    [Fact]
+    public async Task A_pod_pinned_to_a_node_that_never_registers_is_admitted_with_the_unknown_node_warning_after_the_wait()
+    {
+        await using var guard = await StartAsync();
+        await _cluster.Nodes.NextWatchAsync();
+
+        var answer = guard.MutateAsync(AdmissionReviews.PodCreate(PodFixtures.EbsCsiNode().PinnedTo("ip-10-0-9-9")));
+        await _cluster.Time.WaitForTimerAsync(Wait);
+        _cluster.Time.Advance(Wait);
+        var result = await answer.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+
+        result.Allowed.Should().BeTrue();
+        result.AuditAnnotations["reason"].Should().Be("node-not-in-cache");
+    }
+
     public ValueTask DisposeAsync() => _cluster.DisposeAsync();
 
     private async Task<GuardTestHost> StartAsync()
@@ -56,7 +87,7 @@ public sealed class BindingPodArrivalTests : IAsyncDisposable
         _cluster.ListEverythingElseEmpty();
         await _cluster.StartAndSyncAsync();
         return await GuardTestHost.StartAsync(
-            _cluster.Snapshot, podArrival: new PodCacheArrival(_cluster.Caches.Pods, _cluster.Time), settings: $"--Admission:BindingPodWaitTimeout={Wait:c}");
+            _cluster.Snapshot, cacheArrival: new CacheArrival(_cluster.Caches, _cluster.Time), settings: $"--Admission:CacheWaitTimeout={Wait:c}");
     }
 
     private static V1Pod WebPod(string uid)

@@ -8,8 +8,8 @@ using k8s.Models;
 
 namespace AdmissionGuard.Tests.Cluster;
 
-/// <summary>The binding check's wait for a pod the cache has not delivered yet, on the real pod cache and a fake clock.</summary>
-public sealed class PodCacheArrivalTests : IAsyncDisposable
+/// <summary>Admission's wait for a pod or node the cache has not delivered yet, on the real caches and a fake clock.</summary>
+public sealed class CacheArrivalTests : IAsyncDisposable
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(2);
 
@@ -103,19 +103,46 @@ public sealed class PodCacheArrivalTests : IAsyncDisposable
             .Should().ThrowAsync<OperationCanceledException>();
     }
 
+    [Fact]
+    public async Task A_node_delivered_while_waiting_ends_the_wait_and_another_node_does_not()
+    {
+        var arrival = await StartAsync();
+        var watch = await _cluster.Nodes.NextWatchAsync();
+
+        var waiting = arrival.WaitForNodeAsync("node-9", Timeout, TestContext.Current.CancellationToken);
+        await _cluster.Time.WaitForTimerAsync(Timeout);
+        watch.Send(WatchEventType.Added, FakeCluster.Node("node-8"));
+        watch.Send(WatchEventType.Added, FakeCluster.Node("node-9"));
+
+        (await waiting.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken)).Should().BeTrue();
+        _cluster.Snapshot.GetNode("node-8").Should().NotBeNull("both arrived; only node-9 ended the wait");
+    }
+
+    [Fact]
+    public async Task A_node_that_never_registers_ends_the_wait_with_false_at_the_timeout()
+    {
+        var arrival = await StartAsync();
+
+        var waiting = arrival.WaitForNodeAsync("node-9", Timeout, TestContext.Current.CancellationToken);
+        await _cluster.Time.WaitForTimerAsync(Timeout);
+        _cluster.Time.Advance(Timeout);
+
+        (await waiting.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken)).Should().BeFalse();
+    }
+
     public async ValueTask DisposeAsync()
     {
         _subscription?.Dispose();
         await _cluster.DisposeAsync();
     }
 
-    private async Task<PodCacheArrival> StartAsync(params V1Pod[] pods)
+    private async Task<CacheArrival> StartAsync(params V1Pod[] pods)
     {
         _cluster.Pods.ListReturns("1", pods);
         _cluster.ListEverythingElseEmpty();
         await _cluster.StartAndSyncAsync();
         _subscription = _cluster.Caches.Pods.Subscribe(change => _applied.Writer.TryWrite(change));
-        return new PodCacheArrival(_cluster.Caches.Pods, _cluster.Time);
+        return new CacheArrival(_cluster.Caches, _cluster.Time);
     }
 
     private async Task<CacheChange<PodFacts>> NextAppliedAsync() =>
