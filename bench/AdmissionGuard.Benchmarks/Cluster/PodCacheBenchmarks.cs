@@ -1,6 +1,6 @@
 using AdmissionGuard.Cluster;
-using AdmissionGuard.Core.Cilium;
 using AdmissionGuard.Cluster.Informers;
+using AdmissionGuard.Core.Cilium;
 using AdmissionGuard.Core.Pods;
 using BenchmarkDotNet.Attributes;
 using k8s.Models;

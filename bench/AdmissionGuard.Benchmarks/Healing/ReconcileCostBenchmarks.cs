@@ -1,7 +1,7 @@
 using AdmissionGuard.Benchmarks.Cluster;
 using AdmissionGuard.Cluster;
-using AdmissionGuard.Core.Cilium;
 using AdmissionGuard.Core;
+using AdmissionGuard.Core.Cilium;
 using AdmissionGuard.Core.Healing;
 using AdmissionGuard.Core.Pods;
 using BenchmarkDotNet.Attributes;

@@ -1,7 +1,7 @@
 using AdmissionGuard.Core;
+using AdmissionGuard.Core.Cilium;
 using AdmissionGuard.Core.Labels;
 using AdmissionGuard.Sandbox.Api;
-using AdmissionGuard.Core.Cilium;
 using AdmissionGuard.Sandbox.Store;
 using k8s.Models;
 using Microsoft.Extensions.Logging;

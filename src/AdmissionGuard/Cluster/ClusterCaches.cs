@@ -1,5 +1,5 @@
-using AdmissionGuard.Core.Cilium;
 using AdmissionGuard.Cluster.Informers;
+using AdmissionGuard.Core.Cilium;
 using AdmissionGuard.Core.Cluster;
 using AdmissionGuard.Core.Pods;
 using Microsoft.Extensions.Hosting;

@@ -1,6 +1,6 @@
-using AdmissionGuard.Core.Cilium;
 using AdmissionGuard.Cluster.Informers;
 using AdmissionGuard.Configuration;
+using AdmissionGuard.Core.Cilium;
 using k8s;
 using k8s.Models;
 

@@ -1,5 +1,5 @@
-using AdmissionGuard.Core.Healing;
 using System.ComponentModel.DataAnnotations;
+using AdmissionGuard.Core.Healing;
 
 namespace AdmissionGuard.Configuration;
 

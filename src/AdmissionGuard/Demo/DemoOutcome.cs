@@ -1,7 +1,7 @@
 using System.Globalization;
 using AdmissionGuard.Core;
-using AdmissionGuard.Sandbox.Api;
 using AdmissionGuard.Core.Cilium;
+using AdmissionGuard.Sandbox.Api;
 using k8s.Models;
 
 namespace AdmissionGuard.Demo;

@@ -1,6 +1,6 @@
 using System.Globalization;
-using AdmissionGuard.Core.Pods;
 using AdmissionGuard.Configuration;
+using AdmissionGuard.Core.Pods;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;

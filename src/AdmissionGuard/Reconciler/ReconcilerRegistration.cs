@@ -1,10 +1,10 @@
 using AdmissionGuard.Cluster;
+using AdmissionGuard.Configuration;
 using AdmissionGuard.Core.Admission;
 using AdmissionGuard.Core.Cluster;
 using AdmissionGuard.Core.Healing;
 using AdmissionGuard.Leadership;
 using AdmissionGuard.Metrics;
-using AdmissionGuard.Configuration;
 using k8s;
 using k8s.LeaderElection;
 using k8s.LeaderElection.ResourceLock;

@@ -1,5 +1,5 @@
-using AdmissionGuard.Configuration;
 using System.Security.Authentication;
+using AdmissionGuard.Configuration;
 using AdmissionGuard.Hosting;
 using AdmissionGuard.Metrics;
 using Microsoft.AspNetCore.Server.Kestrel.Core;

@@ -1,7 +1,7 @@
-using AdmissionGuard.Core.Healing;
 using AdmissionGuard.Cluster;
-using AdmissionGuard.Core.Cluster;
 using AdmissionGuard.Configuration;
+using AdmissionGuard.Core.Cluster;
+using AdmissionGuard.Core.Healing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,8 +1,8 @@
 using System.Threading.Channels;
 using AdmissionGuard.Cluster;
-using AdmissionGuard.Core.Cilium;
 using AdmissionGuard.Cluster.Informers;
 using AdmissionGuard.Core;
+using AdmissionGuard.Core.Cilium;
 using AdmissionGuard.Core.Pods;
 using k8s;
 using k8s.Models;

@@ -1,6 +1,6 @@
 using AdmissionGuard.Cluster;
-using AdmissionGuard.Core.Cilium;
 using AdmissionGuard.Cluster.Informers;
+using AdmissionGuard.Core.Cilium;
 using k8s.Models;
 using Microsoft.Extensions.Logging.Abstractions;
 

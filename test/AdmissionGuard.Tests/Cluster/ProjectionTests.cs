@@ -1,6 +1,6 @@
 using AdmissionGuard.Cluster;
-using AdmissionGuard.Core.Cilium;
 using AdmissionGuard.Core;
+using AdmissionGuard.Core.Cilium;
 using AdmissionGuard.Core.Pods;
 using AdmissionGuard.Core.Scheduling;
 using k8s;

@@ -1,6 +1,6 @@
-using AdmissionGuard.Tests.Support;
 using System.CommandLine;
 using AdmissionGuard.Commands;
+using AdmissionGuard.Tests.Support;
 
 namespace AdmissionGuard.Tests.Commands;
 

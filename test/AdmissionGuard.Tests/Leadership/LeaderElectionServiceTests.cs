@@ -1,6 +1,6 @@
+using AdmissionGuard.Configuration;
 using AdmissionGuard.Leadership;
 using AdmissionGuard.Metrics;
-using AdmissionGuard.Configuration;
 using AdmissionGuard.Reconciler;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
