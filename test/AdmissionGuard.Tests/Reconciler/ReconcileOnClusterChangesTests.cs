@@ -1,8 +1,8 @@
 using System.Threading.Channels;
 using AdmissionGuard.Cluster.Informers;
+using AdmissionGuard.Core;
 using AdmissionGuard.Reconciler;
 using AdmissionGuard.Tests.Cluster;
-using AdmissionGuard.Core;
 using k8s;
 using k8s.Models;
 
