@@ -43,7 +43,6 @@ internal sealed class ReconcileCycle(
     private async Task<(int Gated, int Released)> ReleaseGatesAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
         var steps = GateReleasePlanner.Plan(snapshot, settings.Policy, now);
-        metrics.GatedPods.Set(steps.Count);
         _overdueWarned.IntersectWith(steps.Select(s => s.Pod.Uid));
         var released = 0;
         foreach (var step in steps)
@@ -65,6 +64,9 @@ internal sealed class ReconcileCycle(
             }
         }
 
+        // The gauges say what is left after the cycle acted, not what it found: a scrape right after a release or
+        // an eviction must not report pods that are already taken care of.
+        metrics.GatedPods.Set(steps.Count - released);
         return (steps.Count, released);
     }
 
@@ -99,7 +101,6 @@ internal sealed class ReconcileCycle(
         var detection = _detector.Detect(snapshot, now);
         ReportDetectorState(detection.Enabled);
         var unmanaged = detection.Unmanaged.ToDictionary(c => c.Pod.Key, StringComparer.Ordinal);
-        metrics.UnmanagedPods.Set(unmanaged.Count);
         ledger.Settle(detection, settings.Budget.PodCooldown, now);
         var plan = RestartPlanner.Plan(unmanaged.Values.Select(c => c.Pod), ledger.OwnersInFlight, ledger.LastRestarts, settings.Budget, now);
         var restarts = 0;
@@ -122,6 +123,7 @@ internal sealed class ReconcileCycle(
             }
         }
 
+        metrics.UnmanagedPods.Set(unmanaged.Count - restarts);
         return (unmanaged.Count, restarts);
     }
 

@@ -16,7 +16,7 @@ public sealed class ReconcileCycleGateTests
 
         summary.Should().Be(new CycleSummary(Unmanaged: 0, Restarts: 0, Gated: 2, Released: 1));
         harness.Actions.GateReleases.Should().Equal("default/ready");
-        harness.Metrics.GatedPods.Value.Should().Be(2);
+        harness.Metrics.GatedPods.Value.Should().Be(1, "the gauge counts what is still held after the cycle");
         harness.GateReleases(ReconcilerMetrics.NodeReady).Should().Be(1);
         harness.Events.Events.Should().ContainSingle().Which.Should().Be(("default/ready",
             new PodEvent(PodEvent.Normal, PodEvent.SchedulingGateReleased, "Released admissionguard.io/cni-ready: node n1 is ready")));
