@@ -92,7 +92,7 @@ public static class PodAdmission
     // author learns why the pod may wait, naming one tainted node (the first by name, for stable output).
     private static AdmissionDecision DecideUnpinned(PodFacts pod, IClusterSnapshot snapshot, AdmissionPolicy policy, ModeResolution mode)
     {
-        var exposures = snapshot.Nodes
+        var exposures = snapshot.TaintedNodes
             .Select(node => (node.Name, Taint: TaintExposure.FindToleratedTaint(pod, node, policy.TaintKeys)))
             .Where(e => e.Taint is not null)
             .ToList();

@@ -13,6 +13,12 @@ public interface IClusterSnapshot
 
     IEnumerable<NodeFacts> Nodes { get; }
 
+    /// <summary>
+    /// The nodes that carry at least one taint: only these can expose a pod to a CNI that is not ready.
+    /// Implementations over large caches should index them; this default filters <see cref="Nodes"/>.
+    /// </summary>
+    IEnumerable<NodeFacts> TaintedNodes => Nodes.Where(node => node.Taints.Count > 0);
+
     /// <summary>Labels of a namespace, or null when the namespace is not known.</summary>
     IReadOnlyDictionary<string, string>? GetNamespaceLabels(string name);
 

@@ -11,12 +11,21 @@ namespace AdmissionGuard.Cluster;
 /// </summary>
 internal sealed class ClusterSnapshot(ClusterCaches caches, TimeProvider time) : IClusterSnapshot
 {
-    private AgentIndex? _agents;
+    private readonly VersionedIndex<FrozenSet<string>> _readyAgentNodes = new(
+        () => caches.AgentPods.Version,
+        () => caches.AgentPods.Items.Where(pod => pod.Ready && pod.NodeName is not null).Select(pod => pod.NodeName!).ToFrozenSet());
+
+    // Admission looks at every tainted node for each unpinned pod; most nodes of a cluster carry no taint at all.
+    private readonly VersionedIndex<NodeFacts[]> _taintedNodes = new(
+        () => caches.Nodes.Version,
+        () => caches.Nodes.Items.Where(node => node.Taints.Count > 0).ToArray());
 
     public NodeFacts? GetNode(string name) =>
         caches.Nodes.Get(new ObjectKey("", name)) is { } node ? WithAgent(node) : null;
 
     public IEnumerable<NodeFacts> Nodes => caches.Nodes.Items.Select(WithAgent);
+
+    public IEnumerable<NodeFacts> TaintedNodes => _taintedNodes.Value.Select(WithAgent);
 
     public IReadOnlyDictionary<string, string>? GetNamespaceLabels(string name) =>
         caches.Namespaces.Get(new ObjectKey("", name))?.Labels;
@@ -40,26 +49,5 @@ internal sealed class ClusterSnapshot(ClusterCaches caches, TimeProvider time) :
         }
     }
 
-    private NodeFacts WithAgent(NodeFacts node) => node with { AgentReady = ReadyAgentNodes().Contains(node.Name) };
-
-    // Agent pods change rarely and nodes are read often: rebuild the node index only when the agent cache changed.
-    // A rebuild racing with a change stores the older version number, so the next read rebuilds again.
-    private FrozenSet<string> ReadyAgentNodes()
-    {
-        var agents = Volatile.Read(ref _agents);
-        var version = caches.AgentPods.Version;
-        if (agents is null || agents.Version != version)
-        {
-            var readyNodes = caches.AgentPods.Items
-                .Where(pod => pod.Ready && pod.NodeName is not null)
-                .Select(pod => pod.NodeName!)
-                .ToFrozenSet();
-            agents = new AgentIndex(version, readyNodes);
-            Volatile.Write(ref _agents, agents);
-        }
-
-        return agents.ReadyNodes;
-    }
-
-    private sealed record AgentIndex(long Version, FrozenSet<string> ReadyNodes);
+    private NodeFacts WithAgent(NodeFacts node) => node with { AgentReady = _readyAgentNodes.Value.Contains(node.Name) };
 }

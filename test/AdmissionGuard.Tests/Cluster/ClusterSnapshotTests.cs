@@ -3,6 +3,7 @@ using AdmissionGuard.Cluster;
 using AdmissionGuard.Cluster.Informers;
 using AdmissionGuard.Core;
 using AdmissionGuard.Core.Cilium;
+using AdmissionGuard.Core.Cluster;
 using AdmissionGuard.Core.Pods;
 using k8s;
 using k8s.Models;
@@ -36,6 +37,25 @@ public sealed class ClusterSnapshotTests : IAsyncDisposable
         _cluster.Snapshot.GetNode("n2")!.FindTaint([WellKnown.CiliumAgentNotReadyTaint]).Should().NotBeNull();
         _cluster.Snapshot.GetNode("unknown").Should().BeNull();
         _cluster.Snapshot.Nodes.Where(n => n.AgentReady == true).Select(n => n.Name).Should().Equal("n1");
+    }
+
+    [Fact]
+    public async Task Tainted_nodes_follow_the_node_cache()
+    {
+        var taint = new V1Taint { Key = WellKnown.CiliumAgentNotReadyTaint, Effect = "NoExecute" };
+        _cluster.Nodes.ListReturns("5", [FakeCluster.Node("n1"), FakeCluster.Node("n2", taint), FakeCluster.Node("n3", taint)]);
+        _cluster.ListEverythingElseEmpty();
+        await _cluster.StartAndSyncAsync();
+        _cluster.Snapshot.TaintedNodes.Select(n => n.Name).Should().BeEquivalentTo(["n2", "n3"]);
+        var changed = Channel.CreateUnbounded<CacheChange<NodeFacts>>();
+        using var subscription = _cluster.Caches.Nodes.Subscribe(change => changed.Writer.TryWrite(change));
+
+        var untainted = FakeCluster.Node("n2");
+        untainted.Metadata.ResourceVersion = "6";
+        (await _cluster.Nodes.NextWatchAsync()).Send(WatchEventType.Modified, untainted);
+        await changed.Reader.ReadAsync(TestContext.Current.CancellationToken).AsTask().WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+
+        _cluster.Snapshot.TaintedNodes.Select(n => n.Name).Should().Equal("n3");
     }
 
     [Fact]
