@@ -12,11 +12,11 @@ namespace AdmissionGuard.IntegrationTests.Prometheus;
 /// </summary>
 internal sealed class PrometheusServer : IAsyncDisposable
 {
-    private readonly TemporaryWorkspace _workspace;
+    private readonly TempDirectory _workspace;
     private readonly BackgroundProcess _process;
     private readonly HttpClient _http;
 
-    private PrometheusServer(TemporaryWorkspace workspace, BackgroundProcess process, Uri address)
+    private PrometheusServer(TempDirectory workspace, BackgroundProcess process, Uri address)
     {
         _workspace = workspace;
         _process = process;
@@ -29,7 +29,7 @@ internal sealed class PrometheusServer : IAsyncDisposable
     /// <summary>Starts Prometheus scraping <paramref name="target"/> (<c>host:port</c>, path <c>/metrics</c>) as job <paramref name="job"/>.</summary>
     public static async Task<PrometheusServer> StartAsync(string prometheus, string job, string target)
     {
-        var workspace = new TemporaryWorkspace();
+        var workspace = new TempDirectory();
         var configFile = Path.Combine(workspace.Path, "prometheus.yml");
         await File.WriteAllTextAsync(configFile, $"""
             global:

@@ -17,7 +17,7 @@ public sealed class CertificateScriptTests
     [Fact]
     public async Task The_serving_certificate_names_the_webhook_service_and_localhost_and_chains_to_the_dev_ca()
     {
-        using var certs = new TemporaryWorkspace();
+        using var certs = new TempDirectory();
 
         var result = await GenerateAsync(certs);
 
@@ -40,7 +40,7 @@ public sealed class CertificateScriptTests
     [Fact]
     public async Task Running_it_again_keeps_valid_certificates_and_replaces_only_what_is_missing()
     {
-        using var certs = new TemporaryWorkspace();
+        using var certs = new TempDirectory();
         (await GenerateAsync(certs)).Succeeded.Should().BeTrue();
         var first = GeneratedFiles.ToDictionary(f => f, f => File.ReadAllBytes(Path.Combine(certs.Path, f)));
 
@@ -70,7 +70,7 @@ public sealed class CertificateScriptTests
         result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries).Should().HaveCount(GeneratedFiles.Length);
     }
 
-    private static Task<ProcessResult> GenerateAsync(TemporaryWorkspace certs)
+    private static Task<ProcessResult> GenerateAsync(TempDirectory certs)
     {
         ExternalTool.FindOrSkip("openssl", "apt-get install openssl");
         return ProcessRunner.RunAsync(

@@ -20,7 +20,7 @@ public sealed partial class PrometheusRuleTests
     public async Task The_alert_rules_pass_promtool_check_rules()
     {
         var promtool = FindPromtool();
-        using var workspace = new TemporaryWorkspace();
+        using var workspace = new TempDirectory();
         await WriteRulesAsync(workspace);
 
         var result = await ProcessRunner.RunAsync(
@@ -34,7 +34,7 @@ public sealed partial class PrometheusRuleTests
     public async Task The_alerts_fire_when_and_only_when_their_unit_tests_expect()
     {
         var promtool = FindPromtool();
-        using var workspace = new TemporaryWorkspace();
+        using var workspace = new TempDirectory();
         await WriteRulesAsync(workspace);
         File.Copy(AlertRules.UnitTestPath, System.IO.Path.Combine(workspace.Path, "alerts.test.yaml"));
 
@@ -80,7 +80,7 @@ public sealed partial class PrometheusRuleTests
     private static string FindPromtool() =>
         ExternalTool.FindOrSkip("promtool", "apt-get install prometheus; .ci/run installs it");
 
-    private static async Task WriteRulesAsync(TemporaryWorkspace workspace) =>
+    private static async Task WriteRulesAsync(TempDirectory workspace) =>
         await File.WriteAllTextAsync(
             System.IO.Path.Combine(workspace.Path, AlertRules.RulesFileName),
             await AlertRules.RulesFileAsync(TestContext.Current.CancellationToken),

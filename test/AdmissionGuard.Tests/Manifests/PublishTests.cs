@@ -18,7 +18,7 @@ public sealed partial class PublishTests
         dockerfile.Should().Contain($"COPY --from=build {imageDirectory} ");
         publish.Should().ContainInConsecutiveOrder("-c", "Release");
 
-        using var output = new TemporaryWorkspace();
+        using var output = new TempDirectory();
         publish[publish.IndexOf("-o") + 1] = output.Path;
         // The test must not leave MSBuild or compiler servers behind.
         var result = await ProcessRunner.RunAsync(

@@ -22,7 +22,7 @@ internal static class Kustomize
     /// </summary>
     public static async Task<RenderedManifests> RenderOverlayAsync(string kustomization, CancellationToken cancellationToken)
     {
-        using var overlay = new TemporaryWorkspace();
+        using var overlay = new TempDirectory();
         // kustomize accepts bases outside the overlay only as relative paths.
         var config = Path.GetRelativePath(overlay.Path, RepositoryRoot.Combine("config"));
         await File.WriteAllTextAsync(

@@ -1,5 +1,6 @@
 namespace AdmissionGuard.Tests.Support;
 
+/// <summary>A private scratch directory, deleted with everything in it on dispose.</summary>
 internal sealed class TempDirectory : IDisposable
 {
     public string Path { get; } = Directory.CreateTempSubdirectory("admissionguard-tests-").FullName;
