@@ -1,3 +1,4 @@
+using AdmissionGuard.Core.Admission;
 using AdmissionGuard.Core.Cluster;
 using AdmissionGuard.Core.Pods;
 using AdmissionGuard.Core.Scheduling;
@@ -36,8 +37,7 @@ public static class ScanReportBuilder
             return null;
         }
 
-        var taint = snapshot.GetNode(node)?.Taints
-            .FirstOrDefault(t => policy.TaintKeys.Contains(t.Key) && Toleration.AnyTolerates(pod.Tolerations, t));
+        var taint = snapshot.GetNode(node) is { } facts ? TaintExposure.FindToleratedTaint(pod, facts, policy.TaintKeys) : null;
         return taint is null ? null : new AtRiskPod(pod, node, taint);
     }
 }

@@ -55,6 +55,25 @@ public sealed class ScanReportBuilderTests
     }
 
     [Fact]
+    public void A_pod_is_at_risk_only_when_it_tolerates_every_configured_taint_on_its_node()
+    {
+        // The same rule admission applies (TaintExposure): one untolerated configured taint keeps the pod off.
+        var secondKey = "example.com/cni-not-ready";
+        var policy = Policy with { TaintKeys = [WellKnown.CiliumAgentNotReadyTaint, secondKey] };
+        var node = new NodeFacts("two-taints", [AgentNotReady, new Taint(secondKey, "", "NoSchedule")], false);
+        var agentOnly = new Toleration(WellKnown.CiliumAgentNotReadyTaint, Toleration.OperatorExists, "", "");
+        var cluster = new FakeClusterSnapshot()
+            .With(node)
+            .With(
+                RunningPod("tolerates-one", node: "two-taints") with { Tolerations = [agentOnly] },
+                RunningPod("tolerates-both", node: "two-taints") with { Tolerations = [Blanket] });
+
+        var report = ScanReportBuilder.Build(cluster, policy, Now);
+
+        report.AtRiskPods.Select(r => (r.Pod.Name, r.Taint)).Should().Equal(("tolerates-both", AgentNotReady));
+    }
+
+    [Fact]
     public void Gated_pods_are_listed_with_the_gate_decision_not_as_at_risk()
     {
         var report = ScanReportBuilder.Build(Cluster(), Policy, Now);
