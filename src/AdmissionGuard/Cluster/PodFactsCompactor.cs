@@ -7,7 +7,7 @@ namespace AdmissionGuard.Cluster;
 /// <summary>
 /// Projects pods for the cache and shares what pods have in common: namespaces, phases, label maps (replicas
 /// carry identical labels), toleration lists (every DaemonSet pod carries the same ones), owners and target
-/// nodes. Measured on 50,000 pods by <c>PodCacheBenchmarks</c>; see the README for the figures.
+/// nodes. Measured on 50,000 pods by <c>PodCacheBenchmarks</c>; see docs/performance.md for the figures.
 /// </summary>
 internal sealed class PodFactsCompactor
 {

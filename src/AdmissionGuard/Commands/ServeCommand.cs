@@ -8,7 +8,7 @@ internal static class ServeCommand
 {
     public const string SettingsHelp =
         "Every setting can also be given as --Section:Key=value, as environment variable Section__Key, or in " +
-        "appsettings.json (sections Kubernetes, Webhook, Admission, Reconciler, LeaderElection; see the README's configuration reference).";
+        "appsettings.json (sections Kubernetes, Webhook, Admission, Reconciler, LeaderElection; see docs/configuration.md).";
 
     public static Command Create()
     {

@@ -60,7 +60,7 @@ public sealed class CertificateManifestTests
     [Fact]
     public async Task Renaming_the_namespace_carries_over_to_dns_names_injection_webhook_service_and_exemption()
     {
-        // A copy of config/default with another namespace, as the README tells users to do.
+        // A copy of config/default with another namespace, as docs/operations.md tells users to do.
         var defaultKustomization = await File.ReadAllTextAsync(
             Support.RepositoryRoot.Combine("config", "default", "kustomization.yaml"), TestContext.Current.CancellationToken);
         var renamed = defaultKustomization
