@@ -2,7 +2,7 @@ using System.CommandLine;
 
 namespace AdmissionGuard.Commands;
 
-/// <summary>The <c>admissionguard</c> command line. Colleagues add <c>scan</c> here.</summary>
+/// <summary>The <c>admissionguard</c> command line: its commands and the settings they share.</summary>
 internal static class GuardCommandLine
 {
     public static RootCommand Create()

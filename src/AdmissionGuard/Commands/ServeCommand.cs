@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 
 namespace AdmissionGuard.Commands;
 
-/// <summary><c>serve</c> (the default): webhook, cluster caches and, later, the reconciler.</summary>
+/// <summary><c>serve</c> (the default): the webhook, the cluster caches and the leader-elected reconciler.</summary>
 internal static class ServeCommand
 {
     public const string SettingsHelp =
