@@ -8,12 +8,11 @@ WORKDIR /src
 COPY global.json Directory.Build.props Directory.Packages.props .editorconfig ./
 COPY src/AdmissionGuard/AdmissionGuard.csproj src/AdmissionGuard/
 COPY src/AdmissionGuard.Core/AdmissionGuard.Core.csproj src/AdmissionGuard.Core/
-COPY src/AdmissionGuard.Sandbox/AdmissionGuard.Sandbox.csproj src/AdmissionGuard.Sandbox/
 RUN --mount=type=cache,id=nuget,target=/root/.nuget/packages \
     dotnet restore src/AdmissionGuard/AdmissionGuard.csproj
-COPY src/ src/
-# Embedded in the executable: the sandbox (demo, sandbox commands) registers the webhooks exactly as installed.
-COPY config/webhook/manifests.yaml config/webhook/
+# The guard alone: the sandbox and the playground (src/AdmissionGuard.Sandbox, .Playground) stay out of the image.
+COPY src/AdmissionGuard/ src/AdmissionGuard/
+COPY src/AdmissionGuard.Core/ src/AdmissionGuard.Core/
 # The same publish as `make publish`; test/AdmissionGuard.Tests/Manifests/PublishTests runs this line.
 RUN --mount=type=cache,id=nuget,target=/root/.nuget/packages \
     dotnet publish src/AdmissionGuard/AdmissionGuard.csproj -c Release -o /app --no-restore -nologo

@@ -4,6 +4,7 @@ DOTNET ?= dotnet
 CONFIGURATION ?= Debug
 SOLUTION := AdmissionGuard.sln
 GUARD := src/AdmissionGuard/AdmissionGuard.csproj
+PLAYGROUND := src/AdmissionGuard.Playground/AdmissionGuard.Playground.csproj
 RESULTS := TestResults
 TEST_PROJECTS := $(wildcard test/*/*.csproj)
 IMAGE ?= admissionguard:dev
@@ -25,7 +26,7 @@ test: build ## run every test; the last line is "N passed, N failed, N skipped"
 	@scripts/test-summary.sh $(RESULTS) $(words $(TEST_PROJECTS))
 
 run: build ## the demo: the Cilium story on the embedded sandbox, with a timeline and a summary
-	$(DOTNET) run --project $(GUARD) -c $(CONFIGURATION) --no-build -- demo
+	$(DOTNET) run --project $(PLAYGROUND) -c $(CONFIGURATION) --no-build -- demo
 
 sandbox-up: build ## sandbox + guard in the background; kubeconfig at .sandbox/kubeconfig (SANDBOX_ARGS=--seed)
 	@CONFIGURATION=$(CONFIGURATION) DOTNET=$(DOTNET) scripts/sandbox.sh up --no-build $(SANDBOX_ARGS)

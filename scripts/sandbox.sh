@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# make sandbox-up / sandbox-down: `admissionguard sandbox` (sandbox API server + simulated cluster + the guard)
+# make sandbox-up / sandbox-down: `admissionguard-playground sandbox` (sandbox API server + simulated cluster + the guard)
 # in the background. State in .sandbox/ (SANDBOX_DIR): kubeconfig, sandbox.pid, sandbox.log.
 #   scripts/sandbox.sh up [--no-build] [sandbox options, e.g. --seed --mode warn --Reconciler:MinPodAge=00:00:05]
 #   scripts/sandbox.sh down
@@ -15,14 +15,14 @@ kubeconfig=$dir/kubeconfig
 DOTNET=${DOTNET:-dotnet}
 CONFIGURATION=${CONFIGURATION:-Debug}
 timeout=${SANDBOX_TIMEOUT:-90}
-guard=src/AdmissionGuard/bin/$CONFIGURATION/net10.0/admissionguard.dll
+playground=src/AdmissionGuard.Playground/bin/$CONFIGURATION/net10.0/admissionguard-playground.dll
 
 # The pid in the pid file, if that process is still our sandbox (a pid can be reused after a reboot).
 running_pid() {
   [[ -f $pidfile ]] || return 1
   local pid
   pid=$(<"$pidfile")
-  [[ $pid =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q 'admissionguard.dll sandbox' || return 1
+  [[ $pid =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q 'admissionguard-playground.dll sandbox' || return 1
   echo "$pid"
 }
 
@@ -61,11 +61,11 @@ up() {
   fi
   mkdir -p "$dir"
   if ((build)); then
-    "$DOTNET" build src/AdmissionGuard -c "$CONFIGURATION" -nologo -clp:ErrorsOnly >/dev/null
+    "$DOTNET" build src/AdmissionGuard.Playground -c "$CONFIGURATION" -nologo -clp:ErrorsOnly >/dev/null
   fi
-  [[ -f $guard ]] || { echo "sandbox: $guard not found (build first, or drop --no-build)" >&2; return 1; }
+  [[ -f $playground ]] || { echo "sandbox: $playground not found (build first, or drop --no-build)" >&2; return 1; }
   rm -f "$kubeconfig" "$pidfile"
-  nohup "$DOTNET" "$guard" sandbox --kubeconfig-out "$kubeconfig" "$@" >"$log" 2>&1 </dev/null &
+  nohup "$DOTNET" "$playground" sandbox --kubeconfig-out "$kubeconfig" "$@" >"$log" 2>&1 </dev/null &
   local pid=$!
   echo "$pid" >"$pidfile"
   local deadline=$((SECONDS + timeout))

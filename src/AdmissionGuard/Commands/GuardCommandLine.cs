@@ -13,8 +13,6 @@ internal static class GuardCommandLine
         ServeCommand.AddTo(root);
         root.Subcommands.Add(ServeCommand.Create());
         root.Subcommands.Add(ScanCommand.Create());
-        root.Subcommands.Add(DemoCommand.Create());
-        root.Subcommands.Add(SandboxCommand.Create());
         return root;
     }
 }

@@ -1,12 +1,12 @@
 using System.CommandLine;
-using AdmissionGuard.Commands;
 using AdmissionGuard.Core;
+using AdmissionGuard.Playground.Commands;
 using AdmissionGuard.Tests.Support;
 using k8s;
 
 namespace AdmissionGuard.IntegrationTests.Commands;
 
-/// <summary><c>admissionguard sandbox</c> in process, and <c>scripts/sandbox.sh up|down</c> (what make sandbox-up/down run).</summary>
+/// <summary><c>admissionguard-playground sandbox</c> in process, and <c>scripts/sandbox.sh up|down</c> (what make sandbox-up/down run).</summary>
 public sealed class SandboxCommandTests
 {
     private static CancellationToken Token => TestContext.Current.CancellationToken;
@@ -21,7 +21,7 @@ public sealed class SandboxCommandTests
             using var output = new StringWriter();
             using var error = new StringWriter();
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(Token);
-            var run = GuardCommandLine.Create()
+            var run = PlaygroundCommandLine.Create()
                 .Parse(["sandbox", "--kubeconfig-out", kubeconfig, "--seed", "--nodes", "1", "--cilium-delay", "600"])
                 .InvokeAsync(new InvocationConfiguration { Output = output, Error = error }, stop.Token);
 
@@ -52,7 +52,7 @@ public sealed class SandboxCommandTests
         var directory = Directory.CreateTempSubdirectory("admissionguard-sandbox-command-");
         try
         {
-            var exitCode = await GuardCommandLine.Create()
+            var exitCode = await PlaygroundCommandLine.Create()
                 .Parse(["sandbox", "--kubeconfig-out", Path.Combine(directory.FullName, "kubeconfig"), "--Reconciler:Interval=soon"])
                 .InvokeAsync(new InvocationConfiguration { Output = TextWriter.Null, Error = error }, Token);
 

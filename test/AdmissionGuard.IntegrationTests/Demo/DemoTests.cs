@@ -1,5 +1,5 @@
-using AdmissionGuard.Commands;
-using AdmissionGuard.Demo;
+using AdmissionGuard.Playground.Commands;
+using AdmissionGuard.Playground.Demo;
 
 namespace AdmissionGuard.IntegrationTests.Demo;
 
@@ -47,7 +47,7 @@ public sealed class DemoTests
         using var output = new StringWriter();
         using var error = new StringWriter();
 
-        var exitCode = GuardCommandLine.Create().Parse(["demo", flag, value]).Invoke(new System.CommandLine.InvocationConfiguration { Output = output, Error = error });
+        var exitCode = PlaygroundCommandLine.Create().Parse(["demo", flag, value]).Invoke(new System.CommandLine.InvocationConfiguration { Output = output, Error = error });
 
         exitCode.Should().NotBe(0);
         error.ToString().Should().Contain(message);
@@ -58,7 +58,7 @@ public sealed class DemoTests
     {
         using var output = new StringWriter();
 
-        GuardCommandLine.Create().Parse(["demo", "--help"]).Invoke(new System.CommandLine.InvocationConfiguration { Output = output });
+        PlaygroundCommandLine.Create().Parse(["demo", "--help"]).Invoke(new System.CommandLine.InvocationConfiguration { Output = output });
 
         output.ToString().Should().Contain("--mode").And.Contain("--nodes").And.Contain("--timeout").And.Contain("exits 0");
     }

@@ -29,7 +29,22 @@ public sealed partial class PublishTests
         File.Exists(Path.Combine(output.Path, executable)).Should().BeTrue($"the ENTRYPOINT runs {imageDirectory}/{executable}");
         File.Exists(Path.Combine(output.Path, $"{executable}.dll")).Should().BeTrue();
         File.Exists(Path.Combine(output.Path, $"{executable}.runtimeconfig.json")).Should().BeTrue();
+        Directory.GetFiles(output.Path).Select(Path.GetFileName)
+            .Should().NotContain(file => HarnessAssembly(file!), "the image ships the guard alone, not the sandbox or the playground");
     }
+
+    [Fact]
+    public void The_product_assembly_references_neither_the_sandbox_nor_the_playground()
+    {
+        var references = typeof(AdmissionGuard.Commands.GuardCommandLine).Assembly.GetReferencedAssemblies().Select(a => a.Name!);
+
+        references.Should().Contain("AdmissionGuard.Core").And.NotContain(name => HarnessAssembly(name));
+    }
+
+    private static bool HarnessAssembly(string name) =>
+        name.StartsWith("AdmissionGuard.Sandbox", StringComparison.OrdinalIgnoreCase)
+        || name.StartsWith("admissionguard-playground", StringComparison.OrdinalIgnoreCase)
+        || name.StartsWith("AdmissionGuard.Playground", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The arguments after `dotnet` of the Dockerfile's `dotnet publish` command.</summary>
     private static List<string> PublishArguments(string dockerfile)

@@ -1,10 +1,9 @@
 using System.Globalization;
 using AdmissionGuard.Core;
-using AdmissionGuard.Playground;
 using AdmissionGuard.Sandbox.Simulation;
 using k8s.Models;
 
-namespace AdmissionGuard.Demo;
+namespace AdmissionGuard.Playground.Demo;
 
 /// <summary>
 /// The seed's story on the embedded sandbox, in seconds: tainted nodes, DaemonSets with blanket tolerations and a slow
@@ -65,7 +64,7 @@ internal static class DemoStory
         }
         catch (TimeoutException e)
         {
-            output.WriteLine($"admissionguard demo: {e.Message}");
+            output.WriteLine($"admissionguard-playground demo: {e.Message}");
         }
 
         // Every change up to here is told (and remembered) before the summary.

@@ -1,6 +1,6 @@
-namespace AdmissionGuard.Demo;
+namespace AdmissionGuard.Playground.Demo;
 
-/// <summary>What <c>admissionguard demo</c> plays.</summary>
+/// <summary>What <c>admissionguard-playground demo</c> plays.</summary>
 /// <param name="Mode"><c>Admission:Mode</c> of the guard.</param>
 /// <param name="Nodes">Nodes in the cluster before the guard is installed (one more joins afterwards).</param>
 /// <param name="Timeout">When to give up waiting for every pod to be managed by Cilium.</param>

@@ -1,10 +1,10 @@
 using System.CommandLine;
 using System.Globalization;
-using AdmissionGuard.Playground;
+using AdmissionGuard.Commands;
 using AdmissionGuard.Sandbox.Simulation;
 using Microsoft.Extensions.Options;
 
-namespace AdmissionGuard.Commands;
+namespace AdmissionGuard.Playground.Commands;
 
 /// <summary>
 /// <c>sandbox</c>: the sandbox API server with its simulated cluster and the guard, in the foreground until SIGTERM or
@@ -76,7 +76,7 @@ internal static class SandboxCommand
             var error = parseResult.InvocationConfiguration.Error;
             if (!ConfigurationArguments.TryCollect(parseResult, [], out var args, out var problem))
             {
-                await error.WriteLineAsync($"admissionguard sandbox: {problem}");
+                await error.WriteLineAsync($"admissionguard-playground sandbox: {problem}");
                 return 2;
             }
 
@@ -96,13 +96,13 @@ internal static class SandboxCommand
             }
             catch (OptionsValidationException e)
             {
-                await error.WriteLineAsync($"admissionguard sandbox: invalid configuration: {string.Join("; ", e.Failures)}");
+                await error.WriteLineAsync($"admissionguard-playground sandbox: invalid configuration: {string.Join("; ", e.Failures)}");
                 return 2;
             }
             catch (Exception e) when (e is TimeoutException or InvalidOperationException)
             {
                 // A setting that does not convert (e.g. --Reconciler:Interval=soon), or a guard that never got ready.
-                await error.WriteLineAsync($"admissionguard sandbox: {e.Message}");
+                await error.WriteLineAsync($"admissionguard-playground sandbox: {e.Message}");
                 return 1;
             }
         });

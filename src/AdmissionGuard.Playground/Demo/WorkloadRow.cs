@@ -1,4 +1,4 @@
-namespace AdmissionGuard.Demo;
+namespace AdmissionGuard.Playground.Demo;
 
 /// <summary>One line of the demo's summary: a workload's pods at the end, and what happened to the pods it had.</summary>
 /// <param name="Workload"><c>namespace/owner</c>.</param>

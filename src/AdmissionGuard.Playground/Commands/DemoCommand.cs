@@ -1,8 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
-using AdmissionGuard.Demo;
+using AdmissionGuard.Commands;
+using AdmissionGuard.Playground.Demo;
 
-namespace AdmissionGuard.Commands;
+namespace AdmissionGuard.Playground.Commands;
 
 /// <summary><c>demo</c>: the Cilium story on the embedded sandbox, as a timeline and a summary (what <c>make run</c> shows).</summary>
 internal static class DemoCommand

@@ -7,7 +7,7 @@ using AdmissionGuard.Sandbox.Store;
 using k8s;
 using k8s.Models;
 
-namespace AdmissionGuard.Demo;
+namespace AdmissionGuard.Playground.Demo;
 
 /// <summary>
 /// Prints what happens in the sandbox as it happens, one line per meaningful change, from watches on nodes, pods,

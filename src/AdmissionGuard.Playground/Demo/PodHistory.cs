@@ -1,4 +1,4 @@
-namespace AdmissionGuard.Demo;
+namespace AdmissionGuard.Playground.Demo;
 
 /// <summary>What the timeline saw happen to one pod (by UID).</summary>
 internal sealed class PodHistory(string objectNamespace, string name, string? owner)

@@ -4,7 +4,7 @@ using AdmissionGuard.Core.Cilium;
 using AdmissionGuard.Sandbox.Api;
 using k8s.Models;
 
-namespace AdmissionGuard.Demo;
+namespace AdmissionGuard.Playground.Demo;
 
 /// <summary>
 /// Where the story stands, read from the cluster (and the timeline's memory of each pod): one row per workload, and

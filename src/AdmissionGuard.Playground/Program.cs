@@ -1,0 +1,3 @@
+using AdmissionGuard.Playground.Commands;
+
+return await PlaygroundCommandLine.Create().Parse(args).InvokeAsync();
