@@ -38,7 +38,7 @@ internal static class GuardApplication
             // appsettings.json ships beside the binary; the working directory is wherever the user is.
             ContentRootPath = AppContext.BaseDirectory,
         });
-        builder.Services.AddGuardOptions();
+        builder.Services.AddGuardSettings(builder.Configuration);
         builder.AddAdmissionWebhook();
         return builder;
     }

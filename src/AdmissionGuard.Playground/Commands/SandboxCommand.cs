@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using AdmissionGuard.Commands;
+using AdmissionGuard.Configuration;
 using AdmissionGuard.Sandbox.Simulation;
 using Microsoft.Extensions.Options;
 
@@ -94,9 +95,9 @@ internal static class SandboxCommand
             {
                 return await RunAsync(options, parseResult.GetValue(seed) ? parseResult.GetValue(nodes) : 0, output, cancellationToken);
             }
-            catch (OptionsValidationException e)
+            catch (Exception e) when (SettingsFailures.Of(e) is { } failures)
             {
-                await error.WriteLineAsync($"admissionguard-playground sandbox: invalid configuration: {string.Join("; ", e.Failures)}");
+                await error.WriteLineAsync($"admissionguard-playground sandbox: invalid configuration: {string.Join("; ", failures)}");
                 return 2;
             }
             catch (Exception e) when (e is TimeoutException or InvalidOperationException)

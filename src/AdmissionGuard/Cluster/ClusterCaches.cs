@@ -38,7 +38,7 @@ internal sealed class ClusterCaches : BackgroundService, IClusterCacheStatus
     /// <summary>Every pod of the cluster.</summary>
     public IResourceCache<PodFacts> Pods { get; }
 
-    /// <summary>The Cilium agent pods (Reconciler:AgentNamespace, Reconciler:AgentSelector).</summary>
+    /// <summary>The Cilium agent pods (Cni:AgentNamespace, Cni:AgentSelector).</summary>
     public IResourceCache<PodFacts> AgentPods { get; }
 
     public IResourceCache<NodeFacts> Nodes { get; }

@@ -11,8 +11,8 @@ namespace AdmissionGuard.Cluster;
 internal static class ClusterCachesExtensions
 {
     /// <summary>
-    /// Registers the <c>Kubernetes</c>, <c>Reconciler</c> and <c>LeaderElection</c> options (validated at start),
-    /// the <see cref="IKubernetes"/> client, the watch-fed <see cref="ClusterCaches"/> (a hosted service; resolve it
+    /// Needs the settings (<see cref="GuardSettings.AddClusterSettings"/>). Registers the <c>Kubernetes</c> section
+    /// (<see cref="GuardSettings.AddKubernetesSettings"/>), the <see cref="IKubernetes"/> client, the watch-fed <see cref="ClusterCaches"/> (a hosted service; resolve it
     /// to subscribe to changes or await the first sync), <see cref="IClusterSnapshot"/>, <see cref="ICacheArrival"/>, and the health check
     /// tagged <c>ready</c> that passes once every cache has synced. Any host builder: <c>serve</c> passes its web
     /// application builder, <c>scan</c> a plain host that only lists.
@@ -22,12 +22,12 @@ internal static class ClusterCachesExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
-        services.AddKubernetesOptions().AddReconcilerOptions();
+        services.AddKubernetesSettings();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IKubernetes>(sp => KubernetesClientFactory.Create(sp.GetRequiredService<IOptions<KubernetesOptions>>().Value));
         services.TryAddSingleton(sp => ClusterSources.FromApiServer(
             sp.GetRequiredService<IKubernetes>(),
-            sp.GetRequiredService<IOptions<ReconcilerOptions>>().Value,
+            sp.GetRequiredService<IOptions<CniOptions>>().Value,
             sp.GetRequiredService<IOptions<LeaderElectionOptions>>().Value));
         services.TryAddSingleton<PodFactsCompactor>();
         services.TryAddSingleton<ClusterCaches>();

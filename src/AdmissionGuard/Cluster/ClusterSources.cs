@@ -15,16 +15,16 @@ internal sealed record ClusterSources(
     IListWatchClient<CiliumEndpoint> Endpoints,
     IListWatchClient<V1Lease> Lease)
 {
-    public static ClusterSources FromApiServer(IKubernetes client, ReconcilerOptions reconciler, LeaderElectionOptions leaderElection)
+    public static ClusterSources FromApiServer(IKubernetes client, CniOptions cni, LeaderElectionOptions leaderElection)
     {
-        ArgumentNullException.ThrowIfNull(reconciler);
+        ArgumentNullException.ThrowIfNull(cni);
         ArgumentNullException.ThrowIfNull(leaderElection);
         return new ClusterSources(
             KubernetesResources.Pods(client),
-            KubernetesResources.Pods(client, reconciler.AgentNamespace, reconciler.AgentSelector),
+            KubernetesResources.Pods(client, cni.AgentNamespace, cni.AgentSelector),
             KubernetesResources.Nodes(client),
             KubernetesResources.Namespaces(client),
-            KubernetesResources.CiliumEndpoints(client),
+            KubernetesResources.Endpoints(client, EndpointResource.Parse(cni.EndpointResource)),
             KubernetesResources.Lease(client, leaderElection.LeaseNamespace, leaderElection.LeaseName));
     }
 }

@@ -28,6 +28,11 @@ internal static class ClusterScan
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
         using var host = CreateHost(args);
+        foreach (var (old, now) in host.Services.GetRequiredService<LegacySettings>().Used)
+        {
+            await error.WriteLineAsync($"admissionguard scan: warning: {old} is deprecated and will stop working in the next release: use {now}");
+        }
+
         ClusterCaches? caches = null;
         var started = false;
         try
@@ -43,10 +48,10 @@ internal static class ClusterScan
                 host.Services.GetRequiredService<TimeProvider>().GetUtcNow());
             return ScanReportRenderer.Render(report, format, output);
         }
-        catch (OptionsValidationException e)
+        catch (Exception e) when (SettingsFailures.Of(e) is { } failures)
         {
             await error.WriteLineAsync("admissionguard scan: invalid configuration:");
-            foreach (var failure in e.Failures)
+            foreach (var failure in failures)
             {
                 await error.WriteLineAsync($"  {failure}");
             }
@@ -90,7 +95,7 @@ internal static class ClusterScan
 
         // The caches log every failed attempt with its stack trace; the one line that matters is printed on failure.
         builder.Logging.ClearProviders();
-        builder.Services.AddAdmissionOptions();
+        builder.Services.AddClusterSettings(builder.Configuration);
         builder.AddClusterCaches();
         return builder.Build();
     }

@@ -35,8 +35,8 @@ internal static class ScanCommand
             SharedSettings.ExcludeNamespace(),
             SharedSettings.ExcludePods(),
             SettingOption.Duration("--min-pod-age", "Reconciler:MinPodAge", "pods that started more recently are not judged unmanaged yet, default 30s"),
-            SettingOption.Single<string?>("--agent-namespace", "Reconciler:AgentNamespace", "namespace of the Cilium agent pods (default kube-system)"),
-            SettingOption.Single<string?>("--agent-selector", "Reconciler:AgentSelector", "label selector of the Cilium agent pods (default k8s-app=cilium)"),
+            SettingOption.Single<string?>("--agent-namespace", "Cni:AgentNamespace", "namespace of the Cilium agent pods (default kube-system)"),
+            SettingOption.Single<string?>("--agent-selector", "Cni:AgentSelector", "label selector of the Cilium agent pods (default k8s-app=cilium)"),
         ];
         var command = new Command("scan", Description) { output, timeout };
         foreach (var setting in settings)

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Microsoft.Extensions.Options;
+using AdmissionGuard.Configuration;
 
 namespace AdmissionGuard.Commands;
 
@@ -8,7 +8,7 @@ internal static class ServeCommand
 {
     public const string SettingsHelp =
         "Every setting can also be given as --Section:Key=value, as environment variable Section__Key, or in " +
-        "appsettings.json (sections Kubernetes, Webhook, Admission, Reconciler, LeaderElection; see docs/configuration.md).";
+        "appsettings.json (sections Kubernetes, Webhook, Cni, Admission, Reconciler, LeaderElection; see docs/configuration.md).";
 
     public static Command Create()
     {
@@ -27,11 +27,11 @@ internal static class ServeCommand
             SettingOption.Single<string?>("--cert-file", "Webhook:CertFile", "PEM serving certificate, reloaded when it changes (required)"),
             SettingOption.Single<string?>("--key-file", "Webhook:KeyFile", "PEM private key of the certificate (required)"),
             SettingOption.Single<string?>("--mode", "Admission:Mode", "off, warn, gate or deny (default gate); namespace label admissionguard.io/mode overrides it"),
-            SettingOption.List("--taint-key", "Admission:TaintKeys", "taint key of nodes whose CNI is not ready (default node.cilium.io/agent-not-ready)"),
-            SettingOption.List("--exclude-namespace", "Admission:ExcludedNamespaces", "namespace whose pods are never checked"),
-            SettingOption.Single<string?>("--exclude-pods", "Admission:ExcludedPodSelector", "label selector of pods never checked, e.g. 'app in (a,b)'"),
-            SettingOption.Single<string?>("--kubeconfig", "Kubernetes:Kubeconfig", "kubeconfig path (default KUBECONFIG, ~/.kube/config, then in-cluster)"),
-            SettingOption.Single<string?>("--context", "Kubernetes:Context", "kubeconfig context (default: current)"),
+            SharedSettings.TaintKey(),
+            SharedSettings.ExcludeNamespace(),
+            SharedSettings.ExcludePods(),
+            SharedSettings.Kubeconfig(),
+            SharedSettings.Context(),
         ];
         foreach (var setting in settings)
         {
@@ -61,10 +61,10 @@ internal static class ServeCommand
             await app.WaitForShutdownAsync(cancellationToken);
             return 0;
         }
-        catch (OptionsValidationException e)
+        catch (Exception e) when (SettingsFailures.Of(e) is { } failures)
         {
             await stderr.WriteLineAsync("admissionguard: invalid configuration:");
-            foreach (var failure in e.Failures)
+            foreach (var failure in failures)
             {
                 await stderr.WriteLineAsync($"  {failure}");
             }

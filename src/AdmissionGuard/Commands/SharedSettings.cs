@@ -13,7 +13,7 @@ internal static class SharedSettings
         SettingOption.Single<string?>("--context", "Kubernetes:Context", "kubeconfig context (default: current)");
 
     public static SettingOption TaintKey() =>
-        SettingOption.List("--taint-key", "Admission:TaintKeys", "taint key of nodes whose CNI is not ready (default node.cilium.io/agent-not-ready)");
+        SettingOption.List("--taint-key", "Cni:TaintKeys", "taint key of nodes whose CNI is not ready (default node.cilium.io/agent-not-ready)");
 
     public static SettingOption ExcludeNamespace() =>
         SettingOption.List("--exclude-namespace", "Admission:ExcludedNamespaces", "namespace whose pods are never checked");

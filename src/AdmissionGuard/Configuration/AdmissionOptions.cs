@@ -1,3 +1,5 @@
+using AdmissionGuard.Core;
+
 namespace AdmissionGuard.Configuration;
 
 /// <summary>The <c>Admission</c> section: what the webhooks enforce.</summary>
@@ -8,12 +10,8 @@ internal sealed class AdmissionOptions
     /// <summary>off, warn, gate or deny; a namespace label <c>admissionguard.io/mode</c> overrides it.</summary>
     public string Mode { get; set; } = "gate";
 
-    /// <summary>
-    /// Taint keys that mark a node whose CNI is not ready. Null (not configured) means
-    /// [node.cilium.io/agent-not-ready]; the configuration binder appends to a non-null default, so the
-    /// default is applied after binding.
-    /// </summary>
-    public string[]? TaintKeys { get; set; }
+    /// <summary><see cref="Mode"/> parsed, or null when it names no mode (the validator reports it).</summary>
+    public GuardMode? ParsedMode => GuardModes.TryParse(Mode, out var mode) ? mode : null;
 
     /// <summary>Namespaces whose pods are never checked.</summary>
     public string[] ExcludedNamespaces { get; set; } = [];

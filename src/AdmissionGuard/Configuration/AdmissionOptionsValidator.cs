@@ -1,5 +1,4 @@
 using AdmissionGuard.Core;
-using AdmissionGuard.Core.Labels;
 using Microsoft.Extensions.Options;
 
 namespace AdmissionGuard.Configuration;
@@ -16,41 +15,22 @@ internal sealed class AdmissionOptionsValidator : IValidateOptions<AdmissionOpti
     public ValidateOptionsResult Validate(string? name, AdmissionOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var builder = new ValidateOptionsResultBuilder();
-        if (!GuardModes.TryParse(options.Mode, out _))
+        var rules = new OptionRules(AdmissionOptions.SectionName);
+        if (options.ParsedMode is null)
         {
-            builder.AddError($"Admission:Mode: '{options.Mode}' is not one of {GuardModes.Allowed}");
-        }
-
-        if (options.TaintKeys is { Length: 0 })
-        {
-            builder.AddError($"Admission:TaintKeys: the list is empty; name at least one taint key, e.g. {WellKnown.CiliumAgentNotReadyTaint}");
-        }
-
-        for (var i = 0; i < options.TaintKeys?.Length; i++)
-        {
-            if (string.IsNullOrWhiteSpace(options.TaintKeys[i]))
-            {
-                builder.AddError($"Admission:TaintKeys:{i}: taint key is empty");
-            }
+            rules.Fail(nameof(options.Mode), $"'{options.Mode}' is not one of {GuardModes.Allowed}");
         }
 
         for (var i = 0; i < options.ExcludedNamespaces.Length; i++)
         {
             if (string.IsNullOrWhiteSpace(options.ExcludedNamespaces[i]))
             {
-                builder.AddError($"Admission:ExcludedNamespaces:{i}: namespace is empty");
+                rules.Fail($"{nameof(options.ExcludedNamespaces)}:{i}", "namespace is empty");
             }
         }
 
-        if (!LabelSelector.TryParse(options.ExcludedPodSelector, out _, out var error))
-        {
-            builder.AddError($"Admission:ExcludedPodSelector: {error}");
-        }
-
-        var failures = new List<string>();
-        OptionRules.InRange(failures, $"{AdmissionOptions.SectionName}:CacheWaitTimeout", options.CacheWaitTimeout, TimeSpan.Zero, MaxCacheWait);
-        failures.ForEach(failure => builder.AddError(failure));
-        return builder.Build();
+        rules.LabelSelectorParses(nameof(options.ExcludedPodSelector), options.ExcludedPodSelector);
+        rules.InRange(nameof(options.CacheWaitTimeout), options.CacheWaitTimeout, TimeSpan.Zero, MaxCacheWait);
+        return rules.Result();
     }
 }

@@ -1,5 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace AdmissionGuard.Configuration;
 
 /// <summary>
@@ -12,16 +10,11 @@ internal sealed class LeaderElectionOptions
 
     public bool Enabled { get; set; } = true;
 
-    [Required(ErrorMessage = "LeaderElection:LeaseName: must not be empty")]
-    [RegularExpression(OptionPatterns.DnsSubdomain, ErrorMessage = "LeaderElection:LeaseName: must be a DNS subdomain (lower-case letters, digits, '-', '.')")]
     public string LeaseName { get; set; } = "admissionguard-leader";
 
-    [Required(ErrorMessage = "LeaderElection:LeaseNamespace: must not be empty")]
-    [RegularExpression(OptionPatterns.DnsLabel, ErrorMessage = "LeaderElection:LeaseNamespace: must be a DNS label (lower-case letters, digits, '-')")]
     public string LeaseNamespace { get; set; } = "admissionguard-system";
 
     /// <summary>This replica's name in the Lease's holderIdentity; the pod name is the natural choice.</summary>
-    [Required(ErrorMessage = "LeaderElection:Identity: must not be empty")]
     public string Identity { get; set; } = Environment.MachineName;
 
     /// <summary>How long a Lease stays valid after its last renewal.</summary>

@@ -1,4 +1,3 @@
-using System.ComponentModel.DataAnnotations;
 using AdmissionGuard.Core.Healing;
 
 namespace AdmissionGuard.Configuration;
@@ -18,7 +17,6 @@ internal sealed class ReconcilerOptions
 
     public int MaxRestartsPerCycle { get; set; } = 5;
 
-    [EnumDataType(typeof(RestartMethod), ErrorMessage = "Reconciler:RestartMethod: must be one of Evict, Delete")]
     public RestartMethod RestartMethod { get; set; } = RestartMethod.Evict;
 
     /// <summary>A pod restarted once is not restarted again within this time.</summary>
@@ -32,13 +30,4 @@ internal sealed class ReconcilerOptions
 
     /// <summary>Also remove the gate of a pod gated longer than <see cref="MaxGateAge"/>, ready node or not.</summary>
     public bool ReleaseGatesAfterMaxAge { get; set; }
-
-    /// <summary>Namespace of the Cilium agent pods.</summary>
-    [Required(ErrorMessage = "Reconciler:AgentNamespace: must not be empty")]
-    [RegularExpression(OptionPatterns.DnsLabel, ErrorMessage = "Reconciler:AgentNamespace: must be a DNS label (lower-case letters, digits, '-')")]
-    public string AgentNamespace { get; set; } = "kube-system";
-
-    /// <summary>Label selector of the Cilium agent pods, in kubectl's grammar.</summary>
-    [Required(ErrorMessage = "Reconciler:AgentSelector: must not be empty (it would select every pod of the agent namespace)")]
-    public string AgentSelector { get; set; } = "k8s-app=cilium";
 }

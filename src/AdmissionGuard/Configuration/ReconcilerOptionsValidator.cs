@@ -1,6 +1,25 @@
+using AdmissionGuard.Core.Healing;
 using Microsoft.Extensions.Options;
 
 namespace AdmissionGuard.Configuration;
 
-[OptionsValidator]
-internal sealed partial class ReconcilerOptionsValidator : IValidateOptions<ReconcilerOptions>;
+/// <summary>Checks the <c>Reconciler</c> section: ranges and names, each failure naming the setting.</summary>
+internal sealed class ReconcilerOptionsValidator : IValidateOptions<ReconcilerOptions>
+{
+    public ValidateOptionsResult Validate(string? name, ReconcilerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var rules = new OptionRules(ReconcilerOptions.SectionName);
+        rules.InRange(nameof(options.Interval), options.Interval, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1));
+        rules.InRange(nameof(options.MinPodAge), options.MinPodAge, TimeSpan.Zero, TimeSpan.FromDays(1));
+        rules.InRange(nameof(options.MaxRestartsPerCycle), options.MaxRestartsPerCycle, 1, 1000);
+        rules.InRange(nameof(options.PodCooldown), options.PodCooldown, TimeSpan.Zero, TimeSpan.FromDays(1));
+        rules.InRange(nameof(options.MaxGateAge), options.MaxGateAge, TimeSpan.FromSeconds(1), TimeSpan.FromDays(7));
+        if (!Enum.IsDefined(options.RestartMethod))
+        {
+            rules.Fail(nameof(options.RestartMethod), $"must be one of {string.Join(", ", Enum.GetNames<RestartMethod>())}");
+        }
+
+        return rules.Result();
+    }
+}

@@ -1,5 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace AdmissionGuard.Configuration;
 
 /// <summary>The <c>Webhook</c> section: where the webhook listens and which certificate it serves.</summary>
@@ -20,11 +18,9 @@ internal sealed class WebhookOptions
     /// PEM serving certificate (chain allowed); re-read when it changes. With <see cref="SelfManagedCertificates"/>
     /// the guard writes it here itself.
     /// </summary>
-    [Required(ErrorMessage = "Webhook:CertFile is required: the PEM serving certificate (cert-manager's tls.crt)")]
     public string CertFile { get; set; } = "";
 
     /// <summary>PEM private key of <see cref="CertFile"/>.</summary>
-    [Required(ErrorMessage = "Webhook:KeyFile is required: the PEM private key (cert-manager's tls.key)")]
     public string KeyFile { get; set; } = "";
 
     /// <summary>
@@ -35,19 +31,14 @@ internal sealed class WebhookOptions
     public bool SelfManagedCertificates { get; set; }
 
     /// <summary>Secret (in <see cref="Namespace"/>) holding the self-managed CA.</summary>
-    [Required(ErrorMessage = "Webhook:CaSecretName: must not be empty")]
-    [RegularExpression(OptionPatterns.DnsSubdomain, ErrorMessage = "Webhook:CaSecretName: must be a DNS subdomain (lower-case letters, digits, '-', '.')")]
     public string CaSecretName { get; set; } = "admissionguard-webhook-ca";
 
     /// <summary>Service (in <see cref="Namespace"/>) the webhook configurations call; its DNS names go into the certificate.</summary>
-    [Required(ErrorMessage = "Webhook:ServiceName: must not be empty")]
-    [RegularExpression(OptionPatterns.DnsLabel, ErrorMessage = "Webhook:ServiceName: must be a DNS label (lower-case letters, digits, '-')")]
     public string ServiceName { get; set; } = "admissionguard-webhook";
 
     /// <summary>
     /// Namespace of <see cref="ServiceName"/> and <see cref="CaSecretName"/>: the guard's own. Empty = the
     /// environment variable <c>POD_NAMESPACE</c>, which the manifests set from the pod (downward API).
     /// </summary>
-    [RegularExpression(OptionPatterns.DnsLabel, ErrorMessage = "Webhook:Namespace: must be a DNS label (lower-case letters, digits, '-')")]
     public string Namespace { get; set; } = "";
 }

@@ -20,7 +20,7 @@ internal static class ReconcilerRegistration
 {
     /// <summary>
     /// Adds the leader election and the reconcile loop (both idle when <c>Reconciler:Enabled</c> is false).
-    /// Needs the options (<see cref="GuardOptionsExtensions.AddGuardOptions"/>) and the cluster caches
+    /// Needs the settings (<see cref="GuardSettings.AddGuardSettings"/>) and the cluster caches
     /// (<see cref="ClusterCachesExtensions.AddClusterCaches"/>); provides <see cref="IReconcileTrigger"/> for them to pulse and
     /// <see cref="ILeadership"/>.
     /// </summary>
@@ -28,7 +28,6 @@ internal static class ReconcilerRegistration
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
-        services.AddReconcilerOptions();
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetricsRegistry();
         services.TryAddSingleton(sp => new ReconcilerMetrics(sp.GetMetricFactory()));

@@ -52,8 +52,15 @@ public sealed class ClusterCachesCompositionTests : IDisposable
             DryRun = false,
             MaxGateAge = TimeSpan.FromMinutes(10),
             ReleaseGatesAfterMaxAge = false,
+        });
+        var cni = app.Services.GetRequiredService<IOptions<CniOptions>>().Value;
+        cni.Should().BeEquivalentTo(new
+        {
+            TaintKeys = (string[]?)null,
+            EffectiveTaintKeys = new[] { "node.cilium.io/agent-not-ready" },
             AgentNamespace = "kube-system",
             AgentSelector = "k8s-app=cilium",
+            EndpointResource = "ciliumendpoints.v2.cilium.io",
         });
         var leaderElection = app.Services.GetRequiredService<IOptions<LeaderElectionOptions>>().Value;
         leaderElection.Should().BeEquivalentTo(new
@@ -70,6 +77,11 @@ public sealed class ClusterCachesCompositionTests : IDisposable
 
     public static TheoryData<string, string, string> BadSettings => new()
     {
+        { "Cni:AgentSelector", "k8s-app in (cilium", "Cni:AgentSelector: invalid label selector" },
+        { "Cni:AgentNamespace", "Kube_System", "Cni:AgentNamespace: must be a DNS label" },
+        { "Cni:EndpointResource", "ciliumendpoints", "Cni:EndpointResource: 'ciliumendpoints' is not plural.version.group" },
+        { "Cni:TaintKeys:0", " ", "Cni:TaintKeys:0: taint key is empty" },
+        // Keys that moved to Cni still work for one release, and a bad value is reported under the key given.
         { "Reconciler:AgentSelector", "k8s-app in (cilium", "Reconciler:AgentSelector: invalid label selector" },
         { "Reconciler:AgentSelector", "", "Reconciler:AgentSelector: must not be empty" },
         { "Reconciler:Interval", "00:00:00", "Reconciler:Interval: '00:00:00' must be between 00:00:01 and 01:00:00" },
@@ -145,6 +157,7 @@ public sealed class ClusterCachesCompositionTests : IDisposable
         }
 
         builder.Configuration.AddInMemoryCollection(configuration);
+        builder.Services.AddClusterSettings(builder.Configuration);
         builder.AddClusterCaches();
         return builder.Build();
     }

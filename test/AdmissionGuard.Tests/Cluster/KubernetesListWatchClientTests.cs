@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using AdmissionGuard.Cluster.Informers;
+using AdmissionGuard.Configuration;
 using k8s;
 using k8s.Models;
 using Microsoft.AspNetCore.Builder;
@@ -59,7 +60,7 @@ public sealed class KubernetesListWatchClientTests : IAsyncDisposable
     [Fact]
     public async Task A_CRD_that_is_not_installed_is_reported_as_not_served()
     {
-        var endpoints = KubernetesResources.CiliumEndpoints(await StartAsync(endpointsServed: false));
+        var endpoints = KubernetesResources.Endpoints(await StartAsync(endpointsServed: false), EndpointResource.Cilium);
 
         var list = () => endpoints.ListAsync(500, null, TestContext.Current.CancellationToken);
 
@@ -69,7 +70,7 @@ public sealed class KubernetesListWatchClientTests : IAsyncDisposable
     [Fact]
     public async Task CiliumEndpoints_are_listed_and_watched_as_typed_objects()
     {
-        var endpoints = KubernetesResources.CiliumEndpoints(await StartAsync());
+        var endpoints = KubernetesResources.Endpoints(await StartAsync(), EndpointResource.Cilium);
 
         var page = await endpoints.ListAsync(500, null, TestContext.Current.CancellationToken);
         var events = new List<(WatchEventType Type, string? State)>();

@@ -64,7 +64,7 @@ public sealed class ScanCommandLineTests
     }
 
     [Theory]
-    [InlineData("Reconciler:AgentNamespace: must be a DNS label", "--agent-namespace", "Kube_System")]
+    [InlineData("Cni:AgentNamespace: must be a DNS label", "--agent-namespace", "Kube_System")]
     [InlineData("Admission:ExcludedPodSelector", "--exclude-pods", "app in (a")]
     [InlineData("Reconciler:MinPodAge", "--Reconciler:MinPodAge=soon")]
     public async Task Bad_settings_exit_with_2_naming_the_setting(string message, params string[] args)

@@ -6,6 +6,7 @@ using AdmissionGuard.Tests.Support;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace AdmissionGuard.Tests.Configuration;
@@ -21,9 +22,17 @@ public sealed class OptionsValidationTests
         builder.Services.AddSingleton<AdmissionGuard.Core.Cluster.IClusterSnapshot>(TestCluster.Snapshot());
         await using var app = GuardApplication.Build(builder);
 
-        var start = () => app.StartAsync(TestContext.Current.CancellationToken);
+        try
+        {
+            await app.StartAsync(TestContext.Current.CancellationToken);
+        }
+        catch (Exception e) when (SettingsFailures.Of(e) is { } failures)
+        {
+            // Each wrong section throws its own OptionsValidationException; several arrive together in an AggregateException.
+            return failures;
+        }
 
-        return (await start.Should().ThrowAsync<OptionsValidationException>()).Which.Failures.ToList();
+        throw new InvalidOperationException("start-up succeeded, but bad settings were expected to stop it");
     }
 
     public static TheoryData<string, string> BadSettings => new()
@@ -157,6 +166,53 @@ public sealed class OptionsValidationTests
         policy.Exclusions.ExcludedNamespaces.Should().BeEquivalentTo(["kube-system"]);
         policy.Exclusions.ExcludedPods.Should().BeEquivalentTo(LabelSelector.Parse("app notin (web)"), o => o.ComparingByMembers<LabelSelector>());
         guard.App.Services.GetRequiredService<IOptions<AdmissionOptions>>().Value.CacheWaitTimeout.Should().Be(TimeSpan.FromMilliseconds(500));
+    }
+
+    [Fact]
+    public async Task The_cni_section_is_what_admission_reads()
+    {
+        await using var guard = await GuardTestHost.StartAsync(settings: ["--Cni:TaintKeys:0=example.com/cni-not-ready"]);
+
+        guard.App.Services.GetRequiredService<AdmissionPolicy>().TaintKeys.Should().Equal("example.com/cni-not-ready");
+    }
+
+    [Fact]
+    public async Task A_key_that_moved_to_cni_still_works_and_start_up_warns_with_the_new_key()
+    {
+        using var certificates = new TempDirectory();
+        TestCertificates.WriteNew(certificates.File("tls.crt"), certificates.File("tls.key"));
+        var logs = new CapturedLogs();
+        var builder = GuardTestHost.CreateBuilder(certificates,
+            "--Admission:TaintKeys:0=example.com/old", "--Reconciler:AgentNamespace=cilium-system", "--Reconciler:AgentSelector=app=agent");
+        builder.Logging.AddProvider(logs);
+        builder.WebHost.UseTestServer();
+        builder.Services.AddSingleton<AdmissionGuard.Core.Cluster.IClusterSnapshot>(TestCluster.Snapshot());
+        await using var app = GuardApplication.Build(builder);
+
+        await app.StartAsync(TestContext.Current.CancellationToken);
+
+        app.Services.GetRequiredService<AdmissionPolicy>().TaintKeys.Should().Equal("example.com/old");
+        app.Services.GetRequiredService<IOptions<CniOptions>>().Value.Should().BeEquivalentTo(
+            new { AgentNamespace = "cilium-system", AgentSelector = "app=agent" });
+        logs.At(LogLevel.Warning).Should().Contain(
+        [
+            "Setting Admission:TaintKeys is deprecated and will stop working in the next release: use Cni:TaintKeys (environment Cni__TaintKeys)",
+            "Setting Reconciler:AgentNamespace is deprecated and will stop working in the next release: use Cni:AgentNamespace (environment Cni__AgentNamespace)",
+            "Setting Reconciler:AgentSelector is deprecated and will stop working in the next release: use Cni:AgentSelector (environment Cni__AgentSelector)",
+        ]);
+        await app.StopAsync(TestContext.Current.CancellationToken);
+    }
+
+    [Fact]
+    public async Task The_new_key_wins_over_the_old_one_and_a_bad_value_is_reported_under_the_key_given()
+    {
+        await using (var guard = await GuardTestHost.StartAsync(settings: ["--Admission:TaintKeys:0=example.com/old", "--Cni:TaintKeys:0=example.com/new"]))
+        {
+            guard.App.Services.GetRequiredService<AdmissionPolicy>().TaintKeys.Should().Equal("example.com/new");
+        }
+
+        (await StartupFailuresAsync("--Cni:TaintKeys=")).Should().ContainSingle().Which.Should().StartWith("Cni:TaintKeys: the list is empty");
+        (await StartupFailuresAsync("--Admission:TaintKeys=")).Should().ContainSingle().Which.Should().StartWith("Admission:TaintKeys: the list is empty");
     }
 
     [Fact]

@@ -118,7 +118,7 @@ public sealed class ManagerManifestTests
         configMap.Metadata.Name.Should().StartWith("admissionguard-config-", "the name hash rolls the pods on a change");
         configMap.Data.Keys.Should().OnlyContain(k => k.Contains("__", StringComparison.Ordinal));
         configMap.Data.Should().Contain("Admission__Mode", "gate")
-            .And.Contain("Admission__TaintKeys__0", "node.cilium.io/agent-not-ready")
+            .And.Contain("Cni__TaintKeys__0", "node.cilium.io/agent-not-ready")
             .And.Contain("Reconciler__RestartMethod", "Evict")
             .And.Contain("Reconciler__DryRun", "false");
     }

@@ -21,7 +21,7 @@ public sealed class ReconcilerRegistrationTests
         builder.Services.AddSingleton<IClusterSnapshot>(new FakeClusterSnapshot());
         builder.Services.AddSingleton<IClusterCacheStatus>(new FakeLeadership());
         builder.Services.AddSingleton<IKubernetes>(_ => new Kubernetes(new KubernetesClientConfiguration { Host = "http://api.invalid" }));
-        builder.Services.AddGuardOptions();
+        builder.Services.AddGuardSettings(builder.Configuration);
         builder.AddClusterCaches();
         builder.AddReconciler();
         return builder.Build();

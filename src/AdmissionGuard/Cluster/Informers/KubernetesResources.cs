@@ -1,4 +1,5 @@
 using System.Text.Json;
+using AdmissionGuard.Configuration;
 using AdmissionGuard.Core.Cilium;
 using k8s;
 using k8s.Models;
@@ -57,20 +58,21 @@ internal static class KubernetesResources
                 leaseNamespace, allowWatchBookmarks: true, fieldSelector: $"metadata.name={name}",
                 resourceVersion: resourceVersion, timeoutSeconds: timeoutSeconds, onError: onError, cancellationToken: ct));
 
-    public static IListWatchClient<CiliumEndpoint> CiliumEndpoints(IKubernetes client) =>
+    /// <summary>The CNI's endpoints (<c>Cni:EndpointResource</c>, Cilium's CiliumEndpoints by default), cluster-wide.</summary>
+    public static IListWatchClient<CiliumEndpoint> Endpoints(IKubernetes client, EndpointResource resource) =>
         new KubernetesListWatchClient<CiliumEndpoint, CiliumEndpointList>(
-            CiliumEndpoint.Plural,
+            resource.Plural,
             (limit, continueToken, ct) => client.CustomObjects.ListClusterCustomObjectAsync<CiliumEndpointList>(
-                CiliumEndpoint.Group, CiliumEndpoint.Version, CiliumEndpoint.Plural,
+                resource.Group, resource.Version, resource.Plural,
                 limit: limit, continueParameter: continueToken, cancellationToken: ct),
             (resourceVersion, timeoutSeconds, onError, ct) => client.CustomObjects
                 .WatchListClusterCustomObjectAsync(
-                    CiliumEndpoint.Group, CiliumEndpoint.Version, CiliumEndpoint.Plural, allowWatchBookmarks: true,
+                    resource.Group, resource.Version, resource.Plural, allowWatchBookmarks: true,
                     resourceVersion: resourceVersion, timeoutSeconds: timeoutSeconds, onError: onError, cancellationToken: ct)
                 .Select(change => (change.Item1, AsEndpoint(change.Item2))));
 
     // Custom-object watches hand out untyped JSON.
     private static CiliumEndpoint AsEndpoint(object item) => item is JsonElement json
         ? KubernetesJson.Deserialize<CiliumEndpoint>(json)
-        : throw new InvalidDataException($"a {CiliumEndpoint.Plural} watch returned {item.GetType().Name}, not JSON");
+        : throw new InvalidDataException($"an endpoint watch returned {item.GetType().Name}, not JSON");
 }

@@ -1,4 +1,5 @@
 using AdmissionGuard.Cluster.Informers;
+using AdmissionGuard.Configuration;
 using AdmissionGuard.Playground;
 using k8s;
 
@@ -18,7 +19,7 @@ internal static class Observe
     {
         try
         {
-            var page = await KubernetesResources.CiliumEndpoints(client).ListAsync(10_000, null, cancellationToken);
+            var page = await KubernetesResources.Endpoints(client, EndpointResource.Cilium).ListAsync(10_000, null, cancellationToken);
             return page.Items.ToDictionary(
                 e => $"{e.Metadata.NamespaceProperty}/{e.Metadata.Name}", e => e.Metadata.OwnerReferences?.FirstOrDefault()?.Uid, StringComparer.Ordinal);
         }
