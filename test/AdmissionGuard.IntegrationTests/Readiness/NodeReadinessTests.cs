@@ -1,5 +1,8 @@
 using AdmissionGuard.Core;
+using AdmissionGuard.IntegrationTests.Commands;
 using AdmissionGuard.IntegrationTests.Scenarios.Support;
+using AdmissionGuard.Playground;
+using AdmissionGuard.Sandbox.Simulation;
 using k8s;
 
 namespace AdmissionGuard.IntegrationTests.Readiness;
@@ -30,6 +33,22 @@ public sealed class NodeReadinessTests
         await Observe.UntilAsync(async () => await cluster.PodAsync("csi", Token) is { Gated: false, Phase: "Running" }, "the pod released and running", Token);
         (await GuardEvents.ListAsync(cluster.Client, GuardEvents.GateReleased, Token)).Should().ContainSingle()
             .Which.InvolvedObject.Uid.Should().Be(pod.Metadata.Uid);
+    }
+
+    [Fact]
+    public async Task Scan_says_a_gate_on_an_untainted_node_without_a_known_agent_pod_goes_not_that_the_agent_is_not_ready()
+    {
+        // No guard runs, so the gate stays for scan to judge.
+        await using var playground = await GuardOnSandbox.StartAsync(new GuardOnSandboxOptions { Instances = 0 }, Token);
+        await playground.Cluster.AddNodeAsync(Node, new NodeSetup { CiliumTaint = false }, Token);
+        await Workloads.CreateNamespaceAsync(playground.Client, ReadinessCluster.Namespace, Token);
+        await new ReadinessCluster(playground).CreatePinnedPodAsync("csi", Node, gated: true, Token);
+
+        var (exitCode, output, error) = await ScanCommandLine.RunAsync(
+            ["scan", "--kubeconfig", playground.KubeconfigPath, "--timeout", "30s"]);
+
+        (exitCode, error).Should().Be((0, ""));
+        output.Should().Contain($"node {Node} is ready").And.NotContain("is not ready");
     }
 
     [Fact]
