@@ -35,9 +35,10 @@ public sealed class SandboxServer : IAsyncDisposable
     private readonly SandboxCertificates _certificates;
     private readonly string? _temporaryDirectory;
 
-    private SandboxServer(WebApplication app, ClusterApi api, SimulatedCluster? cluster, FaultInjection faults, ApiRequestLog requests, WebhookTransport transport, IDictionary<string, string> serviceEndpoints, SandboxCertificates certificates, Uri httpUrl, Uri httpsUrl, string kubeconfigPath, string? temporaryDirectory)
+    private SandboxServer(WebApplication app, ClusterApi api, AdmissionMetrics admissionMetrics, SimulatedCluster? cluster, FaultInjection faults, ApiRequestLog requests, WebhookTransport transport, IDictionary<string, string> serviceEndpoints, SandboxCertificates certificates, Uri httpUrl, Uri httpsUrl, string kubeconfigPath, string? temporaryDirectory)
     {
         Requests = requests;
+        AdmissionMetrics = admissionMetrics;
         Cluster = cluster;
         ServiceEndpoints = serviceEndpoints;
         _app = app;
@@ -54,6 +55,9 @@ public sealed class SandboxServer : IAsyncDisposable
 
     /// <summary>The in-process API (what the simulated cluster's controllers call).</summary>
     public ClusterApi Api { get; }
+
+    /// <summary>What the API server's admission counted (matchCondition evaluation errors).</summary>
+    public AdmissionMetrics AdmissionMetrics { get; }
 
     /// <summary>The simulated cluster running on <see cref="Api"/>, when <see cref="SandboxOptions.Simulation"/> was set.</summary>
     public SimulatedCluster? Cluster { get; }
@@ -92,7 +96,8 @@ public sealed class SandboxServer : IAsyncDisposable
         var serviceEndpoints = new ConcurrentDictionary<string, string>(options.ServiceEndpoints, StringComparer.Ordinal);
         var transport = new WebhookTransport(serviceEndpoints);
         var store = new ObjectStore(options.WatchHistoryLimit);
-        var api = ClusterApi.Create(store, new WebhookAdmission(store, transport, logger), options.TimeProvider);
+        var admissionMetrics = new AdmissionMetrics();
+        var api = ClusterApi.Create(store, new WebhookAdmission(store, transport, admissionMetrics, logger), options.TimeProvider);
         // Built before anything listens: bad simulation options throw without leaving a server behind.
         var cluster = options.Simulation is { } simulation ? new SimulatedCluster(api, simulation, loggerFactory) : null;
         var certificates = SandboxCertificates.Create("admissionguard-sandbox", "kubernetes", "kubernetes.default.svc");
@@ -135,7 +140,7 @@ public sealed class SandboxServer : IAsyncDisposable
         await File.WriteAllTextAsync(kubeconfigPath, Kubeconfig.Render(httpsUrl, httpUrl, certificates.AuthorityPem), cancellationToken);
         cluster?.Start();
         SandboxLog.Started(logger, httpUrl, httpsUrl, kubeconfigPath);
-        return new SandboxServer(app, api, cluster, faults, requests, transport, serviceEndpoints, certificates, httpUrl, httpsUrl, kubeconfigPath, temporaryDirectory);
+        return new SandboxServer(app, api, admissionMetrics, cluster, faults, requests, transport, serviceEndpoints, certificates, httpUrl, httpsUrl, kubeconfigPath, temporaryDirectory);
     }
 
     /// <summary>

@@ -10,6 +10,9 @@ namespace AdmissionGuard.Sandbox.Admission;
 /// parentheses. Enough for <c>!has(object.spec.hostNetwork) || !object.spec.hostNetwork</c> and
 /// <c>!('kubernetes.io/config.mirror' in object.metadata.annotations)</c>; anything else is a compile error, which the
 /// caller handles like kube-apiserver handles a CEL error: by the webhook's failurePolicy.
+/// Reading an absent field is an evaluation error, as in CEL; <c>||</c> and <c>&amp;&amp;</c> absorb an error on
+/// either side when the other side decides the result (<c>error || true</c> is true, <c>error &amp;&amp; false</c> is
+/// false), and otherwise pass it on.
 /// </summary>
 internal sealed class MatchCondition
 {
@@ -44,7 +47,7 @@ internal sealed class MatchCondition
         {
             var l = left;
             var right = ParseAnd();
-            left = v => AsBool(l(v)) || AsBool(right(v));
+            left = v => Logical(l, right, v, decisive: true);
         }
 
         return left;
@@ -57,7 +60,7 @@ internal sealed class MatchCondition
         {
             var l = left;
             var right = ParseUnary();
-            left = v => AsBool(l(v)) && AsBool(right(v));
+            left = v => Logical(l, right, v, decisive: false);
         }
 
         return left;
@@ -188,6 +191,49 @@ internal sealed class MatchCondition
         JsonValue v when v.TryGetValue(out double d) => (object)d,
         _ => (object?)node,
     };
+
+    /// <summary>
+    /// CEL's commutative <c>||</c> (<paramref name="decisive"/> true) and <c>&amp;&amp;</c> (false): an operand equal to
+    /// <paramref name="decisive"/> decides, whatever the other is, even an error; otherwise the first error is the result.
+    /// </summary>
+    private static bool Logical(Func<JsonObject, object?> left, Func<JsonObject, object?> right, JsonObject variables, bool decisive)
+    {
+        var l = Operand(left, variables);
+        if (l is bool lb && lb == decisive)
+        {
+            return decisive;
+        }
+
+        var r = Operand(right, variables);
+        if (r is bool rb && rb == decisive)
+        {
+            return decisive;
+        }
+
+        foreach (var operand in new[] { l, r })
+        {
+            if (operand is InvalidOperationException error)
+            {
+                throw error;
+            }
+
+            AsBool(operand);
+        }
+
+        return !decisive;
+    }
+
+    private static object? Operand(Func<JsonObject, object?> operand, JsonObject variables)
+    {
+        try
+        {
+            return operand(variables);
+        }
+        catch (InvalidOperationException e)
+        {
+            return e;
+        }
+    }
 
     private static bool AsBool(object? value) =>
         value is bool b ? b : throw new InvalidOperationException($"no such overload: expected a bool, got {value ?? "null"}");

@@ -15,10 +15,15 @@ namespace AdmissionGuard.Sandbox.Admission;
 /// one webhook at a time with JSON Patches applied between them, then the ValidatingWebhookConfigurations in
 /// parallel. Rules (operations, groups, versions, resources with subresources, scope), namespaceSelector,
 /// objectSelector and simple matchConditions pick the webhooks; timeoutSeconds and failurePolicy decide what
-/// a failed call means. Webhook configurations themselves are never sent to webhooks. Not modelled:
-/// reinvocationPolicy, matchPolicy Equivalent (requests are only ever v1), sideEffects checks on dry runs.
+/// a failed call means. A matchCondition sees <c>request</c> as the apiserver converts it (omitempty: an unset
+/// subResource, name, namespace, oldObject or options is absent, and reading it is an error); a condition that is
+/// false skips the webhook, an error (with none false) skips it under failurePolicy Ignore, counted in
+/// <see cref="AdmissionMetrics"/>, and refuses the request with 403 under Fail. Reinvocation as kube-apiserver
+/// does it: when a webhook changed the object, the earlier webhooks with <c>reinvocationPolicy: IfNeeded</c> are
+/// called once more after the first pass. Webhook configurations themselves are never sent to webhooks. Not
+/// modelled: matchPolicy Equivalent (requests are only ever v1), sideEffects checks on dry runs.
 /// </summary>
-internal sealed class WebhookAdmission(ObjectStore store, WebhookTransport transport, ILogger logger) : IAdmission
+internal sealed class WebhookAdmission(ObjectStore store, WebhookTransport transport, AdmissionMetrics metrics, ILogger logger) : IAdmission
 {
     private const int DefaultTimeoutSeconds = 10;
     private const int WarningBudget = 4096;
@@ -27,20 +32,53 @@ internal sealed class WebhookAdmission(ObjectStore store, WebhookTransport trans
     {
         ArgumentNullException.ThrowIfNull(request);
         var current = request.NewObject;
+        var reinvocable = new List<string>();
+        var reinvoke = new HashSet<string>(StringComparer.Ordinal);
         foreach (var hook in Hooks(ResourceTypes.MutatingWebhookConfigurations, request))
         {
-            var review = request with { NewObject = current };
-            if (await CallAsync(hook, review, cancellationToken) is { } outcome)
+            var (result, changed) = await MutateOnceAsync(hook, request with { NewObject = current }, cancellationToken);
+            current = result;
+            if (changed)
             {
-                Record(request.Context, outcome.Warnings);
-                if (outcome.Patch is not null && current is not null)
-                {
-                    current = outcome.Patch(current);
-                }
+                reinvoke.UnionWith(reinvocable);
+            }
+
+            if (hook.ReinvocationPolicy == "IfNeeded")
+            {
+                reinvocable.Add(hook.Key);
             }
         }
 
+        if (reinvoke.Count == 0)
+        {
+            return current;
+        }
+
+        // One more pass, only for the webhooks that ran before a change; what they change now reinvokes nobody.
+        foreach (var hook in Hooks(ResourceTypes.MutatingWebhookConfigurations, request with { NewObject = current }).Where(h => reinvoke.Contains(h.Key)))
+        {
+            (current, _) = await MutateOnceAsync(hook, request with { NewObject = current }, cancellationToken);
+        }
+
         return current;
+    }
+
+    private async Task<(JsonObject? Result, bool Changed)> MutateOnceAsync(Webhook hook, AdmissionRequest review, CancellationToken cancellationToken)
+    {
+        var current = review.NewObject;
+        if (await CallAsync(hook, review, cancellationToken) is not { } outcome)
+        {
+            return (current, false);
+        }
+
+        Record(review.Context, outcome.Warnings);
+        if (outcome.Patch is null || current is null)
+        {
+            return (current, false);
+        }
+
+        var patched = outcome.Patch(current);
+        return (patched, !JsonNode.DeepEquals(patched, current));
     }
 
     public async Task ValidateAsync(AdmissionRequest request, CancellationToken cancellationToken)
@@ -83,13 +121,15 @@ internal sealed class WebhookAdmission(ObjectStore store, WebhookTransport trans
             {
                 var configuration = stored.ToModel<V1MutatingWebhookConfiguration>();
                 hooks.AddRange((configuration.Webhooks ?? []).Select(w => new Webhook(
-                    w.Name, true, w.ClientConfig, w.Rules, w.FailurePolicy, w.TimeoutSeconds, w.NamespaceSelector, w.ObjectSelector, w.MatchConditions)));
+                    $"{stored.Name}/{w.Name}", w.Name, true, w.ClientConfig, w.Rules, w.FailurePolicy, w.TimeoutSeconds, w.NamespaceSelector, w.ObjectSelector, w.MatchConditions,
+                    w.ReinvocationPolicy)));
             }
             else
             {
                 var configuration = stored.ToModel<V1ValidatingWebhookConfiguration>();
                 hooks.AddRange((configuration.Webhooks ?? []).Select(w => new Webhook(
-                    w.Name, false, w.ClientConfig, w.Rules, w.FailurePolicy, w.TimeoutSeconds, w.NamespaceSelector, w.ObjectSelector, w.MatchConditions)));
+                    $"{stored.Name}/{w.Name}", w.Name, false, w.ClientConfig, w.Rules, w.FailurePolicy, w.TimeoutSeconds, w.NamespaceSelector, w.ObjectSelector, w.MatchConditions,
+                    null)));
             }
         }
 
@@ -153,12 +193,26 @@ internal sealed class WebhookAdmission(ObjectStore store, WebhookTransport trans
     {
         var uid = Guid.NewGuid().ToString();
         var review = Review(uid, request);
-        try
+        if (MatchConditionError(hook, review["request"]!.AsObject(), out var skip) is { } conditionError)
         {
-            if (!ConditionsHold(hook, review["request"]!.AsObject()))
+            if (hook.FailurePolicy == "Ignore")
             {
+                metrics.CountMatchConditionError(hook.Name, hook.Mutating);
+                SandboxLog.WebhookCallFailed(logger, hook.Name, "Ignore", conditionError);
                 return null;
             }
+
+            SandboxLog.WebhookCallFailed(logger, hook.Name, "Fail", conditionError);
+            throw new ApiException(ApiErrors.Forbidden(Forbidden(request, conditionError)));
+        }
+
+        if (skip)
+        {
+            return null;
+        }
+
+        try
+        {
 
             var timeout = TimeSpan.FromSeconds(hook.TimeoutSeconds ?? DefaultTimeoutSeconds);
             string answer;
@@ -251,43 +305,66 @@ internal sealed class WebhookAdmission(ObjectStore store, WebhookTransport trans
         };
     }
 
-    private static bool ConditionsHold(Webhook hook, JsonObject request)
+    /// <summary>
+    /// Evaluates every matchCondition as kube-apiserver does: any false one skips the webhook (<paramref name="skip"/>),
+    /// else any error is the result (null when none).
+    /// </summary>
+    private static string? MatchConditionError(Webhook hook, JsonObject request, out bool skip)
     {
+        skip = false;
         if (hook.MatchConditions is not { Count: > 0 } conditions)
         {
-            return true;
-        }
-
-        // CEL's request is a typed AdmissionRequest: its unset string fields read as "", not as missing keys
-        // (a pod CREATE has no subResource, yet `request.subResource == 'binding'` must evaluate).
-        var typedRequest = request.DeepClone().AsObject();
-        foreach (var field in new[] { "name", "namespace", "subResource" })
-        {
-            typedRequest[field] ??= "";
+            return null;
         }
 
         var variables = new JsonObject
         {
             ["object"] = request["object"]?.DeepClone(),
             ["oldObject"] = request["oldObject"]?.DeepClone(),
-            ["request"] = typedRequest,
+            ["request"] = OmitEmpty(request),
         };
+        var errors = new List<string>();
         foreach (var condition in conditions)
         {
             try
             {
                 if (!MatchCondition.Compile(condition.Expression).Evaluate(variables))
                 {
-                    return false;
+                    skip = true;
+                    return null;
                 }
             }
             catch (Exception e) when (e is FormatException or InvalidOperationException)
             {
-                throw new InvalidOperationException($"matchCondition \"{condition.Name}\": {e.Message}");
+                errors.Add($"expression '{condition.Expression}' resulted in error: {e.Message}");
             }
         }
 
-        return true;
+        return errors.Count == 0 ? null : $"failed to evaluate match condition: [{string.Join(", ", errors)}]";
+    }
+
+    /// <summary>The request as CEL sees it: Go's omitempty leaves out unset optional fields (no null, no "").</summary>
+    private static JsonObject OmitEmpty(JsonObject request)
+    {
+        var converted = new JsonObject();
+        foreach (var (key, value) in request)
+        {
+            if (value is null || (value is JsonValue v && v.TryGetValue(out string? text) && text.Length == 0))
+            {
+                continue;
+            }
+
+            converted[key] = value.DeepClone();
+        }
+
+        return converted;
+    }
+
+    /// <summary>kube-apiserver's NewForbidden wording: <c>pods "web" is forbidden: ...</c>.</summary>
+    private static string Forbidden(AdmissionRequest request, string reason)
+    {
+        var resource = request.Resource.Group.Length == 0 ? request.Resource.Plural : $"{request.Resource.Plural}.{request.Resource.Group}";
+        return $"{resource} \"{request.Name}\" is forbidden: {reason}";
     }
 
     private static JsonObject Review(string uid, AdmissionRequest request)
@@ -353,7 +430,9 @@ internal sealed class WebhookAdmission(ObjectStore store, WebhookTransport trans
 
     private static string OperationName(AdmissionOperation operation) => operation.ToString().ToUpperInvariant();
 
+    /// <param name="Key">Configuration and webhook name: unique across configurations, unlike the webhook name.</param>
     private sealed record Webhook(
+        string Key,
         string Name,
         bool Mutating,
         Admissionregistrationv1WebhookClientConfig? ClientConfig,
@@ -362,7 +441,8 @@ internal sealed class WebhookAdmission(ObjectStore store, WebhookTransport trans
         int? TimeoutSeconds,
         V1LabelSelector? NamespaceSelector,
         V1LabelSelector? ObjectSelector,
-        IList<V1MatchCondition>? MatchConditions);
+        IList<V1MatchCondition>? MatchConditions,
+        string? ReinvocationPolicy);
 
     private sealed record Outcome(IReadOnlyList<string> Warnings, Func<JsonObject, JsonObject>? Patch);
 }

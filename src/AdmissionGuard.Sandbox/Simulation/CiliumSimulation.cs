@@ -14,7 +14,9 @@ namespace AdmissionGuard.Sandbox.Simulation;
 /// <c>NetworkUnavailable=False, CiliumIsUp</c>. A non-hostNetwork pod that started (became Running) on a node
 /// whose agent was already Ready is managed by Cilium and gets a CiliumEndpoint; a pod that started earlier was
 /// wired by the previous CNI and never gets one, which is the failure AdmissionGuard exists for. Endpoints go
-/// away with their pods through the garbage collector (owner reference to the pod uid).
+/// away with their pods through the garbage collector (owner reference to the pod uid). Like the operator with
+/// <c>setNodeTaints</c> (on by default), it re-adds the taint (empty value, effect NoSchedule) to a node whose agent
+/// pod is scheduled but not Ready: after an agent crash or restart, and during every Cilium upgrade.
 /// </summary>
 internal sealed class CiliumSimulation(ClusterApi api, SimulationOptions options, ILogger logger) : IController
 {
@@ -28,7 +30,7 @@ internal sealed class CiliumSimulation(ClusterApi api, SimulationOptions options
 
     public async Task<DateTimeOffset?> ReconcileAsync(CancellationToken cancellationToken)
     {
-        var agentReadySince = AgentReadySince();
+        var (agentReadySince, agentScheduled) = Agents();
         var nodes = new Dictionary<string, V1Node>(StringComparer.Ordinal);
         foreach (var node in api.List<V1Node>())
         {
@@ -36,6 +38,10 @@ internal sealed class CiliumSimulation(ClusterApi api, SimulationOptions options
             if (agentReadySince.ContainsKey(node.Metadata.Name))
             {
                 await MarkNetworkReadyAsync(node, cancellationToken);
+            }
+            else if (options.CiliumSetNodeTaints && agentScheduled.Contains(node.Metadata.Name))
+            {
+                await TaintAsync(node, cancellationToken);
             }
         }
 
@@ -47,23 +53,44 @@ internal sealed class CiliumSimulation(ClusterApi api, SimulationOptions options
         return null;
     }
 
-    /// <summary>Per node, since when its Cilium agent has been Ready (absent: not Ready).</summary>
-    private Dictionary<string, DateTime> AgentReadySince()
+    /// <summary>Per node, since when its Cilium agent has been Ready (absent: not Ready); and the nodes with an agent pod.</summary>
+    private (Dictionary<string, DateTime> ReadySince, HashSet<string> Scheduled) Agents()
     {
         var since = new Dictionary<string, DateTime>(StringComparer.Ordinal);
+        var scheduled = new HashSet<string>(StringComparer.Ordinal);
         foreach (var stored in api.List(ResourceTypes.Pods, options.CiliumAgentNamespace).Items)
         {
             var node = stored.Fields["spec.nodeName"];
-            if (node.Length == 0 || !_agents.Matches(stored.Labels)
-                || StatusConditions.ReadySince(stored.ToModel<V1Pod>().Status) is not { } ready)
+            if (node.Length == 0 || !_agents.Matches(stored.Labels))
             {
                 continue;
             }
 
-            since[node] = since.TryGetValue(node, out var other) && other < ready ? other : ready;
+            scheduled.Add(node);
+            if (StatusConditions.ReadySince(stored.ToModel<V1Pod>().Status) is { } ready)
+            {
+                since[node] = since.TryGetValue(node, out var other) && other < ready ? other : ready;
+            }
         }
 
-        return since;
+        return (since, scheduled);
+    }
+
+    /// <summary>The operator's re-taint: only when no taint of that key is there (it keeps an existing one as it is).</summary>
+    private async Task TaintAsync(V1Node node, CancellationToken cancellationToken)
+    {
+        var taints = node.Spec?.Taints ?? [];
+        if (taints.Any(t => t.Key == WellKnown.CiliumAgentNotReadyTaint))
+        {
+            return;
+        }
+
+        node.Spec ??= new V1NodeSpec();
+        node.Spec.Taints = [.. taints, new V1Taint { Key = WellKnown.CiliumAgentNotReadyTaint, Value = "", Effect = "NoSchedule" }];
+        if (await Writes.TryAsync(() => api.UpdateAsync(node, cancellationToken: cancellationToken), Name, ResourceTypes.Nodes, node.Metadata, logger))
+        {
+            SimulationLog.CiliumTaintAdded(logger, node.Metadata.Name);
+        }
     }
 
     private async Task MarkNetworkReadyAsync(V1Node node, CancellationToken cancellationToken)

@@ -9,8 +9,9 @@ namespace AdmissionGuard.Sandbox.Simulation;
 /// <summary>
 /// Every node's kubelet in one loop. Registers nodes that have no Ready condition yet (Ready, an InternalIP),
 /// starts pods bound to an existing node (Running, startTime, pod IP or the node IP for hostNetwork, running
-/// container statuses, restartCount 0) and makes them Ready after their start-up delay: the pod's
-/// <see cref="SimulationAnnotations.StartupDelay"/> annotation, else <see cref="SimulationOptions.StartupDelay"/>.
+/// container statuses, restartCount 0) and makes them Ready after their start-up delay, counted from the latest
+/// container start: the pod's <see cref="SimulationAnnotations.StartupDelay"/> annotation, else
+/// <see cref="SimulationOptions.StartupDelay"/>. A pod with a waiting (crashed) container is not made Ready.
 /// </summary>
 internal sealed class Kubelet(ClusterApi api, SimulationOptions options, AddressPool addresses, ILogger logger) : IController
 {
@@ -53,8 +54,9 @@ internal sealed class Kubelet(ClusterApi api, SimulationOptions options, Address
                 changed = true;
             }
 
-            var readyAt = SimulationClock.AsOffset(pod.Status!.StartTime!.Value) + StartupDelay(pod);
-            var ready = readyAt <= api.Time.GetUtcNow();
+            var crashed = pod.Status!.ContainerStatuses?.Any(c => c.State?.Waiting is not null) == true;
+            var readyAt = SimulationClock.AsOffset(LastStart(pod.Status)) + StartupDelay(pod);
+            var ready = !crashed && readyAt <= api.Time.GetUtcNow();
             if (ready)
             {
                 changed |= MarkReady(pod);
@@ -66,7 +68,7 @@ internal sealed class Kubelet(ClusterApi api, SimulationOptions options, Address
                 continue;
             }
 
-            if (ready)
+            if (ready || crashed)
             {
                 _settled[stored.Uid] = stored.ResourceVersion;
             }
@@ -125,6 +127,10 @@ internal sealed class Kubelet(ClusterApi api, SimulationOptions options, Address
             State = new V1ContainerState { Running = new V1ContainerStateRunning { StartedAt = now } },
         })];
     }
+
+    /// <summary>When the pod's containers last started: a restarted container starts its readiness over.</summary>
+    private static DateTime LastStart(V1PodStatus status) =>
+        (status.ContainerStatuses ?? []).Select(c => c.State?.Running?.StartedAt).Where(t => t is not null).Max() ?? status.StartTime!.Value;
 
     /// <returns>True when the pod was not Ready yet.</returns>
     private bool MarkReady(V1Pod pod)

@@ -136,6 +136,63 @@ public sealed class SimulatedCluster : IHostedService, IAsyncDisposable
     public Task<V1DaemonSet> InstallCiliumAsync(TimeSpan? agentStartupDelay = null, CancellationToken cancellationToken = default) =>
         Api.CreateAsync(SimulatedWorkloads.CiliumAgent(Options, agentStartupDelay ?? Options.CiliumAgentStartupDelay), cancellationToken: cancellationToken);
 
+    /// <summary>
+    /// Crashes the Cilium agent on <paramref name="node"/>: its container waits in CrashLoopBackOff (restart count up,
+    /// pod not Ready) until <see cref="RestartCiliumAgentAsync"/>. Cilium's operator then re-taints the node.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">No Cilium agent pod runs on <paramref name="node"/>.</exception>
+    public async Task CrashCiliumAgentAsync(string node, CancellationToken cancellationToken = default)
+    {
+        var agent = AgentPod(node);
+        var now = SimulationClock.Now(Api.Time);
+        StatusConditions.Set(agent.Status, "ContainersReady", "False", now, "ContainersNotReady", "containers with unready status");
+        StatusConditions.Set(agent.Status, "Ready", "False", now, "ContainersNotReady", "containers with unready status");
+        foreach (var container in agent.Status.ContainerStatuses ?? [])
+        {
+            container.Ready = false;
+            container.Started = false;
+            container.RestartCount++;
+            container.LastState = new V1ContainerState { Terminated = new V1ContainerStateTerminated { ExitCode = 1, Reason = "Error", FinishedAt = now } };
+            container.State = new V1ContainerState { Waiting = new V1ContainerStateWaiting { Reason = "CrashLoopBackOff" } };
+        }
+
+        await Api.UpdateStatusAsync(agent, cancellationToken: cancellationToken);
+        SimulationLog.CiliumAgentCrashed(_logger, agent.Metadata.NamespaceProperty, agent.Metadata.Name, node);
+    }
+
+    /// <summary>
+    /// Restarts the Cilium agent container on <paramref name="node"/> (after <see cref="CrashCiliumAgentAsync"/>, or as a
+    /// plain restart): not Ready until its start-up delay has passed again; then Cilium's operator removes the taint.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">No Cilium agent pod runs on <paramref name="node"/>.</exception>
+    public async Task RestartCiliumAgentAsync(string node, CancellationToken cancellationToken = default)
+    {
+        var agent = AgentPod(node);
+        var now = SimulationClock.Now(Api.Time);
+        StatusConditions.Set(agent.Status, "ContainersReady", "False", now, "ContainersNotReady", "containers with unready status");
+        StatusConditions.Set(agent.Status, "Ready", "False", now, "ContainersNotReady", "containers with unready status");
+        foreach (var container in agent.Status.ContainerStatuses ?? [])
+        {
+            if (container.State?.Running is not null)
+            {
+                container.RestartCount++;
+                container.LastState = new V1ContainerState { Terminated = new V1ContainerStateTerminated { ExitCode = 0, Reason = "Completed", FinishedAt = now } };
+            }
+
+            container.Ready = false;
+            container.Started = true;
+            container.State = new V1ContainerState { Running = new V1ContainerStateRunning { StartedAt = now } };
+        }
+
+        await Api.UpdateStatusAsync(agent, cancellationToken: cancellationToken);
+        SimulationLog.CiliumAgentRestarted(_logger, agent.Metadata.NamespaceProperty, agent.Metadata.Name, node);
+    }
+
+    private V1Pod AgentPod(string node) =>
+        Api.List<V1Pod>(Options.CiliumAgentNamespace, new ListOptions { LabelSelector = Options.CiliumAgentSelector, FieldSelector = $"spec.nodeName={node}" })
+            .FirstOrDefault(p => p.Status?.Phase == "Running")
+        ?? throw new InvalidOperationException($"no running Cilium agent pod on node {node}");
+
     /// <summary>Creates the seed's other DaemonSets: <c>ebs-csi-node</c>, <c>istio-cni-node</c> (blanket tolerations) and <c>aws-node</c> (hostNetwork).</summary>
     public async Task<IReadOnlyList<V1DaemonSet>> CreateSeedDaemonSetsAsync(CancellationToken cancellationToken = default)
     {

@@ -79,4 +79,13 @@ internal static partial class SimulationLog
 
     [LoggerMessage(4072, LogLevel.Information, "Pod {Namespace}/{Pod} ({Uid}) started on node {Node} before its Cilium agent was ready: Cilium does not manage it")]
     public static partial void PodUnmanagedByCilium(ILogger logger, string @namespace, string pod, string uid, string node);
+
+    [LoggerMessage(4073, LogLevel.Information, "Cilium agent on node {Node} is scheduled but not ready: taint " + Core.WellKnown.CiliumAgentNotReadyTaint + ":NoSchedule added")]
+    public static partial void CiliumTaintAdded(ILogger logger, string node);
+
+    [LoggerMessage(4074, LogLevel.Information, "Cilium agent pod {Namespace}/{Pod} on node {Node} crashed: CrashLoopBackOff until restarted")]
+    public static partial void CiliumAgentCrashed(ILogger logger, string @namespace, string pod, string node);
+
+    [LoggerMessage(4075, LogLevel.Information, "Cilium agent pod {Namespace}/{Pod} on node {Node} restarted its container")]
+    public static partial void CiliumAgentRestarted(ILogger logger, string @namespace, string pod, string node);
 }

@@ -33,6 +33,12 @@ public sealed class SimulationOptions
     /// </summary>
     public bool CiliumEndpoints { get; set; } = true;
 
+    /// <summary>
+    /// Cilium's <c>operator.setNodeTaints</c> (on by default): the operator re-taints a node whose agent pod is scheduled
+    /// but not Ready. False leaves taints to whoever set them (a node can then be untainted with its agent not Ready).
+    /// </summary>
+    public bool CiliumSetNodeTaints { get; set; } = true;
+
     /// <summary>How often every controller reconciles even without a watch event.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan ResyncInterval { get; set; } = TimeSpan.FromSeconds(30);

@@ -11,9 +11,14 @@ namespace AdmissionGuard.Cluster;
 /// </summary>
 internal sealed class ClusterSnapshot(ClusterCaches caches, TimeProvider time) : IClusterSnapshot
 {
-    private readonly VersionedIndex<FrozenSet<string>> _readyAgentNodes = new(
+    // Per node with an agent pod: whether one of them is Ready. A node without one is absent (unknown), not "not
+    // ready": only the taint then says whether Cilium is up there, and the release rule treats unknown so.
+    private readonly VersionedIndex<FrozenDictionary<string, bool>> _agentReadyByNode = new(
         () => caches.AgentPods.Version,
-        () => caches.AgentPods.Items.Where(pod => pod.Ready && pod.NodeName is not null).Select(pod => pod.NodeName!).ToFrozenSet());
+        () => caches.AgentPods.Items
+            .Where(pod => pod.NodeName is not null)
+            .GroupBy(pod => pod.NodeName!, StringComparer.Ordinal)
+            .ToFrozenDictionary(agents => agents.Key, agents => agents.Any(pod => pod.Ready), StringComparer.Ordinal));
 
     // Admission looks at every tainted node for each unpinned pod; most nodes of a cluster carry no taint at all.
     private readonly VersionedIndex<NodeFacts[]> _taintedNodes = new(
@@ -49,5 +54,6 @@ internal sealed class ClusterSnapshot(ClusterCaches caches, TimeProvider time) :
         }
     }
 
-    private NodeFacts WithAgent(NodeFacts node) => node with { AgentReady = _readyAgentNodes.Value.Contains(node.Name) };
+    private NodeFacts WithAgent(NodeFacts node) =>
+        node with { AgentReady = _agentReadyByNode.Value.TryGetValue(node.Name, out var ready) ? ready : null };
 }

@@ -21,6 +21,7 @@ internal sealed class LeaderElectionService(
 {
     private readonly LeaderElectionOptions _options = options.Value;
     private ILock? _lease;
+    private ElectorLease? _electorLease;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -33,7 +34,8 @@ internal sealed class LeaderElectionService(
 
         _lease = leaseFactory();
         LeadershipLog.Campaigning(logger, _lease.Describe(), _lease.Identity);
-        using var elector = new LeaderElector(new LeaderElectionConfig(_lease)
+        _electorLease = new ElectorLease(_lease);
+        using var elector = new LeaderElector(new LeaderElectionConfig(_electorLease)
         {
             LeaseDuration = _options.LeaseDuration,
             RenewDeadline = _options.RenewDeadline,
@@ -57,6 +59,11 @@ internal sealed class LeaderElectionService(
     {
         var wasLeading = state.IsLeader;
         await base.StopAsync(cancellationToken);
+        if (_electorLease is not null)
+        {
+            await _electorLease.CloseAsync();
+        }
+
         state.Set(false);
         if (_lease is null || !wasLeading)
         {
@@ -74,5 +81,11 @@ internal sealed class LeaderElectionService(
         {
             LeadershipLog.ReleaseFailed(logger, e, _lease.Describe());
         }
+    }
+
+    public override void Dispose()
+    {
+        _electorLease?.Dispose();
+        base.Dispose();
     }
 }

@@ -37,6 +37,39 @@ public sealed class MatchConditionTests
         compile.Should().Throw<FormatException>().WithMessage("*subset of CEL*");
     }
 
+    // kube-apiserver converts the request with omitempty: a pod CREATE has no subResource key at all.
+    private static JsonObject PodCreate() => new()
+    {
+        ["object"] = JsonNode.Parse("""{"metadata":{"name":"p"},"spec":{"hostNetwork":true}}"""),
+        ["oldObject"] = null,
+        ["request"] = new JsonObject { ["operation"] = "CREATE" },
+    };
+
+    [Theory]
+    [InlineData("request.subResource == 'binding' || true", true)]
+    [InlineData("true || request.subResource == 'binding'", true)]
+    [InlineData("request.subResource == 'binding' && false", false)]
+    [InlineData("false && request.subResource == 'binding'", false)]
+    [InlineData("has(request.subResource) && request.subResource == 'binding'", false)]
+    [InlineData("!has(request.name) && !has(request.namespace) && !has(request.oldObject) && !has(request.options)", true)]
+    [InlineData("(has(request.subResource) && request.subResource == 'binding') || !object.spec.hostNetwork", false)]
+    public void Errors_are_absorbed_by_a_deciding_operand_on_either_side(string expression, bool expected) =>
+        MatchCondition.Compile(expression).Evaluate(PodCreate()).Should().Be(expected);
+
+    [Theory]
+    [InlineData("request.subResource == 'binding'")]
+    [InlineData("request.subResource == 'binding' || false")]
+    [InlineData("false || request.subResource == 'binding'")]
+    [InlineData("true && request.subResource == 'binding'")]
+    [InlineData("request.subResource == 'binding' || !object.spec.hostNetwork")]
+    [InlineData("!(request.subResource == 'binding')")]
+    public void An_error_nothing_absorbs_is_the_result(string expression)
+    {
+        var evaluate = () => MatchCondition.Compile(expression).Evaluate(PodCreate());
+
+        evaluate.Should().Throw<InvalidOperationException>().WithMessage("*no such key: subResource*");
+    }
+
     [Fact]
     public void Reading_a_missing_field_is_an_evaluation_error()
     {

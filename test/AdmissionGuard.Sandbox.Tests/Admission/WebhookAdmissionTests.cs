@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json.Nodes;
 using AdmissionGuard.Sandbox.Api;
 using AdmissionGuard.Sandbox.Tests.Support;
 using k8s;
@@ -246,25 +247,151 @@ public sealed class WebhookAdmissionTests
         webhook.Requests.Select(r => (string?)r["name"]).Should().Equal("after");
     }
 
+    private static V1Pod Mirror()
+    {
+        var mirror = Pod("mirror");
+        mirror.Metadata.Annotations = new Dictionary<string, string> { ["kubernetes.io/config.mirror"] = "abc" };
+        return mirror;
+    }
+
+    private static IList<V1MatchCondition> PodConditions(string bindingFirst) =>
+    [
+        new V1MatchCondition { Name = "needs-pod-network", Expression = bindingFirst + " || !has(object.spec.hostNetwork) || !object.spec.hostNetwork" },
+        new V1MatchCondition { Name = "not-a-mirror-pod", Expression = bindingFirst + " || !has(object.metadata.annotations) || !('kubernetes.io/config.mirror' in object.metadata.annotations)" },
+    ];
+
+    private const string Unguarded = "request.subResource == 'binding'";
+    private const string Guarded = "(has(request.subResource) && request.subResource == 'binding')";
+
     [Fact]
-    public async Task A_pod_create_has_an_empty_subresource_in_match_conditions_as_with_typed_cel()
+    public async Task An_absent_subResource_read_without_has_refuses_hostNetwork_and_mirror_pods_with_403_under_Fail()
     {
         await using var webhook = await TestWebhook.StartAsync();
         await using var sandbox = await SandboxServer.StartAsync(cancellationToken: Ct);
         var hook = Validating(webhook, "Fail", null, "pods", "pods/binding");
-        hook.MatchConditions =
-        [
-            new V1MatchCondition { Name = "needs-pod-network", Expression = "request.subResource == 'binding' || !has(object.spec.hostNetwork) || !object.spec.hostNetwork" },
-            new V1MatchCondition { Name = "not-a-mirror-pod", Expression = "request.subResource == 'binding' || !has(object.metadata.annotations) || !('kubernetes.io/config.mirror' in object.metadata.annotations)" },
-        ];
+        hook.MatchConditions = PodConditions(Unguarded);
         await RegisterValidatingAsync(sandbox, hook);
-        var mirror = Pod("mirror");
-        mirror.Metadata.Annotations = new Dictionary<string, string> { ["kubernetes.io/config.mirror"] = "abc" };
+
+        await sandbox.Api.CreateAsync(Pod("web"), cancellationToken: Ct);
+        var host = () => sandbox.Client.CoreV1.CreateNamespacedPodAsync(Pod("host", hostNetwork: true), "default", cancellationToken: Ct);
+        var mirror = () => sandbox.Client.CoreV1.CreateNamespacedPodAsync(Mirror(), "default", cancellationToken: Ct);
+
+        foreach (var create in new[] { host, mirror })
+        {
+            var refusal = await create.Should().ThrowAsync<HttpOperationException>();
+            refusal.Which.Response.StatusCode.Should().Be(HttpStatusCode.Forbidden);
+            refusal.Which.Response.Content.Should().Contain("is forbidden: failed to evaluate match condition").And.Contain("no such key: subResource");
+        }
+
+        webhook.Requests.Select(r => (string?)r["name"]).Should().Equal("web");
+        sandbox.AdmissionMetrics.MatchConditionEvaluationErrors.Should().BeEmpty("errors are counted under Ignore only");
+    }
+
+    [Fact]
+    public async Task An_absent_subResource_read_without_has_skips_the_webhook_and_is_counted_under_Ignore()
+    {
+        await using var webhook = await TestWebhook.StartAsync();
+        await using var sandbox = await SandboxServer.StartAsync(cancellationToken: Ct);
+        var hook = Validating(webhook, "Ignore", null, "pods", "pods/binding");
+        hook.MatchConditions = PodConditions(Unguarded);
+        await RegisterValidatingAsync(sandbox, hook);
 
         await sandbox.Api.CreateAsync(Pod("web"), cancellationToken: Ct);
         await sandbox.Api.CreateAsync(Pod("host", hostNetwork: true), cancellationToken: Ct);
-        await sandbox.Api.CreateAsync(mirror, cancellationToken: Ct);
+        await sandbox.Api.CreateAsync(Mirror(), cancellationToken: Ct);
 
         webhook.Requests.Select(r => (string?)r["name"]).Should().Equal("web");
+        sandbox.AdmissionMetrics.MatchConditionEvaluationErrorsFor("check.test.io", "validating").Should().Be(2);
+    }
+
+    [Fact]
+    public async Task Conditions_that_guard_the_subResource_with_has_skip_hostNetwork_and_mirror_pods_without_error_and_send_bindings()
+    {
+        await using var webhook = await TestWebhook.StartAsync();
+        await using var sandbox = await SandboxServer.StartAsync(cancellationToken: Ct);
+        await sandbox.Api.CreateAsync(new V1Node { Metadata = new V1ObjectMeta { Name = "node-a" } }, cancellationToken: Ct);
+        var hook = Validating(webhook, "Fail", null, "pods", "pods/binding");
+        hook.MatchConditions = PodConditions(Guarded);
+        await RegisterValidatingAsync(sandbox, hook);
+
+        await sandbox.Api.CreateAsync(Pod("web"), cancellationToken: Ct);
+        await sandbox.Api.CreateAsync(Pod("host", hostNetwork: true), cancellationToken: Ct);
+        await sandbox.Api.CreateAsync(Mirror(), cancellationToken: Ct);
+        await sandbox.Client.CoreV1.CreateNamespacedPodBindingAsync(
+            new V1Binding { Metadata = new V1ObjectMeta { Name = "web" }, Target = new V1ObjectReference { Kind = "Node", Name = "node-a" } },
+            "web", "default", cancellationToken: Ct);
+
+        webhook.Requests.Select(r => $"{(string?)r["name"]}/{(string?)r["subResource"]}").Should().Equal("web/", "web/binding");
+        sandbox.AdmissionMetrics.MatchConditionEvaluationErrors.Should().BeEmpty();
+    }
+
+    private static V1MutatingWebhook Mutating(TestWebhook webhook, string name, string? reinvocationPolicy) => new()
+    {
+        Name = name,
+        ClientConfig = webhook.ClientConfig("/mutate"),
+        Rules = [Rule("pods")],
+        SideEffects = "None",
+        AdmissionReviewVersions = ["v1"],
+        ReinvocationPolicy = reinvocationPolicy,
+    };
+
+    /// <summary>Gates pods that tolerate everything, once: a gated pod gets no patch (idempotent).</summary>
+    private static JsonObject GateTolerating(JsonObject request) =>
+        TolerantOfAll(request) && request["object"]!["spec"]!["schedulingGates"] is null
+            ? TestWebhook.Allow(request, """[{"op":"add","path":"/spec/schedulingGates","value":[{"name":"example.io/gate"}]}]""")
+            : TestWebhook.Allow(request);
+
+    /// <summary>Like a policy engine: adds a blanket toleration to pods without tolerations.</summary>
+    private static JsonObject AddToleration(JsonObject request) =>
+        TolerantOfAll(request)
+            ? TestWebhook.Allow(request)
+            : request["object"]!["spec"]!["tolerations"] is JsonArray
+                ? TestWebhook.Allow(request, """[{"op":"add","path":"/spec/tolerations/-","value":{"operator":"Exists"}}]""")
+                : TestWebhook.Allow(request, """[{"op":"add","path":"/spec/tolerations","value":[{"operator":"Exists"}]}]""");
+
+    private static bool TolerantOfAll(JsonObject request) =>
+        request["object"]!["spec"]!["tolerations"] is JsonArray tolerations
+        && tolerations.Any(t => (string?)t!["operator"] == "Exists" && t["key"] is null);
+
+    [Theory]
+    [InlineData("IfNeeded", 2, true)]
+    [InlineData("Never", 1, false)]
+    public async Task A_webhook_with_IfNeeded_is_called_again_when_a_later_configuration_changed_the_object(string policy, int gateCalls, bool gated)
+    {
+        await using var gate = await TestWebhook.StartAsync();
+        await using var tolerate = await TestWebhook.StartAsync();
+        gate.Respond = GateTolerating;
+        tolerate.Respond = AddToleration;
+        await using var sandbox = await SandboxServer.StartAsync(cancellationToken: Ct);
+        // Configurations run in name order: "a-gate" before "b-tolerate".
+        await sandbox.Api.CreateAsync(new V1MutatingWebhookConfiguration { Metadata = new V1ObjectMeta { Name = "b-tolerate" }, Webhooks = [Mutating(tolerate, "tolerate.test.io", null)] }, cancellationToken: Ct);
+        await sandbox.Api.CreateAsync(new V1MutatingWebhookConfiguration { Metadata = new V1ObjectMeta { Name = "a-gate" }, Webhooks = [Mutating(gate, "gate.test.io", policy)] }, cancellationToken: Ct);
+
+        var created = await sandbox.Client.CoreV1.CreateNamespacedPodAsync(Pod("web"), "default", cancellationToken: Ct);
+
+        created.Spec.Tolerations.Should().ContainSingle(t => t.OperatorProperty == "Exists" && t.Key == null);
+        gate.Requests.Should().HaveCount(gateCalls);
+        tolerate.Requests.Should().ContainSingle("a webhook is not reinvoked for its own change, nor without IfNeeded");
+        (created.Spec.SchedulingGates?.Count ?? 0).Should().Be(gated ? 1 : 0);
+    }
+
+    [Fact]
+    public async Task A_webhook_with_IfNeeded_is_not_called_again_when_no_later_webhook_changed_the_object()
+    {
+        await using var gate = await TestWebhook.StartAsync();
+        await using var tolerate = await TestWebhook.StartAsync();
+        gate.Respond = GateTolerating;
+        tolerate.Respond = AddToleration;
+        await using var sandbox = await SandboxServer.StartAsync(cancellationToken: Ct);
+        await sandbox.Api.CreateAsync(new V1MutatingWebhookConfiguration { Metadata = new V1ObjectMeta { Name = "b-tolerate" }, Webhooks = [Mutating(tolerate, "tolerate.test.io", null)] }, cancellationToken: Ct);
+        await sandbox.Api.CreateAsync(new V1MutatingWebhookConfiguration { Metadata = new V1ObjectMeta { Name = "a-gate" }, Webhooks = [Mutating(gate, "gate.test.io", "IfNeeded")] }, cancellationToken: Ct);
+        var tolerating = Pod("web");
+        tolerating.Spec.Tolerations = [new V1Toleration { OperatorProperty = "Exists" }];
+
+        var created = await sandbox.Client.CoreV1.CreateNamespacedPodAsync(tolerating, "default", cancellationToken: Ct);
+
+        created.Spec.SchedulingGates.Should().ContainSingle();
+        gate.Requests.Should().ContainSingle();
+        tolerate.Requests.Should().ContainSingle();
     }
 }

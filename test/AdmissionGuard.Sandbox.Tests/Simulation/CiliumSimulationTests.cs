@@ -53,6 +53,30 @@ public sealed class CiliumSimulationTests
     }
 
     [Fact]
+    public async Task An_agent_crash_retaints_the_node_empty_NoSchedule_until_the_restarted_agent_is_Ready_again()
+    {
+        await using var cluster = TestCluster.Start();
+        var api = cluster.Api;
+        await cluster.Simulation.AddNodeAsync("node-a", cancellationToken: TestCluster.Token);
+        await cluster.Simulation.InstallCiliumAsync(cancellationToken: TestCluster.Token);
+        await cluster.Until(() => api.Get<V1Node>(null, "node-a")!.Spec.Taints is null or { Count: 0 }, "the agent Ready and the taint gone", letTimeFlow: true);
+
+        await cluster.Simulation.CrashCiliumAgentAsync("node-a", TestCluster.Token);
+
+        var taint = await cluster.Until(() => api.Get<V1Node>(null, "node-a")!.Spec.Taints?.SingleOrDefault(), "the node re-tainted");
+        (taint.Key, taint.Value ?? "", taint.Effect).Should().Be((WellKnown.CiliumAgentNotReadyTaint, "", "NoSchedule"));
+        var crashed = cluster.Pods("kube-system", "k8s-app=cilium").Single().Status;
+        crashed.Conditions.Should().Contain(c => c.Type == "Ready" && c.Status == "False");
+        crashed.ContainerStatuses.Single().Should().Match<V1ContainerStatus>(c => c.RestartCount == 1 && c.State.Waiting.Reason == "CrashLoopBackOff");
+
+        await cluster.Simulation.RestartCiliumAgentAsync("node-a", TestCluster.Token);
+
+        await cluster.Until(() => api.Get<V1Node>(null, "node-a")!.Spec.Taints is null or { Count: 0 }, "the restarted agent Ready and the taint gone again", letTimeFlow: true);
+        var restarted = cluster.Pods("kube-system", "k8s-app=cilium").Single().Status.ContainerStatuses.Single();
+        (restarted.Ready, restarted.State.Running is not null).Should().Be((true, true));
+    }
+
+    [Fact]
     public async Task A_restarted_unmanaged_pod_gets_an_endpoint_and_the_endpoint_goes_away_with_its_pod()
     {
         await using var cluster = TestCluster.Start();

@@ -16,7 +16,7 @@ public sealed class ClusterSnapshotTests : IAsyncDisposable
     private readonly FakeCluster _cluster = new();
 
     [Fact]
-    public async Task A_node_is_agent_ready_only_with_a_Ready_agent_pod_on_it()
+    public async Task A_node_is_agent_ready_with_a_Ready_agent_pod_not_ready_with_only_unready_ones_and_unknown_without_any()
     {
         _cluster.Nodes.ListReturns("5", [
             FakeCluster.Node("n1"),
@@ -33,7 +33,7 @@ public sealed class ClusterSnapshotTests : IAsyncDisposable
 
         _cluster.Snapshot.GetNode("n1")!.AgentReady.Should().BeTrue();
         _cluster.Snapshot.GetNode("n2")!.AgentReady.Should().BeFalse();
-        _cluster.Snapshot.GetNode("n3")!.AgentReady.Should().BeFalse("no agent pod runs there");
+        _cluster.Snapshot.GetNode("n3")!.AgentReady.Should().BeNull("no agent pod runs there: unknown, not \"not ready\"");
         _cluster.Snapshot.GetNode("n2")!.FindTaint([WellKnown.CiliumAgentNotReadyTaint]).Should().NotBeNull();
         _cluster.Snapshot.GetNode("unknown").Should().BeNull();
         _cluster.Snapshot.Nodes.Where(n => n.AgentReady == true).Select(n => n.Name).Should().Equal("n1");

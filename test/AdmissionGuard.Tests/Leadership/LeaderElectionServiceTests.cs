@@ -2,6 +2,7 @@ using AdmissionGuard.Configuration;
 using AdmissionGuard.Leadership;
 using AdmissionGuard.Metrics;
 using AdmissionGuard.Reconciler;
+using k8s.LeaderElection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
@@ -17,9 +18,10 @@ public sealed class LeaderElectionServiceTests
     public LeaderElectionServiceTests() =>
         _state = new LeadershipState(_metrics, _trigger, NullLogger<LeadershipState>.Instance);
 
-    // The elector runs on real time (KubernetesClient reads the clock itself): retries are short so the test is
-    // quick, renewals generous so a loaded machine does not lose the Lease mid-test.
-    private LeaderElectionService Service(bool enabled) => new(
+    // The elector reads the system clock itself (KubernetesClient has no clock to inject): the tests never wait for
+    // its timing, only for explicit signals; the lease duration and renew deadline are long enough that a loaded
+    // machine does not lose the Lease mid-test.
+    private LeaderElectionService Service(bool enabled, ILock? lease = null) => new(
         Microsoft.Extensions.Options.Options.Create(new LeaderElectionOptions
         {
             Enabled = enabled,
@@ -27,20 +29,14 @@ public sealed class LeaderElectionServiceTests
             RenewDeadline = TimeSpan.FromSeconds(20),
             RetryPeriod = TimeSpan.FromMilliseconds(20),
         }),
-        () => _lease,
+        () => lease ?? _lease,
         _state,
         new FakeTimeProvider(),
         NullLogger<LeaderElectionService>.Instance);
 
-    private static async Task Eventually(Func<bool> condition, string what)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        while (!condition())
-        {
-            timeout.IsCancellationRequested.Should().BeFalse(what);
-            await Task.Yield();
-        }
-    }
+    /// <summary>Gaining leadership pulses the reconcile trigger: an explicit signal, no polling of a background loop.</summary>
+    private Task LeadingAsync() =>
+        _trigger.WaitAsync(TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
 
     [Fact]
     public async Task Without_leader_election_this_instance_always_leads()
@@ -48,7 +44,9 @@ public sealed class LeaderElectionServiceTests
         using var service = Service(enabled: false);
 
         await service.StartAsync(TestContext.Current.CancellationToken);
-        await Eventually(() => _state.IsLeader, "leading");
+        await LeadingAsync();
+
+        _state.IsLeader.Should().BeTrue();
 
         _metrics.Leader.Value.Should().Be(1);
         _lease.Lease.Record.Should().BeNull("no Lease is touched");
@@ -62,7 +60,9 @@ public sealed class LeaderElectionServiceTests
         using var service = Service(enabled: true);
 
         await service.StartAsync(TestContext.Current.CancellationToken);
-        await Eventually(() => _state.IsLeader, "winning the free Lease");
+        await LeadingAsync();
+
+        _state.IsLeader.Should().BeTrue("it won the free Lease");
         _metrics.Leader.Value.Should().Be(1);
         _lease.Lease.Record!.HolderIdentity.Should().Be("me");
 
@@ -71,6 +71,25 @@ public sealed class LeaderElectionServiceTests
         _state.IsLeader.Should().BeFalse();
         _metrics.Leader.Value.Should().Be(0);
         _lease.Lease.Record!.HolderIdentity.Should().BeEmpty("the Lease is released for the next replica");
+    }
+
+    [Fact]
+    public async Task A_renewal_read_before_shutdown_cannot_take_the_released_Lease_back()
+    {
+        var lease = new RenewalInFlightLock(_lease);
+        using var service = Service(enabled: true, lease);
+        await service.StartAsync(TestContext.Current.CancellationToken);
+        await LeadingAsync();
+        var renewal = await lease.NextGetHeldAsync().WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+
+        await service.StopAsync(TestContext.Current.CancellationToken);
+        _lease.Lease.Record!.HolderIdentity.Should().BeEmpty("released");
+        // The elector's renewal task outlives the service: it now gets the answer it asked for before the release
+        // (its continuation runs inline, so it has written, or been refused, when this returns).
+        renewal.Answer();
+
+        _lease.Lease.Record!.HolderIdentity.Should().BeEmpty("the renewal in flight must not write after the release");
+        _state.IsLeader.Should().BeFalse();
     }
 
     [Fact]

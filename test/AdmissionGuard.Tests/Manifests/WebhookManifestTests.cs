@@ -44,7 +44,7 @@ public sealed class WebhookManifestTests
             Resources = ["pods"],
             Scope = "Namespaced",
         });
-        gate.ReinvocationPolicy.Should().Be("Never");
+        gate.ReinvocationPolicy.Should().Be("IfNeeded", "mutators that run after ours (name order) may add tolerations");
     }
 
     [Fact]
@@ -124,8 +124,9 @@ public sealed class WebhookManifestTests
 
         // A Binding has no spec.hostNetwork: the pod expressions would fail on it and, failing open,
         // silently skip the binding check. Each condition must be true for bindings before touching the pod.
+        // request.subResource is absent (not "") for a plain pod CREATE: it is read only behind has().
         check.MatchConditions.Should().HaveCount(2).And.OnlyContain(c =>
-            c.Expression.StartsWith("request.subResource == 'binding' || ", StringComparison.Ordinal));
+            c.Expression.StartsWith("(has(request.subResource) && request.subResource == 'binding') || ", StringComparison.Ordinal));
         check.MatchConditions.Select(c => c.Expression).Should().Contain(e => e.Contains("object.spec.hostNetwork", StringComparison.Ordinal))
             .And.Contain(e => e.Contains("kubernetes.io/config.mirror", StringComparison.Ordinal));
     }

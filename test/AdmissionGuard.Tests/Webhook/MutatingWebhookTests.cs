@@ -73,6 +73,21 @@ public sealed class MutatingWebhookTests
     }
 
     [Fact]
+    public async Task Reinvoked_with_its_own_patched_pod_it_adds_nothing_so_the_gate_is_there_once()
+    {
+        // reinvocationPolicy IfNeeded: the apiserver calls the webhook again with what it and later mutators made.
+        await using var guard = await GuardTestHost.StartAsync();
+        var pod = PodFixtures.EbsCsiNode().WithSchedulingGates("example.com/quota");
+        var patched = (await guard.MutateAsync(AdmissionReviews.PodCreate(pod))).ApplyPatchTo(pod);
+
+        var again = await guard.MutateAsync(AdmissionReviews.PodCreate(patched.AsObject()));
+
+        again.Allowed.Should().BeTrue();
+        again.HasPatch.Should().BeFalse();
+        patched.SchedulingGates().Should().Equal("example.com/quota", WellKnown.SchedulingGate);
+    }
+
+    [Fact]
     public async Task Aws_node_with_host_network_is_left_alone()
     {
         await using var guard = await GuardTestHost.StartAsync();
