@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using AdmissionGuard.Cluster;
-using AdmissionGuard.Core.Cilium;
+using AdmissionGuard.Sandbox.Cilium;
 using AdmissionGuard.Reconciler;
 using AdmissionGuard.Sandbox;
 using AdmissionGuard.Sandbox.Simulation;

@@ -1,8 +1,8 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using AdmissionGuard.Core.Labels;
 using AdmissionGuard.Sandbox.Api;
+using AdmissionGuard.Sandbox.Labels;
 using AdmissionGuard.Sandbox.Patching;
 using AdmissionGuard.Sandbox.Store;
 using k8s.Models;

@@ -2,8 +2,8 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using AdmissionGuard.Core.Labels;
 using AdmissionGuard.Sandbox.Admission;
+using AdmissionGuard.Sandbox.Labels;
 using AdmissionGuard.Sandbox.Patching;
 using AdmissionGuard.Sandbox.Store;
 using k8s;
@@ -21,7 +21,7 @@ namespace AdmissionGuard.Sandbox.Api;
 /// <c>UpdateAsync(model)</c> (409 if metadata.resourceVersion is stale; unconditional when it is empty),
 /// <c>UpdateStatusAsync(model)</c>, <c>PatchAsync&lt;T&gt;(ns, name, PatchType, patch)</c>,
 /// <c>DeleteAsync&lt;T&gt;(ns, name)</c>, <c>BindAsync(V1Binding)</c>, <c>EvictAsync(ns, name)</c>,
-/// <c>Watch&lt;T&gt;(ns, options)</c>. Models are KubernetesClient classes (and <see cref="Models.CiliumEndpoint"/>);
+/// <c>Watch&lt;T&gt;(ns, options)</c>. Models are KubernetesClient classes (and <see cref="Cilium.CiliumEndpoint"/>);
 /// <c>T</c> picks the resource (<see cref="ResourceTypes.For{T}"/>).</item>
 /// <item>Untyped (what HTTP uses; cheaper at scale): the same verbs on <see cref="ResourceType"/> +
 /// <see cref="JsonObject"/>, returning immutable <see cref="StoredObject"/>s; <see cref="List(ResourceType, string?, ListOptions?)"/>

@@ -71,7 +71,7 @@ internal static partial class SimulationLog
     [LoggerMessage(4061, LogLevel.Information, "Garbage collector deleted pod {Namespace}/{Pod}: its node {Node} is gone")]
     public static partial void OrphanPodCollected(ILogger logger, string @namespace, string pod, string node);
 
-    [LoggerMessage(4070, LogLevel.Information, "Cilium agent is ready on node {Node}: taint " + Core.WellKnown.CiliumAgentNotReadyTaint + " removed")]
+    [LoggerMessage(4070, LogLevel.Information, "Cilium agent is ready on node {Node}: taint " + Cilium.CiliumTaints.AgentNotReady + " removed")]
     public static partial void CiliumTaintRemoved(ILogger logger, string node);
 
     [LoggerMessage(4071, LogLevel.Information, "Cilium manages pod {Namespace}/{Pod} ({Uid}) on node {Node}: CiliumEndpoint created")]

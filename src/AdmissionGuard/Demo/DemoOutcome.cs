@@ -1,6 +1,6 @@
 using System.Globalization;
 using AdmissionGuard.Core;
-using AdmissionGuard.Core.Cilium;
+using AdmissionGuard.Sandbox.Cilium;
 using AdmissionGuard.Sandbox.Api;
 using k8s.Models;
 

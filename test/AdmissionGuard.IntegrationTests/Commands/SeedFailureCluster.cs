@@ -1,4 +1,4 @@
-using AdmissionGuard.Core.Cilium;
+using AdmissionGuard.Sandbox.Cilium;
 using AdmissionGuard.Sandbox;
 using AdmissionGuard.Sandbox.Simulation;
 using k8s.Models;

@@ -1,6 +1,6 @@
-using AdmissionGuard.Core;
 using AdmissionGuard.Sandbox.Admission;
 using AdmissionGuard.Sandbox.Api;
+using AdmissionGuard.Sandbox.Cilium;
 using AdmissionGuard.Sandbox.Simulation;
 using k8s.Models;
 
@@ -14,7 +14,7 @@ public sealed class SchedulerTests
         await using var cluster = TestCluster.Start();
         await cluster.Simulation.AddNodeAsync("node-a", cancellationToken: TestCluster.Token);
         await cluster.Api.CreateAsync(Manifests.Pod("plain"), cancellationToken: TestCluster.Token);
-        await cluster.Api.CreateAsync(Manifests.Pod("tolerant", tolerations: [Manifests.Tolerate(WellKnown.CiliumAgentNotReadyTaint)]), cancellationToken: TestCluster.Token);
+        await cluster.Api.CreateAsync(Manifests.Pod("tolerant", tolerations: [Manifests.Tolerate(CiliumTaints.AgentNotReady)]), cancellationToken: TestCluster.Token);
 
         var condition = await cluster.Until(() => TestCluster.Scheduled(cluster.Pod("plain")) is { Reason: "Unschedulable" } c ? c : null, "the plain pod is unschedulable");
         await cluster.Until(() => cluster.Pod("tolerant")!.Spec.NodeName == "node-a", "the tolerant pod is bound");
@@ -128,7 +128,7 @@ public sealed class SchedulerTests
         await using var cluster = TestCluster.Start();
         await cluster.Simulation.AddNodeAsync("node-a", new NodeSetup { CiliumTaint = false }, TestCluster.Token);
         var pod = Manifests.Pod("gated");
-        pod.Spec.SchedulingGates = [new V1PodSchedulingGate { Name = WellKnown.SchedulingGate }, new V1PodSchedulingGate { Name = "example.com/other" }];
+        pod.Spec.SchedulingGates = [new V1PodSchedulingGate { Name = "example.com/cni" }, new V1PodSchedulingGate { Name = "example.com/other" }];
         await cluster.Api.CreateAsync(pod, cancellationToken: TestCluster.Token);
         await cluster.Api.CreateAsync(Manifests.Pod("marker"), cancellationToken: TestCluster.Token);
         await cluster.Until(() => cluster.Pod("marker")!.Spec.NodeName is not null, "the scheduler has run past the gated pod");
