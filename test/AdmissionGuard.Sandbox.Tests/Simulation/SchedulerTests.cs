@@ -163,6 +163,31 @@ public sealed class SchedulerTests
         await cluster.Until(() => cluster.Pod("web")!.Spec.NodeName == "node-a", "the retried binding succeeds", letTimeFlow: true);
     }
 
+    [Fact]
+    public async Task The_backoff_doubles_from_one_second_to_at_most_ten_per_pod_on_the_simulation_clock()
+    {
+        var admission = new RefusingBindings();
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        var api = ClusterApi.CreateInMemory(admission, clock);
+        await api.CreateAsync(new V1Node { Metadata = new V1ObjectMeta { Name = "node-a" } }, cancellationToken: TestCluster.Token);
+        await api.CreateAsync(Manifests.Pod("web"), cancellationToken: TestCluster.Token);
+        var scheduler = new Scheduler(api, new SimulationOptions(), Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+
+        var waits = new List<double>();
+        for (var attempt = 1; attempt <= 6; attempt++)
+        {
+            var retryAt = await scheduler.ReconcileAsync(TestCluster.Token);
+            admission.Attempts.Should().Be(attempt);
+            waits.Add((retryAt!.Value - clock.GetUtcNow()).TotalSeconds);
+            clock.Advance(retryAt.Value - clock.GetUtcNow() - TimeSpan.FromMilliseconds(1));
+            (await scheduler.ReconcileAsync(TestCluster.Token)).Should().Be(retryAt, "no retry before the backoff is over");
+            admission.Attempts.Should().Be(attempt);
+            clock.Advance(TimeSpan.FromMilliseconds(1));
+        }
+
+        waits.Should().Equal(1, 2, 4, 8, 10, 10);
+    }
+
     private sealed class RefusingBindings : IAdmission
     {
         private int _attempts;
