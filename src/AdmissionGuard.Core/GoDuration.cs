@@ -5,7 +5,7 @@ namespace AdmissionGuard.Core;
 
 /// <summary>
 /// Durations as Kubernetes users write them (annotations, kubectl flags): <c>500ms</c>, <c>5s</c>, <c>1m30s</c>,
-/// <c>1h</c>, <c>0</c>. Shared by the simulated kubelet and the command line.
+/// <c>1h</c>, <c>0</c>.
 /// </summary>
 public static partial class GoDuration
 {

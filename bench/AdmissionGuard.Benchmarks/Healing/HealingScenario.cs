@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using AdmissionGuard.Cluster;
-using AdmissionGuard.Core.Cilium;
 using AdmissionGuard.Reconciler;
 using AdmissionGuard.Sandbox;
+using AdmissionGuard.Sandbox.Cilium;
 using AdmissionGuard.Sandbox.Simulation;
 using AdmissionGuard.Tests.Support;
 using k8s.Models;

@@ -5,8 +5,8 @@ using k8s.Models;
 namespace AdmissionGuard.Core.Cilium;
 
 /// <summary>
-/// cilium.io/v2 CiliumEndpoint, reduced to the fields the guard reads and the simulated Cilium writes (unknown
-/// fields are skipped). KubernetesClient has no model for Cilium's CRDs; this one is shared by both sides.
+/// cilium.io/v2 CiliumEndpoint, reduced to the fields the guard reads (unknown
+/// fields are skipped). KubernetesClient has no model for Cilium's CRDs; the sandbox keeps its own, so the two never share one.
 /// </summary>
 public sealed class CiliumEndpoint : IKubernetesObject<V1ObjectMeta>
 {

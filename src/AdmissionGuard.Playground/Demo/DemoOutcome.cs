@@ -1,7 +1,7 @@
 using System.Globalization;
 using AdmissionGuard.Core;
-using AdmissionGuard.Core.Cilium;
 using AdmissionGuard.Sandbox.Api;
+using AdmissionGuard.Sandbox.Cilium;
 using k8s.Models;
 
 namespace AdmissionGuard.Playground.Demo;

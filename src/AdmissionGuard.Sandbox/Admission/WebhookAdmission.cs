@@ -1,8 +1,8 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using AdmissionGuard.Core.Labels;
 using AdmissionGuard.Sandbox.Api;
+using AdmissionGuard.Sandbox.Labels;
 using AdmissionGuard.Sandbox.Patching;
 using AdmissionGuard.Sandbox.Store;
 using k8s.Models;
@@ -26,7 +26,6 @@ namespace AdmissionGuard.Sandbox.Admission;
 internal sealed class WebhookAdmission(ObjectStore store, WebhookTransport transport, AdmissionMetrics metrics, ILogger logger) : IAdmission
 {
     private const int DefaultTimeoutSeconds = 10;
-    private const int WarningBudget = 4096;
 
     public async Task<JsonObject?> MutateAsync(AdmissionRequest request, CancellationToken cancellationToken)
     {
@@ -72,6 +71,11 @@ internal sealed class WebhookAdmission(ObjectStore store, WebhookTransport trans
         }
 
         Record(review.Context, outcome.Warnings);
+        if (outcome.Denial is not null)
+        {
+            throw new ApiException(outcome.Denial);
+        }
+
         if (outcome.Patch is null || current is null)
         {
             return (current, false);
@@ -100,9 +104,17 @@ internal sealed class WebhookAdmission(ObjectStore store, WebhookTransport trans
             Record(request.Context, call.Result?.Warnings ?? []);
         }
 
-        foreach (var call in calls.Where(c => c.IsFaulted))
+        foreach (var call in calls)
         {
-            throw call.Exception!.InnerException!;
+            if (call.IsFaulted)
+            {
+                throw call.Exception!.InnerException!;
+            }
+
+            if (call.Result?.Denial is { } denial)
+            {
+                throw new ApiException(denial);
+            }
         }
     }
 
@@ -262,7 +274,8 @@ internal sealed class WebhookAdmission(ObjectStore store, WebhookTransport trans
         var warnings = (response["warnings"] as JsonArray)?.Select(w => (string?)w ?? "").ToList() ?? [];
         if ((bool?)response["allowed"] != true)
         {
-            throw new ApiException(Denial(hook.Name, response["status"] as JsonObject));
+            // A denying webhook's warnings still reach the client.
+            return new Outcome(warnings, null, Denial(hook.Name, response["status"] as JsonObject));
         }
 
         Func<JsonObject, JsonObject>? patch = null;
@@ -409,19 +422,11 @@ internal sealed class WebhookAdmission(ObjectStore store, WebhookTransport trans
         return new JsonObject { ["apiVersion"] = "admission.k8s.io/v1", ["kind"] = "AdmissionReview", ["request"] = body };
     }
 
-    /// <summary>Keeps warnings kube-apiserver would pass on: no control characters, within the total budget.</summary>
     private static void Record(RequestContext context, IEnumerable<string> warnings)
     {
-        var used = context.Warnings.Sum(w => w.Length);
         foreach (var warning in warnings)
         {
-            if (warning.Length == 0 || warning.Any(char.IsControl) || used + warning.Length > WarningBudget)
-            {
-                continue;
-            }
-
-            context.Warnings.Add(warning);
-            used += warning.Length;
+            context.AddWarning(warning);
         }
     }
 
@@ -444,5 +449,6 @@ internal sealed class WebhookAdmission(ObjectStore store, WebhookTransport trans
         IList<V1MatchCondition>? MatchConditions,
         string? ReinvocationPolicy);
 
-    private sealed record Outcome(IReadOnlyList<string> Warnings, Func<JsonObject, JsonObject>? Patch);
+    /// <param name="Denial">The refusal to answer with, when the webhook said no.</param>
+    private sealed record Outcome(IReadOnlyList<string> Warnings, Func<JsonObject, JsonObject>? Patch, V1Status? Denial = null);
 }

@@ -2,8 +2,8 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using AdmissionGuard.Core.Labels;
 using AdmissionGuard.Sandbox.Admission;
+using AdmissionGuard.Sandbox.Labels;
 using AdmissionGuard.Sandbox.Patching;
 using AdmissionGuard.Sandbox.Store;
 using k8s;
@@ -21,7 +21,7 @@ namespace AdmissionGuard.Sandbox.Api;
 /// <c>UpdateAsync(model)</c> (409 if metadata.resourceVersion is stale; unconditional when it is empty),
 /// <c>UpdateStatusAsync(model)</c>, <c>PatchAsync&lt;T&gt;(ns, name, PatchType, patch)</c>,
 /// <c>DeleteAsync&lt;T&gt;(ns, name)</c>, <c>BindAsync(V1Binding)</c>, <c>EvictAsync(ns, name)</c>,
-/// <c>Watch&lt;T&gt;(ns, options)</c>. Models are KubernetesClient classes (and <see cref="Models.CiliumEndpoint"/>);
+/// <c>Watch&lt;T&gt;(ns, options)</c>. Models are KubernetesClient classes (and <see cref="Cilium.CiliumEndpoint"/>);
 /// <c>T</c> picks the resource (<see cref="ResourceTypes.For{T}"/>).</item>
 /// <item>Untyped (what HTTP uses; cheaper at scale): the same verbs on <see cref="ResourceType"/> +
 /// <see cref="JsonObject"/>, returning immutable <see cref="StoredObject"/>s; <see cref="List(ResourceType, string?, ListOptions?)"/>
@@ -101,28 +101,21 @@ public sealed class ClusterApi(ObjectStore store, IAdmission admission, TimeProv
             objectNamespace = null;
         }
 
-        if (string.IsNullOrEmpty((string?)metadata["name"]))
-        {
-            var prefix = (string?)metadata["generateName"];
-            if (string.IsNullOrEmpty(prefix))
-            {
-                throw new ApiException(ApiErrors.Invalid(type, "", [ApiErrors.Cause("metadata.name", "Required value: name or generateName is required", "FieldValueRequired")]));
-            }
-
-            metadata["name"] = prefix + RandomSuffix();
-        }
-
-        var name = (string)metadata["name"]!;
         metadata.Remove("resourceVersion");
-        metadata["uid"] = Guid.NewGuid().ToString();
-        metadata["creationTimestamp"] = Timestamp();
-        metadata["generation"] = 1;
+        metadata.Remove("uid");
+        metadata.Remove("creationTimestamp");
         ObjectRules.ApplyDefaults(type, obj);
 
-        var request = new AdmissionRequest(type, null, Gvk(type), AdmissionOperation.Create, objectNamespace, name, obj, null, context);
+        // As kube-apiserver: mutating webhooks see the object before it is named and given its uid and
+        // creationTimestamp, and request.name is the name the client sent (empty for generateName) in both reviews.
+        var requestedName = (string?)metadata["name"] ?? "";
+        var request = new AdmissionRequest(type, null, Gvk(type), AdmissionOperation.Create, objectNamespace, requestedName, obj, null, context);
         obj = await MutatedAsync(request, cancellationToken);
-        KeepIdentity(obj, type, objectNamespace, name, metadata);
+        var name = requestedName.Length > 0 ? requestedName : GenerateName(type, Normalize(type, obj));
+        KeepIdentity(obj, type, objectNamespace, name, new JsonObject { ["uid"] = Guid.NewGuid().ToString(), ["creationTimestamp"] = Timestamp() });
+        obj["metadata"]!["generation"] = 1;
         ObjectRules.PrepareForCreate(type, obj);
+        ObjectRules.AddZeroValues(type, obj);
         ThrowIfInvalid(type, name, ObjectRules.ValidateCreate(type, obj));
         await admission.ValidateAsync(request with { NewObject = obj }, cancellationToken);
         if (context.DryRun)
@@ -284,7 +277,23 @@ public sealed class ClusterApi(ObjectStore store, IAdmission admission, TimeProv
     /// POST pods/{name}/binding: runs <c>pods/binding</c> CREATE admission, then sets spec.nodeName and
     /// PodScheduled=True. 409 when the pod is already bound or still has scheduling gates.
     /// </summary>
-    public async Task BindAsync(string objectNamespace, string podName, JsonObject binding, RequestContext? context = null, CancellationToken cancellationToken = default)
+    public Task BindAsync(string objectNamespace, string podName, JsonObject binding, RequestContext? context = null, CancellationToken cancellationToken = default) =>
+        BindAsync(objectNamespace, podName, binding, ResourceTypes.Pods, "binding", context, cancellationToken);
+
+    /// <summary>
+    /// The legacy <c>POST /api/v1/namespaces/{ns}/bindings</c> (the pod named by the Binding's metadata.name): the same
+    /// binding, but admitted as resource <c>bindings</c> without a subresource, so a <c>pods/binding</c> rule does not see it.
+    /// </summary>
+    public Task BindLegacyAsync(string objectNamespace, JsonObject binding, RequestContext? context = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(binding);
+        var podName = (string?)binding["metadata"]?["name"];
+        return string.IsNullOrEmpty(podName)
+            ? throw new ApiException(ApiErrors.Invalid(LegacyBindings.Resource, "", [ApiErrors.Cause("metadata.name", "Required value: name or generateName is required", "FieldValueRequired")]))
+            : BindAsync(objectNamespace, podName, binding, LegacyBindings.Resource, null, context, cancellationToken);
+    }
+
+    private async Task BindAsync(string objectNamespace, string podName, JsonObject binding, ResourceType admittedAs, string? subresource, RequestContext? context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(binding);
         context ??= new RequestContext();
@@ -306,7 +315,7 @@ public sealed class ClusterApi(ObjectStore store, IAdmission admission, TimeProv
             throw new ApiException(ApiErrors.Invalid(pods, podName, [ApiErrors.Cause("target.name", "Required value", "FieldValueRequired")]));
         }
 
-        var request = new AdmissionRequest(pods, "binding", GroupVersionKind.Binding, AdmissionOperation.Create, objectNamespace, podName, binding, null, context);
+        var request = new AdmissionRequest(admittedAs, subresource, GroupVersionKind.Binding, AdmissionOperation.Create, objectNamespace, podName, binding, null, context);
         binding = await MutatedAsync(request, cancellationToken);
         await admission.ValidateAsync(request with { NewObject = binding }, cancellationToken);
         if (context.DryRun)
@@ -464,9 +473,13 @@ public sealed class ClusterApi(ObjectStore store, IAdmission admission, TimeProv
         {
             throw new ApiException(ApiErrors.MethodNotAllowed($"the server does not allow this method on the requested resource ({type}/{subresource})"));
         }
-        else if (type.HasStatus)
+        else
         {
-            obj["status"] = old["status"]?.DeepClone();
+            ObjectRules.ApplyDefaults(type, obj);
+            if (type.HasStatus)
+            {
+                obj["status"] = old["status"]?.DeepClone();
+            }
         }
 
         KeepIdentity(obj, type, current.Namespace, name, old["metadata"]!.AsObject());
@@ -475,6 +488,7 @@ public sealed class ClusterApi(ObjectStore store, IAdmission admission, TimeProv
         var request = new AdmissionRequest(type, subresource, Gvk(type), AdmissionOperation.Update, current.Namespace, name, obj, old, context);
         obj = await MutatedAsync(request, cancellationToken);
         KeepIdentity(obj, type, current.Namespace, name, old["metadata"]!.AsObject());
+        ObjectRules.AddZeroValues(type, obj);
         ThrowIfInvalid(type, name, ObjectRules.ValidateUpdate(type, obj, old));
         await admission.ValidateAsync(request with { NewObject = obj }, cancellationToken);
         if (context.DryRun)
@@ -574,6 +588,20 @@ public sealed class ClusterApi(ObjectStore store, IAdmission admission, TimeProv
     }
 
     /// <summary>Admission may not rename, move or re-identify an object; restore what it must not change.</summary>
+    /// <exception cref="ApiException">422 when the object has neither a name nor a generateName.</exception>
+    private static string GenerateName(ResourceType type, JsonObject metadata)
+    {
+        if (!string.IsNullOrEmpty((string?)metadata["name"]))
+        {
+            return (string)metadata["name"]!;
+        }
+
+        var prefix = (string?)metadata["generateName"];
+        return string.IsNullOrEmpty(prefix)
+            ? throw new ApiException(ApiErrors.Invalid(type, "", [ApiErrors.Cause("metadata.name", "Required value: name or generateName is required", "FieldValueRequired")]))
+            : prefix + RandomSuffix();
+    }
+
     private static void KeepIdentity(JsonObject obj, ResourceType type, string? objectNamespace, string name, JsonObject original)
     {
         var metadata = Normalize(type, obj);

@@ -1,4 +1,4 @@
-using AdmissionGuard.Core.Labels;
+using AdmissionGuard.Sandbox.Labels;
 using AdmissionGuard.Sandbox.Store;
 
 namespace AdmissionGuard.Sandbox.Api;
@@ -11,7 +11,7 @@ internal static class ObjectFilter
     {
         if (!LabelSelector.TryParse(labelSelector, out var labels, out var error))
         {
-            throw new ApiException(ApiErrors.BadRequest($"unable to parse requirement: {error}"));
+            throw new ApiException(ApiErrors.BadRequest(error));
         }
 
         var fields = ParseFields(type, fieldSelector);

@@ -81,6 +81,10 @@ internal static partial class ObjectRules
         if (type == ResourceTypes.Pods)
         {
             ValidatePodSpec(obj, causes);
+            if (obj["spec"]?["schedulingGates"] is JsonArray { Count: > 0 } && !string.IsNullOrEmpty((string?)obj["spec"]?["nodeName"]))
+            {
+                causes.Add(ApiErrors.Cause("spec.nodeName", "Forbidden: cannot be set until all schedulingGates have been cleared", "FieldValueForbidden"));
+            }
         }
 
         return causes;
@@ -103,15 +107,116 @@ internal static partial class ObjectRules
                 $"Forbidden: only deletion is allowed, but found new scheduling gate '{added[0]}'", "FieldValueForbidden"));
         }
 
-        var oldNode = old["spec"]?["nodeName"]?.GetValue<string>();
-        var newNode = obj["spec"]?["nodeName"]?.GetValue<string>();
-        if (!string.IsNullOrEmpty(oldNode) && oldNode != newNode)
+        if (old["spec"] is JsonObject oldSpec && obj["spec"] is JsonObject newSpec)
         {
-            causes.Add(ApiErrors.Cause("spec.nodeName", "Forbidden: pod updates may not change fields other than those allowed", "FieldValueForbidden"));
+            ValidatePodSpecUpdate(newSpec, oldSpec, causes);
         }
 
         return causes;
     }
+
+    /// <summary>
+    /// kube-apiserver's <c>ValidatePodUpdate</c>: a pod's spec is immutable but for container and init container images,
+    /// activeDeadlineSeconds, terminationGracePeriodSeconds, added tolerations (an existing one may change only its
+    /// tolerationSeconds) and removed scheduling gates; while the pod is gated, also its nodeSelector and affinity.
+    /// </summary>
+    private static void ValidatePodSpecUpdate(JsonObject spec, JsonObject oldSpec, List<V1StatusCause> causes)
+    {
+        var oldTolerations = (oldSpec["tolerations"] as JsonArray ?? []).Select(WithoutSeconds).ToList();
+        var newTolerations = (spec["tolerations"] as JsonArray ?? []).Select(WithoutSeconds).ToList();
+        if (!oldTolerations.TrueForAll(o => newTolerations.Exists(n => JsonNode.DeepEquals(o, n))))
+        {
+            causes.Add(ApiErrors.Cause("spec.tolerations", "Forbidden: existing toleration can not be modified except its tolerationSeconds", "FieldValueForbidden"));
+        }
+
+        var gated = oldSpec["schedulingGates"] is JsonArray { Count: > 0 };
+        string[] mutable = gated
+            ? ["activeDeadlineSeconds", "terminationGracePeriodSeconds", "tolerations", "schedulingGates", "nodeSelector", "affinity"]
+            : ["activeDeadlineSeconds", "terminationGracePeriodSeconds", "tolerations", "schedulingGates"];
+        var before = Munged(oldSpec, mutable);
+        var after = Munged(spec, mutable);
+        if (!JsonNode.DeepEquals(before, after))
+        {
+            causes.Add(ApiErrors.Cause("spec",
+                "Forbidden: pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)",
+                "FieldValueForbidden"));
+        }
+
+        static JsonNode? WithoutSeconds(JsonNode? toleration)
+        {
+            var copy = toleration?.DeepClone();
+            (copy as JsonObject)?.Remove("tolerationSeconds");
+            return copy;
+        }
+
+        static JsonObject Munged(JsonObject spec, string[] mutable)
+        {
+            var copy = spec.DeepClone().AsObject();
+            foreach (var field in mutable)
+            {
+                copy.Remove(field);
+            }
+
+            foreach (var containers in new[] { "containers", "initContainers" })
+            {
+                foreach (var container in copy[containers] as JsonArray ?? [])
+                {
+                    (container as JsonObject)?.Remove("image");
+                }
+            }
+
+            return copy;
+        }
+    }
+
+    /// <summary>
+    /// Fields kube-apiserver always writes because Go serializes empty non-pointer structs and zero numbers without
+    /// omitempty: <c>"spec": {}</c> and <c>"status": {}</c> on the kinds whose spec and status are values, and the
+    /// zero counters of workload and budget statuses. A client can then JSON-patch <c>add /spec/unschedulable</c>.
+    /// </summary>
+    public static void AddZeroValues(ResourceType type, JsonObject obj)
+    {
+        if (ZeroValues.TryGetValue(type.Plural, out var zero))
+        {
+            foreach (var (field, value) in zero)
+            {
+                var target = obj[field] as JsonObject ?? [];
+                obj[field] = target;
+                foreach (var (key, nested) in value.AsObject())
+                {
+                    target[key] ??= nested?.DeepClone();
+                }
+            }
+        }
+    }
+
+    private static readonly Dictionary<string, Dictionary<string, JsonNode>> ZeroValues = new(StringComparer.Ordinal)
+    {
+        ["pods"] = new() { ["spec"] = new JsonObject(), ["status"] = new JsonObject() },
+        ["nodes"] = new()
+        {
+            ["spec"] = new JsonObject(),
+            ["status"] = JsonNode.Parse("""
+                {"daemonEndpoints":{"kubeletEndpoint":{"Port":0}},"nodeInfo":{"machineID":"","systemUUID":"","bootID":"",
+                 "kernelVersion":"","osImage":"","containerRuntimeVersion":"","kubeletVersion":"","kubeProxyVersion":"",
+                 "operatingSystem":"","architecture":""}}
+                """)!,
+        },
+        ["namespaces"] = new() { ["spec"] = new JsonObject(), ["status"] = new JsonObject() },
+        ["deployments"] = new() { ["spec"] = new JsonObject(), ["status"] = new JsonObject() },
+        ["replicasets"] = new() { ["spec"] = new JsonObject(), ["status"] = JsonNode.Parse("""{"replicas":0}""")! },
+        ["daemonsets"] = new()
+        {
+            ["spec"] = new JsonObject(),
+            ["status"] = JsonNode.Parse("""{"currentNumberScheduled":0,"numberMisscheduled":0,"desiredNumberScheduled":0,"numberReady":0}""")!,
+        },
+        ["poddisruptionbudgets"] = new()
+        {
+            ["spec"] = new JsonObject(),
+            ["status"] = JsonNode.Parse("""{"disruptionsAllowed":0,"currentHealthy":0,"desiredHealthy":0,"expectedPods":0}""")!,
+        },
+        ["leases"] = new() { ["spec"] = new JsonObject() },
+    };
 
     private static void ValidatePodSpec(JsonObject pod, List<V1StatusCause> causes)
     {

@@ -1,14 +1,101 @@
+using System.Buffers;
+using System.Text;
+
 namespace AdmissionGuard.Sandbox.Api;
 
 /// <summary>Per-request settings and what admission hands back (warnings), for in-process and HTTP callers alike.</summary>
 public sealed class RequestContext
 {
+    // kube-apiserver's warning recorder (filters/warning.go): budgets are counted in runes.
+    private const int TotalRunes = 4 * 1024;
+    private const int TruncatedRunes = 256;
+
+    private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
+    private readonly List<string> _recorded = [];
+    private readonly List<string> _sent = [];
+    private int _written;
+    private bool _truncating;
+
     /// <summary>Run admission and validation but store nothing (<c>?dryRun=All</c>).</summary>
     public bool DryRun { get; init; }
 
     /// <summary>userInfo.username in AdmissionReviews.</summary>
     public string User { get; init; } = "system:admin";
 
-    /// <summary>Warnings returned by admission webhooks, in call order (HTTP sends them as Warning headers).</summary>
-    public IList<string> Warnings { get; } = [];
+    /// <summary>The warnings the client gets (HTTP sends them as Warning headers), in the order they were added.</summary>
+    public IReadOnlyList<string> Warnings => _sent;
+
+    /// <summary>
+    /// Adds a warning as kube-apiserver's recorder does: an identical text is sent once; a text with control
+    /// characters or that is no valid Unicode is dropped; once the texts would pass 4096 runes in total, every warning
+    /// (the ones already added too) is cut to 256 runes, and after the cut texts reach 4096 runes the rest are dropped.
+    /// </summary>
+    public void AddWarning(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (text.Length == 0 || (_truncating && _written >= TotalRunes) || !_seen.Add(text))
+        {
+            return;
+        }
+
+        _recorded.Add(text);
+        var sent = _truncating ? Truncate(text) : text;
+        if (!IsValidHeaderText(sent))
+        {
+            return;
+        }
+
+        var runes = RuneCount(sent);
+        if (_truncating || _written + runes <= TotalRunes)
+        {
+            _sent.Add(sent);
+            _written += runes;
+            return;
+        }
+
+        _truncating = true;
+        _written = 0;
+        _sent.Clear();
+        foreach (var recorded in _recorded.Select(Truncate).Where(IsValidHeaderText))
+        {
+            _sent.Add(recorded);
+            _written += RuneCount(recorded);
+        }
+    }
+
+    private static string Truncate(string text)
+    {
+        var builder = new StringBuilder();
+        var count = 0;
+        foreach (var rune in text.EnumerateRunes())
+        {
+            if (++count > TruncatedRunes)
+            {
+                break;
+            }
+
+            builder.Append(rune.ToString());
+        }
+
+        return builder.ToString();
+    }
+
+    private static int RuneCount(string text) => text.EnumerateRunes().Count();
+
+    // A lone surrogate is what invalid UTF-8 becomes in a .NET string.
+    private static bool IsValidHeaderText(string text)
+    {
+        var remaining = text.AsSpan();
+        while (!remaining.IsEmpty)
+        {
+            if (Rune.DecodeFromUtf16(remaining, out var rune, out var used) != OperationStatus.Done || Rune.IsControl(rune))
+            {
+                return false;
+            }
+
+            remaining = remaining[used..];
+        }
+
+        return true;
+    }
 }

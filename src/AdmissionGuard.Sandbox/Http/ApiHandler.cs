@@ -103,6 +103,14 @@ internal sealed class ApiHandler(ClusterApi api, FaultInjection faults, SandboxO
             return;
         }
 
+        if (LegacyBindings.IsTarget(group, rest) && context.Request.Method == "POST")
+        {
+            requests.Record(new ApiRequest(UserOf(context.Request), "create", "", "bindings", null, rest[1], null));
+            await api.BindLegacyAsync(rest[1], await ReadObjectAsync(context.Request), requestContext, context.RequestAborted);
+            await WriteStatusAsync(context, ApiErrors.Success(LegacyBindings.Resource, "", 201), requestContext);
+            return;
+        }
+
         var target = ApiTarget.Parse(group, version, rest) ?? throw NotServed();
         var request = context.Request;
         var query = request.Query;

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using AdmissionGuard.Sandbox.Api;
 using AdmissionGuard.Sandbox.Store;
 
 namespace AdmissionGuard.Sandbox.Http;
@@ -89,6 +90,11 @@ internal static class Discovery
             {
                 resources.Add(Subresource(type, subresource));
             }
+        }
+
+        if (group.Length == 0)
+        {
+            resources.Add(LegacyBindings.DiscoveryEntry());
         }
 
         return new JsonObject

@@ -165,9 +165,12 @@ public static class JsonPatch
         }
     }
 
+    // As the apiserver's json-patch library: a negative index counts from the end (-1 is the last element).
     private static int Index(JsonArray array, string token, bool allowEnd)
     {
-        if (!int.TryParse(token, NumberStyles.None, CultureInfo.InvariantCulture, out var index) || index > array.Count || (!allowEnd && index == array.Count))
+        if (!int.TryParse(token, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var index)
+            || (index < 0 && (index += array.Count) < 0)
+            || index > array.Count || (!allowEnd && index == array.Count))
         {
             throw new PatchException($"array index \"{token}\" is out of range");
         }

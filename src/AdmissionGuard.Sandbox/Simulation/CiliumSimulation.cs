@@ -1,7 +1,6 @@
-using AdmissionGuard.Core;
-using AdmissionGuard.Core.Cilium;
-using AdmissionGuard.Core.Labels;
 using AdmissionGuard.Sandbox.Api;
+using AdmissionGuard.Sandbox.Cilium;
+using AdmissionGuard.Sandbox.Labels;
 using AdmissionGuard.Sandbox.Store;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
@@ -80,13 +79,13 @@ internal sealed class CiliumSimulation(ClusterApi api, SimulationOptions options
     private async Task TaintAsync(V1Node node, CancellationToken cancellationToken)
     {
         var taints = node.Spec?.Taints ?? [];
-        if (taints.Any(t => t.Key == WellKnown.CiliumAgentNotReadyTaint))
+        if (taints.Any(t => t.Key == CiliumTaints.AgentNotReady))
         {
             return;
         }
 
         node.Spec ??= new V1NodeSpec();
-        node.Spec.Taints = [.. taints, new V1Taint { Key = WellKnown.CiliumAgentNotReadyTaint, Value = "", Effect = "NoSchedule" }];
+        node.Spec.Taints = [.. taints, new V1Taint { Key = CiliumTaints.AgentNotReady, Value = "", Effect = "NoSchedule" }];
         if (await Writes.TryAsync(() => api.UpdateAsync(node, cancellationToken: cancellationToken), Name, ResourceTypes.Nodes, node.Metadata, logger))
         {
             SimulationLog.CiliumTaintAdded(logger, node.Metadata.Name);
@@ -96,9 +95,9 @@ internal sealed class CiliumSimulation(ClusterApi api, SimulationOptions options
     private async Task MarkNetworkReadyAsync(V1Node node, CancellationToken cancellationToken)
     {
         var taints = node.Spec?.Taints ?? [];
-        if (taints.Any(t => t.Key == WellKnown.CiliumAgentNotReadyTaint))
+        if (taints.Any(t => t.Key == CiliumTaints.AgentNotReady))
         {
-            node.Spec!.Taints = [.. taints.Where(t => t.Key != WellKnown.CiliumAgentNotReadyTaint)];
+            node.Spec!.Taints = [.. taints.Where(t => t.Key != CiliumTaints.AgentNotReady)];
             if (!await Writes.TryAsync(() => api.UpdateAsync(node, cancellationToken: cancellationToken), Name, ResourceTypes.Nodes, node.Metadata, logger))
             {
                 return;
@@ -177,10 +176,16 @@ internal sealed class CiliumSimulation(ClusterApi api, SimulationOptions options
             {
                 // Agent-local endpoint ids are small per-node numbers; identities of workloads start at 256.
                 Id = 1 + (Fnv.Hash(pod.Metadata.Uid) % 4095),
+                ExternalIdentifiers = new CiliumEndpointExternalIdentifiers
+                {
+                    PodNamespace = pod.Metadata.NamespaceProperty,
+                    PodName = pod.Metadata.Name,
+                    NamespacedPodName = $"{pod.Metadata.NamespaceProperty}/{pod.Metadata.Name}",
+                },
                 Identity = new CiliumEndpointIdentity { Id = 256 + (Fnv.Hash(string.Join(',', identityLabels)) % 65_280), Labels = identityLabels },
                 Networking = new CiliumEndpointNetworking
                 {
-                    Node = nodeIp,
+                    NodeIp = nodeIp,
                     Addressing = [new CiliumEndpointAddress { Ipv4 = pod.Status.PodIP }],
                 },
                 State = "ready",

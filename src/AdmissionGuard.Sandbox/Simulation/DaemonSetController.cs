@@ -1,7 +1,6 @@
 using System.Globalization;
-using AdmissionGuard.Core.Pods;
-using AdmissionGuard.Core.Scheduling;
 using AdmissionGuard.Sandbox.Api;
+using AdmissionGuard.Sandbox.Scheduling;
 using AdmissionGuard.Sandbox.Store;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
@@ -49,18 +48,18 @@ internal sealed class DaemonSetController(ClusterApi api, ILogger logger) : ICon
     private async Task SyncAsync(V1DaemonSet daemonSet, IReadOnlyList<V1Node> nodes, List<V1Pod> pods, CancellationToken cancellationToken)
     {
         var template = daemonSet.Spec.Template.Spec;
-        var tolerations = DaemonSetTolerations.For(template).Select(Toleration.From).ToList();
+        var tolerations = DaemonSetTolerations.For(template);
         var byNode = pods
             .Where(p => p.Metadata.DeletionTimestamp is null)
-            .GroupBy(p => TargetNode.Resolve(p.Spec).Name ?? "")
+            .GroupBy(p => DaemonPods.TargetNodeName(p.Spec) ?? "")
             .ToDictionary(g => g.Key, g => g.OrderBy(p => p.Metadata.CreationTimestamp).ToList(), StringComparer.Ordinal);
         var counts = new DaemonCounts();
         foreach (var node in nodes)
         {
             var name = node.Metadata.Name;
-            var matches = NodeFit.MatchesSelectorAndAffinity(template, node);
-            var shouldRun = matches && NodeFit.UntoleratedTaint(node, tolerations, NodeFit.NoSchedule, NodeFit.NoExecute) is null;
-            var mayContinue = matches && NodeFit.UntoleratedTaint(node, tolerations, NodeFit.NoExecute) is null;
+            var matches = NodeAffinity.Matches(template, node);
+            var shouldRun = matches && Tolerations.FirstUntolerated(node.Spec?.Taints, tolerations, NodeFit.NoSchedule, NodeFit.NoExecute) is null;
+            var mayContinue = matches && Tolerations.FirstUntolerated(node.Spec?.Taints, tolerations, NodeFit.NoExecute) is null;
             var running = byNode.Remove(name, out var onNode) ? onNode : [];
             counts.Count(shouldRun, running);
             if (running.Count == 0 && shouldRun)
@@ -123,7 +122,7 @@ internal sealed class DaemonSetController(ClusterApi api, ILogger logger) : ICon
             var preconditions = new V1Preconditions { Uid = pod.Metadata.Uid };
             if (await Writes.TryAsync(() => api.DeleteAsync<V1Pod>(pod.Metadata.NamespaceProperty, pod.Metadata.Name, preconditions, cancellationToken: cancellationToken), Name, ResourceTypes.Pods, pod.Metadata, logger))
             {
-                SimulationLog.DaemonPodDeleted(logger, daemonSet.Metadata.NamespaceProperty, daemonSet.Metadata.Name, pod.Metadata.Name, TargetNode.Resolve(pod.Spec).Name ?? "", reason);
+                SimulationLog.DaemonPodDeleted(logger, daemonSet.Metadata.NamespaceProperty, daemonSet.Metadata.Name, pod.Metadata.Name, DaemonPods.TargetNodeName(pod.Spec) ?? "", reason);
             }
         }
     }

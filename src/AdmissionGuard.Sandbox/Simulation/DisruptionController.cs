@@ -1,6 +1,6 @@
 using System.Globalization;
-using AdmissionGuard.Core.Labels;
 using AdmissionGuard.Sandbox.Api;
+using AdmissionGuard.Sandbox.Labels;
 using AdmissionGuard.Sandbox.Store;
 using k8s.Models;
 using Microsoft.Extensions.Logging;

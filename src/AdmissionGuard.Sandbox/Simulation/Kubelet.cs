@@ -1,4 +1,3 @@
-using AdmissionGuard.Core;
 using AdmissionGuard.Sandbox.Api;
 using AdmissionGuard.Sandbox.Store;
 using k8s.Models;
@@ -154,7 +153,7 @@ internal sealed class Kubelet(ClusterApi api, SimulationOptions options, Address
             return options.StartupDelay;
         }
 
-        if (GoDuration.TryParse(text, out var delay))
+        if (Durations.TryParse(text, out var delay))
         {
             return delay;
         }

@@ -1,5 +1,5 @@
-using AdmissionGuard.Core.Scheduling;
 using AdmissionGuard.Sandbox.Api;
+using AdmissionGuard.Sandbox.Scheduling;
 using AdmissionGuard.Sandbox.Store;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
@@ -27,7 +27,7 @@ internal sealed class NoExecuteTaintManager(ClusterApi api, ILogger logger) : IC
         var counting = new HashSet<string>(StringComparer.Ordinal);
         foreach (var node in api.List<V1Node>())
         {
-            var taints = (node.Spec?.Taints ?? []).Select(Taint.From).Where(t => t.Effect == NodeFit.NoExecute).ToList();
+            var taints = (node.Spec?.Taints ?? []).Where(t => t.Effect == NodeFit.NoExecute).ToList();
             if (taints.Count == 0)
             {
                 continue;
@@ -68,14 +68,13 @@ internal sealed class NoExecuteTaintManager(ClusterApi api, ILogger logger) : IC
     /// <returns>
     /// The taint that evicts the pod (null: none, the pod stays) and after how long (null: at once, it is not tolerated).
     /// </returns>
-    private static (Taint? Taint, TimeSpan? After) Assess(V1Pod pod, List<Taint> taints)
+    private static (V1Taint? Taint, TimeSpan? After) Assess(V1Pod pod, List<V1Taint> taints)
     {
-        var tolerations = (pod.Spec.Tolerations ?? []).Select(Toleration.From).ToList();
-        (Taint? Taint, TimeSpan? After) verdict = (null, null);
+        (V1Taint? Taint, TimeSpan? After) verdict = (null, null);
         foreach (var taint in taints)
         {
             // As the taint manager: the first toleration that tolerates a taint is the one whose seconds count.
-            var used = tolerations.FirstOrDefault(t => t.Tolerates(taint));
+            var used = Tolerations.FirstTolerating(pod.Spec.Tolerations, taint);
             if (used is null)
             {
                 return (taint, null);
@@ -94,13 +93,13 @@ internal sealed class NoExecuteTaintManager(ClusterApi api, ILogger logger) : IC
         return verdict;
     }
 
-    private async Task EvictAsync(V1Pod pod, Taint taint, CancellationToken cancellationToken)
+    private async Task EvictAsync(V1Pod pod, V1Taint taint, CancellationToken cancellationToken)
     {
         var preconditions = new V1Preconditions { Uid = pod.Metadata.Uid };
         if (await Writes.TryAsync(() => api.DeleteAsync<V1Pod>(pod.Metadata.NamespaceProperty, pod.Metadata.Name, preconditions, cancellationToken: cancellationToken), Name, ResourceTypes.Pods, pod.Metadata, logger))
         {
             _toleratingSince.Remove(pod.Metadata.Uid);
-            SimulationLog.PodEvictedByTaint(logger, pod.Metadata.NamespaceProperty, pod.Metadata.Name, pod.Spec.NodeName, taint.ToString());
+            SimulationLog.PodEvictedByTaint(logger, pod.Metadata.NamespaceProperty, pod.Metadata.Name, pod.Spec.NodeName, string.IsNullOrEmpty(taint.Value) ? $"{taint.Key}:{taint.Effect}" : $"{taint.Key}={taint.Value}:{taint.Effect}");
         }
     }
 }

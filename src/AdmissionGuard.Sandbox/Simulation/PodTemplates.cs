@@ -1,4 +1,4 @@
-using AdmissionGuard.Core.Labels;
+using AdmissionGuard.Sandbox.Labels;
 using k8s;
 using k8s.Models;
 

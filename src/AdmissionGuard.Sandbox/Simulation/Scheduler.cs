@@ -1,5 +1,4 @@
 using System.Globalization;
-using AdmissionGuard.Core.Scheduling;
 using AdmissionGuard.Sandbox.Api;
 using AdmissionGuard.Sandbox.Store;
 using k8s.Models;
@@ -86,12 +85,11 @@ internal sealed class Scheduler(ClusterApi api, SimulationOptions options, ILogg
             return (null, "no nodes available to schedule pods");
         }
 
-        var tolerations = pod.Spec.Tolerations?.Select(Toleration.From).ToList() ?? [];
         var failures = new SortedDictionary<string, int>(StringComparer.Ordinal);
         string? best = null;
         foreach (var node in nodes)
         {
-            if (NodeFit.Check(pod.Spec, node, tolerations) is { } reason)
+            if (NodeFit.Check(pod.Spec, node) is { } reason)
             {
                 failures[reason] = failures.GetValueOrDefault(reason) + 1;
             }

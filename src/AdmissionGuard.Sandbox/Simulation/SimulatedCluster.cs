@@ -1,5 +1,5 @@
-using AdmissionGuard.Core;
 using AdmissionGuard.Sandbox.Api;
+using AdmissionGuard.Sandbox.Cilium;
 using k8s.Models;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -122,7 +122,7 @@ public sealed class SimulatedCluster : IHostedService, IAsyncDisposable
             {
                 Unschedulable = setup.Unschedulable ? true : null,
                 Taints = setup.CiliumTaint
-                    ? [new V1Taint { Key = WellKnown.CiliumAgentNotReadyTaint, Value = "true", Effect = setup.TaintEffect }]
+                    ? [new V1Taint { Key = CiliumTaints.AgentNotReady, Value = "true", Effect = setup.TaintEffect }]
                     : null,
             },
             // Created with its status in one write, so the kubelet never sees it unregistered.

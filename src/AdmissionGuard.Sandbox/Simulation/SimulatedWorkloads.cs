@@ -1,4 +1,4 @@
-using AdmissionGuard.Core.Labels;
+using AdmissionGuard.Sandbox.Labels;
 using k8s.Models;
 
 namespace AdmissionGuard.Sandbox.Simulation;
@@ -17,7 +17,7 @@ public static class SimulatedWorkloads
     {
         ArgumentNullException.ThrowIfNull(options);
         var labels = LabelSelector.Parse(options.CiliumAgentSelector).Requirements
-            .Where(r => r.Operator is SelectorOperator.Equals or SelectorOperator.In)
+            .Where(r => r.Operator is LabelOperator.Equals or LabelOperator.In)
             .ToDictionary(r => r.Key, r => r.Values[0]);
         if (labels.Count == 0)
         {

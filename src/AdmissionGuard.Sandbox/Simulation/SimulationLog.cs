@@ -1,3 +1,4 @@
+using AdmissionGuard.Sandbox.Cilium;
 using Microsoft.Extensions.Logging;
 
 namespace AdmissionGuard.Sandbox.Simulation;
@@ -71,7 +72,7 @@ internal static partial class SimulationLog
     [LoggerMessage(4061, LogLevel.Information, "Garbage collector deleted pod {Namespace}/{Pod}: its node {Node} is gone")]
     public static partial void OrphanPodCollected(ILogger logger, string @namespace, string pod, string node);
 
-    [LoggerMessage(4070, LogLevel.Information, "Cilium agent is ready on node {Node}: taint " + Core.WellKnown.CiliumAgentNotReadyTaint + " removed")]
+    [LoggerMessage(4070, LogLevel.Information, "Cilium agent is ready on node {Node}: taint " + Cilium.CiliumTaints.AgentNotReady + " removed")]
     public static partial void CiliumTaintRemoved(ILogger logger, string node);
 
     [LoggerMessage(4071, LogLevel.Information, "Cilium manages pod {Namespace}/{Pod} ({Uid}) on node {Node}: CiliumEndpoint created")]
@@ -80,7 +81,7 @@ internal static partial class SimulationLog
     [LoggerMessage(4072, LogLevel.Information, "Pod {Namespace}/{Pod} ({Uid}) started on node {Node} before its Cilium agent was ready: Cilium does not manage it")]
     public static partial void PodUnmanagedByCilium(ILogger logger, string @namespace, string pod, string uid, string node);
 
-    [LoggerMessage(4073, LogLevel.Information, "Cilium agent on node {Node} is scheduled but not ready: taint " + Core.WellKnown.CiliumAgentNotReadyTaint + ":NoSchedule added")]
+    [LoggerMessage(4073, LogLevel.Information, "Cilium agent on node {Node} is scheduled but not ready: taint " + CiliumTaints.AgentNotReady + ":NoSchedule added")]
     public static partial void CiliumTaintAdded(ILogger logger, string node);
 
     [LoggerMessage(4074, LogLevel.Information, "Cilium agent pod {Namespace}/{Pod} on node {Node} crashed: CrashLoopBackOff until restarted")]

@@ -1,4 +1,4 @@
-using AdmissionGuard.Core.Labels;
+using AdmissionGuard.Sandbox.Labels;
 using Microsoft.Extensions.Options;
 
 namespace AdmissionGuard.Sandbox.Simulation;

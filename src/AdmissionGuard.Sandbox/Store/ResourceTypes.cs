@@ -1,5 +1,5 @@
 using System.Collections.Frozen;
-using AdmissionGuard.Core.Cilium;
+using AdmissionGuard.Sandbox.Cilium;
 using k8s.Models;
 
 namespace AdmissionGuard.Sandbox.Store;

@@ -34,7 +34,7 @@ internal static class ClusterProjections
             metadata.Name ?? "",
             owner?.Uid ?? "",
             endpoint.Status?.State ?? "",
-            endpoint.Status?.Networking?.Node);
+            endpoint.Status?.Networking?.NodeIp);
     }
 
     public static LeaseFacts Lease(V1Lease lease)

@@ -1,5 +1,5 @@
-using AdmissionGuard.Core.Cilium;
 using AdmissionGuard.Sandbox;
+using AdmissionGuard.Sandbox.Cilium;
 using AdmissionGuard.Sandbox.Simulation;
 using k8s.Models;
 

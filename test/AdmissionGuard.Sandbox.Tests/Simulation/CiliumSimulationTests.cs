@@ -1,5 +1,4 @@
-using AdmissionGuard.Core;
-using AdmissionGuard.Core.Cilium;
+using AdmissionGuard.Sandbox.Cilium;
 using AdmissionGuard.Sandbox.Simulation;
 using k8s.Models;
 
@@ -21,7 +20,7 @@ public sealed class CiliumSimulationTests
                 && cluster.Pods("kube-system", "k8s-app=istio-cni-node").Count(TestCluster.IsRunning) == 2
                 && cluster.Pods("kube-system", "k8s-app in (cilium,aws-node)").Count(TestCluster.IsRunning) == 4,
             "every DaemonSet runs on both nodes");
-        api.List<V1Node>().Should().OnlyContain(n => n.Spec.Taints.Any(t => t.Key == WellKnown.CiliumAgentNotReadyTaint),
+        api.List<V1Node>().Should().OnlyContain(n => n.Spec.Taints.Any(t => t.Key == CiliumTaints.AgentNotReady),
             "the agents are not Ready yet, so the taint is still there");
 
         await cluster.Until(() => api.List<V1Node>().All(n => n.Spec.Taints is null or { Count: 0 }
@@ -42,7 +41,7 @@ public sealed class CiliumSimulationTests
             endpoint.Status.Id.Should().BePositive();
             endpoint.Status.Networking!.Addressing!.Single().Ipv4.Should().Be(pod.Status.PodIP);
             var node = api.Get<V1Node>(null, pod.Spec.NodeName)!;
-            endpoint.Status.Networking.Node.Should().Be(node.Status.Addresses.Single(a => a.Type == "InternalIP").Address);
+            endpoint.Status.Networking.NodeIp.Should().Be(node.Status.Addresses.Single(a => a.Type == "InternalIP").Address);
         }
 
         var early = cluster.Pods("kube-system", "app=ebs-csi-node").Concat(cluster.Pods("kube-system", "k8s-app=istio-cni-node")).ToList();
@@ -64,7 +63,7 @@ public sealed class CiliumSimulationTests
         await cluster.Simulation.CrashCiliumAgentAsync("node-a", TestCluster.Token);
 
         var taint = await cluster.Until(() => api.Get<V1Node>(null, "node-a")!.Spec.Taints?.SingleOrDefault(), "the node re-tainted");
-        (taint.Key, taint.Value ?? "", taint.Effect).Should().Be((WellKnown.CiliumAgentNotReadyTaint, "", "NoSchedule"));
+        (taint.Key, taint.Value ?? "", taint.Effect).Should().Be((CiliumTaints.AgentNotReady, "", "NoSchedule"));
         var crashed = cluster.Pods("kube-system", "k8s-app=cilium").Single().Status;
         crashed.Conditions.Should().Contain(c => c.Type == "Ready" && c.Status == "False");
         crashed.ContainerStatuses.Single().Should().Match<V1ContainerStatus>(c => c.RestartCount == 1 && c.State.Waiting.Reason == "CrashLoopBackOff");

@@ -1,4 +1,4 @@
-using AdmissionGuard.Core;
+using AdmissionGuard.Sandbox.Cilium;
 using AdmissionGuard.Sandbox.Simulation;
 using k8s.Models;
 
@@ -118,5 +118,5 @@ public sealed class KubeletTests
 
     [Fact]
     public void Node_setup_defaults_to_the_cilium_taint() =>
-        new NodeSetup().Should().BeEquivalentTo(new { CiliumTaint = true, TaintEffect = "NoExecute" }, "nodes register tainted " + WellKnown.CiliumAgentNotReadyTaint);
+        new NodeSetup().Should().BeEquivalentTo(new { CiliumTaint = true, TaintEffect = "NoExecute" }, "nodes register tainted " + CiliumTaints.AgentNotReady);
 }

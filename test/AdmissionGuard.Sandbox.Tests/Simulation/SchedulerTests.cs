@@ -1,6 +1,6 @@
-using AdmissionGuard.Core;
 using AdmissionGuard.Sandbox.Admission;
 using AdmissionGuard.Sandbox.Api;
+using AdmissionGuard.Sandbox.Cilium;
 using AdmissionGuard.Sandbox.Simulation;
 using k8s.Models;
 
@@ -14,7 +14,7 @@ public sealed class SchedulerTests
         await using var cluster = TestCluster.Start();
         await cluster.Simulation.AddNodeAsync("node-a", cancellationToken: TestCluster.Token);
         await cluster.Api.CreateAsync(Manifests.Pod("plain"), cancellationToken: TestCluster.Token);
-        await cluster.Api.CreateAsync(Manifests.Pod("tolerant", tolerations: [Manifests.Tolerate(WellKnown.CiliumAgentNotReadyTaint)]), cancellationToken: TestCluster.Token);
+        await cluster.Api.CreateAsync(Manifests.Pod("tolerant", tolerations: [Manifests.Tolerate(CiliumTaints.AgentNotReady)]), cancellationToken: TestCluster.Token);
 
         var condition = await cluster.Until(() => TestCluster.Scheduled(cluster.Pod("plain")) is { Reason: "Unschedulable" } c ? c : null, "the plain pod is unschedulable");
         await cluster.Until(() => cluster.Pod("tolerant")!.Spec.NodeName == "node-a", "the tolerant pod is bound");
@@ -128,7 +128,7 @@ public sealed class SchedulerTests
         await using var cluster = TestCluster.Start();
         await cluster.Simulation.AddNodeAsync("node-a", new NodeSetup { CiliumTaint = false }, TestCluster.Token);
         var pod = Manifests.Pod("gated");
-        pod.Spec.SchedulingGates = [new V1PodSchedulingGate { Name = WellKnown.SchedulingGate }, new V1PodSchedulingGate { Name = "example.com/other" }];
+        pod.Spec.SchedulingGates = [new V1PodSchedulingGate { Name = "example.com/cni" }, new V1PodSchedulingGate { Name = "example.com/other" }];
         await cluster.Api.CreateAsync(pod, cancellationToken: TestCluster.Token);
         await cluster.Api.CreateAsync(Manifests.Pod("marker"), cancellationToken: TestCluster.Token);
         await cluster.Until(() => cluster.Pod("marker")!.Spec.NodeName is not null, "the scheduler has run past the gated pod");
@@ -161,6 +161,31 @@ public sealed class SchedulerTests
 
         admission.Refuse = false;
         await cluster.Until(() => cluster.Pod("web")!.Spec.NodeName == "node-a", "the retried binding succeeds", letTimeFlow: true);
+    }
+
+    [Fact]
+    public async Task The_backoff_doubles_from_one_second_to_at_most_ten_per_pod_on_the_simulation_clock()
+    {
+        var admission = new RefusingBindings();
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        var api = ClusterApi.CreateInMemory(admission, clock);
+        await api.CreateAsync(new V1Node { Metadata = new V1ObjectMeta { Name = "node-a" } }, cancellationToken: TestCluster.Token);
+        await api.CreateAsync(Manifests.Pod("web"), cancellationToken: TestCluster.Token);
+        var scheduler = new Scheduler(api, new SimulationOptions(), Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+
+        var waits = new List<double>();
+        for (var attempt = 1; attempt <= 6; attempt++)
+        {
+            var retryAt = await scheduler.ReconcileAsync(TestCluster.Token);
+            admission.Attempts.Should().Be(attempt);
+            waits.Add((retryAt!.Value - clock.GetUtcNow()).TotalSeconds);
+            clock.Advance(retryAt.Value - clock.GetUtcNow() - TimeSpan.FromMilliseconds(1));
+            (await scheduler.ReconcileAsync(TestCluster.Token)).Should().Be(retryAt, "no retry before the backoff is over");
+            admission.Attempts.Should().Be(attempt);
+            clock.Advance(TimeSpan.FromMilliseconds(1));
+        }
+
+        waits.Should().Equal(1, 2, 4, 8, 10, 10);
     }
 
     private sealed class RefusingBindings : IAdmission

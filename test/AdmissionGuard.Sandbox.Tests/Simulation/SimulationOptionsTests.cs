@@ -1,4 +1,3 @@
-using AdmissionGuard.Core;
 using AdmissionGuard.Sandbox.Api;
 using AdmissionGuard.Sandbox.Simulation;
 using Microsoft.Extensions.Options;
@@ -41,7 +40,7 @@ public sealed class SimulationOptionsTests
     [InlineData("1.5h", 5_400_000)]
     public void Go_durations_parse(string text, long milliseconds)
     {
-        GoDuration.TryParse(text, out var duration).Should().BeTrue();
+        Durations.TryParse(text, out var duration).Should().BeTrue();
         duration.Should().Be(TimeSpan.FromMilliseconds(milliseconds));
     }
 
@@ -50,5 +49,5 @@ public sealed class SimulationOptionsTests
     [InlineData("5")]
     [InlineData("five seconds")]
     [InlineData("-5s")]
-    public void Bad_durations_are_rejected(string text) => GoDuration.TryParse(text, out _).Should().BeFalse();
+    public void Bad_durations_are_rejected(string text) => Durations.TryParse(text, out _).Should().BeFalse();
 }

@@ -1,6 +1,6 @@
-using AdmissionGuard.Core.Cilium;
 using AdmissionGuard.Sandbox.Admission;
 using AdmissionGuard.Sandbox.Api;
+using AdmissionGuard.Sandbox.Cilium;
 using AdmissionGuard.Sandbox.Simulation;
 using k8s.Models;
 using Microsoft.Extensions.Time.Testing;

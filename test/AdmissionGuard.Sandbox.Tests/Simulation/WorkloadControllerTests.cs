@@ -1,5 +1,5 @@
-using AdmissionGuard.Core.Pods;
 using AdmissionGuard.Sandbox.Api;
+using AdmissionGuard.Sandbox.Scheduling;
 using AdmissionGuard.Sandbox.Simulation;
 using k8s.Models;
 
@@ -36,7 +36,7 @@ public sealed class WorkloadControllerTests
             terms.Should().ContainSingle().Which.MatchFields.Should().ContainSingle().Which
                 .Should().BeEquivalentTo(new { Key = "metadata.name", OperatorProperty = "In", Values = new[] { pod.Spec.NodeName } });
             var asCreated = new V1PodSpec { Affinity = pod.Spec.Affinity, Containers = pod.Spec.Containers };
-            TargetNode.Resolve(asCreated).Should().Be(new TargetNode(TargetKind.PinnedByAffinity, pod.Spec.NodeName), "admission sees the pod unbound");
+            DaemonPods.TargetNodeName(asCreated).Should().Be(pod.Spec.NodeName, "admission sees the pod unbound, pinned by affinity");
             pod.Metadata.OwnerReferences.Should().ContainSingle().Which.Should().BeEquivalentTo(new { Kind = "DaemonSet", Name = "ebs-csi-node", created.Metadata.Uid, Controller = true });
             pod.Spec.Tolerations.Should().Contain(t => t.Key == "node.kubernetes.io/not-ready" && t.Effect == "NoExecute" && t.OperatorProperty == "Exists")
                 .And.Contain(t => t.Key == "node.kubernetes.io/unschedulable" && t.Effect == "NoSchedule")

@@ -79,7 +79,7 @@ public sealed class KubernetesListWatchClientTests : IAsyncDisposable
             events.Add((type, endpoint.Status?.State));
         }
 
-        page.Items.Should().ContainSingle().Which.Status!.Networking!.Node.Should().Be("10.0.1.7");
+        page.Items.Should().ContainSingle().Which.Status!.Networking!.NodeIp.Should().Be("10.0.1.7");
         events.Should().Equal((WatchEventType.Modified, "regenerating"));
     }
 

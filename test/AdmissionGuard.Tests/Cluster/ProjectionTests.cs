@@ -93,7 +93,7 @@ public sealed class ProjectionTests
     }
 
     [Fact]
-    public void A_CiliumEndpoint_keeps_its_owner_pod_uid_state_and_node()
+    public void A_CiliumEndpoint_keeps_its_owner_pod_uid_state_and_node_ip()
     {
         var endpoint = ClusterProjections.Endpoint(KubernetesJson.Deserialize<CiliumEndpoint>(ClusterObjects.CorednsEndpoint));
 
@@ -116,7 +116,7 @@ public sealed class ProjectionTests
 
         endpoint.OwnerPodUid.Should().BeEmpty();
         endpoint.State.Should().BeEmpty();
-        endpoint.Node.Should().BeNull();
+        endpoint.NodeIp.Should().BeNull();
     }
 
     [Fact]

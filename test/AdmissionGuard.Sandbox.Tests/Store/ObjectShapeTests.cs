@@ -1,0 +1,176 @@
+using System.Text.Json.Nodes;
+using AdmissionGuard.Sandbox.Api;
+using AdmissionGuard.Sandbox.Patching;
+using AdmissionGuard.Sandbox.Store;
+using k8s;
+using k8s.Models;
+
+namespace AdmissionGuard.Sandbox.Tests.Store;
+
+/// <summary>Objects as kube-apiserver serializes and validates them, and patches as its libraries apply them.</summary>
+public sealed class ObjectShapeTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static V1Pod Pod(string name) => new()
+    {
+        Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = "default" },
+        Spec = new V1PodSpec
+        {
+            Containers = [new V1Container { Name = "app", Image = "nginx:1" }],
+            Tolerations = [new V1Toleration { Key = "k", OperatorProperty = "Exists", Effect = "NoExecute", TolerationSeconds = 30 }],
+        },
+    };
+
+    [Fact]
+    public async Task A_node_created_without_spec_or_status_has_empty_ones_so_a_json_patch_can_add_to_them()
+    {
+        var api = ClusterApi.CreateInMemory();
+        await api.CreateAsync(ResourceTypes.Nodes, null, new JsonObject { ["apiVersion"] = "v1", ["kind"] = "Node", ["metadata"] = new JsonObject { ["name"] = "n1" } }, cancellationToken: Ct);
+
+        var stored = api.Get(ResourceTypes.Nodes, null, "n1").ToJsonObject();
+        stored["spec"]!.ToJsonString().Should().Be("{}");
+        ((int?)stored["status"]!["daemonEndpoints"]!["kubeletEndpoint"]!["Port"]).Should().Be(0);
+
+        await api.PatchAsync(ResourceTypes.Nodes, null, "n1", PatchType.Json, """[{"op":"add","path":"/spec/unschedulable","value":true}]""", cancellationToken: Ct);
+
+        api.Get<V1Node>(null, "n1")!.Spec.Unschedulable.Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task Workload_and_budget_statuses_carry_their_zero_counters()
+    {
+        var api = ClusterApi.CreateInMemory();
+        var budget = new V1PodDisruptionBudget
+        {
+            Metadata = new V1ObjectMeta { Name = "b", NamespaceProperty = "default" },
+            Spec = new V1PodDisruptionBudgetSpec { MinAvailable = 1, Selector = new V1LabelSelector() },
+        };
+
+        await api.CreateAsync(budget, cancellationToken: Ct);
+
+        api.Get(ResourceTypes.PodDisruptionBudgets, "default", "b").ToJsonObject()["status"]!.ToJsonString()
+            .Should().Be("""{"disruptionsAllowed":0,"currentHealthy":0,"desiredHealthy":0,"expectedPods":0}""");
+    }
+
+    [Fact]
+    public async Task A_pod_created_with_a_node_name_and_scheduling_gates_is_invalid()
+    {
+        var api = ClusterApi.CreateInMemory();
+        var pod = Pod("web");
+        pod.Spec.NodeName = "node-1";
+        pod.Spec.SchedulingGates = [new V1PodSchedulingGate { Name = "example.com/wait" }];
+
+        var create = () => api.CreateAsync(pod, cancellationToken: Ct);
+
+        var failure = (await create.Should().ThrowAsync<ApiException>()).Which;
+        failure.Code.Should().Be(422);
+        failure.Message.Should().Contain("spec.nodeName: Forbidden: cannot be set until all schedulingGates have been cleared");
+    }
+
+    // A merge patch on the stored pod | allowed
+    public static TheoryData<string, string, bool> PodUpdates => new()
+    {
+        { "image", """{"spec":{"containers":[{"name":"app","image":"nginx:2"}]}}""", true },
+        { "active deadline", """{"spec":{"activeDeadlineSeconds":60}}""", true },
+        { "added toleration", """{"spec":{"tolerations":[{"key":"k","operator":"Exists","effect":"NoExecute","tolerationSeconds":30},{"operator":"Exists"}]}}""", true },
+        { "toleration seconds", """{"spec":{"tolerations":[{"key":"k","operator":"Exists","effect":"NoExecute","tolerationSeconds":5}]}}""", true },
+        { "labels", """{"metadata":{"labels":{"a":"b"}}}""", true },
+        { "removed toleration", """{"spec":{"tolerations":[]}}""", false },
+        { "changed toleration", """{"spec":{"tolerations":[{"key":"other","operator":"Exists","effect":"NoExecute","tolerationSeconds":30}]}}""", false },
+        { "container name", """{"spec":{"containers":[{"name":"other","image":"nginx:1"}]}}""", false },
+        { "restart policy", """{"spec":{"restartPolicy":"Never"}}""", false },
+        { "node selector of an ungated pod", """{"spec":{"nodeSelector":{"zone":"a"}}}""", false },
+        { "host network", """{"spec":{"hostNetwork":true}}""", false },
+        { "node name", """{"spec":{"nodeName":"node-1"}}""", false },
+    };
+
+    [Theory]
+    [MemberData(nameof(PodUpdates))]
+    public async Task A_pod_update_may_change_only_the_mutable_fields(string change, string patch, bool allowed)
+    {
+        var api = ClusterApi.CreateInMemory();
+        await api.CreateAsync(Pod("web"), cancellationToken: Ct);
+
+        var update = () => api.PatchAsync(ResourceTypes.Pods, "default", "web", PatchType.Merge, patch, cancellationToken: Ct);
+
+        if (allowed)
+        {
+            await update.Should().NotThrowAsync(change);
+        }
+        else
+        {
+            (await update.Should().ThrowAsync<ApiException>(change)).Which.Code.Should().Be(422);
+        }
+    }
+
+    [Fact]
+    public async Task A_replace_without_the_defaulted_fields_is_defaulted_again_not_refused()
+    {
+        var api = ClusterApi.CreateInMemory();
+        var created = await api.CreateAsync(Pod("web"), cancellationToken: Ct);
+        var replacement = Pod("web");
+        replacement.Metadata.ResourceVersion = created.Metadata.ResourceVersion;
+        replacement.Metadata.Labels = new Dictionary<string, string> { ["a"] = "b" };
+
+        var updated = await api.UpdateAsync(replacement, cancellationToken: Ct);
+
+        updated.Spec.SchedulerName.Should().Be("default-scheduler");
+        updated.Metadata.Labels.Should().ContainKey("a");
+    }
+
+    // RFC 6902 edge cases as the apiserver's json-patch library applies them.
+    public static TheoryData<string, string, string?> JsonPatches => new()
+    {
+        { """{"a":[1,2]}""", """[{"op":"add","path":"/a/-","value":3}]""", """{"a":[1,2,3]}""" },
+        { """{"a":[1,2]}""", """[{"op":"add","path":"/a/0","value":0}]""", """{"a":[0,1,2]}""" },
+        { """{"a":[1,2]}""", """[{"op":"add","path":"/a/2","value":3}]""", """{"a":[1,2,3]}""" },
+        { """{"a":[1,2]}""", """[{"op":"add","path":"/a/3","value":3}]""", null },
+        { """{"a":[1,2,3]}""", """[{"op":"remove","path":"/a/-1"}]""", """{"a":[1,2]}""" },
+        { """{"a":[1,2]}""", """[{"op":"remove","path":"/a/-3"}]""", null },
+        { """{"a":1}""", """[{"op":"remove","path":"/b"}]""", null },
+        { """{"a":1}""", """[{"op":"replace","path":"/b","value":2}]""", null },
+        { """{"a":{"b":1}}""", """[{"op":"add","path":"/a/c/d","value":1}]""", null },
+        { """{"a":1}""", """[{"op":"test","path":"/a","value":1},{"op":"add","path":"/b","value":2}]""", """{"a":1,"b":2}""" },
+        { """{"a":1}""", """[{"op":"test","path":"/a","value":"1"}]""", null },
+        { """{"a":{"x":1},"b":{}}""", """[{"op":"move","from":"/a/x","path":"/b/y"}]""", """{"a":{},"b":{"y":1}}""" },
+        { """{"a":[1,2]}""", """[{"op":"copy","from":"/a/0","path":"/a/-"}]""", """{"a":[1,2,1]}""" },
+        { """{"a~b":{"c/d":1}}""", """[{"op":"replace","path":"/a~0b/c~1d","value":2}]""", """{"a~b":{"c/d":2}}""" },
+        { """{"a":1}""", """[{"op":"add","path":"/a","value":null}]""", """{"a":null}""" },
+        { """{"a":1}""", """[{"op":"frobnicate","path":"/a"}]""", null },
+    };
+
+    [Theory]
+    [MemberData(nameof(JsonPatches))]
+    public void Json_patch_follows_rfc_6902(string document, string patch, string? expected)
+    {
+        var apply = () => JsonPatch.Apply(JsonNode.Parse(document)!.AsObject(), JsonNode.Parse(patch));
+
+        if (expected is null)
+        {
+            apply.Should().Throw<PatchException>();
+        }
+        else
+        {
+            apply().ToJsonString().Should().Be(expected);
+        }
+    }
+
+    // RFC 7386 appendix A cases that matter for objects.
+    [Theory]
+    [InlineData("""{"a":"b"}""", """{"a":"c"}""", """{"a":"c"}""")]
+    [InlineData("""{"a":"b"}""", """{"b":"c"}""", """{"a":"b","b":"c"}""")]
+    [InlineData("""{"a":"b"}""", """{"a":null}""", """{}""")]
+    [InlineData("""{"a":"b","b":"c"}""", """{"a":null}""", """{"b":"c"}""")]
+    [InlineData("""{"a":["b"]}""", """{"a":"c"}""", """{"a":"c"}""")]
+    [InlineData("""{"a":"c"}""", """{"a":["b"]}""", """{"a":["b"]}""")]
+    [InlineData("""{"a":{"b":"c"}}""", """{"a":{"b":"d","c":null}}""", """{"a":{"b":"d"}}""")]
+    [InlineData("""{"a":[{"b":"c"}]}""", """{"a":[1]}""", """{"a":[1]}""")]
+    [InlineData("""{"e":null}""", """{"a":1}""", """{"e":null,"a":1}""")]
+    [InlineData("""{}""", """{"a":{"bb":{"ccc":null}}}""", """{"a":{"bb":{}}}""")]
+    [InlineData("""{"a":"b"}""", """{"a":{"c":null,"d":[null]}}""", """{"a":{"d":[null]}}""")]
+    public void Merge_patch_follows_rfc_7386(string document, string patch, string expected)
+    {
+        MergePatch.Apply(JsonNode.Parse(document)!.AsObject(), JsonNode.Parse(patch)).ToJsonString().Should().Be(expected);
+    }
+}
