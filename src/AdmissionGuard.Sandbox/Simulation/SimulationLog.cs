@@ -79,4 +79,13 @@ internal static partial class SimulationLog
 
     [LoggerMessage(4072, LogLevel.Information, "Pod {Namespace}/{Pod} ({Uid}) started on node {Node} before its Cilium agent was ready: Cilium does not manage it")]
     public static partial void PodUnmanagedByCilium(ILogger logger, string @namespace, string pod, string uid, string node);
+
+    [LoggerMessage(4090, LogLevel.Information, "Job {Namespace}/{Job} created pod {Pod}")]
+    public static partial void JobPodCreated(ILogger logger, string @namespace, string job, string pod);
+
+    [LoggerMessage(4091, LogLevel.Information, "Job {Namespace}/{Job}: pod {Pod} ran to completion")]
+    public static partial void JobPodSucceeded(ILogger logger, string @namespace, string job, string pod);
+
+    [LoggerMessage(4092, LogLevel.Information, "Job {Namespace}/{Job} is complete ({Succeeded} succeeded)")]
+    public static partial void JobComplete(ILogger logger, string @namespace, string job, int succeeded);
 }
