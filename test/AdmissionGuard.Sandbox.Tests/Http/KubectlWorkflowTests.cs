@@ -100,7 +100,7 @@ public sealed class KubectlWorkflowTests
         var blocked = await kubectl.RunAsync("drain node-1 --ignore-daemonsets --delete-emptydir-data --timeout=3s");
         await kubectl.RunAsync("uncordon node-2");
         await kubectl.RunAsync("patch pdb web --type=merge -p '{\"spec\":{\"minAvailable\":1}}'");
-        var drained = await kubectl.RunAsync("drain node-1 --ignore-daemonsets --delete-emptydir-data --timeout=60s");
+        var drained = await kubectl.RunAsync("drain node-1 --ignore-daemonsets --delete-emptydir-data --timeout=45s");
 
         pdb.Output.Should().Contain("poddisruptionbudget.policy/web created", pdb.Error);
         blocked.ExitCode.Should().NotBe(0);
