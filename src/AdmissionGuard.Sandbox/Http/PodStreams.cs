@@ -23,6 +23,8 @@ internal static class PodStreams
         context.Response.StatusCode = 200;
         context.Response.ContentType = "text/plain";
         await context.Response.StartAsync(context.RequestAborted);
+        // Headers out now: a follower waits on the body, not on the answer.
+        await context.Response.BodyWriter.FlushAsync(context.RequestAborted);
         if (context.Request.Query["follow"] != "true" || !Running(current))
         {
             return;

@@ -125,6 +125,7 @@ public sealed class KubectlWorkflowTests
         var role = await kubectl.RunAsync("create role reader --verb=get,list --resource=pods");
         var binding = await kubectl.RunAsync("create rolebinding robot-reads --role=reader --serviceaccount=default:robot");
         var service = await kubectl.RunAsync("create service clusterip web --tcp=80:8080");
+        var cronJob = await kubectl.RunAsync("create cronjob nightly --image=busybox --schedule='0 3 * * *'");
 
         configMap.Output.Should().Contain("configmap/app created", configMap.Error);
         sandbox.Server.Api.Get<V1ConfigMap>("default", "app")!.Data.Should().Equal(new Dictionary<string, string> { ["level"] = "3", ["mode"] = "fast" });
@@ -144,6 +145,10 @@ public sealed class KubectlWorkflowTests
         service.Output.Should().Contain("service/web created", service.Error);
         var port = sandbox.Server.Api.Get<V1Service>("default", "web")!.Spec.Ports.Should().ContainSingle().Subject;
         (port.Port, port.TargetPort.Value).Should().Be((80, "8080"));
+        cronJob.Output.Should().Contain("cronjob.batch/nightly created", cronJob.Error);
+        var schedule = sandbox.Server.Api.Get<V1CronJob>("default", "nightly")!.Spec;
+        schedule.Schedule.Should().Be("0 3 * * *");
+        schedule.JobTemplate.Spec.Template.Spec.Containers.Should().ContainSingle().Which.Image.Should().Be("busybox");
     }
 
     [Fact]
@@ -222,6 +227,41 @@ public sealed class KubectlWorkflowTests
         logs.Output.Should().BeEmpty();
         exec.ExitCode.Should().NotBe(0);
         exec.Error.Should().Contain("the sandbox runs no containers: pods/exec is not supported");
+    }
+
+    [Fact]
+    public async Task Get_finds_every_newly_served_kind_by_its_short_name()
+    {
+        Kubectl.RequireInstalled();
+        await using var sandbox = await StartClusterAsync();
+
+        var listed = await sandbox.Kubectl.RunAsync("get cm,sa,svc,ep,jobs,cj,hpa,pc,roles,rolebindings,clusterroles,clusterrolebindings");
+
+        listed.ExitCode.Should().Be(0, listed.Error);
+        listed.Error.Should().NotContain("doesn't have a resource type");
+    }
+
+    [Fact]
+    public async Task Log_follow_stays_open_until_the_pod_is_deleted()
+    {
+        await using var sandbox = await SandboxServer.StartAsync(cancellationToken: Ct);
+        await sandbox.Api.CreateAsync(new V1Pod
+        {
+            Metadata = new V1ObjectMeta { Name = "web", NamespaceProperty = "default" },
+            Spec = new V1PodSpec { Containers = [new V1Container { Name = "app", Image = "nginx" }] },
+        }, cancellationToken: Ct);
+        using var client = new HttpClient { BaseAddress = sandbox.HttpUrl };
+
+        using var response = await client.GetAsync("/api/v1/namespaces/default/pods/web/log?follow=true", HttpCompletionOption.ResponseHeadersRead, Ct);
+        await using var stream = await response.Content.ReadAsStreamAsync(Ct);
+        var read = stream.ReadAsync(new byte[16], Ct).AsTask();
+        var openBeforeDelete = !read.IsCompleted;
+        await sandbox.Api.DeleteAsync<V1Pod>("default", "web", cancellationToken: Ct);
+
+        response.StatusCode.Should().Be(System.Net.HttpStatusCode.OK);
+        response.Content.Headers.ContentType!.MediaType.Should().Be("text/plain");
+        openBeforeDelete.Should().BeTrue();
+        (await read.WaitAsync(TimeSpan.FromSeconds(20), Ct)).Should().Be(0, "the stream ends, empty, with the pod");
     }
 
     private static async Task<SandboxFixture> StartClusterAsync(params string[] nodes)
