@@ -31,6 +31,7 @@ public sealed class KubectlWorkflowTests
         rollout.Output.Should().Contain("deployment \"web\" successfully rolled out", rollout.Error);
         scaled.Output.Should().Contain("deployment.apps/web scaled", scaled.Error);
         sandbox.Server.Api.Get<V1Deployment>("shop", "web")!.Spec.Replicas.Should().Be(5);
+        sandbox.Server.Requests.Requests().Should().Contain(r => r.Verb == "patch" && r.ResourcePath == "deployments/scale", "kubectl scale patches the scale subresource");
         waited.ExitCode.Should().Be(0, waited.Error);
         waited.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Should().HaveCount(5).And.AllSatisfy(line => line.Should().EndWith("condition met"));
         var stored = sandbox.Server.Api.List<V1Deployment>("shop").Single();
