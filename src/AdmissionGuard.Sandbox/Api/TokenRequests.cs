@@ -56,16 +56,18 @@ public static class TokenRequests
             {
                 ["name"] = serviceAccount,
                 ["namespace"] = objectNamespace,
-                ["creationTimestamp"] = now.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+                ["creationTimestamp"] = Rfc3339(now),
             },
             ["spec"] = spec.DeepClone(),
             ["status"] = new JsonObject
             {
                 ["token"] = token,
-                ["expirationTimestamp"] = expires.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+                ["expirationTimestamp"] = Rfc3339(expires),
             },
         };
     }
+
+    private static string Rfc3339(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
     private static string Base64Url(string text) =>
         Convert.ToBase64String(Encoding.UTF8.GetBytes(text)).TrimEnd('=').Replace('+', '-').Replace('/', '_');

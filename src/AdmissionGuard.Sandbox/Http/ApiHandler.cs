@@ -104,7 +104,7 @@ internal sealed class ApiHandler(ClusterApi api, FaultInjection faults, SandboxO
             return;
         }
 
-        var target = ApiTarget.Parse(group, version, rest) ?? throw NotServed();
+        var target = ApiTarget.Parse(group, version, rest) ?? throw NotServed(group, version, rest);
         var request = context.Request;
         var query = request.Query;
         var verb = (request.Method, target.Name) switch
@@ -532,7 +532,7 @@ internal sealed class ApiHandler(ClusterApi api, FaultInjection faults, SandboxO
     private static bool WantsTable(HttpRequest request) =>
         request.Headers.Accept.Any(a => a is not null && a.Contains("as=Table", StringComparison.Ordinal));
 
-    private static ApiException NotServed() =>
+    private static ApiException NotServed(string message = "the server could not find the requested resource") =>
         new(new V1Status
         {
             ApiVersion = "v1",
@@ -540,9 +540,15 @@ internal sealed class ApiHandler(ClusterApi api, FaultInjection faults, SandboxO
             Status = "Failure",
             Code = 404,
             Reason = "NotFound",
-            Message = "the server could not find the requested resource",
+            Message = message,
             Metadata = new V1ListMeta(),
         });
+
+    /// <summary>A 404 that names the version served when the resource exists in another version of the group (kubectl autoscale asks for autoscaling/v1).</summary>
+    private static ApiException NotServed(string group, string version, string[] rest) =>
+        ResourceTypes.All.FirstOrDefault(r => r.Group == group && r.Version != version && rest.Contains(r.Plural)) is { } served
+            ? NotServed($"the sandbox serves {served} only as {served.ApiVersion}, not {group}/{version}")
+            : NotServed();
 
     private static void PrepareJson(HttpContext context, int code, RequestContext requestContext)
     {

@@ -265,6 +265,22 @@ public sealed class KubectlWorkflowTests
         (await read.WaitAsync(TimeSpan.FromSeconds(20), Ct)).Should().Be(0, "the stream ends, empty, with the pod");
     }
 
+    [Fact]
+    public async Task Autoscale_names_the_api_version_the_sandbox_lacks_and_expose_creates_a_service()
+    {
+        Kubectl.RequireInstalled();
+        await using var sandbox = await StartClusterAsync();
+        await sandbox.Kubectl.RunAsync("create deployment web --image=nginx");
+
+        var autoscaled = await sandbox.Kubectl.RunAsync("autoscale deployment web --max=3 --cpu-percent=50");
+        var exposed = await sandbox.Kubectl.RunAsync("expose deployment web --port=80");
+
+        autoscaled.ExitCode.Should().NotBe(0);
+        autoscaled.Error.Should().Contain("the sandbox serves horizontalpodautoscalers.autoscaling only as autoscaling/v2, not autoscaling/v1");
+        exposed.Output.Should().Contain("service/web exposed", exposed.Error);
+        sandbox.Server.Api.Get<V1Service>("default", "web")!.Spec.Selector.Should().Contain("app", "web");
+    }
+
     private static async Task<SandboxFixture> StartClusterAsync(params string[] nodes)
     {
         var sandbox = await SandboxFixture.StartAsync(new SandboxOptions { Simulation = new SimulationOptions { StartupDelay = TimeSpan.FromMilliseconds(200) } });
