@@ -16,7 +16,8 @@ internal sealed class Kubectl(string kubeconfig, string cacheDirectory)
         }
     }
 
-    public async Task<KubectlResult> RunAsync(string arguments, string? standardInput = null)
+    /// <param name="environment">Extra environment variables, e.g. <c>KUBE_EDITOR</c>.</param>
+    public async Task<KubectlResult> RunAsync(string arguments, string? standardInput = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo(Binary)
         {
@@ -25,15 +26,20 @@ internal sealed class Kubectl(string kubeconfig, string cacheDirectory)
             RedirectStandardInput = standardInput is not null,
             UseShellExecute = false,
         };
-        foreach (var argument in SplitArguments(arguments))
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
         {
-            start.ArgumentList.Add(argument);
+            start.Environment[name] = value;
         }
 
+        // Global flags first: after "--" (kubectl exec web -- ls) they would be the command's arguments.
         start.ArgumentList.Add("--kubeconfig");
         start.ArgumentList.Add(kubeconfig);
         start.ArgumentList.Add("--cache-dir");
         start.ArgumentList.Add(cacheDirectory);
+        foreach (var argument in SplitArguments(arguments))
+        {
+            start.ArgumentList.Add(argument);
+        }
         using var process = Process.Start(start)!;
         if (standardInput is not null)
         {

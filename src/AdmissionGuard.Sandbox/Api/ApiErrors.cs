@@ -42,6 +42,10 @@ public static class ApiErrors
     public static V1Status UnsupportedMediaType(string contentType) =>
         Failure(415, "UnsupportedMediaType", $"the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json (got \"{contentType}\")");
 
+    /// <summary>415 for a media type the sandbox reads only in part; <paramref name="why"/> names what it cannot read.</summary>
+    public static V1Status UnsupportedMediaType(string contentType, string why) =>
+        Failure(415, "UnsupportedMediaType", $"{why} (got \"{contentType}\")");
+
     public static V1Status TooManyRequests(string message, string? causeReason = null, int? retryAfterSeconds = null)
     {
         var details = new V1StatusDetails { RetryAfterSeconds = retryAfterSeconds };

@@ -210,20 +210,7 @@ public sealed class ClusterApi(ObjectStore store, IAdmission admission, TimeProv
                 return await CreateAsync(type, objectNamespace, created, context, cancellationToken);
             }
 
-            JsonObject patched;
-            try
-            {
-                patched = patchType switch
-                {
-                    PatchType.Json => JsonPatch.Apply(current.ToJsonObject(), patchNode),
-                    PatchType.StrategicMerge => StrategicMergePatch.Apply(current.ToJsonObject(), patchNode),
-                    _ => MergePatch.Apply(current.ToJsonObject(), patchNode),
-                };
-            }
-            catch (PatchException e)
-            {
-                throw new ApiException(ApiErrors.Invalid(type, name, [ApiErrors.Cause("", e.Message)]));
-            }
+            var patched = ApplyPatch(type, name, patchType, current.ToJsonObject(), patchNode);
 
             var pinned = PinsResourceVersion(patchType, patchNode);
             var expected = pinned ? ParseResourceVersion((string?)patched["metadata"]?["resourceVersion"]) : current.ResourceVersion;
@@ -456,6 +443,25 @@ public sealed class ClusterApi(ObjectStore store, IAdmission admission, TimeProv
     public WatchSubscription Watch<T>(string? objectNamespace = null, WatchOptions? options = null)
         where T : IKubernetesObject<V1ObjectMeta> =>
         Watch(ResourceTypes.For<T>(), objectNamespace, options);
+
+    /// <summary>Applies a parsed patch of <paramref name="patchType"/> to <paramref name="target"/> (which it changes).</summary>
+    /// <exception cref="ApiException">422 when the patch cannot be applied.</exception>
+    internal static JsonObject ApplyPatch(ResourceType type, string name, PatchType patchType, JsonObject target, JsonNode? patch)
+    {
+        try
+        {
+            return patchType switch
+            {
+                PatchType.Json => JsonPatch.Apply(target, patch),
+                PatchType.StrategicMerge => StrategicMergePatch.Apply(target, patch),
+                _ => MergePatch.Apply(target, patch),
+            };
+        }
+        catch (PatchException e)
+        {
+            throw new ApiException(ApiErrors.Invalid(type, name, [ApiErrors.Cause("", e.Message)]));
+        }
+    }
 
     // ---- internals -----------------------------------------------------------------------------------------
 

@@ -22,6 +22,20 @@ internal static partial class ObjectRules
             metadata["labels"] = labels;
         }
 
+        if (type == ResourceTypes.Secrets)
+        {
+            obj["type"] ??= "Opaque";
+        }
+
+        if (type == ResourceTypes.Jobs && obj["spec"] is JsonObject jobSpec)
+        {
+            jobSpec["completions"] ??= 1;
+            jobSpec["parallelism"] ??= 1;
+            jobSpec["backoffLimit"] ??= 6;
+            jobSpec["completionMode"] ??= "NonIndexed";
+            jobSpec["suspend"] ??= false;
+        }
+
         if (type == ResourceTypes.Pods && obj["spec"] is JsonObject spec)
         {
             spec["restartPolicy"] ??= "Always";
@@ -50,11 +64,42 @@ internal static partial class ObjectRules
         {
             obj["status"] = new JsonObject { ["phase"] = "Active" };
         }
+        else if (type == ResourceTypes.Jobs)
+        {
+            obj["status"] = new JsonObject();
+            GenerateJobSelector(obj);
+        }
         else if (type == ResourceTypes.Deployments || type == ResourceTypes.DaemonSets
                  || type == ResourceTypes.ReplicaSets || type == ResourceTypes.PodDisruptionBudgets)
         {
             obj.Remove("status");
         }
+    }
+
+    /// <summary>
+    /// Unless <c>spec.manualSelector</c>, a Job selects its pods by its uid, and its template carries the labels that
+    /// select them (the Job strategy's generateSelector).
+    /// </summary>
+    private static void GenerateJobSelector(JsonObject job)
+    {
+        if (job["spec"] is not JsonObject spec || (bool?)spec["manualSelector"] == true)
+        {
+            return;
+        }
+
+        var uid = (string?)job["metadata"]?["uid"];
+        var name = (string?)job["metadata"]?["name"];
+        spec["selector"] = new JsonObject { ["matchLabels"] = new JsonObject { ["batch.kubernetes.io/controller-uid"] = uid } };
+        var template = spec["template"] as JsonObject ?? [];
+        spec["template"] = template;
+        var templateMetadata = template["metadata"] as JsonObject ?? [];
+        template["metadata"] = templateMetadata;
+        var labels = templateMetadata["labels"] as JsonObject ?? [];
+        templateMetadata["labels"] = labels;
+        labels["batch.kubernetes.io/controller-uid"] = uid;
+        labels["batch.kubernetes.io/job-name"] = name;
+        labels["controller-uid"] = uid;
+        labels["job-name"] = name;
     }
 
     /// <summary>The condition kube-apiserver puts on a pod created with scheduling gates.</summary>

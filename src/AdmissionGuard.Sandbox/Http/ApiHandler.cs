@@ -7,6 +7,7 @@ using System.Text.Json.Nodes;
 using AdmissionGuard.Sandbox.Api;
 using AdmissionGuard.Sandbox.Faults;
 using AdmissionGuard.Sandbox.Patching;
+using AdmissionGuard.Sandbox.Protobuf;
 using AdmissionGuard.Sandbox.Store;
 using k8s;
 using k8s.Models;
@@ -111,7 +112,7 @@ internal sealed class ApiHandler(ClusterApi api, FaultInjection faults, SandboxO
             return;
         }
 
-        var target = ApiTarget.Parse(group, version, rest) ?? throw NotServed();
+        var target = ApiTarget.Parse(group, version, rest) ?? throw NotServed(group, version, rest);
         var request = context.Request;
         var query = request.Query;
         var verb = (request.Method, target.Name) switch
@@ -134,6 +135,12 @@ internal sealed class ApiHandler(ClusterApi api, FaultInjection faults, SandboxO
         if (faults.Roll(verb) is { } injected)
         {
             throw new ApiException(injected);
+        }
+
+        if (target.Subresource is "scale" or "token" or "log" or "exec" or "attach" or "portforward")
+        {
+            await ServeSubresourceAsync(context, target, verb, requestContext);
+            return;
         }
 
         var ct = context.RequestAborted;
@@ -191,6 +198,43 @@ internal sealed class ApiHandler(ClusterApi api, FaultInjection faults, SandboxO
                 var deleted = await api.DeleteAsync(type, target.Namespace, target.Name!, preconditions, requestContext, ct);
                 await WriteStoredAsync(context, 200, deleted, requestContext);
                 return;
+            default:
+                throw new ApiException(ApiErrors.MethodNotAllowed($"the server does not allow this method on the requested resource ({request.Method} {type}/{target.Subresource})"));
+        }
+    }
+
+    private async Task ServeSubresourceAsync(HttpContext context, ApiTarget target, string verb, RequestContext requestContext)
+    {
+        var request = context.Request;
+        var (type, name, ct) = (target.Type, target.Name!, context.RequestAborted);
+        switch (target.Subresource, verb)
+        {
+            case ("scale", "get"):
+                await WriteJsonAsync(context, 200, ScaleSubresource.Of(api.Get(type, target.Namespace, name)), requestContext);
+                return;
+            case ("scale", "update"):
+                var scale = await ReadObjectAsync(request);
+                await WriteJsonAsync(context, 200, await ScaleSubresource.UpdateAsync(api, type, target.Namespace!, name, _ => scale, requestContext, ct), requestContext);
+                return;
+            case ("scale", "patch"):
+                var patchType = PatchTypeOf(request.ContentType, type);
+                using (var reader = new StreamReader(request.Body, Encoding.UTF8))
+                {
+                    var text = await reader.ReadToEndAsync(ct);
+                    var patch = patchType == PatchType.Apply ? YamlJson.Parse(text) : JsonPatch.Parse(text);
+                    var scaled = await ScaleSubresource.UpdateAsync(api, type, target.Namespace!, name, current => ClusterApi.ApplyPatch(type, name, patchType, current, patch), requestContext, ct);
+                    await WriteJsonAsync(context, 200, scaled, requestContext);
+                }
+
+                return;
+            case ("token", "create"):
+                await WriteJsonAsync(context, 201, TokenRequests.Create(api, target.Namespace!, name, await ReadObjectAsync(request)), requestContext);
+                return;
+            case ("log", "get"):
+                await PodStreams.WriteLogAsync(context, api, target.Namespace!, name);
+                return;
+            case ("exec" or "attach" or "portforward", _):
+                throw PodStreams.NoContainers(target.Subresource);
             default:
                 throw new ApiException(ApiErrors.MethodNotAllowed($"the server does not allow this method on the requested resource ({request.Method} {type}/{target.Subresource})"));
         }
@@ -461,6 +505,12 @@ internal sealed class ApiHandler(ClusterApi api, FaultInjection faults, SandboxO
         {
             node = await JsonNode.ParseAsync(request.Body, cancellationToken: request.HttpContext.RequestAborted);
         }
+        else if (mediaType == ProtobufBody.MediaType)
+        {
+            using var buffer = new MemoryStream();
+            await request.Body.CopyToAsync(buffer, request.HttpContext.RequestAborted);
+            node = ProtobufBody.Decode(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
+        }
         else
         {
             throw new ApiException(ApiErrors.UnsupportedMediaType(mediaType));
@@ -476,13 +526,13 @@ internal sealed class ApiHandler(ClusterApi api, FaultInjection faults, SandboxO
             return null;
         }
 
-        var body = await JsonNode.ParseAsync(request.Body, cancellationToken: request.HttpContext.RequestAborted) as JsonObject;
-        if (body?["dryRun"] is JsonArray dryRun && dryRun.Any(d => (string?)d == "All") && !requestContext.DryRun)
+        var body = await ReadObjectAsync(request);
+        if (body["dryRun"] is JsonArray dryRun && dryRun.Any(d => (string?)d == "All") && !requestContext.DryRun)
         {
             throw new ApiException(ApiErrors.BadRequest("pass dryRun=All as a query parameter"));
         }
 
-        return body?["preconditions"] is JsonObject preconditions
+        return body["preconditions"] is JsonObject preconditions
             ? new V1Preconditions { ResourceVersion = (string?)preconditions["resourceVersion"], Uid = (string?)preconditions["uid"] }
             : null;
     }
@@ -490,7 +540,7 @@ internal sealed class ApiHandler(ClusterApi api, FaultInjection faults, SandboxO
     private static bool WantsTable(HttpRequest request) =>
         request.Headers.Accept.Any(a => a is not null && a.Contains("as=Table", StringComparison.Ordinal));
 
-    private static ApiException NotServed() =>
+    private static ApiException NotServed(string message = "the server could not find the requested resource") =>
         new(new V1Status
         {
             ApiVersion = "v1",
@@ -498,9 +548,15 @@ internal sealed class ApiHandler(ClusterApi api, FaultInjection faults, SandboxO
             Status = "Failure",
             Code = 404,
             Reason = "NotFound",
-            Message = "the server could not find the requested resource",
+            Message = message,
             Metadata = new V1ListMeta(),
         });
+
+    /// <summary>A 404 that names the version served when the resource exists in another version of the group (kubectl autoscale asks for autoscaling/v1).</summary>
+    private static ApiException NotServed(string group, string version, string[] rest) =>
+        ResourceTypes.All.FirstOrDefault(r => r.Group == group && r.Version != version && rest.Contains(r.Plural)) is { } served
+            ? NotServed($"the sandbox serves {served} only as {served.ApiVersion}, not {group}/{version}")
+            : NotServed();
 
     private static void PrepareJson(HttpContext context, int code, RequestContext requestContext)
     {

@@ -168,6 +168,12 @@ internal static class Discovery
         {
             "binding" => ("Binding", "", "v1", new[] { "create" }),
             "eviction" => ("Eviction", "policy", "v1", new[] { "create" }),
+            "scale" => ("Scale", "autoscaling", "v1", new[] { "get", "patch", "update" }),
+            "token" => ("TokenRequest", "authentication.k8s.io", "v1", new[] { "create" }),
+            "log" => ("Pod", "", "v1", new[] { "get" }),
+            "exec" => ("PodExecOptions", "", "v1", new[] { "create", "get" }),
+            "attach" => ("PodAttachOptions", "", "v1", new[] { "create", "get" }),
+            "portforward" => ("PodPortForwardOptions", "", "v1", new[] { "create", "get" }),
             _ => (type.Kind, type.Group, type.Version, new[] { "get", "patch", "update" }),
         };
         var entry = new JsonObject

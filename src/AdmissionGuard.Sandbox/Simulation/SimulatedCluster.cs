@@ -10,7 +10,7 @@ namespace AdmissionGuard.Sandbox.Simulation;
 
 /// <summary>
 /// The simulated cluster on top of a <see cref="ClusterApi"/>: scheduler, kubelets, NoExecute taint eviction,
-/// DaemonSet, ReplicaSet, Deployment and disruption controllers, garbage collection, and Cilium. Each is a small
+/// DaemonSet, ReplicaSet, Deployment, Job and disruption controllers, garbage collection, and Cilium. Each is a small
 /// level-triggered loop fed by watches, with a periodic resync; all time comes from <see cref="ClusterApi.Time"/>.
 /// Controllers write through the same API as kubectl, so admission webhooks see every pod and binding they make.
 /// </summary>
@@ -37,6 +37,7 @@ public sealed class SimulatedCluster : IHostedService, IAsyncDisposable
             new DaemonSetController(api, loggerFactory.CreateLogger<DaemonSetController>()),
             new ReplicaSetController(api, loggerFactory.CreateLogger<ReplicaSetController>()),
             new DeploymentController(api, loggerFactory.CreateLogger<DeploymentController>()),
+            new JobController(api, loggerFactory.CreateLogger<JobController>()),
             new DisruptionController(api, loggerFactory.CreateLogger<DisruptionController>()),
             new GarbageCollector(api, loggerFactory.CreateLogger<GarbageCollector>()),
             new CiliumSimulation(api, Options, loggerFactory.CreateLogger<CiliumSimulation>()),

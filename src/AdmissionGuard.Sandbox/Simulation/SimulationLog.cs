@@ -89,4 +89,13 @@ internal static partial class SimulationLog
 
     [LoggerMessage(4075, LogLevel.Information, "Cilium agent pod {Namespace}/{Pod} on node {Node} restarted its container")]
     public static partial void CiliumAgentRestarted(ILogger logger, string @namespace, string pod, string node);
+
+    [LoggerMessage(4090, LogLevel.Information, "Job {Namespace}/{Job} created pod {Pod}")]
+    public static partial void JobPodCreated(ILogger logger, string @namespace, string job, string pod);
+
+    [LoggerMessage(4091, LogLevel.Information, "Job {Namespace}/{Job}: pod {Pod} ran to completion")]
+    public static partial void JobPodSucceeded(ILogger logger, string @namespace, string job, string pod);
+
+    [LoggerMessage(4092, LogLevel.Information, "Job {Namespace}/{Job} is complete ({Succeeded} succeeded)")]
+    public static partial void JobComplete(ILogger logger, string @namespace, string job, int succeeded);
 }

@@ -12,23 +12,51 @@ public static class ResourceTypes
     public static ResourceType Nodes { get; } = Core("Node", "nodes", false, ["no"], [], ["status"], typeof(V1Node));
 
     public static ResourceType Pods { get; } =
-        Core("Pod", "pods", true, ["po"], ["all"], ["binding", "eviction", "status"], typeof(V1Pod));
+        Core("Pod", "pods", true, ["po"], ["all"], ["attach", "binding", "eviction", "exec", "log", "portforward", "status"], typeof(V1Pod));
 
     public static ResourceType Events { get; } = Core("Event", "events", true, ["ev"], [], [], typeof(Corev1Event));
 
     public static ResourceType Secrets { get; } = Core("Secret", "secrets", true, [], [], [], typeof(V1Secret));
 
+    public static ResourceType ConfigMaps { get; } = Core("ConfigMap", "configmaps", true, ["cm"], [], [], typeof(V1ConfigMap));
+
+    public static ResourceType ServiceAccounts { get; } = Core("ServiceAccount", "serviceaccounts", true, ["sa"], [], ["token"], typeof(V1ServiceAccount));
+
+    public static ResourceType Services { get; } = Core("Service", "services", true, ["svc"], ["all"], ["status"], typeof(V1Service));
+
+    public static ResourceType Endpoints { get; } = Core("Endpoints", "endpoints", true, ["ep"], [], [], typeof(V1Endpoints));
+
     public static ResourceType DaemonSets { get; } =
         new("apps", "v1", "DaemonSet", "daemonsets", "daemonset", true, ["ds"], ["all"], ["status"], typeof(V1DaemonSet));
 
     public static ResourceType ReplicaSets { get; } =
-        new("apps", "v1", "ReplicaSet", "replicasets", "replicaset", true, ["rs"], ["all"], ["status"], typeof(V1ReplicaSet));
+        new("apps", "v1", "ReplicaSet", "replicasets", "replicaset", true, ["rs"], ["all"], ["scale", "status"], typeof(V1ReplicaSet));
 
     public static ResourceType Deployments { get; } =
-        new("apps", "v1", "Deployment", "deployments", "deployment", true, ["deploy"], ["all"], ["status"], typeof(V1Deployment));
+        new("apps", "v1", "Deployment", "deployments", "deployment", true, ["deploy"], ["all"], ["scale", "status"], typeof(V1Deployment));
+
+    public static ResourceType Jobs { get; } =
+        new("batch", "v1", "Job", "jobs", "job", true, [], ["all"], ["status"], typeof(V1Job));
+
+    public static ResourceType CronJobs { get; } =
+        new("batch", "v1", "CronJob", "cronjobs", "cronjob", true, ["cj"], ["all"], ["status"], typeof(V1CronJob));
+
+    public static ResourceType HorizontalPodAutoscalers { get; } =
+        new("autoscaling", "v2", "HorizontalPodAutoscaler", "horizontalpodautoscalers", "horizontalpodautoscaler", true, ["hpa"], ["all"], ["status"], typeof(V2HorizontalPodAutoscaler));
 
     public static ResourceType PodDisruptionBudgets { get; } =
         new("policy", "v1", "PodDisruptionBudget", "poddisruptionbudgets", "poddisruptionbudget", true, ["pdb"], [], ["status"], typeof(V1PodDisruptionBudget));
+
+    public static ResourceType PriorityClasses { get; } =
+        new("scheduling.k8s.io", "v1", "PriorityClass", "priorityclasses", "priorityclass", false, ["pc"], [], [], typeof(V1PriorityClass));
+
+    public static ResourceType Roles { get; } = Rbac("Role", "roles", true, typeof(V1Role));
+
+    public static ResourceType RoleBindings { get; } = Rbac("RoleBinding", "rolebindings", true, typeof(V1RoleBinding));
+
+    public static ResourceType ClusterRoles { get; } = Rbac("ClusterRole", "clusterroles", false, typeof(V1ClusterRole));
+
+    public static ResourceType ClusterRoleBindings { get; } = Rbac("ClusterRoleBinding", "clusterrolebindings", false, typeof(V1ClusterRoleBinding));
 
     public static ResourceType Leases { get; } =
         new("coordination.k8s.io", "v1", "Lease", "leases", "lease", true, [], [], [], typeof(V1Lease));
@@ -46,8 +74,9 @@ public static class ResourceTypes
 
     public static IReadOnlyList<ResourceType> All { get; } =
     [
-        Namespaces, Nodes, Pods, Events, Secrets, DaemonSets, ReplicaSets, Deployments, PodDisruptionBudgets, Leases,
-        MutatingWebhookConfigurations, ValidatingWebhookConfigurations, CiliumEndpoints,
+        Namespaces, Nodes, Pods, Events, Secrets, ConfigMaps, ServiceAccounts, Services, Endpoints, DaemonSets, ReplicaSets,
+        Deployments, Jobs, CronJobs, HorizontalPodAutoscalers, PodDisruptionBudgets, PriorityClasses, Roles, RoleBindings,
+        ClusterRoles, ClusterRoleBindings, Leases, MutatingWebhookConfigurations, ValidatingWebhookConfigurations, CiliumEndpoints,
     ];
 
     private static readonly FrozenDictionary<Type, ResourceType> ByModel = All.ToFrozenDictionary(r => r.ModelType);
@@ -62,6 +91,9 @@ public static class ResourceTypes
     /// <summary>Finds a resource by group, version and plural name (the URL form).</summary>
     public static ResourceType? Find(string group, string version, string plural) =>
         All.FirstOrDefault(r => r.Group == group && r.Version == version && r.Plural == plural);
+
+    private static ResourceType Rbac(string kind, string plural, bool namespaced, Type model) =>
+        new("rbac.authorization.k8s.io", "v1", kind, plural, kind.ToLowerInvariant(), namespaced, [], [], [], model);
 
     private static ResourceType Core(
         string kind, string plural, bool namespaced, string[] shortNames, string[] categories, string[] subresources, Type model) =>

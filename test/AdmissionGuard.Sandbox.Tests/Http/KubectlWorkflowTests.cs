@@ -1,0 +1,294 @@
+using AdmissionGuard.Sandbox.Simulation;
+using AdmissionGuard.Sandbox.Tests.Support;
+using AdmissionGuard.Testing;
+using k8s.Models;
+
+namespace AdmissionGuard.Sandbox.Tests.Http;
+
+/// <summary>
+/// The real kubectl 1.32, typed as people type it, against a sandbox running the simulated cluster: generators
+/// (protobuf bodies), rollouts, scaling, waiting, node maintenance, jobs, tokens and edits, each effect checked.
+/// </summary>
+public sealed class KubectlWorkflowTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Create_namespace_and_deployment_then_rollout_status_scale_and_wait_for_ready()
+    {
+        Kubectl.RequireInstalled();
+        await using var sandbox = await StartClusterAsync("node-1", "node-2");
+        var kubectl = sandbox.Kubectl;
+
+        var ns = await kubectl.RunAsync("create namespace shop");
+        var deployment = await kubectl.RunAsync("create deployment web --image=nginx --replicas=3 -n shop");
+        var rollout = await kubectl.RunAsync("rollout status deployment/web -n shop --timeout=30s");
+        var scaled = await kubectl.RunAsync("scale deployment web --replicas=5 -n shop");
+        var waited = await kubectl.RunAsync("wait --for=condition=Ready pod -l app=web -n shop --timeout=30s");
+
+        ns.Output.Should().Contain("namespace/shop created", ns.Error);
+        deployment.Output.Should().Contain("deployment.apps/web created", deployment.Error);
+        rollout.Output.Should().Contain("deployment \"web\" successfully rolled out", rollout.Error);
+        scaled.Output.Should().Contain("deployment.apps/web scaled", scaled.Error);
+        sandbox.Server.Api.Get<V1Deployment>("shop", "web")!.Spec.Replicas.Should().Be(5);
+        sandbox.Server.Requests.Requests().Should().Contain(r => r.Verb == "patch" && r.ResourcePath == "deployments/scale", "kubectl scale patches the scale subresource");
+        waited.ExitCode.Should().Be(0, waited.Error);
+        waited.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Should().HaveCount(5).And.AllSatisfy(line => line.Should().EndWith("condition met"));
+        var stored = sandbox.Server.Api.List<V1Deployment>("shop").Single();
+        stored.Spec.Template.Spec.Containers.Should().ContainSingle().Which.Image.Should().Be("nginx");
+        stored.Spec.Selector.MatchLabels.Should().Contain("app", "web");
+    }
+
+    [Fact]
+    public async Task Get_wide_describe_and_get_events_show_the_running_pods()
+    {
+        Kubectl.RequireInstalled();
+        await using var sandbox = await StartClusterAsync("node-1");
+        var kubectl = sandbox.Kubectl;
+        await kubectl.RunAsync("create deployment web --image=nginx --replicas=2");
+        await kubectl.RunAsync("wait --for=condition=Ready pod -l app=web --timeout=30s");
+        var name = sandbox.Server.Api.List<V1Pod>("default")[0].Metadata.Name;
+
+        var wide = await kubectl.RunAsync("get pods -o wide");
+        var described = await kubectl.RunAsync($"describe pod {name}");
+        var events = await kubectl.RunAsync("get events");
+
+        wide.Rows.Should().HaveCount(3);
+        wide.Rows.Skip(1).Should().AllSatisfy(row => row[..3].Should().Equal(row[0], "1/1", "Running"))
+            .And.AllSatisfy(row => row[6].Should().Be("node-1"));
+        described.ExitCode.Should().Be(0, described.Error);
+        described.Output.Should().Contain($"Name:             {name}").And.Contain("Node:             node-1/").And.Contain("Image:          nginx");
+        events.ExitCode.Should().Be(0, events.Error);
+    }
+
+    [Fact]
+    public async Task Label_annotate_cordon_and_uncordon_change_the_stored_objects()
+    {
+        Kubectl.RequireInstalled();
+        await using var sandbox = await StartClusterAsync("node-1");
+        var kubectl = sandbox.Kubectl;
+        await kubectl.RunAsync("create deployment web --image=nginx");
+        var pod = (await Simulation.Eventually.Until(sandbox.Server.Api, () => sandbox.Server.Api.List<V1Pod>("default") is [var first, ..] ? first : null, "the deployment's pod")).Metadata.Name;
+
+        var labelled = await kubectl.RunAsync($"label pod {pod} tier=front");
+        var annotated = await kubectl.RunAsync("annotate deployment web owner=team-a");
+        var cordoned = await kubectl.RunAsync("cordon node-1");
+        var wasUnschedulable = sandbox.Server.Api.Get<V1Node>(null, "node-1")!.Spec.Unschedulable;
+        var uncordoned = await kubectl.RunAsync("uncordon node-1");
+
+        labelled.Output.Should().Contain($"pod/{pod} labeled", labelled.Error);
+        annotated.Output.Should().Contain("deployment.apps/web annotated", annotated.Error);
+        cordoned.Output.Should().Contain("node/node-1 cordoned", cordoned.Error);
+        uncordoned.Output.Should().Contain("node/node-1 uncordoned", uncordoned.Error);
+        sandbox.Server.Api.Get<V1Pod>("default", pod)!.Metadata.Labels.Should().Contain("tier", "front");
+        sandbox.Server.Api.Get<V1Deployment>("default", "web")!.Metadata.Annotations.Should().Contain("owner", "team-a");
+        wasUnschedulable.Should().BeTrue();
+        sandbox.Server.Api.Get<V1Node>(null, "node-1")!.Spec.Unschedulable.Should().NotBe(true);
+    }
+
+    [Fact]
+    public async Task Drain_evicts_through_the_eviction_api_and_waits_on_a_disruption_budget()
+    {
+        Kubectl.RequireInstalled();
+        await using var sandbox = await StartClusterAsync("node-1", "node-2");
+        var kubectl = sandbox.Kubectl;
+        await kubectl.RunAsync("cordon node-2");
+        await kubectl.RunAsync("create deployment web --image=nginx --replicas=2");
+        await kubectl.RunAsync("wait --for=condition=Ready pod -l app=web --timeout=30s");
+        var pdb = await kubectl.RunAsync("create pdb web --selector=app=web --min-available=2");
+        await Simulation.Eventually.Until(sandbox.Server.Api, () => sandbox.Server.Api.Get<V1PodDisruptionBudget>("default", "web")?.Status?.CurrentHealthy == 2, "the budget counts both pods");
+
+        var blocked = await kubectl.RunAsync("drain node-1 --ignore-daemonsets --delete-emptydir-data --timeout=3s");
+        await kubectl.RunAsync("uncordon node-2");
+        await kubectl.RunAsync("patch pdb web --type=merge -p '{\"spec\":{\"minAvailable\":1}}'");
+        var drained = await kubectl.RunAsync("drain node-1 --ignore-daemonsets --delete-emptydir-data --timeout=45s");
+
+        pdb.Output.Should().Contain("poddisruptionbudget.policy/web created", pdb.Error);
+        blocked.ExitCode.Should().NotBe(0);
+        blocked.Error.Should().Contain("Cannot evict pod as it would violate the pod's disruption budget");
+        drained.ExitCode.Should().Be(0, drained.Error);
+        drained.Output.Should().Contain("node/node-1 drained");
+        sandbox.Server.Api.List<V1Pod>("default").Where(p => p.Metadata.DeletionTimestamp is null).Should().OnlyContain(p => p.Spec.NodeName != "node-1");
+    }
+
+    [Fact]
+    public async Task Generators_create_configmaps_secrets_service_accounts_tokens_and_rbac()
+    {
+        Kubectl.RequireInstalled();
+        await using var sandbox = await StartClusterAsync();
+        var kubectl = sandbox.Kubectl;
+
+        var configMap = await kubectl.RunAsync("create configmap app --from-literal=mode=fast --from-literal=level=3");
+        var secret = await kubectl.RunAsync("create secret generic creds --from-literal=password=s3cret");
+        var account = await kubectl.RunAsync("create serviceaccount robot");
+        var token = await kubectl.RunAsync("create token robot --duration=20m");
+        var priority = await kubectl.RunAsync("create priorityclass high --value=1000 --description=important");
+        var role = await kubectl.RunAsync("create role reader --verb=get,list --resource=pods");
+        var binding = await kubectl.RunAsync("create rolebinding robot-reads --role=reader --serviceaccount=default:robot");
+        var service = await kubectl.RunAsync("create service clusterip web --tcp=80:8080");
+        var cronJob = await kubectl.RunAsync("create cronjob nightly --image=busybox --schedule='0 3 * * *'");
+
+        configMap.Output.Should().Contain("configmap/app created", configMap.Error);
+        sandbox.Server.Api.Get<V1ConfigMap>("default", "app")!.Data.Should().Equal(new Dictionary<string, string> { ["level"] = "3", ["mode"] = "fast" });
+        secret.Output.Should().Contain("secret/creds created", secret.Error);
+        var stored = sandbox.Server.Api.Get<V1Secret>("default", "creds")!;
+        System.Text.Encoding.UTF8.GetString(stored.Data["password"]).Should().Be("s3cret");
+        stored.Type.Should().Be("Opaque");
+        account.Output.Should().Contain("serviceaccount/robot created", account.Error);
+        token.ExitCode.Should().Be(0, token.Error);
+        token.Output.Trim().Split('.').Should().HaveCount(3);
+        priority.Output.Should().Contain("priorityclass.scheduling.k8s.io/high created", priority.Error);
+        sandbox.Server.Api.Get<V1PriorityClass>(null, "high")!.Value.Should().Be(1000);
+        role.Output.Should().Contain("role.rbac.authorization.k8s.io/reader created", role.Error);
+        sandbox.Server.Api.Get<V1Role>("default", "reader")!.Rules.Should().ContainSingle().Which.Verbs.Should().Equal("get", "list");
+        binding.Output.Should().Contain("rolebinding.rbac.authorization.k8s.io/robot-reads created", binding.Error);
+        sandbox.Server.Api.Get<V1RoleBinding>("default", "robot-reads")!.Subjects.Should().ContainSingle().Which.Name.Should().Be("robot");
+        service.Output.Should().Contain("service/web created", service.Error);
+        var port = sandbox.Server.Api.Get<V1Service>("default", "web")!.Spec.Ports.Should().ContainSingle().Subject;
+        (port.Port, port.TargetPort.Value).Should().Be((80, "8080"));
+        cronJob.Output.Should().Contain("cronjob.batch/nightly created", cronJob.Error);
+        var schedule = sandbox.Server.Api.Get<V1CronJob>("default", "nightly")!.Spec;
+        schedule.Schedule.Should().Be("0 3 * * *");
+        schedule.JobTemplate.Spec.Template.Spec.Containers.Should().ContainSingle().Which.Image.Should().Be("busybox");
+    }
+
+    [Fact]
+    public async Task Create_job_runs_its_pod_to_completion()
+    {
+        Kubectl.RequireInstalled();
+        await using var sandbox = await StartClusterAsync("node-1");
+        var kubectl = sandbox.Kubectl;
+
+        var created = await kubectl.RunAsync("create job once --image=busybox");
+        var waited = await kubectl.RunAsync("wait --for=condition=Complete job/once --timeout=30s");
+
+        created.Output.Should().Contain("job.batch/once created", created.Error);
+        waited.Output.Should().Contain("job.batch/once condition met", waited.Error);
+        var job = sandbox.Server.Api.Get<V1Job>("default", "once")!;
+        job.Status.Succeeded.Should().Be(1);
+        job.Status.CompletionTime.Should().NotBeNull();
+        sandbox.Server.Api.List<V1Pod>("default").Should().ContainSingle().Which.Status.Phase.Should().Be("Succeeded");
+    }
+
+    [Fact]
+    public async Task Apply_server_side_all_three_patch_types_edit_and_delete_change_the_object()
+    {
+        Kubectl.RequireInstalled();
+        await using var sandbox = await StartClusterAsync();
+        var kubectl = sandbox.Kubectl;
+        const string ConfigMap = """
+            apiVersion: v1
+            kind: ConfigMap
+            metadata:
+              name: settings
+            data:
+              color: blue
+            """;
+        var editor = Path.Combine(Path.GetTempPath(), $"kube-editor-{Guid.NewGuid():N}.sh");
+        await File.WriteAllTextAsync(editor, "#!/bin/sh\nsed -i 's/color: green/color: red/' \"$1\"\n", Ct);
+        try
+        {
+            var applied = await kubectl.RunAsync("apply --server-side -f -", ConfigMap);
+            var json = await kubectl.RunAsync("patch configmap settings --type=json -p '[{\"op\":\"add\",\"path\":\"/data/size\",\"value\":\"L\"}]'");
+            var merge = await kubectl.RunAsync("patch configmap settings --type=merge -p '{\"data\":{\"color\":\"green\"}}'");
+            var strategic = await kubectl.RunAsync("patch configmap settings -p '{\"metadata\":{\"labels\":{\"team\":\"a\"}}}'");
+            var edited = await kubectl.RunAsync("edit configmap settings", environment: new Dictionary<string, string> { ["KUBE_EDITOR"] = $"sh {editor}" });
+            var afterEdit = sandbox.Server.Api.Get<V1ConfigMap>("default", "settings")!;
+            var deleted = await kubectl.RunAsync("delete configmap settings");
+
+            applied.Output.Should().Contain("configmap/settings serverside-applied", applied.Error);
+            json.Output.Should().Contain("configmap/settings patched", json.Error);
+            merge.Output.Should().Contain("configmap/settings patched", merge.Error);
+            strategic.Output.Should().Contain("configmap/settings patched", strategic.Error);
+            edited.Output.Should().Contain("configmap/settings edited", edited.Error);
+            afterEdit.Data.Should().Equal(new Dictionary<string, string> { ["color"] = "red", ["size"] = "L" });
+            afterEdit.Metadata.Labels.Should().Contain("team", "a");
+            deleted.Output.Should().Contain("configmap \"settings\" deleted", deleted.Error);
+            sandbox.Server.Api.Get<V1ConfigMap>("default", "settings").Should().BeNull();
+        }
+        finally
+        {
+            File.Delete(editor);
+        }
+    }
+
+    [Fact]
+    public async Task Logs_answer_an_empty_stream_and_exec_a_status_naming_what_the_sandbox_lacks()
+    {
+        Kubectl.RequireInstalled();
+        await using var sandbox = await StartClusterAsync("node-1");
+        var kubectl = sandbox.Kubectl;
+        await kubectl.RunAsync("run web --image=nginx");
+        await kubectl.RunAsync("wait --for=condition=Ready pod/web --timeout=30s");
+
+        var logs = await kubectl.RunAsync("logs web");
+        var exec = await kubectl.RunAsync("exec web -- ls");
+
+        logs.ExitCode.Should().Be(0, logs.Error);
+        logs.Output.Should().BeEmpty();
+        exec.ExitCode.Should().NotBe(0);
+        exec.Error.Should().Contain("the sandbox runs no containers: pods/exec is not supported");
+    }
+
+    [Fact]
+    public async Task Get_finds_every_newly_served_kind_by_its_short_name()
+    {
+        Kubectl.RequireInstalled();
+        await using var sandbox = await StartClusterAsync();
+
+        var listed = await sandbox.Kubectl.RunAsync("get cm,sa,svc,ep,jobs,cj,hpa,pc,roles,rolebindings,clusterroles,clusterrolebindings");
+
+        listed.ExitCode.Should().Be(0, listed.Error);
+        listed.Error.Should().NotContain("doesn't have a resource type");
+    }
+
+    [Fact]
+    public async Task Log_follow_stays_open_until_the_pod_is_deleted()
+    {
+        await using var sandbox = await SandboxServer.StartAsync(cancellationToken: Ct);
+        await sandbox.Api.CreateAsync(new V1Pod
+        {
+            Metadata = new V1ObjectMeta { Name = "web", NamespaceProperty = "default" },
+            Spec = new V1PodSpec { Containers = [new V1Container { Name = "app", Image = "nginx" }] },
+        }, cancellationToken: Ct);
+        using var client = new HttpClient { BaseAddress = sandbox.HttpUrl };
+
+        using var response = await client.GetAsync("/api/v1/namespaces/default/pods/web/log?follow=true", HttpCompletionOption.ResponseHeadersRead, Ct);
+        await using var stream = await response.Content.ReadAsStreamAsync(Ct);
+        var read = stream.ReadAsync(new byte[16], Ct).AsTask();
+        var openBeforeDelete = !read.IsCompleted;
+        await sandbox.Api.DeleteAsync<V1Pod>("default", "web", cancellationToken: Ct);
+
+        response.StatusCode.Should().Be(System.Net.HttpStatusCode.OK);
+        response.Content.Headers.ContentType!.MediaType.Should().Be("text/plain");
+        openBeforeDelete.Should().BeTrue();
+        (await read.WaitAsync(TimeSpan.FromSeconds(20), Ct)).Should().Be(0, "the stream ends, empty, with the pod");
+    }
+
+    [Fact]
+    public async Task Autoscale_names_the_api_version_the_sandbox_lacks_and_expose_creates_a_service()
+    {
+        Kubectl.RequireInstalled();
+        await using var sandbox = await StartClusterAsync();
+        await sandbox.Kubectl.RunAsync("create deployment web --image=nginx");
+
+        var autoscaled = await sandbox.Kubectl.RunAsync("autoscale deployment web --max=3 --cpu-percent=50");
+        var exposed = await sandbox.Kubectl.RunAsync("expose deployment web --port=80");
+
+        autoscaled.ExitCode.Should().NotBe(0);
+        autoscaled.Error.Should().Contain("the sandbox serves horizontalpodautoscalers.autoscaling only as autoscaling/v2, not autoscaling/v1");
+        exposed.Output.Should().Contain("service/web exposed", exposed.Error);
+        sandbox.Server.Api.Get<V1Service>("default", "web")!.Spec.Selector.Should().Contain("app", "web");
+    }
+
+    private static async Task<SandboxFixture> StartClusterAsync(params string[] nodes)
+    {
+        var sandbox = await SandboxFixture.StartAsync(new SandboxOptions { Simulation = new SimulationOptions { StartupDelay = TimeSpan.FromMilliseconds(200) } });
+        foreach (var node in nodes)
+        {
+            await sandbox.Server.Cluster!.AddNodeAsync(node, new NodeSetup { CiliumTaint = false }, Ct);
+        }
+
+        return sandbox;
+    }
+}
