@@ -16,6 +16,13 @@ internal sealed class KubernetesOptionsValidator : IValidateOptions<KubernetesOp
     public ValidateOptionsResult Validate(string? name, KubernetesOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
+        var failures = new List<string>();
+        OptionRules.InRange(failures, $"{Section}:CacheStaleness", options.CacheStaleness, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1));
+        if (failures.Count > 0)
+        {
+            return ValidateOptionsResult.Fail(failures);
+        }
+
         if (options.Kubeconfig.Length > 0 && !File.Exists(options.Kubeconfig))
         {
             return ValidateOptionsResult.Fail($"{Section}:Kubeconfig: file '{options.Kubeconfig}' does not exist");
