@@ -53,6 +53,7 @@ internal static class GuardApplication
         var builder = CreateBuilder(args);
         customize?.Invoke(builder);
         builder.AddClusterCaches();
+        builder.Services.AddCacheMetrics();
         builder.AddSelfManagedCertificates();
         builder.AddReconciler();
         return Build(builder);

@@ -12,8 +12,11 @@ internal sealed class FixedSource<T>(string resource, params IReadOnlyList<T> it
     public Task<ListPage<T>> ListAsync(int limit, string? continueToken, CancellationToken cancellationToken) =>
         Task.FromResult(new ListPage<T>(items, "1", null));
 
-    public async IAsyncEnumerable<(WatchEventType Type, T Object)> WatchAsync(
-        string resourceVersion, TimeSpan timeout, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public Task<IAsyncEnumerable<(WatchEventType Type, T Object)>> WatchAsync(
+        string resourceVersion, TimeSpan timeout, CancellationToken cancellationToken) =>
+        Task.FromResult(Quiet(cancellationToken));
+
+    private static async IAsyncEnumerable<(WatchEventType Type, T Object)> Quiet([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await Task.Delay(Timeout.Infinite, cancellationToken);
         yield break;

@@ -18,8 +18,11 @@ internal sealed class SyntheticPodSource(int count) : IListWatchClient<V1Pod>
         return Task.FromResult(new ListPage<V1Pod>(SyntheticPods.Page(first, size), "1", next));
     }
 
-    public async IAsyncEnumerable<(WatchEventType Type, V1Pod Object)> WatchAsync(
-        string resourceVersion, TimeSpan timeout, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public Task<IAsyncEnumerable<(WatchEventType Type, V1Pod Object)>> WatchAsync(
+        string resourceVersion, TimeSpan timeout, CancellationToken cancellationToken) =>
+        Task.FromResult(Quiet(cancellationToken));
+
+    private static async IAsyncEnumerable<(WatchEventType Type, V1Pod Object)> Quiet([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await Task.Delay(Timeout.Infinite, cancellationToken);
         yield break;

@@ -56,12 +56,15 @@ internal static class SandboxCommand
             DefaultValueFactory = _ => "gate",
         };
         mode.AcceptOnlyFromAmong("off", "warn", "gate", "deny");
+        var faults = new SandboxFaults();
 
         var command = new Command(
             "sandbox",
             "Run the embedded sandbox (an in-memory Kubernetes API server with a simulated cluster and a simulated Cilium) " +
             "and AdmissionGuard on it, with the shipped webhook configurations registered, until SIGTERM or Ctrl+C. " +
             "kubectl works with the written kubeconfig. The cluster starts empty (namespaces only) unless --seed. " +
+            "The --fault-* options make the API server unhealthy for the guard once it is ready (kubectl is spared unless " +
+            "--fault-everyone), to watch it ride that out: /readyz, admissionguard_cache_stale_seconds, its log. " +
             "Guard settings can be given as --Section:Key=value (e.g. --Reconciler:MinPodAge=00:00:05).")
         {
             kubeconfigOut,
@@ -70,6 +73,11 @@ internal static class SandboxCommand
             ciliumDelay,
             mode,
         };
+        foreach (var option in faults.Options)
+        {
+            command.Options.Add(option);
+        }
+
         command.TreatUnmatchedTokensAsErrors = false;
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -93,7 +101,7 @@ internal static class SandboxCommand
             };
             try
             {
-                return await RunAsync(options, parseResult.GetValue(seed) ? parseResult.GetValue(nodes) : 0, output, cancellationToken);
+                return await RunAsync(options, parseResult.GetValue(seed) ? parseResult.GetValue(nodes) : 0, faults.Read(parseResult), output, cancellationToken);
             }
             catch (Exception e) when (SettingsFailures.Of(e) is { } failures)
             {
@@ -122,7 +130,7 @@ internal static class SandboxCommand
         return settings;
     }
 
-    private static async Task<int> RunAsync(GuardOnSandboxOptions options, int seedNodes, TextWriter output, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(GuardOnSandboxOptions options, int seedNodes, FaultPlan? faults, TextWriter output, CancellationToken cancellationToken)
     {
         await using var playground = await GuardOnSandbox.StartAsync(options, cancellationToken);
         var guard = playground.Instances[0];
@@ -135,6 +143,12 @@ internal static class SandboxCommand
             await SeedCluster.InstallWorkloadsAsync(playground.Cluster, options.Simulation!.CiliumAgentStartupDelay, cancellationToken);
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"Seeded              nodes {string.Join(", ", names)} (tainted); DaemonSets aws-node, ebs-csi-node, istio-cni-node; Cilium ready after {options.Simulation.CiliumAgentStartupDelay.TotalSeconds:0}s"));
+        }
+
+        if (faults is not null)
+        {
+            faults.ApplyTo(playground.Sandbox.Faults, options.GuardUser);
+            output.WriteLine($"Faults              {faults.Describe()}");
         }
 
         output.WriteLine($"Ready. Try: kubectl --kubeconfig {playground.KubeconfigPath} get pods -A -o wide");

@@ -8,14 +8,19 @@ namespace AdmissionGuard.Sandbox.Faults;
 /// Faults the HTTP surface injects for reliability tests; every setting can change while the server runs.
 /// In-process callers (the simulated cluster) are never affected, so the cluster keeps working while its
 /// clients see errors. Verbs: get, list, watch, create, update, patch, delete (and <c>*</c> for all).
+/// <see cref="User"/> narrows every fault to one client, so that others (kubectl) can watch it ride them out.
 /// </summary>
 public sealed class FaultInjection : IDisposable
 {
-    private readonly ConcurrentDictionary<string, double> _errorRates = new(StringComparer.Ordinal);
+    /// <summary>The statuses an injected error can have, as kube-apiserver answers them.</summary>
+    public static readonly IReadOnlyList<int> ErrorStatusCodes = [429, 500, 503, 504];
+
+    private readonly ConcurrentDictionary<string, (double Rate, int? StatusCode)> _errorRates = new(StringComparer.Ordinal);
     private CancellationTokenSource _watchDrop = new();
     private long _latencyTicks;
     private long _dropAfterTicks = -1;
     private int _forceWatchExpired;
+    private string? _user;
 
     /// <summary>Delay added before every request is handled.</summary>
     public TimeSpan Latency
@@ -38,15 +43,30 @@ public sealed class FaultInjection : IDisposable
         set => Interlocked.Exchange(ref _dropAfterTicks, value?.Ticks ?? -1);
     }
 
-    /// <summary>Status returned for injected errors (500 InternalError by default; 429 and 503 are also useful).</summary>
+    /// <summary>Status of injected errors whose rate was set without one (500 InternalError by default).</summary>
     public int ErrorStatusCode { get; set; } = 500;
 
-    /// <summary>Fails this share (0..1) of requests with that verb.</summary>
-    public void SetErrorRate(string verb, double rate)
+    /// <summary>The only user (as the bearer token maps it) whose requests see faults; null = every client.</summary>
+    public string? User
+    {
+        get => Volatile.Read(ref _user);
+        set => Volatile.Write(ref _user, value);
+    }
+
+    /// <summary>
+    /// Fails this share (0..1) of requests with that verb, with <paramref name="statusCode"/> (one of
+    /// <see cref="ErrorStatusCodes"/>) or else <see cref="ErrorStatusCode"/>.
+    /// </summary>
+    public void SetErrorRate(string verb, double rate, int? statusCode = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(rate, 0);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(rate, 1);
-        _errorRates[verb] = rate;
+        if (statusCode is { } code && !ErrorStatusCodes.Contains(code))
+        {
+            throw new ArgumentOutOfRangeException(nameof(statusCode), code, $"must be one of {string.Join(", ", ErrorStatusCodes)}");
+        }
+
+        _errorRates[verb] = (rate, statusCode);
     }
 
     /// <summary>Ends every open watch stream now.</summary>
@@ -65,23 +85,27 @@ public sealed class FaultInjection : IDisposable
         ForceWatchExpired = false;
         DropWatchStreamsAfter = null;
         ErrorStatusCode = 500;
+        User = null;
     }
 
     public void Dispose() => _watchDrop.Dispose();
 
     internal CancellationToken WatchDropToken => Volatile.Read(ref _watchDrop).Token;
 
+    /// <summary>Whether faults apply to this user's requests.</summary>
+    internal bool Hits(string user) => User is not { } only || only == user;
+
     /// <summary>The injected failure for this request, or null to serve it.</summary>
     internal V1Status? Roll(string verb)
     {
-        var rate = _errorRates.TryGetValue(verb, out var specific) ? specific : _errorRates.GetValueOrDefault("*");
+        var (rate, statusCode) = _errorRates.TryGetValue(verb, out var specific) ? specific : _errorRates.GetValueOrDefault("*");
         if (rate <= 0 || Random.Shared.NextDouble() >= rate)
         {
             return null;
         }
 
         var message = $"injected fault on {verb}";
-        return ErrorStatusCode switch
+        return (statusCode ?? ErrorStatusCode) switch
         {
             429 => ApiErrors.TooManyRequests(message, retryAfterSeconds: 1),
             503 => ApiErrors.Unavailable(message),

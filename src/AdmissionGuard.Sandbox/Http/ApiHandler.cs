@@ -32,7 +32,7 @@ internal sealed class ApiHandler(ClusterApi api, FaultInjection faults, SandboxO
         var requestContext = new RequestContext { DryRun = request.Query["dryRun"] == "All" };
         try
         {
-            if (faults.Latency > TimeSpan.Zero)
+            if (faults.Latency > TimeSpan.Zero && faults.Hits(UserOf(request)))
             {
                 await Task.Delay(faults.Latency, context.RequestAborted);
             }
@@ -132,7 +132,7 @@ internal sealed class ApiHandler(ClusterApi api, FaultInjection faults, SandboxO
             throw NotServed();
         }
 
-        if (faults.Roll(verb) is { } injected)
+        if (faults.Hits(UserOf(request)) && faults.Roll(verb) is { } injected)
         {
             throw new ApiException(injected);
         }
@@ -290,10 +290,11 @@ internal sealed class ApiHandler(ClusterApi api, FaultInjection faults, SandboxO
         var table = WantsTable(context.Request);
         PrepareJson(context, 200, requestContext);
         var writer = context.Response.BodyWriter;
+        var faulty = faults.Hits(UserOf(context.Request));
         WatchSubscription subscription;
         try
         {
-            if (faults.ForceWatchExpired)
+            if (faulty && faults.ForceWatchExpired)
             {
                 throw new ApiException(ApiErrors.Expired($"too old resource version: {query["resourceVersion"]} (injected fault)"));
             }
@@ -314,13 +315,13 @@ internal sealed class ApiHandler(ClusterApi api, FaultInjection faults, SandboxO
         }
 
         using var _ = subscription;
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, faults.WatchDropToken);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, faulty ? faults.WatchDropToken : CancellationToken.None);
         if (int.TryParse(query["timeoutSeconds"], NumberStyles.None, CultureInfo.InvariantCulture, out var timeoutSeconds) && timeoutSeconds > 0)
         {
             stop.CancelAfter(TimeSpan.FromSeconds(timeoutSeconds));
         }
 
-        if (faults.DropWatchStreamsAfter is { } dropAfter)
+        if (faulty && faults.DropWatchStreamsAfter is { } dropAfter)
         {
             stop.CancelAfter(dropAfter);
         }

@@ -10,8 +10,8 @@ internal static partial class CacheLog
     public static partial void Listed(ILogger logger, string resource, int count, string resourceVersion);
 
     [LoggerMessage(EventId = 2002, Level = LogLevel.Information,
-        Message = "Cache {Resource}: resourceVersion {ResourceVersion} expired, relisting")]
-    public static partial void Expired(ILogger logger, string resource, string resourceVersion);
+        Message = "Cache {Resource}: resourceVersion {ResourceVersion} expired, relisting in {Delay}")]
+    public static partial void Expired(ILogger logger, string resource, string resourceVersion, TimeSpan delay);
 
     [LoggerMessage(EventId = 2003, Level = LogLevel.Warning,
         Message = "Cache {Resource}: list failed, retrying in {Delay}")]

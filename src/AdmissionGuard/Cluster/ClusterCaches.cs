@@ -32,6 +32,7 @@ internal sealed class ClusterCaches : BackgroundService, IClusterCacheStatus
             sources.Lease, ClusterProjections.Lease, lease => new ObjectKey(lease.Namespace, lease.Name), time, logger, timing);
         (Pods, AgentPods, Nodes, Namespaces, Endpoints, Leases) = (pods, agentPods, nodes, namespaces, endpoints, leases);
         All = [pods, agentPods, nodes, namespaces, endpoints, leases];
+        AdmissionInputs = [pods, nodes, namespaces];
         _runners = [pods.RunAsync, agentPods.RunAsync, nodes.RunAsync, namespaces.RunAsync, endpoints.RunAsync, leases.RunAsync];
     }
 
@@ -52,6 +53,9 @@ internal sealed class ClusterCaches : BackgroundService, IClusterCacheStatus
     public IResourceCache<LeaseFacts> Leases { get; }
 
     public IReadOnlyList<IResourceCacheStatus> All { get; }
+
+    /// <summary>What admission decisions read (pods for bindings, nodes, namespaces): readiness watches their staleness.</summary>
+    public IReadOnlyList<IResourceCacheStatus> AdmissionInputs { get; }
 
     public bool Synced => All.All(cache => cache.Synced);
 

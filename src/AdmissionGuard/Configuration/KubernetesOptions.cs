@@ -10,4 +10,10 @@ internal sealed class KubernetesOptions
 
     /// <summary>Context inside the kubeconfig; empty = its current-context.</summary>
     public string Context { get; set; } = "";
+
+    /// <summary>
+    /// How long a cache that admission reads (pods, nodes, namespaces) may be out of sync with the API server (lists
+    /// failing, watches failing or dropped) before <c>/readyz</c> fails. Admission keeps answering meanwhile.
+    /// </summary>
+    public TimeSpan CacheStaleness { get; set; } = TimeSpan.FromSeconds(60);
 }

@@ -16,6 +16,13 @@ internal sealed class KubernetesOptionsValidator : IValidateOptions<KubernetesOp
     public ValidateOptionsResult Validate(string? name, KubernetesOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
+        var rules = new OptionRules(Section);
+        rules.InRange(nameof(options.CacheStaleness), options.CacheStaleness, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1));
+        if (rules.Result() is { Failed: true } staleness)
+        {
+            return staleness;
+        }
+
         if (options.Kubeconfig.Length > 0 && !File.Exists(options.Kubeconfig))
         {
             return ValidateOptionsResult.Fail($"{Section}:Kubeconfig: file '{options.Kubeconfig}' does not exist");

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text.RegularExpressions;
 using AdmissionGuard.Core;
 using AdmissionGuard.Playground.Commands;
 using AdmissionGuard.Tests.Support;
@@ -7,7 +8,7 @@ using k8s;
 namespace AdmissionGuard.IntegrationTests.Commands;
 
 /// <summary><c>admissionguard-playground sandbox</c> in process, and <c>scripts/sandbox.sh up|down</c> (what make sandbox-up/down run).</summary>
-public sealed class SandboxCommandTests
+public sealed partial class SandboxCommandTests
 {
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
@@ -43,6 +44,79 @@ public sealed class SandboxCommandTests
         {
             directory.Delete(recursive: true);
         }
+    }
+
+    [Fact]
+    public async Task Fault_options_make_the_API_server_unhealthy_for_the_guard_only_and_its_readiness_says_so()
+    {
+        var directory = Directory.CreateTempSubdirectory("admissionguard-sandbox-command-");
+        try
+        {
+            var kubeconfig = Path.Combine(directory.FullName, "kubeconfig");
+            using var output = new StringWriter();
+            using var error = new StringWriter();
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(Token);
+            var run = PlaygroundCommandLine.Create()
+                .Parse(["sandbox", "--kubeconfig-out", kubeconfig, "--fault-error", "list=1", "--fault-error", "watch=1:503",
+                    "--fault-watch-drop", "500ms", "--fault-latency", "10ms", "--Kubernetes:CacheStaleness=00:00:01"])
+                .InvokeAsync(new InvocationConfiguration { Output = output, Error = error }, stop.Token);
+
+            await UntilAsync(() => output.ToString().Contains("Running until SIGTERM", StringComparison.Ordinal) || run.IsCompleted, "the sandbox to be ready");
+            run.IsCompleted.Should().BeFalse(error.ToString());
+            output.ToString().Should().Contain(
+                "Faults              list 100% (500), watch 100% (503), latency 10ms, watches dropped after 0.5s; the guard's requests only");
+            var health = new Uri(HealthAddress().Match(output.ToString()).Groups[1].Value);
+            using var http = new HttpClient { BaseAddress = health };
+            var readiness = "";
+            await UntilAsync(
+                () =>
+                {
+                    using var response = http.GetAsync("/readyz", Token).GetAwaiter().GetResult();
+                    readiness = response.Content.ReadAsStringAsync(Token).GetAwaiter().GetResult();
+                    return response.StatusCode == System.Net.HttpStatusCode.ServiceUnavailable;
+                },
+                "the guard to turn unready");
+            readiness.Should().Contain("out of sync longer than Kubernetes:CacheStaleness").And.Contain("injected fault on");
+
+            using var client = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig));
+            (await client.CoreV1.ListNamespaceAsync(cancellationToken: Token)).Items.Should().NotBeEmpty("faults spare every client but the guard");
+
+            await stop.CancelAsync();
+            (await run).Should().Be(0, error.ToString());
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    [Theory]
+    [InlineData("--fault-error", "list=1.5", "--fault-error: 'list=1.5' is not VERB=RATE[:STATUS]")]
+    [InlineData("--fault-error", "lists=0.5", "--fault-error: 'lists=0.5' is not VERB=RATE[:STATUS]")]
+    [InlineData("--fault-error", "watch=1:404", "--fault-error: 'watch=1:404' is not VERB=RATE[:STATUS]")]
+    [InlineData("--fault-latency", "soon", "--fault-latency: 'soon' is not a duration")]
+    [InlineData("--fault-watch-drop", "-1s", "--fault-watch-drop: '-1s' is not a duration")]
+    public async Task Bad_fault_options_are_refused_with_the_option_named(string option, string value, string message)
+    {
+        using var error = new StringWriter();
+
+        var exitCode = await PlaygroundCommandLine.Create()
+            .Parse(["sandbox", option, value])
+            .InvokeAsync(new InvocationConfiguration { Output = TextWriter.Null, Error = error }, Token);
+
+        exitCode.Should().NotBe(0);
+        error.ToString().Should().Contain(message);
+    }
+
+    [Fact]
+    public async Task Help_explains_the_fault_options()
+    {
+        using var output = new StringWriter();
+
+        await PlaygroundCommandLine.Create().Parse(["sandbox", "--help"]).InvokeAsync(new InvocationConfiguration { Output = output, Error = TextWriter.Null }, Token);
+
+        output.ToString().Should().Contain("--fault-error").And.Contain("VERB=RATE[:STATUS]").And.Contain("--fault-latency")
+            .And.Contain("--fault-watch-drop").And.Contain("--fault-watch-expired").And.Contain("--fault-everyone");
     }
 
     [Fact]
@@ -117,6 +191,9 @@ public sealed class SandboxCommandTests
             return false;
         }
     }
+
+    [GeneratedRegex(@"health and metrics (\S+)")]
+    private static partial Regex HealthAddress();
 
     private static async Task UntilAsync(Func<bool> condition, string what)
     {

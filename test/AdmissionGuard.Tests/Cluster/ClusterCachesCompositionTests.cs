@@ -73,6 +73,7 @@ public sealed class ClusterCachesCompositionTests : IDisposable
             RenewDeadline = TimeSpan.FromSeconds(10),
             RetryPeriod = TimeSpan.FromSeconds(2),
         });
+        app.Services.GetRequiredService<IOptions<KubernetesOptions>>().Value.CacheStaleness.Should().Be(TimeSpan.FromSeconds(60));
     }
 
     public static TheoryData<string, string, string> BadSettings => new()
@@ -95,6 +96,7 @@ public sealed class ClusterCachesCompositionTests : IDisposable
         { "LeaderElection:Identity", "", "LeaderElection:Identity: must not be empty" },
         { "Kubernetes:Kubeconfig", "/nonexistent/kubeconfig", "Kubernetes:Kubeconfig: file '/nonexistent/kubeconfig' does not exist" },
         { "Kubernetes:Context", "prod", "Kubernetes:Context: 'prod' is not in" },
+        { "Kubernetes:CacheStaleness", "00:00:00", "Kubernetes:CacheStaleness: '00:00:00' must be between 00:00:01 and 01:00:00" },
     };
 
     [Theory]

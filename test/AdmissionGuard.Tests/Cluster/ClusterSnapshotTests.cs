@@ -145,7 +145,7 @@ public sealed class ClusterSnapshotTests : IAsyncDisposable
     [Fact]
     public async Task Readiness_waits_for_every_cache_and_names_the_missing_ones()
     {
-        var check = new ClusterCachesHealthCheck(_cluster.Caches);
+        var check = new ClusterCachesHealthCheck(_cluster.Caches, Microsoft.Extensions.Options.Options.Create(new AdmissionGuard.Configuration.KubernetesOptions()));
         _cluster.Nodes.ListReturns("1", []);
         _cluster.Namespaces.ListReturns("1", []);
         _cluster.Endpoints.ListReturns("1", []);

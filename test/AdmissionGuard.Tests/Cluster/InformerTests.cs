@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using AdmissionGuard.Cluster.Informers;
+using AdmissionGuard.Tests.Support;
 using k8s;
 using k8s.Models;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -104,12 +105,16 @@ public sealed class InformerTests : IAsyncDisposable
     {
         _server.ListReturns("10", [Map("a", "1"), Map("b", "2")]);
         Start();
+        await _server.NextListCallAsync();
         var watch = await _server.NextWatchAsync();
         await NextChangesAsync(2);
 
         _server.ListReturns("90", [Map("a", "1-new"), Map("c", "3")]);
         watch.Fail(new ResourceExpiredException("too old resource version: 10 (80)"));
 
+        await _time.WaitForTimerAsync(TimeSpan.FromSeconds(1));
+        _server.HasPendingListCall.Should().BeFalse("a relist waits its back-off, as client-go's reflector does");
+        _time.Advance(TimeSpan.FromSeconds(1));
         (await _server.NextListCallAsync()).Should().BeNull("the relist starts from the first page");
         var resumed = await _server.NextWatchAsync();
         resumed.ResourceVersion.Should().Be("90");
@@ -165,6 +170,65 @@ public sealed class InformerTests : IAsyncDisposable
 
         await _time.PassAsync(TimeSpan.FromSeconds(1));
         (await _server.NextWatchAsync()).ResourceVersion.Should().Be("10");
+    }
+
+    [Fact]
+    public async Task Is_stale_from_the_start_until_the_first_list_then_in_sync()
+    {
+        _server.ListThrows(new HttpRequestException("connection refused"));
+        Start();
+        await _server.NextListCallAsync();
+        await _time.WaitForTimerAsync(TimeSpan.FromSeconds(1));
+
+        _time.Advance(TimeSpan.FromSeconds(1));
+        _informer.StaleFor.Should().Be(TimeSpan.FromSeconds(1));
+        _informer.LastError.Should().Be("connection refused");
+
+        _server.ListReturns("10", []);
+        await _server.NextWatchAsync();
+        await Wait.UntilAsync(() => _informer.StaleFor == TimeSpan.Zero, "the list puts the cache in sync");
+        _informer.LastError.Should().BeNull();
+    }
+
+    [Fact]
+    public async Task Staleness_counts_from_the_first_failure_of_a_streak_and_ends_when_a_watch_opens()
+    {
+        _server.ListReturns("10", []);
+        Start();
+        var watch = await _server.NextWatchAsync();
+        _time.Advance(TimeSpan.FromMinutes(10));
+        _informer.StaleFor.Should().Be(TimeSpan.Zero, "an open watch without events is in sync");
+
+        _server.WatchOpenThrows(new HttpRequestException("503 Service Unavailable"));
+        watch.Fail(new HttpRequestException("connection reset"));
+        await _time.WaitForTimerAsync(TimeSpan.FromSeconds(1));
+        _time.Advance(TimeSpan.FromSeconds(1));
+        await _time.WaitForTimerAsync(TimeSpan.FromSeconds(2));
+        _time.Advance(TimeSpan.FromSeconds(1.5));
+
+        _informer.StaleFor.Should().Be(TimeSpan.FromSeconds(2.5), "the clock started at the first failure, not the last");
+        _informer.LastError.Should().Be("503 Service Unavailable");
+
+        _time.Advance(TimeSpan.FromSeconds(0.5));
+        await _server.NextWatchAsync();
+        await Wait.UntilAsync(() => _informer.StaleFor == TimeSpan.Zero, "the open watch puts the cache in sync");
+    }
+
+    [Fact]
+    public async Task An_expired_watch_is_stale_until_the_relist_completes()
+    {
+        _server.ListReturns("10", []);
+        Start();
+        (await _server.NextWatchAsync()).Fail(new ResourceExpiredException("too old resource version: 10 (80)"));
+        await _time.WaitForTimerAsync(TimeSpan.FromSeconds(1));
+        _time.Advance(TimeSpan.FromSeconds(1));
+        await _server.NextListCallAsync();
+
+        _informer.StaleFor.Should().Be(TimeSpan.FromSeconds(1));
+
+        _server.ListReturns("90", []);
+        await _server.NextWatchAsync();
+        await Wait.UntilAsync(() => _informer.StaleFor == TimeSpan.Zero, "the relist puts the cache in sync");
     }
 
     [Fact]

@@ -43,7 +43,7 @@ public sealed class KubernetesListWatchClientTests : IAsyncDisposable
 
         var watch = async () =>
         {
-            await foreach (var (type, pod) in pods.WatchAsync("100", TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken))
+            await foreach (var (type, pod) in await pods.WatchAsync("100", TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken))
             {
                 received.Add((type, pod.Metadata.ResourceVersion));
             }
@@ -74,7 +74,7 @@ public sealed class KubernetesListWatchClientTests : IAsyncDisposable
 
         var page = await endpoints.ListAsync(500, null, TestContext.Current.CancellationToken);
         var events = new List<(WatchEventType Type, string? State)>();
-        await foreach (var (type, endpoint) in endpoints.WatchAsync(page.ResourceVersion, TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken))
+        await foreach (var (type, endpoint) in await endpoints.WatchAsync(page.ResourceVersion, TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken))
         {
             events.Add((type, endpoint.Status?.State));
         }

@@ -15,6 +15,7 @@ internal sealed class ScriptedListWatchClient<T>(string resource = "things") : I
     private readonly Channel<Func<ListPage<T>>> _listAnswers = Channel.CreateUnbounded<Func<ListPage<T>>>();
     private readonly Channel<string?> _listCalls = Channel.CreateUnbounded<string?>();
     private readonly Channel<ScriptedWatch<T>> _watches = Channel.CreateUnbounded<ScriptedWatch<T>>();
+    private readonly Channel<Exception> _watchOpenFailures = Channel.CreateUnbounded<Exception>();
 
     public string Resource => resource;
 
@@ -23,12 +24,17 @@ internal sealed class ScriptedListWatchClient<T>(string resource = "things") : I
 
     public void ListThrows(Exception error) => _listAnswers.Writer.TryWrite(() => throw error);
 
+    /// <summary>The next watch call fails before the stream opens, as when the API server answers it with an error.</summary>
+    public void WatchOpenThrows(Exception error) => _watchOpenFailures.Writer.TryWrite(error);
+
     /// <summary>The continue token of the next list call (null for a first page).</summary>
     public async Task<string?> NextListCallAsync() => await _listCalls.Reader.ReadAsync().AsTask().WaitAsync(Patience);
 
     public async Task<ScriptedWatch<T>> NextWatchAsync() => await _watches.Reader.ReadAsync().AsTask().WaitAsync(Patience);
 
     public bool HasPendingWatch => _watches.Reader.TryPeek(out _);
+
+    public bool HasPendingListCall => _listCalls.Reader.TryPeek(out _);
 
     public async Task<ListPage<T>> ListAsync(int limit, string? continueToken, CancellationToken cancellationToken)
     {
@@ -37,11 +43,23 @@ internal sealed class ScriptedListWatchClient<T>(string resource = "things") : I
         return answer();
     }
 
-    public async IAsyncEnumerable<(WatchEventType Type, T Object)> WatchAsync(
-        string resourceVersion, TimeSpan timeout, [EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>The watch opens at once unless a failure is queued; the test then feeds, ends or fails it.</summary>
+    public Task<IAsyncEnumerable<(WatchEventType Type, T Object)>> WatchAsync(
+        string resourceVersion, TimeSpan timeout, CancellationToken cancellationToken)
     {
+        if (_watchOpenFailures.Reader.TryRead(out var failure))
+        {
+            return Task.FromException<IAsyncEnumerable<(WatchEventType, T)>>(failure);
+        }
+
         var watch = new ScriptedWatch<T>(resourceVersion, timeout);
         _watches.Writer.TryWrite(watch);
+        return Task.FromResult(Events(watch, cancellationToken));
+    }
+
+    private static async IAsyncEnumerable<(WatchEventType Type, T Object)> Events(
+        ScriptedWatch<T> watch, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         await foreach (var step in watch.Steps.ReadAllAsync(cancellationToken))
         {
             if (step.Error is not null)

@@ -37,7 +37,9 @@ public sealed class HealthAndMetricsTests
         using var health = app.GetTestServer().CreateClient();
 
         (await GetAsync(health, "/healthz")).Status.Should().Be(HttpStatusCode.OK);
-        (await GetAsync(health, "/readyz")).Should().Be((HttpStatusCode.ServiceUnavailable, "Unhealthy"));
+        var (status, body) = await GetAsync(health, "/readyz");
+        status.Should().Be(HttpStatusCode.ServiceUnavailable);
+        body.Should().StartWith("Unhealthy\n").And.Contain("\ncertificate: no serving certificate loaded");
         await app.StopAsync(TestContext.Current.CancellationToken);
     }
 

@@ -35,6 +35,8 @@ public sealed class OverlayRenderingTests
             "PodDisruptionBudget/admissionguard",
             "ClusterRole/admissionguard",
             "ClusterRoleBinding/admissionguard",
+            "ClusterRole/admissionguard-evict",
+            "ClusterRoleBinding/admissionguard-evict",
             "Role/admissionguard-leader-election",
             "RoleBinding/admissionguard-leader-election",
             "Service/admissionguard-webhook",

@@ -14,9 +14,10 @@ internal interface IListWatchClient<TObject>
     Task<ListPage<TObject>> ListAsync(int limit, string? continueToken, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Watches from <paramref name="resourceVersion"/> with bookmarks; the server ends the stream after
-    /// <paramref name="timeout"/>. ERROR events never come out: they are thrown.
+    /// Opens a watch from <paramref name="resourceVersion"/> with bookmarks; completes once the API server has
+    /// accepted it (so that a quiet but open stream counts as in sync), then yields its events. The server ends the
+    /// stream after <paramref name="timeout"/>. ERROR events never come out: they are thrown.
     /// </summary>
-    IAsyncEnumerable<(WatchEventType Type, TObject Object)> WatchAsync(
+    Task<IAsyncEnumerable<(WatchEventType Type, TObject Object)>> WatchAsync(
         string resourceVersion, TimeSpan timeout, CancellationToken cancellationToken);
 }

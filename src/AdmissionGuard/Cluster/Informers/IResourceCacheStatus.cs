@@ -15,7 +15,14 @@ internal interface IResourceCacheStatus
     int Count { get; }
 
     /// <summary>
-    /// Why the last list attempt failed, while the cache is retrying; null after a successful list. Lets a one-shot
+    /// How long the cache has been out of sync with the API server: since the first list or watch failure, dropped
+    /// or expired watch of a streak (or since start, before the first list). Zero while the last list succeeded and
+    /// the watch is open, and for a resource known not to be served.
+    /// </summary>
+    TimeSpan StaleFor { get; }
+
+    /// <summary>
+    /// Why the last list or watch attempt failed, while the cache is retrying; null once a list succeeded or a watch opened. Lets a one-shot
     /// reader (<c>scan</c>) say why it could not sync instead of only that it timed out.
     /// </summary>
     string? LastError { get; }

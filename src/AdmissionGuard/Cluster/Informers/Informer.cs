@@ -10,7 +10,8 @@ namespace AdmissionGuard.Cluster.Informers;
 /// A cache of one resource fed by list+watch (KubernetesClient has no informer). Lists page by page, then
 /// watches from the list's resourceVersion with bookmarks; resumes every watch from the last resourceVersion
 /// it saw; relists when that version has expired (410); backs off with jitter after errors and dropped
-/// streams. Each object is projected to slim facts as it arrives: the API object is never kept.
+/// streams. Each object is projected to slim facts as it arrives: the API object is never kept. Tracks since when it
+/// has been out of sync (no successful list and no open watch), which readiness and a metric report.
 /// </summary>
 internal sealed class Informer<TObject, TFacts> : IResourceCache<TFacts>
     where TObject : class, IKubernetesObject<V1ObjectMeta>
@@ -31,6 +32,7 @@ internal sealed class Informer<TObject, TFacts> : IResourceCache<TFacts>
     private volatile bool _served = true;
     private string _resourceVersion = "";
     private string? _lastError;
+    private long _outOfSyncSinceTicks;
 
     public Informer(
         IListWatchClient<TObject> client,
@@ -60,6 +62,10 @@ internal sealed class Informer<TObject, TFacts> : IResourceCache<TFacts>
     public int Count => _store.Count;
 
     public string? LastError => Volatile.Read(ref _lastError);
+
+    public TimeSpan StaleFor => Interlocked.Read(ref _outOfSyncSinceTicks) is var since and > 0
+        ? _time.GetUtcNow() - new DateTimeOffset(since, TimeSpan.Zero)
+        : TimeSpan.Zero;
 
     // Enumerating the dictionary itself is lock-free; its Values property would lock and copy 50,000 entries.
     public IEnumerable<TFacts> Items => _store.Select(entry => entry.Value);
@@ -92,6 +98,7 @@ internal sealed class Informer<TObject, TFacts> : IResourceCache<TFacts>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var mustList = true;
+        OutOfSync(null);
         try
         {
             while (!cancellationToken.IsCancellationRequested)
@@ -129,7 +136,7 @@ internal sealed class Informer<TObject, TFacts> : IResourceCache<TFacts>
         {
             // An expired continue token lands here too: the next attempt starts a fresh list.
             var delay = _backoff.Next();
-            Volatile.Write(ref _lastError, e.Message);
+            OutOfSync(e.Message);
             CacheLog.ListFailed(_logger, Resource, delay, e);
             await Task.Delay(delay, _time, cancellationToken);
         }
@@ -171,7 +178,7 @@ internal sealed class Informer<TObject, TFacts> : IResourceCache<TFacts>
         }
 
         _backoff.Reset();
-        Volatile.Write(ref _lastError, null);
+        InSync();
         CacheLog.Listed(_logger, Resource, listed.Count, page.ResourceVersion);
         _synced.TrySetResult();
     }
@@ -189,13 +196,19 @@ internal sealed class Informer<TObject, TFacts> : IResourceCache<TFacts>
 
             // Ended early without a single event: something between us and the API server cut it.
             var delay = _backoff.Next();
+            OutOfSync("the watch ended early without events");
             CacheLog.WatchDropped(_logger, Resource, resourceVersion, delay);
             await Task.Delay(delay, _time, cancellationToken);
             return false;
         }
-        catch (ResourceExpiredException)
+        catch (ResourceExpiredException e)
         {
-            CacheLog.Expired(_logger, Resource, resourceVersion);
+            // As client-go's reflector: a relist waits its back-off too, so an API server that answers every watch
+            // with 410 does not get a relist loop of the whole resource.
+            var delay = _backoff.Next();
+            OutOfSync(e.Message);
+            CacheLog.Expired(_logger, Resource, resourceVersion, delay);
+            await Task.Delay(delay, _time, cancellationToken);
             return true;
         }
         catch (ResourceNotServedException)
@@ -206,6 +219,7 @@ internal sealed class Informer<TObject, TFacts> : IResourceCache<TFacts>
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
             var delay = _backoff.Next();
+            OutOfSync(e.Message);
             CacheLog.WatchFailed(_logger, Resource, resourceVersion, delay, e);
             await Task.Delay(delay, _time, cancellationToken);
             return false;
@@ -222,7 +236,9 @@ internal sealed class Informer<TObject, TFacts> : IResourceCache<TFacts>
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         var started = _time.GetTimestamp();
         var events = 0;
-        await foreach (var (type, item) in _client.WatchAsync(ResourceVersion, timeout, linked.Token).WithCancellation(linked.Token))
+        var stream = await _client.WatchAsync(ResourceVersion, timeout, linked.Token);
+        InSync();
+        await foreach (var (type, item) in stream.WithCancellation(linked.Token))
         {
             Apply(type, item);
             if (++events == 1)
@@ -307,8 +323,25 @@ internal sealed class Informer<TObject, TFacts> : IResourceCache<TFacts>
         }
 
         // Nothing to wait for: an absent resource is a known, empty state.
+        InSync();
         _synced.TrySetResult();
         await Task.Delay(_timing.NotServedRecheck, _time, cancellationToken);
+    }
+
+    /// <summary>Starts the staleness clock unless it already runs: the first failure of a streak is when sync was lost.</summary>
+    private void OutOfSync(string? reason)
+    {
+        Interlocked.CompareExchange(ref _outOfSyncSinceTicks, _time.GetUtcNow().UtcTicks, 0);
+        if (reason is not null)
+        {
+            Volatile.Write(ref _lastError, reason);
+        }
+    }
+
+    private void InSync()
+    {
+        Interlocked.Exchange(ref _outOfSyncSinceTicks, 0);
+        Volatile.Write(ref _lastError, null);
     }
 
     private void Changed(CacheChange<TFacts> change)

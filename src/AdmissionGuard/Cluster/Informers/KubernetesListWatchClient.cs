@@ -14,7 +14,7 @@ namespace AdmissionGuard.Cluster.Informers;
 internal sealed class KubernetesListWatchClient<TObject, TList>(
     string resource,
     Func<int, string?, CancellationToken, Task<TList>> list,
-    Func<string, int, Action<Exception>, CancellationToken, IAsyncEnumerable<(WatchEventType, TObject)>> watch)
+    Func<string, int, CancellationToken, Task<HttpOperationResponse<TList>>> openWatch)
     : IListWatchClient<TObject>
     where TList : IItems<TObject>, IMetadata<V1ListMeta>
 {
@@ -34,13 +34,33 @@ internal sealed class KubernetesListWatchClient<TObject, TList>(
         }
     }
 
-    public async IAsyncEnumerable<(WatchEventType Type, TObject Object)> WatchAsync(
-        string resourceVersion, TimeSpan timeout, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async Task<IAsyncEnumerable<(WatchEventType Type, TObject Object)>> WatchAsync(
+        string resourceVersion, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        try
+        {
+            // Completes with the response headers: the server has accepted the watch.
+            var response = await openWatch(resourceVersion, (int)timeout.TotalSeconds, cancellationToken);
+            return Events(response, cancellationToken);
+        }
+        catch (HttpOperationException e) when (Translate(e) is { } translated)
+        {
+            throw translated;
+        }
+    }
+
+    private async IAsyncEnumerable<(WatchEventType Type, TObject Object)> Events(
+        HttpOperationResponse<TList> response, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         // KubernetesClient reports an ERROR event (e.g. 410 Expired) and undecodable lines through onError and
         // keeps reading; the server then closes the stream. Surface it before anything read after it.
         Exception? streamError = null;
-        var events = watch(resourceVersion, (int)timeout.TotalSeconds, e => streamError ??= e, cancellationToken);
+        using var _ = response;
+        // Obsolete in KubernetesClient 21 in favour of WatchListXAsync, which sends the request only on the first
+        // MoveNextAsync and so cannot tell an open, quiet stream from one still connecting.
+#pragma warning disable CS0618
+        var events = Task.FromResult(response).WatchAsync<TObject, TList>(e => streamError ??= e, cancellationToken);
+#pragma warning restore CS0618
         await using var enumerator = events.GetAsyncEnumerator(cancellationToken);
         while (true)
         {

@@ -110,7 +110,7 @@ internal sealed class PodTimeline : IAsyncDisposable
         {
             while (!_stop.IsCancellationRequested)
             {
-                await foreach (var (type, pod) in pods.WatchAsync(resourceVersion, TimeSpan.FromMinutes(5), _stop.Token))
+                await foreach (var (type, pod) in await pods.WatchAsync(resourceVersion, TimeSpan.FromMinutes(5), _stop.Token))
                 {
                     resourceVersion = pod.Metadata.ResourceVersion;
                     if (type is WatchEventType.Added or WatchEventType.Modified or WatchEventType.Deleted)
