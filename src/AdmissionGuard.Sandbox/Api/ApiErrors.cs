@@ -42,12 +42,12 @@ public static class ApiErrors
     public static V1Status UnsupportedMediaType(string contentType) =>
         Failure(415, "UnsupportedMediaType", $"the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json (got \"{contentType}\")");
 
-    public static V1Status TooManyRequests(string message, string? causeReason = null, int? retryAfterSeconds = null)
+    public static V1Status TooManyRequests(string message, string? causeReason = null, int? retryAfterSeconds = null, string? causeMessage = null)
     {
         var details = new V1StatusDetails { RetryAfterSeconds = retryAfterSeconds };
         if (causeReason is not null)
         {
-            details.Causes = [new V1StatusCause { Reason = causeReason, Message = message }];
+            details.Causes = [new V1StatusCause { Reason = causeReason, Message = causeMessage ?? message }];
         }
 
         return Failure(429, "TooManyRequests", message, details);
