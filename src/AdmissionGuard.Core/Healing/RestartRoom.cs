@@ -33,7 +33,7 @@ public sealed record RestartRoom(IReadOnlyDictionary<string, int> UnavailableByO
             }
 
             var restarts = restartsByOwner[owner.Uid].ToList();
-            var partOfARestart = restarts.Exists(r => r.PodUid == pod.Uid) || restarts.Exists(r => !r.KnownPodUids.Contains(pod.Uid));
+            var partOfARestart = restarts.Exists(r => r.PodUid == pod.Uid || IsReplacement(r, pod));
             if (!partOfARestart)
             {
                 unavailable[owner.Uid] = unavailable.GetValueOrDefault(owner.Uid) + 1;
@@ -42,6 +42,13 @@ public sealed record RestartRoom(IReadOnlyDictionary<string, int> UnavailableByO
 
         return new RestartRoom(unavailable, inFlight.Count);
     }
+
+    /// <summary>
+    /// A pod the restart did not know, on its node for a DaemonSet: the replacement of a restart that ended is not one
+    /// of a restart still in flight, and counts as unavailable on its own until it is Ready.
+    /// </summary>
+    private static bool IsReplacement(InFlightRestart restart, PodFacts pod) =>
+        !restart.KnownPodUids.Contains(pod.Uid) && (restart.Owner.Kind != "DaemonSet" || restart.Node == pod.NodeName);
 
     /// <summary>Available as controllers count it: Ready and not being deleted.</summary>
     public static bool IsAvailable(PodFacts pod)

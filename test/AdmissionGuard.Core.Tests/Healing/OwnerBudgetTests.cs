@@ -144,5 +144,17 @@ public sealed class OwnerBudgetTests
         room.InFlight.Should().Be(1);
     }
 
+    [Fact]
+    public void The_unready_replacement_of_a_restart_that_ended_counts_even_while_another_restart_is_in_flight()
+    {
+        var owner = Owner("agent");
+        var restarted = RunningPod("restarted", node: "n2", owner: owner);
+        var restart = new InFlightRestart(owner, restarted.Key, restarted.Uid, "n2", new HashSet<string> { restarted.Uid }, Now);
+        var replacementOfAnEndedRestart = RunningPod("earlier-replacement", node: "n1", owner: owner, ready: false);
+        var detection = new Detection(true, [new PodClassification(replacementOfAnEndedRestart, PodVerdict.Managed, "")]);
+
+        RestartRoom.From(detection, [restart]).Unavailable(owner).Should().Be(2, "the restart on n2 and the pod on n1 that is not Ready yet");
+    }
+
     private static Dictionary<string, WorkloadOwner> Owners(params WorkloadOwner[] owners) => owners.ToDictionary(o => o.Uid, StringComparer.Ordinal);
 }
