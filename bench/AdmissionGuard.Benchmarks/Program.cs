@@ -3,9 +3,9 @@ using AdmissionGuard.Benchmarks.Healing;
 using BenchmarkDotNet.Running;
 
 // A whole reconciler run is a console scenario, not a BenchmarkDotNet workload: `-- healing-scenario` runs it.
-if (args is ["healing-scenario"])
+if (args is ["healing-scenario", ..])
 {
-    return await HealingScenario.RunAsync();
+    return await HealingScenario.RunAsync(args);
 }
 
 BenchmarkSwitcher.FromAssembly(Assembly.GetExecutingAssembly()).Run(args);

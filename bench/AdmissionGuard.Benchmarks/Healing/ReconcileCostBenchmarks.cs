@@ -27,7 +27,7 @@ public class ReconcileCostBenchmarks
 
     private static readonly RestartBudget Budget = new(MaxRestartsPerCycle: 5, PodCooldown: TimeSpan.FromMinutes(5), DryRun: false);
     private readonly UnmanagedPodDetector _detector = new(Policy);
-    private readonly HashSet<string> _noOwnersInFlight = [];
+    private readonly Dictionary<string, WorkloadOwner> _noOwners = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DateTimeOffset> _noRestarts = [];
     private ClusterCaches _caches = null!;
     private ClusterSnapshot _snapshot = null!;
@@ -58,7 +58,7 @@ public class ReconcileCostBenchmarks
     public int Detect() => _detector.Detect(_snapshot, Now).Unmanaged.Count();
 
     [Benchmark(Description = "plan restarts of 1,000 unmanaged pods (RestartPlanner)")]
-    public int PlanRestarts() => RestartPlanner.Plan(_unmanaged, _noOwnersInFlight, _noRestarts, Budget, Now).Count(step => step.Acts);
+    public int PlanRestarts() => RestartPlanner.Plan(_unmanaged, RestartRoom.Empty, _noOwners, _noRestarts, Budget, Now).Count(step => step.Acts);
 
     [Benchmark(Description = "plan gate releases over 50,000 pods (GateReleasePlanner)")]
     public int PlanGateReleases() => GateReleasePlanner.Plan(_snapshot, Policy, Now).Count;
@@ -68,7 +68,7 @@ public class ReconcileCostBenchmarks
     {
         var gates = GateReleasePlanner.Plan(_snapshot, Policy, Now);
         var unmanaged = _detector.Detect(_snapshot, Now).Unmanaged.Select(c => c.Pod).ToList();
-        return gates.Count + RestartPlanner.Plan(unmanaged, _noOwnersInFlight, _noRestarts, Budget, Now).Count(step => step.Acts);
+        return gates.Count + RestartPlanner.Plan(unmanaged, RestartRoom.Empty, _noOwners, _noRestarts, Budget, Now).Count(step => step.Acts);
     }
 
     private static CiliumEndpoint Endpoint(int index)

@@ -13,8 +13,11 @@ public enum RestartDecision
     /// <summary>The pod (namespace/name) was restarted less than the cool-down ago.</summary>
     SkipCoolingDown,
 
-    /// <summary>Another pod of the same controller is being restarted and its replacement is not managed yet.</summary>
+    /// <summary>The controller already has as many pods unavailable (restarts in flight included) as its allowance.</summary>
     SkipOwnerInFlight,
+
+    /// <summary>Reconciler:MaxRestartsInFlight restarts are in flight across the cluster.</summary>
+    SkipGlobalCap,
 
     /// <summary>This cycle's restart budget is spent; a later cycle takes the pod.</summary>
     SkipCycleBudget,

@@ -3,8 +3,8 @@ using AdmissionGuard.Core.Pods;
 namespace AdmissionGuard.Core.Healing;
 
 /// <summary>
-/// What the reconciler remembers between cycles: when each pod was last restarted (for the cool-down) and
-/// which controllers have a restart in flight. Owned by the single reconcile loop; not thread-safe.
+/// What the reconciler remembers between cycles: when each pod was last restarted (for the cool-down) and which
+/// restarts are in flight (by restarted pod UID). Owned by the single reconcile loop; not thread-safe.
 /// </summary>
 public sealed class RestartLedger
 {
@@ -15,9 +15,7 @@ public sealed class RestartLedger
 
     public IReadOnlyCollection<InFlightRestart> InFlight => _inFlight.Values;
 
-    public IReadOnlySet<string> OwnersInFlight => _inFlight.Keys.ToHashSet(StringComparer.Ordinal);
-
-    /// <summary>A restart was started: cool the pod down and hold its owner until a replacement is managed.</summary>
+    /// <summary>A restart was started: cool the pod down and count it against its owner until a replacement is managed.</summary>
     /// <param name="pod">The restarted pod.</param>
     /// <param name="detection">The detection the plan came from: tells which pods the owner has now.</param>
     /// <param name="at">When.</param>
@@ -33,7 +31,18 @@ public sealed class RestartLedger
                 .Select(c => c.Pod.Uid)
                 .Append(pod.Uid)
                 .ToHashSet(StringComparer.Ordinal);
-            _inFlight[owner.Uid] = new InFlightRestart(owner, pod.Key, pod.Uid, known, at);
+            _inFlight[pod.Uid] = new InFlightRestart(owner, pod.Key, pod.Uid, pod.NodeName, known, at);
+        }
+    }
+
+    /// <summary>A restart a previous leader started (read back from the cluster): remember it as if this replica had.</summary>
+    public void Adopt(InFlightRestart restart)
+    {
+        ArgumentNullException.ThrowIfNull(restart);
+        _inFlight.TryAdd(restart.PodUid, restart);
+        if (!_lastRestarts.TryGetValue(restart.PodKey, out var last) || last < restart.At)
+        {
+            _lastRestarts[restart.PodKey] = restart.At;
         }
     }
 
@@ -45,9 +54,9 @@ public sealed class RestartLedger
     }
 
     /// <summary>
-    /// Frees owners whose restart is over: the restarted pod is gone and a new pod of the owner runs managed,
-    /// or the owner has no pods left, or the cool-down passed without either (a scale-down never replaces).
-    /// Forgets cool-downs that ended.
+    /// Ends the restarts that are over: the restarted pod is gone and a new pod of its owner (on the same node, for a
+    /// DaemonSet) runs managed, each replacement ending one restart; or the owner has no pods left; or the cool-down
+    /// passed without either (a scale-down never replaces). Forgets cool-downs that ended.
     /// </summary>
     public void Settle(Detection detection, TimeSpan cooldown, DateTimeOffset now)
     {
@@ -66,27 +75,31 @@ public sealed class RestartLedger
         }
 
         var podsByOwner = detection.Pods
-            .Where(c => c.Pod.Owner is { } owner && _inFlight.ContainsKey(owner.Uid))
+            .Where(c => c.Pod.Owner is not null)
             .ToLookup(c => c.Pod.Owner!.Uid, StringComparer.Ordinal);
-        foreach (var restart in _inFlight.Values.ToList())
+        var claimed = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var restart in _inFlight.Values.OrderBy(r => r.At).ToList())
         {
-            if (now - restart.At >= cooldown || IsOver(restart, podsByOwner[restart.Owner.Uid].ToList()))
+            var ownerPods = podsByOwner[restart.Owner.Uid].ToList();
+            if (now - restart.At >= cooldown || ownerPods.Count == 0 || IsOver(restart, ownerPods, claimed))
             {
-                _inFlight.Remove(restart.Owner.Uid);
+                _inFlight.Remove(restart.PodUid);
             }
         }
     }
 
-    private static bool IsOver(InFlightRestart restart, List<PodClassification> ownerPods)
+    private static bool IsOver(InFlightRestart restart, List<PodClassification> ownerPods, HashSet<string> claimed)
     {
-        if (ownerPods.Count == 0)
+        if (ownerPods.Exists(c => c.Pod.Uid == restart.PodUid))
         {
-            return true;
+            return false;
         }
 
-        var restartedPodGone = ownerPods.TrueForAll(c => c.Pod.Uid != restart.PodUid);
-        var replacementManaged = ownerPods.Exists(c =>
-            c.Verdict == PodVerdict.Managed && !restart.KnownPodUids.Contains(c.Pod.Uid));
-        return restartedPodGone && replacementManaged;
+        var replacement = ownerPods.Find(c =>
+            c.Verdict == PodVerdict.Managed
+            && !restart.KnownPodUids.Contains(c.Pod.Uid)
+            && !claimed.Contains(c.Pod.Uid)
+            && (restart.Owner.Kind != "DaemonSet" || c.Pod.NodeName == restart.Node));
+        return replacement is not null && claimed.Add(replacement.Pod.Uid);
     }
 }

@@ -4,25 +4,31 @@ using AdmissionGuard.Core.Pods;
 namespace AdmissionGuard.Core.Healing;
 
 /// <summary>
-/// Turns the unmanaged pods into an ordered plan within the budget. Deterministic: the oldest pods first
+/// Turns the unmanaged pods into an ordered plan within the budgets. Deterministic: the oldest pods first
 /// (they have been broken longest), then namespace/name, so every replica and every test sees one order.
+/// Per controller it counts as the DaemonSet controller's rolling update does: an unmanaged pod that is not
+/// available goes at once without using the controller's allowance (it lowers no availability); an available
+/// one only while the controller's unavailable pods, restarts in flight included, stay below the allowance.
 /// </summary>
 public static class RestartPlanner
 {
     /// <param name="unmanaged">Pods the detector flagged.</param>
-    /// <param name="ownersInFlight">UIDs of controllers with a restart whose replacement is not managed yet.</param>
+    /// <param name="room">Unavailable pods per controller and restarts in flight, before this cycle.</param>
+    /// <param name="owners">Known controllers by UID, for their allowances.</param>
     /// <param name="lastRestarts">Last restart (or dry-run report) per pod key namespace/name.</param>
     /// <param name="budget">The budget.</param>
     /// <param name="now">The current time.</param>
     public static IReadOnlyList<RestartStep> Plan(
         IEnumerable<PodFacts> unmanaged,
-        IReadOnlySet<string> ownersInFlight,
+        RestartRoom room,
+        IReadOnlyDictionary<string, WorkloadOwner> owners,
         IReadOnlyDictionary<string, DateTimeOffset> lastRestarts,
         RestartBudget budget,
         DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(unmanaged);
-        ArgumentNullException.ThrowIfNull(ownersInFlight);
+        ArgumentNullException.ThrowIfNull(room);
+        ArgumentNullException.ThrowIfNull(owners);
         ArgumentNullException.ThrowIfNull(lastRestarts);
         ArgumentNullException.ThrowIfNull(budget);
 
@@ -30,16 +36,19 @@ public static class RestartPlanner
             .OrderBy(p => p.StartTime ?? DateTimeOffset.MaxValue)
             .ThenBy(p => p.Namespace, StringComparer.Ordinal)
             .ThenBy(p => p.Name, StringComparer.Ordinal);
-        var ownersThisCycle = new HashSet<string>(StringComparer.Ordinal);
+        var unavailable = new Dictionary<string, int>(room.UnavailableByOwner, StringComparer.Ordinal);
         var acting = 0;
         var steps = new List<RestartStep>();
         foreach (var pod in ordered)
         {
-            var step = Decide(pod, ownersInFlight, ownersThisCycle, lastRestarts, budget, acting, now);
+            var step = Decide(pod, unavailable, owners, lastRestarts, budget, room.InFlight + acting, acting, now);
             if (step.Acts)
             {
                 acting++;
-                ownersThisCycle.Add(pod.Owner!.Uid);
+                if (RestartRoom.IsAvailable(pod))
+                {
+                    unavailable[pod.Owner!.Uid] = unavailable.GetValueOrDefault(pod.Owner!.Uid) + 1;
+                }
             }
 
             steps.Add(step);
@@ -50,10 +59,11 @@ public static class RestartPlanner
 
     private static RestartStep Decide(
         PodFacts pod,
-        IReadOnlySet<string> ownersInFlight,
-        HashSet<string> ownersThisCycle,
+        Dictionary<string, int> unavailable,
+        IReadOnlyDictionary<string, WorkloadOwner> owners,
         IReadOnlyDictionary<string, DateTimeOffset> lastRestarts,
         RestartBudget budget,
+        int inFlight,
         int acting,
         DateTimeOffset now)
     {
@@ -69,10 +79,21 @@ public static class RestartPlanner
                 string.Create(CultureInfo.InvariantCulture, $"restarted {(long)(now - last).TotalSeconds}s ago; cool-down ends in {(long)Math.Ceiling(left.TotalSeconds)}s"));
         }
 
-        if (ownersInFlight.Contains(owner.Uid) || ownersThisCycle.Contains(owner.Uid))
+        if (RestartRoom.IsAvailable(pod))
         {
-            return new(pod, RestartDecision.SkipOwnerInFlight,
-                $"waiting for the replacement of another pod of {owner.Kind}/{owner.Name} to be managed");
+            var allowance = budget.PerController.For(owner, owners);
+            var down = unavailable.GetValueOrDefault(owner.Uid);
+            if (down >= allowance)
+            {
+                return new(pod, RestartDecision.SkipOwnerInFlight,
+                    string.Create(CultureInfo.InvariantCulture, $"{down} pods of {owner.Kind}/{owner.Name} are unavailable or restarting; it allows {allowance} at once"));
+            }
+        }
+
+        if (inFlight >= budget.MaxRestartsInFlight)
+        {
+            return new(pod, RestartDecision.SkipGlobalCap,
+                string.Create(CultureInfo.InvariantCulture, $"{budget.MaxRestartsInFlight} restarts already in flight across the cluster"));
         }
 
         if (acting >= budget.MaxRestartsPerCycle)

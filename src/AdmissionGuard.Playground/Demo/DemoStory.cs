@@ -30,6 +30,7 @@ internal static class DemoStory
                 Simulation = new SimulationOptions
                 {
                     StartupDelay = DemoSettings.PodStartupDelay,
+                    ShutdownDelay = DemoSettings.PodStartupDelay,
                     // Controllers retry refused creations (deny mode) on resync.
                     ResyncInterval = TimeSpan.FromSeconds(1),
                 },

@@ -46,12 +46,12 @@ public static class ApiErrors
     public static V1Status UnsupportedMediaType(string contentType, string why) =>
         Failure(415, "UnsupportedMediaType", $"{why} (got \"{contentType}\")");
 
-    public static V1Status TooManyRequests(string message, string? causeReason = null, int? retryAfterSeconds = null)
+    public static V1Status TooManyRequests(string message, string? causeReason = null, int? retryAfterSeconds = null, string? causeMessage = null)
     {
         var details = new V1StatusDetails { RetryAfterSeconds = retryAfterSeconds };
         if (causeReason is not null)
         {
-            details.Causes = [new V1StatusCause { Reason = causeReason, Message = message }];
+            details.Causes = [new V1StatusCause { Reason = causeReason, Message = causeMessage ?? message }];
         }
 
         return Failure(429, "TooManyRequests", message, details);

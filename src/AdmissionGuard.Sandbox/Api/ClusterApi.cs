@@ -28,8 +28,8 @@ namespace AdmissionGuard.Sandbox.Api;
 /// filters on pre-extracted labels and fields without parsing JSON.</item>
 /// <item>Failures throw <see cref="ApiException"/> carrying the HTTP Status (404, 409, 422, 400, 403, 429, 410, 500).
 /// Pass a <see cref="RequestContext"/> to dry-run or to collect webhook warnings.</item>
-/// <item>Deletes are immediate (no graceful termination, no finalizers); deleting a namespace deletes its
-/// objects. Owner-reference garbage collection is a controller's job.</item>
+/// <item>Deleting a bound pod is graceful (see <see cref="DeletePodGracefully"/>); other deletes are immediate (no
+/// finalizers); deleting a namespace deletes its objects. Owner-reference garbage collection is a controller's job.</item>
 /// </list>
 /// </summary>
 /// <remarks>
@@ -38,7 +38,7 @@ namespace AdmissionGuard.Sandbox.Api;
 /// have to serialize them again. With bytes, listing 50,000 pods copies bytes to the wire, watches share one
 /// instance per change, and selectors read fields extracted once per write.
 /// </remarks>
-public sealed class ClusterApi(ObjectStore store, IAdmission admission, TimeProvider time)
+public sealed partial class ClusterApi(ObjectStore store, IAdmission admission, TimeProvider time)
 {
     private const int PatchRetries = 5;
     private const string GenerateNameAlphabet = "bcdfghjklmnpqrstvwxz2456789";
@@ -104,6 +104,8 @@ public sealed class ClusterApi(ObjectStore store, IAdmission admission, TimeProv
         metadata.Remove("resourceVersion");
         metadata.Remove("uid");
         metadata.Remove("creationTimestamp");
+        metadata.Remove("deletionTimestamp");
+        metadata.Remove("deletionGracePeriodSeconds");
         ObjectRules.ApplyDefaults(type, obj);
 
         // As kube-apiserver: mutating webhooks see the object before it is named and given its uid and
@@ -225,7 +227,7 @@ public sealed class ClusterApi(ObjectStore store, IAdmission admission, TimeProv
         }
     }
 
-    /// <summary>Deletes an object (immediately). A namespace takes its objects with it.</summary>
+    /// <summary>Deletes an object: a bound pod gracefully, anything else at once. A namespace takes its objects with it.</summary>
     /// <exception cref="ApiException">404, 409 when a precondition fails.</exception>
     public async Task<StoredObject> DeleteAsync(ResourceType type, string? objectNamespace, string name, V1Preconditions? preconditions = null, RequestContext? context = null, CancellationToken cancellationToken = default)
     {
@@ -243,6 +245,11 @@ public sealed class ClusterApi(ObjectStore store, IAdmission admission, TimeProv
         if (context.DryRun)
         {
             return current;
+        }
+
+        if (type == ResourceTypes.Pods)
+        {
+            return DeletePodGracefully(current, preconditions, context.GracePeriodSeconds);
         }
 
         var deleted = store.Delete(type, current.Namespace, name, ParseResourceVersion(preconditions?.ResourceVersion), preconditions?.Uid);
@@ -342,35 +349,6 @@ public sealed class ClusterApi(ObjectStore store, IAdmission admission, TimeProv
             catch (ApiException e) when (e.Reason == "Conflict" && attempt < PatchRetries)
             {
             }
-        }
-    }
-
-    /// <summary>
-    /// POST pods/{name}/eviction: runs <c>pods/eviction</c> CREATE admission, honours the pod's
-    /// PodDisruptionBudget (429 with cause DisruptionBudget when status.disruptionsAllowed is 0; otherwise it is
-    /// decremented), then deletes the pod. Pending and finished pods are evicted regardless, as upstream.
-    /// </summary>
-    public async Task EvictAsync(string objectNamespace, string podName, JsonObject? eviction = null, RequestContext? context = null, CancellationToken cancellationToken = default)
-    {
-        context ??= new RequestContext();
-        var pods = ResourceTypes.Pods;
-        eviction ??= new JsonObject();
-        eviction["apiVersion"] = "policy/v1";
-        eviction["kind"] = "Eviction";
-        eviction["metadata"] ??= new JsonObject { ["name"] = podName, ["namespace"] = objectNamespace };
-        var request = new AdmissionRequest(pods, "eviction", GroupVersionKind.Eviction, AdmissionOperation.Create, objectNamespace, podName, eviction, null, context);
-        eviction = await MutatedAsync(request, cancellationToken);
-        await admission.ValidateAsync(request with { NewObject = eviction }, cancellationToken);
-        var pod = Get(pods, objectNamespace, podName);
-        var phase = pod.Fields["status.phase"];
-        if (phase is not ("Pending" or "Succeeded" or "Failed") && !context.DryRun)
-        {
-            ConsumeDisruption(pod);
-        }
-
-        if (!context.DryRun)
-        {
-            store.Delete(pods, objectNamespace, podName);
         }
     }
 
@@ -508,45 +486,6 @@ public sealed class ClusterApi(ObjectStore store, IAdmission admission, TimeProv
     private async Task<JsonObject> MutatedAsync(AdmissionRequest request, CancellationToken cancellationToken) =>
         await admission.MutateAsync(request, cancellationToken) ?? request.NewObject!;
 
-    private void ConsumeDisruption(StoredObject pod)
-    {
-        var budgets = ResourceTypes.PodDisruptionBudgets;
-        for (var attempt = 1; ; attempt++)
-        {
-            var matching = store.Snapshot(budgets).Objects
-                .Where(b => b.Namespace == pod.Namespace && Selects(b, pod))
-                .ToList();
-            if (matching.Count == 0)
-            {
-                return;
-            }
-
-            if (matching.Count > 1)
-            {
-                throw new ApiException(ApiErrors.Internal("This pod has more than one PodDisruptionBudget, which the eviction subresource does not support."));
-            }
-
-            var budget = matching[0].ToJsonObject();
-            var allowed = (int?)budget["status"]?["disruptionsAllowed"] ?? 0;
-            if (allowed <= 0)
-            {
-                throw new ApiException(ApiErrors.TooManyRequests(
-                    $"Cannot evict pod as it would violate the pod's disruption budget. The disruption budget {matching[0].Name} needs more healthy pods",
-                    "DisruptionBudget"));
-            }
-
-            budget["status"]!["disruptionsAllowed"] = allowed - 1;
-            try
-            {
-                store.Update(budgets, budget, matching[0].ResourceVersion);
-                return;
-            }
-            catch (ApiException e) when (e.Reason == "Conflict" && attempt < PatchRetries)
-            {
-            }
-        }
-    }
-
     private static bool Selects(StoredObject budget, StoredObject pod)
     {
         var model = budget.ToModel<V1PodDisruptionBudget>();
@@ -622,6 +561,10 @@ public sealed class ClusterApi(ObjectStore store, IAdmission admission, TimeProv
         if (!ReferenceEquals(metadata, original))
         {
             metadata["generation"] ??= original["generation"]?.DeepClone();
+
+            // Only a delete starts a deletion; no update may set, move or clear it.
+            metadata["deletionTimestamp"] = original["deletionTimestamp"]?.DeepClone();
+            metadata["deletionGracePeriodSeconds"] = original["deletionGracePeriodSeconds"]?.DeepClone();
         }
     }
 

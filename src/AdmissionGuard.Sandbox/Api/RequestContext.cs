@@ -19,6 +19,12 @@ public sealed class RequestContext
     /// <summary>Run admission and validation but store nothing (<c>?dryRun=All</c>).</summary>
     public bool DryRun { get; init; }
 
+    /// <summary>
+    /// deleteOptions.gracePeriodSeconds (<c>?gracePeriodSeconds=</c>): how long a deleted pod may take to terminate;
+    /// null takes the pod's spec.terminationGracePeriodSeconds, 0 deletes at once.
+    /// </summary>
+    public long? GracePeriodSeconds { get; set; }
+
     /// <summary>userInfo.username in AdmissionReviews.</summary>
     public string User { get; init; } = "system:admin";
 

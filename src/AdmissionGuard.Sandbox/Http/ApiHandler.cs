@@ -194,7 +194,8 @@ internal sealed class ApiHandler(ClusterApi api, FaultInjection faults, SandboxO
                 await DeleteCollectionAsync(context, target, requestContext);
                 return;
             case "delete":
-                var preconditions = await ReadDeleteOptionsAsync(request, requestContext);
+                var (preconditions, gracePeriod) = await ReadDeleteOptionsAsync(request, requestContext);
+                requestContext.GracePeriodSeconds = gracePeriod;
                 var deleted = await api.DeleteAsync(type, target.Namespace, target.Name!, preconditions, requestContext, ct);
                 await WriteStoredAsync(context, 200, deleted, requestContext);
                 return;
@@ -520,11 +521,13 @@ internal sealed class ApiHandler(ClusterApi api, FaultInjection faults, SandboxO
         return node as JsonObject ?? throw new ApiException(ApiErrors.BadRequest("the request body must be a JSON object"));
     }
 
-    private static async Task<V1Preconditions?> ReadDeleteOptionsAsync(HttpRequest request, RequestContext requestContext)
+    /// <summary>deleteOptions from the body, gracePeriodSeconds also from the query (kubectl sends it in the body).</summary>
+    private static async Task<(V1Preconditions? Preconditions, long? GracePeriodSeconds)> ReadDeleteOptionsAsync(HttpRequest request, RequestContext requestContext)
     {
+        long? queryGrace = long.TryParse(request.Query["gracePeriodSeconds"], NumberStyles.Integer, CultureInfo.InvariantCulture, out var fromQuery) ? fromQuery : null;
         if (request.ContentLength is 0 or null && request.Headers.TransferEncoding.Count == 0)
         {
-            return null;
+            return (null, queryGrace);
         }
 
         var body = await ReadObjectAsync(request);
@@ -533,9 +536,10 @@ internal sealed class ApiHandler(ClusterApi api, FaultInjection faults, SandboxO
             throw new ApiException(ApiErrors.BadRequest("pass dryRun=All as a query parameter"));
         }
 
-        return body["preconditions"] is JsonObject preconditions
-            ? new V1Preconditions { ResourceVersion = (string?)preconditions["resourceVersion"], Uid = (string?)preconditions["uid"] }
+        var preconditions = body["preconditions"] is JsonObject given
+            ? new V1Preconditions { ResourceVersion = (string?)given["resourceVersion"], Uid = (string?)given["uid"] }
             : null;
+        return (preconditions, body["gracePeriodSeconds"] is JsonValue grace && grace.TryGetValue<long>(out var seconds) ? seconds : queryGrace);
     }
 
     private static bool WantsTable(HttpRequest request) =>

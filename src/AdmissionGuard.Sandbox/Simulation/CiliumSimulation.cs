@@ -12,7 +12,8 @@ namespace AdmissionGuard.Sandbox.Simulation;
 /// Ready on a node, the node loses every <c>node.cilium.io/agent-not-ready</c> taint (any effect) and gets
 /// <c>NetworkUnavailable=False, CiliumIsUp</c>. A non-hostNetwork pod that started (became Running) on a node
 /// whose agent was already Ready is managed by Cilium and gets a CiliumEndpoint; a pod that started earlier was
-/// wired by the previous CNI and never gets one, which is the failure AdmissionGuard exists for. Endpoints go
+/// wired by the previous CNI and never gets one, which is the failure AdmissionGuard exists for. The endpoint appears
+/// <see cref="SimulationOptions.CiliumEndpointDelay"/> after the pod started. Endpoints go
 /// away with their pods through the garbage collector (owner reference to the pod uid). Like the operator with
 /// <c>setNodeTaints</c> (on by default), it re-adds the taint (empty value, effect NoSchedule) to a node whose agent
 /// pod is scheduled but not Ready: after an agent crash or restart, and during every Cilium upgrade.
@@ -44,12 +45,7 @@ internal sealed class CiliumSimulation(ClusterApi api, SimulationOptions options
             }
         }
 
-        if (options.CiliumEndpoints)
-        {
-            await SyncEndpointsAsync(agentReadySince, nodes, cancellationToken);
-        }
-
-        return null;
+        return options.CiliumEndpoints ? await SyncEndpointsAsync(agentReadySince, nodes, cancellationToken) : null;
     }
 
     /// <summary>Per node, since when its Cilium agent has been Ready (absent: not Ready); and the nodes with an agent pod.</summary>
@@ -114,8 +110,10 @@ internal sealed class CiliumSimulation(ClusterApi api, SimulationOptions options
         }
     }
 
-    private async Task SyncEndpointsAsync(Dictionary<string, DateTime> agentReadySince, Dictionary<string, V1Node> nodes, CancellationToken cancellationToken)
+    /// <returns>When the next endpoint is due (<see cref="SimulationOptions.CiliumEndpointDelay"/> after its pod started).</returns>
+    private async Task<DateTimeOffset?> SyncEndpointsAsync(Dictionary<string, DateTime> agentReadySince, Dictionary<string, V1Node> nodes, CancellationToken cancellationToken)
     {
+        DateTimeOffset? next = null;
         var endpointOwners = api.List<CiliumEndpoint>()
             .ToDictionary(e => $"{e.Metadata.NamespaceProperty}/{e.Metadata.Name}", e => e.Metadata.OwnerReferences?.FirstOrDefault()?.Uid, StringComparer.Ordinal);
         foreach (var stored in api.List(ResourceTypes.Pods, null, RunningPodNetworkPods).Items)
@@ -139,6 +137,13 @@ internal sealed class CiliumSimulation(ClusterApi api, SimulationOptions options
                 continue;
             }
 
+            var due = SimulationClock.AsOffset(started) + options.CiliumEndpointDelay;
+            if (due > api.Time.GetUtcNow())
+            {
+                next = next is { } sooner && sooner < due ? sooner : due;
+                continue;
+            }
+
             if (endpointOwners.ContainsKey(stored.Key))
             {
                 // An endpoint left by an earlier pod of the same name: the agent replaces it.
@@ -153,6 +158,7 @@ internal sealed class CiliumSimulation(ClusterApi api, SimulationOptions options
         }
 
         _reportedUnmanaged.IntersectWith(api.List(ResourceTypes.Pods, null, RunningPodNetworkPods).Items.Select(p => p.Uid));
+        return next;
     }
 
     private static CiliumEndpoint Endpoint(V1Pod pod, string nodeIp)

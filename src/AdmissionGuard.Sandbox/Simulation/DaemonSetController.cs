@@ -12,7 +12,7 @@ namespace AdmissionGuard.Sandbox.Simulation;
 /// NoExecute taints checked with the template's tolerations plus <see cref="DaemonSetTolerations"/>). Pods are
 /// created unbound and pinned through required node affinity <c>matchFields metadata.name In [node]</c>, exactly
 /// as the real controller does, so admission sees the pinning and the scheduler binds them. A deleted pod is
-/// recreated; a pod on a node that is gone, no longer matches, or has a NoExecute taint it does not tolerate is
+/// recreated once it is gone (not while it is still terminating); a pod on a node that is gone, no longer matches, or has a NoExecute taint it does not tolerate is
 /// deleted (a NoSchedule taint added later does not remove running pods).
 /// </summary>
 internal sealed class DaemonSetController(ClusterApi api, ILogger logger) : IController
@@ -50,7 +50,6 @@ internal sealed class DaemonSetController(ClusterApi api, ILogger logger) : ICon
         var template = daemonSet.Spec.Template.Spec;
         var tolerations = DaemonSetTolerations.For(template);
         var byNode = pods
-            .Where(p => p.Metadata.DeletionTimestamp is null)
             .GroupBy(p => DaemonPods.TargetNodeName(p.Spec) ?? "")
             .ToDictionary(g => g.Key, g => g.OrderBy(p => p.Metadata.CreationTimestamp).ToList(), StringComparer.Ordinal);
         var counts = new DaemonCounts();
@@ -60,9 +59,10 @@ internal sealed class DaemonSetController(ClusterApi api, ILogger logger) : ICon
             var matches = NodeAffinity.Matches(template, node);
             var shouldRun = matches && Tolerations.FirstUntolerated(node.Spec?.Taints, tolerations, NodeFit.NoSchedule, NodeFit.NoExecute) is null;
             var mayContinue = matches && Tolerations.FirstUntolerated(node.Spec?.Taints, tolerations, NodeFit.NoExecute) is null;
-            var running = byNode.Remove(name, out var onNode) ? onNode : [];
+            var onNode = byNode.Remove(name, out var found) ? found : [];
+            var running = onNode.Where(p => p.Metadata.DeletionTimestamp is null).ToList();
             counts.Count(shouldRun, running);
-            if (running.Count == 0 && shouldRun)
+            if (onNode.Count == 0 && shouldRun)
             {
                 await CreatePodAsync(daemonSet, name, cancellationToken);
             }
@@ -76,7 +76,7 @@ internal sealed class DaemonSetController(ClusterApi api, ILogger logger) : ICon
             }
         }
 
-        foreach (var leftover in byNode.Values)
+        foreach (var leftover in byNode.Values.Select(g => g.Where(p => p.Metadata.DeletionTimestamp is null).ToList()).Where(g => g.Count > 0))
         {
             counts.Misscheduled += leftover.Count;
             await DeletePodsAsync(daemonSet, leftover, "its node does not exist", cancellationToken);

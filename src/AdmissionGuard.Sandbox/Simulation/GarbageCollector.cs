@@ -30,7 +30,7 @@ internal sealed class GarbageCollector(ClusterApi api, ILogger logger) : IContro
         {
             foreach (var stored in api.List(type, null).Items)
             {
-                if (stored.Json.Span.IndexOf("\"ownerReferences\""u8) >= 0 && !AnyOwnerAlive(stored) && await DeleteAsync(stored, cancellationToken))
+                if (stored.Json.Span.IndexOf("\"ownerReferences\""u8) >= 0 && !AnyOwnerAlive(stored) && await DeleteAsync(stored, force: false, cancellationToken))
                 {
                     SimulationLog.DependentCollected(logger, type.ToString(), stored.Namespace, stored.Name, stored.Uid);
                 }
@@ -88,7 +88,8 @@ internal sealed class GarbageCollector(ClusterApi api, ILogger logger) : IContro
             }
 
             _orphanedSince.Remove(pod.Uid);
-            if (await DeleteAsync(pod, cancellationToken))
+            // No kubelet will ever finish a pod whose node is gone: the pod GC force-deletes it.
+            if (await DeleteAsync(pod, force: true, cancellationToken))
             {
                 SimulationLog.OrphanPodCollected(logger, pod.Namespace!, pod.Name, pod.Fields["spec.nodeName"]);
             }
@@ -98,11 +99,12 @@ internal sealed class GarbageCollector(ClusterApi api, ILogger logger) : IContro
     }
 
     /// <returns>False when the object was already gone or replaced by a new one of the same name.</returns>
-    private async Task<bool> DeleteAsync(StoredObject stored, CancellationToken cancellationToken)
+    private async Task<bool> DeleteAsync(StoredObject stored, bool force, CancellationToken cancellationToken)
     {
         try
         {
-            await api.DeleteAsync(stored.Type, stored.Namespace, stored.Name, new V1Preconditions { Uid = stored.Uid }, cancellationToken: cancellationToken);
+            var context = new RequestContext { GracePeriodSeconds = force ? 0 : null };
+            await api.DeleteAsync(stored.Type, stored.Namespace, stored.Name, new V1Preconditions { Uid = stored.Uid }, context, cancellationToken);
             return true;
         }
         catch (ApiException e) when (e.Code is 404 or 409)

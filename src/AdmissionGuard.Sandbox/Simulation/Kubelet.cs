@@ -11,6 +11,9 @@ namespace AdmissionGuard.Sandbox.Simulation;
 /// container statuses, restartCount 0) and makes them Ready after their start-up delay, counted from the latest
 /// container start: the pod's <see cref="SimulationAnnotations.StartupDelay"/> annotation, else
 /// <see cref="SimulationOptions.StartupDelay"/>. A pod with a waiting (crashed) container is not made Ready.
+/// A deleted pod (metadata.deletionTimestamp) keeps running until its containers stop: after its
+/// <see cref="SimulationAnnotations.ShutdownDelay"/> or <see cref="SimulationOptions.ShutdownDelay"/>, at the latest when
+/// its grace period ends; then the kubelet removes it from the API (a delete with grace period 0), as the real one does.
 /// </summary>
 internal sealed class Kubelet(ClusterApi api, SimulationOptions options, AddressPool addresses, ILogger logger) : IController
 {
@@ -46,6 +49,21 @@ internal sealed class Kubelet(ClusterApi api, SimulationOptions options, Address
             }
 
             var pod = stored.ToModel<V1Pod>();
+            if (pod.Metadata.DeletionTimestamp is { } deadline)
+            {
+                var stopped = StoppedAt(pod, SimulationClock.AsOffset(deadline));
+                if (stopped <= api.Time.GetUtcNow())
+                {
+                    await RemoveAsync(pod, cancellationToken);
+                }
+                else
+                {
+                    next = next is { } sooner && sooner < stopped ? sooner : stopped;
+                }
+
+                continue;
+            }
+
             var changed = false;
             if (pod.Status?.Phase is "Pending" or null || pod.Status.StartTime is null)
             {
@@ -146,11 +164,32 @@ internal sealed class Kubelet(ClusterApi api, SimulationOptions options, Address
         return changed;
     }
 
-    private TimeSpan StartupDelay(V1Pod pod)
+    private TimeSpan StartupDelay(V1Pod pod) => AnnotatedDelay(pod, SimulationAnnotations.StartupDelay, options.StartupDelay)!.Value;
+
+    /// <summary>When the deleted pod's containers have stopped: its shutdown delay after the delete, within its grace period.</summary>
+    private DateTimeOffset StoppedAt(V1Pod pod, DateTimeOffset deadline)
     {
-        if (pod.Metadata.Annotations?.TryGetValue(SimulationAnnotations.StartupDelay, out var text) != true)
+        var deleted = deadline - TimeSpan.FromSeconds(pod.Metadata.DeletionGracePeriodSeconds ?? 0);
+        return AnnotatedDelay(pod, SimulationAnnotations.ShutdownDelay, options.ShutdownDelay) is { } shutdown && deleted + shutdown < deadline
+            ? deleted + shutdown
+            : deadline;
+    }
+
+    private async Task RemoveAsync(V1Pod pod, CancellationToken cancellationToken)
+    {
+        var force = new RequestContext { GracePeriodSeconds = 0 };
+        var preconditions = new V1Preconditions { Uid = pod.Metadata.Uid };
+        if (await Writes.TryAsync(() => api.DeleteAsync<V1Pod>(pod.Metadata.NamespaceProperty, pod.Metadata.Name, preconditions, force, cancellationToken), Name, ResourceTypes.Pods, pod.Metadata, logger))
         {
-            return options.StartupDelay;
+            SimulationLog.PodTerminated(logger, pod.Metadata.NamespaceProperty, pod.Metadata.Name, pod.Spec.NodeName);
+        }
+    }
+
+    private TimeSpan? AnnotatedDelay(V1Pod pod, string annotation, TimeSpan? fallback)
+    {
+        if (pod.Metadata.Annotations?.TryGetValue(annotation, out var text) != true)
+        {
+            return fallback;
         }
 
         if (Durations.TryParse(text, out var delay))
@@ -160,10 +199,10 @@ internal sealed class Kubelet(ClusterApi api, SimulationOptions options, Address
 
         if (_reportedBadDelays.Add(pod.Metadata.Uid))
         {
-            SimulationLog.BadStartupDelay(logger, pod.Metadata.NamespaceProperty, pod.Metadata.Name, text!, options.StartupDelay);
+            SimulationLog.BadDelayAnnotation(logger, pod.Metadata.NamespaceProperty, pod.Metadata.Name, annotation, text!);
         }
 
-        return options.StartupDelay;
+        return fallback;
     }
 
     private void LogTransition(StoredObject before, V1Pod after, string nodeIp)

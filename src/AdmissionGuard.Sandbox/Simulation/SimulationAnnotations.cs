@@ -8,4 +8,10 @@ public static class SimulationAnnotations
     /// <c>2m</c>, <c>1h</c>, <c>0</c>); overrides <see cref="SimulationOptions.StartupDelay"/>.
     /// </summary>
     public const string StartupDelay = "sandbox.admissionguard.io/startup-delay";
+
+    /// <summary>
+    /// How long the pod's containers take to stop after a delete or an eviction (a Go-style duration); overrides
+    /// <see cref="SimulationOptions.ShutdownDelay"/>. The pod's grace period still bounds it.
+    /// </summary>
+    public const string ShutdownDelay = "sandbox.admissionguard.io/shutdown-delay";
 }

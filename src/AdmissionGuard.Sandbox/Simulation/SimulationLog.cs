@@ -36,8 +36,11 @@ internal static partial class SimulationLog
     [LoggerMessage(4021, LogLevel.Information, "Pod {Namespace}/{Pod} on node {Node} is Ready")]
     public static partial void PodReady(ILogger logger, string @namespace, string pod, string node);
 
-    [LoggerMessage(4022, LogLevel.Warning, "Pod {Namespace}/{Pod} has annotation " + SimulationAnnotations.StartupDelay + "='{Value}', which is not a duration such as 500ms, 5s or 1m; using {Default}")]
-    public static partial void BadStartupDelay(ILogger logger, string @namespace, string pod, string value, TimeSpan @default);
+    [LoggerMessage(4022, LogLevel.Warning, "Pod {Namespace}/{Pod} has annotation {Annotation}='{Value}', which is not a duration such as 500ms, 5s or 1m; using the default")]
+    public static partial void BadDelayAnnotation(ILogger logger, string @namespace, string pod, string annotation, string value);
+
+    [LoggerMessage(4024, LogLevel.Information, "Kubelet stopped pod {Namespace}/{Pod} on node {Node}: it is gone")]
+    public static partial void PodTerminated(ILogger logger, string @namespace, string pod, string node);
 
     [LoggerMessage(4023, LogLevel.Information, "Kubelet registered node {Node} with IP {NodeIp}")]
     public static partial void NodeRegistered(ILogger logger, string node, string nodeIp);

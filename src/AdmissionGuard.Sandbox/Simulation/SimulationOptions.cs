@@ -14,6 +14,18 @@ public sealed class SimulationOptions
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
     public TimeSpan StartupDelay { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// How long a deleted or evicted pod's containers take to stop; the pod is Terminating meanwhile. Null (the
+    /// default) = until its grace period (spec.terminationGracePeriodSeconds, 30 s by default) ends, as a process
+    /// that ignores SIGTERM; a pod overrides it with <see cref="SimulationAnnotations.ShutdownDelay"/>.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan? ShutdownDelay { get; set; }
+
+    /// <summary>How long after a managed pod starts the simulated Cilium agent creates its CiliumEndpoint.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan CiliumEndpointDelay { get; set; } = TimeSpan.Zero;
+
     /// <summary>Start-up delay <see cref="SimulatedCluster.InstallCiliumAsync"/> gives the Cilium agent pods.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
     public TimeSpan CiliumAgentStartupDelay { get; set; } = TimeSpan.FromSeconds(20);

@@ -15,7 +15,23 @@ internal sealed class ReconcilerOptions
     /// <summary>A pod younger than this is left alone: Cilium may still be creating its endpoint.</summary>
     public TimeSpan MinPodAge { get; set; } = TimeSpan.FromSeconds(30);
 
-    public int MaxRestartsPerCycle { get; set; } = 5;
+    /// <summary>Restarts one cycle may start; <see cref="WritesPerSecond"/> paces them.</summary>
+    public int MaxRestartsPerCycle { get; set; } = 100;
+
+    /// <summary>
+    /// Restarts in flight across the cluster. 250 lets a 1,000-node cluster restart a 25% DaemonSet wave at once
+    /// while keeping the scheduler, the image pulls and the API server far from a thundering herd.
+    /// </summary>
+    public int MaxRestartsInFlight { get; set; } = 250;
+
+    /// <summary>
+    /// Restarts in flight per controller: <c>OwnerBudget</c> (what its own rolling update allows: DaemonSet,
+    /// Deployment or StatefulSet maxUnavailable), <c>One</c>, or a whole number.
+    /// </summary>
+    public string Concurrency { get; set; } = "OwnerBudget";
+
+    /// <summary>Client-side limit of the reconciler's evictions, deletes and gate releases per second (bursts of as many).</summary>
+    public double WritesPerSecond { get; set; } = 20;
 
     public RestartMethod RestartMethod { get; set; } = RestartMethod.Evict;
 

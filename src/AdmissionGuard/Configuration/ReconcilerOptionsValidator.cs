@@ -12,7 +12,14 @@ internal sealed class ReconcilerOptionsValidator : IValidateOptions<ReconcilerOp
         var rules = new OptionRules(ReconcilerOptions.SectionName);
         rules.InRange(nameof(options.Interval), options.Interval, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1));
         rules.InRange(nameof(options.MinPodAge), options.MinPodAge, TimeSpan.Zero, TimeSpan.FromDays(1));
-        rules.InRange(nameof(options.MaxRestartsPerCycle), options.MaxRestartsPerCycle, 1, 1000);
+        rules.InRange(nameof(options.MaxRestartsPerCycle), options.MaxRestartsPerCycle, 1, 10_000);
+        rules.InRange(nameof(options.MaxRestartsInFlight), options.MaxRestartsInFlight, 1, 100_000);
+        rules.InRange(nameof(options.WritesPerSecond), options.WritesPerSecond, 0.1, 10_000);
+        if (!RestartConcurrency.TryParse(options.Concurrency, out _))
+        {
+            rules.Fail(nameof(options.Concurrency), $"must be OwnerBudget, One or a whole number from 1 (got '{options.Concurrency}')");
+        }
+
         rules.InRange(nameof(options.PodCooldown), options.PodCooldown, TimeSpan.Zero, TimeSpan.FromDays(1));
         rules.InRange(nameof(options.MaxGateAge), options.MaxGateAge, TimeSpan.FromSeconds(1), TimeSpan.FromDays(7));
         if (!Enum.IsDefined(options.RestartMethod))

@@ -83,7 +83,9 @@ internal sealed class KubernetesPodActions(IKubernetes client) : IPodActions
             var status = KubernetesJson.Deserialize<V1Status>(e.Response.Content ?? "");
             if (!string.IsNullOrWhiteSpace(status?.Message))
             {
-                return status.Message;
+                // An eviction refusal names the budget and its counts only in its causes.
+                var causes = status.Details?.Causes?.Select(c => c.Message).Where(m => !string.IsNullOrWhiteSpace(m) && m != status.Message).ToList() ?? [];
+                return causes.Count == 0 ? status.Message : $"{status.Message} {string.Join("; ", causes)}";
             }
         }
         catch (System.Text.Json.JsonException)

@@ -1,3 +1,4 @@
+using AdmissionGuard.Cluster.Owners;
 using AdmissionGuard.Core;
 using AdmissionGuard.Core.Cluster;
 using AdmissionGuard.Core.Healing;
@@ -17,6 +18,7 @@ internal sealed class ReconcileCycle(
     ReconcilerSettings settings,
     RestartLedger ledger,
     IPodActions actions,
+    IWorkloadOwners owners,
     IPodEventRecorder events,
     ILeadership leadership,
     ReconcilerMetrics metrics,
@@ -102,7 +104,8 @@ internal sealed class ReconcileCycle(
         ReportDetectorState(detection.Enabled);
         var unmanaged = detection.Unmanaged.ToDictionary(c => c.Pod.Key, StringComparer.Ordinal);
         ledger.Settle(detection, settings.Budget.PodCooldown, now);
-        var plan = RestartPlanner.Plan(unmanaged.Values.Select(c => c.Pod), ledger.OwnersInFlight, ledger.LastRestarts, settings.Budget, now);
+        var room = RestartRoom.From(detection, ledger.InFlight);
+        var plan = RestartPlanner.Plan(unmanaged.Values.Select(c => c.Pod), room, owners.ByUid(), ledger.LastRestarts, settings.Budget, now);
         var restarts = 0;
         foreach (var step in plan)
         {

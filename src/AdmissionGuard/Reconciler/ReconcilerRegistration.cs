@@ -1,4 +1,5 @@
 using AdmissionGuard.Cluster;
+using AdmissionGuard.Cluster.Owners;
 using AdmissionGuard.Configuration;
 using AdmissionGuard.Core.Admission;
 using AdmissionGuard.Core.Cluster;
@@ -40,7 +41,12 @@ internal static class ReconcilerRegistration
         services.AddSingleton<IReconcileTrigger>(sp => sp.GetRequiredService<ReconcileTrigger>());
         services.AddSingleton<LeadershipState>();
         services.AddSingleton<ILeadership>(sp => sp.GetRequiredService<LeadershipState>());
-        services.AddSingleton<IPodActions, KubernetesPodActions>();
+        services.AddSingleton<KubernetesPodActions>();
+        services.AddSingleton<IPodActions>(sp => new RateLimitedPodActions(
+            sp.GetRequiredService<KubernetesPodActions>(),
+            new WriteRateLimiter(sp.GetRequiredService<ReconcilerSettings>().WritesPerSecond, sp.GetRequiredService<TimeProvider>())));
+        services.TryAddSingleton<OwnerCaches>();
+        services.TryAddSingleton<IWorkloadOwners>(sp => sp.GetRequiredService<OwnerCaches>());
         services.AddSingleton<IPodEventRecorder, KubernetesPodEventRecorder>();
         services.AddSingleton<ReconcileCycle>();
         services.AddSingleton<Func<ILock>>(sp => () =>
@@ -54,6 +60,7 @@ internal static class ReconcilerRegistration
         // the loop stops acting before the Lease is released.
         if (builder.Configuration.GetValue($"{ReconcilerOptions.SectionName}:{nameof(ReconcilerOptions.Enabled)}", true))
         {
+            services.AddHostedService(sp => sp.GetRequiredService<OwnerCaches>());
             services.AddHostedService<LeaderElectionService>();
             services.AddHostedService<ReconcileLoop>();
             services.AddHostedService<ReconcileOnClusterChanges>();

@@ -5,7 +5,7 @@ using AdmissionGuard.Core.Healing;
 namespace AdmissionGuard.Reconciler;
 
 /// <summary>The reconciler's configuration as the Core decisions take it.</summary>
-internal sealed record ReconcilerSettings(HealingPolicy Policy, RestartBudget Budget, RestartMethod Method, TimeSpan Interval)
+internal sealed record ReconcilerSettings(HealingPolicy Policy, RestartBudget Budget, RestartMethod Method, TimeSpan Interval, double WritesPerSecond = 20)
 {
     /// <summary>
     /// Maps the Reconciler options, with the webhook's taint keys and exclusions so that both sides judge pods alike.
@@ -20,7 +20,10 @@ internal sealed record ReconcilerSettings(HealingPolicy Policy, RestartBudget Bu
             options.MinPodAge,
             options.MaxGateAge,
             options.ReleaseGatesAfterMaxAge);
-        var budget = new RestartBudget(options.MaxRestartsPerCycle, options.PodCooldown, options.DryRun);
-        return new ReconcilerSettings(policy, budget, options.RestartMethod, options.Interval);
+        var concurrency = RestartConcurrency.TryParse(options.Concurrency, out var parsed)
+            ? parsed
+            : throw new ArgumentException($"Reconciler:Concurrency: '{options.Concurrency}' is not OwnerBudget, One or a number", nameof(options));
+        var budget = new RestartBudget(options.MaxRestartsPerCycle, options.PodCooldown, options.DryRun, options.MaxRestartsInFlight, concurrency);
+        return new ReconcilerSettings(policy, budget, options.RestartMethod, options.Interval, options.WritesPerSecond);
     }
 }

@@ -32,12 +32,14 @@ internal static class HealingFixtures
         string node = "n1",
         TimeSpan? age = null,
         PodOwner? owner = null,
-        bool noOwner = false) => new()
+        bool noOwner = false,
+        bool ready = true) => new()
         {
             Namespace = ns,
             Name = name,
             Uid = $"uid-{ns}-{name}",
             Phase = "Running",
+            Ready = ready,
             Target = new TargetNode(TargetKind.NodeName, node),
             StartTime = Now - (age ?? TimeSpan.FromMinutes(5)),
             CreationTime = Now - (age ?? TimeSpan.FromMinutes(5)),

@@ -27,7 +27,7 @@ public sealed class RestartLedgerTests
         var ledger = LedgerWithRestartOfA();
 
         ledger.LastRestarts.Should().ContainKey("default/a").WhoseValue.Should().Be(Now);
-        ledger.OwnersInFlight.Should().Equal(Owner().Uid);
+        ledger.InFlight.Select(r => r.Owner.Uid).Should().Equal(Owner().Uid);
     }
 
     [Fact]
@@ -39,7 +39,7 @@ public sealed class RestartLedgerTests
 
         ledger.Settle(Detect(Now.AddSeconds(40)), Cooldown, Now.AddSeconds(40));
 
-        ledger.OwnersInFlight.Should().Contain(Owner().Uid);
+        ledger.InFlight.Select(r => r.Owner.Uid).Should().Contain(Owner().Uid);
     }
 
     [Fact]
@@ -50,7 +50,7 @@ public sealed class RestartLedgerTests
 
         ledger.Settle(Detect(Now.AddSeconds(40)), Cooldown, Now.AddSeconds(40));
 
-        ledger.OwnersInFlight.Should().Contain(Owner().Uid);
+        ledger.InFlight.Select(r => r.Owner.Uid).Should().Contain(Owner().Uid);
     }
 
     [Fact]
@@ -61,7 +61,7 @@ public sealed class RestartLedgerTests
 
         ledger.Settle(Detect(Now.AddSeconds(40)), Cooldown, Now.AddSeconds(40));
 
-        ledger.OwnersInFlight.Should().Contain(Owner().Uid);
+        ledger.InFlight.Select(r => r.Owner.Uid).Should().Contain(Owner().Uid);
     }
 
     [Fact]
@@ -73,7 +73,7 @@ public sealed class RestartLedgerTests
 
         ledger.Settle(Detect(Now.AddSeconds(40)), Cooldown, Now.AddSeconds(40));
 
-        ledger.OwnersInFlight.Should().BeEmpty();
+        ledger.InFlight.Select(r => r.Owner.Uid).Should().BeEmpty();
         ledger.LastRestarts.Should().ContainKey("default/a", "the cool-down outlives the in-flight hold");
     }
 
@@ -86,7 +86,7 @@ public sealed class RestartLedgerTests
 
         ledger.Settle(Detect(Now.AddSeconds(40)), Cooldown, Now.AddSeconds(40));
 
-        ledger.OwnersInFlight.Should().BeEmpty();
+        ledger.InFlight.Select(r => r.Owner.Uid).Should().BeEmpty();
     }
 
     [Fact]
@@ -97,7 +97,7 @@ public sealed class RestartLedgerTests
 
         ledger.Settle(Detect(Now.AddSeconds(1)), Cooldown, Now.AddSeconds(1));
 
-        ledger.OwnersInFlight.Should().BeEmpty();
+        ledger.InFlight.Select(r => r.Owner.Uid).Should().BeEmpty();
     }
 
     [Fact]
@@ -107,10 +107,10 @@ public sealed class RestartLedgerTests
         _cluster.WithoutPod("default/a");
 
         ledger.Settle(Detect(Now + Cooldown - TimeSpan.FromSeconds(1)), Cooldown, Now + Cooldown - TimeSpan.FromSeconds(1));
-        ledger.OwnersInFlight.Should().NotBeEmpty();
+        ledger.InFlight.Select(r => r.Owner.Uid).Should().NotBeEmpty();
 
         ledger.Settle(Detect(Now + Cooldown), Cooldown, Now + Cooldown);
-        ledger.OwnersInFlight.Should().BeEmpty();
+        ledger.InFlight.Select(r => r.Owner.Uid).Should().BeEmpty();
         ledger.LastRestarts.Should().BeEmpty("ended cool-downs are forgotten");
     }
 
@@ -122,6 +122,20 @@ public sealed class RestartLedgerTests
         ledger.RecordReport(RunningPod("a"), Now);
 
         ledger.LastRestarts.Should().ContainKey("default/a");
-        ledger.OwnersInFlight.Should().BeEmpty();
+        ledger.InFlight.Select(r => r.Owner.Uid).Should().BeEmpty();
+    }
+
+    [Fact]
+    public void Several_restarts_of_one_DaemonSet_end_one_by_one_each_by_a_managed_replacement_on_its_own_node()
+    {
+        var ledger = new RestartLedger();
+        ledger.RecordRestart(_cluster.GetPod("default", "a")!, Detect(Now), Now);
+        ledger.RecordRestart(_cluster.GetPod("default", "b")!, Detect(Now), Now);
+        var onN1 = RunningPod("a-new", node: "n1", age: TimeSpan.FromSeconds(5));
+        _cluster.WithoutPod("default/a").WithoutPod("default/b").With(onN1).With(EndpointOf(onN1));
+
+        ledger.Settle(Detect(Now.AddSeconds(40)), Cooldown, Now.AddSeconds(40));
+
+        ledger.InFlight.Should().ContainSingle().Which.PodUid.Should().Be("uid-default-b", "the replacement on n1 ends only the restart on n1");
     }
 }

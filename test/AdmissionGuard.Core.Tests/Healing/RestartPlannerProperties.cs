@@ -25,7 +25,7 @@ public sealed class RestartPlannerProperties
             });
 
     private static IReadOnlyList<RestartStep> Plan(Case c, IEnumerable<PodFacts> pods) =>
-        RestartPlanner.Plan(pods, c.OwnersInFlight, c.LastRestarts, c.Budget, Now);
+        RestartPlanner.Plan(pods, RestartPlannerTests.RoomWith(c.OwnersInFlight), new Dictionary<string, WorkloadOwner>(), c.LastRestarts, c.Budget, Now);
 
     [Fact]
     public void No_plan_breaks_a_budget_rule()

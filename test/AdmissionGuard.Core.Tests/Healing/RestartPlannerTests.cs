@@ -9,13 +9,18 @@ public sealed class RestartPlannerTests
     private static readonly RestartBudget Budget = new(MaxRestartsPerCycle: 2, PodCooldown: TimeSpan.FromMinutes(5), DryRun: false);
     private static readonly IReadOnlySet<string> NoOwnersInFlight = new HashSet<string>();
     private static readonly IReadOnlyDictionary<string, DateTimeOffset> NoRestarts = new Dictionary<string, DateTimeOffset>();
+    private static readonly IReadOnlyDictionary<string, WorkloadOwner> NoOwners = new Dictionary<string, WorkloadOwner>();
+
+    /// <summary>One restart in flight for each of these owners.</summary>
+    internal static RestartRoom RoomWith(IReadOnlySet<string> ownersInFlight) =>
+        new(ownersInFlight.ToDictionary(o => o, _ => 1, StringComparer.Ordinal), ownersInFlight.Count);
 
     private static IReadOnlyList<RestartStep> Plan(
         IEnumerable<PodFacts> pods,
         RestartBudget? budget = null,
         IReadOnlySet<string>? ownersInFlight = null,
         IReadOnlyDictionary<string, DateTimeOffset>? lastRestarts = null) =>
-        RestartPlanner.Plan(pods, ownersInFlight ?? NoOwnersInFlight, lastRestarts ?? NoRestarts, budget ?? Budget, Now);
+        RestartPlanner.Plan(pods, RoomWith(ownersInFlight ?? NoOwnersInFlight), NoOwners, lastRestarts ?? NoRestarts, budget ?? Budget, Now);
 
     private static (string Name, RestartDecision Decision)[] Summary(IEnumerable<RestartStep> steps) =>
         steps.Select(s => (s.Pod.Name, s.Decision)).ToArray();

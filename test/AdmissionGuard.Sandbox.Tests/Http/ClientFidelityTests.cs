@@ -113,6 +113,8 @@ public sealed class ClientFidelityTests
             await sandbox.Api.CreateAsync(Pod(name, name), cancellationToken: Ct);
             var stored = sandbox.Api.Get<V1Pod>("default", name)!;
             stored.Status.Phase = "Running";
+            // Ready: an unready pod would be evicted without consuming the budget (currentHealthy >= desiredHealthy).
+            stored.Status.Conditions = [new V1PodCondition { Type = "Ready", Status = "True" }];
             await sandbox.Api.UpdateStatusAsync(stored, cancellationToken: Ct);
         }
 

@@ -88,12 +88,12 @@ public sealed class CiliumSimulationTests
 
         await api.DeleteAsync<V1Pod>("kube-system", first.Metadata.Name, cancellationToken: TestCluster.Token);
         var second = await cluster.Until(() => cluster.Pods("kube-system", "app=ebs-csi-node").SingleOrDefault(p => TestCluster.IsRunning(p) && cluster.Endpoint(p) is not null),
-            "the recreated pod is managed by Cilium");
+            "the recreated pod is managed by Cilium", letTimeFlow: true);
         second.Metadata.Uid.Should().NotBe(first.Metadata.Uid);
 
         await api.DeleteAsync<V1DaemonSet>("kube-system", "ebs-csi-node", cancellationToken: TestCluster.Token);
         await cluster.Until(() => api.List<CiliumEndpoint>("kube-system").Count == 0 && cluster.Pods("kube-system", "app=ebs-csi-node").Count == 0,
-            "the garbage collector removes the pod and then its endpoint");
+            "the garbage collector removes the pod and then its endpoint", letTimeFlow: true);
     }
 
     [Fact]

@@ -42,7 +42,75 @@ public sealed class DisruptionTests
         await cluster.Api.PatchAsync<V1PodDisruptionBudget>("default", "web", PatchType.Merge, """{"spec":{"minAvailable":1}}""", cancellationToken: TestCluster.Token);
         await cluster.Until(() => cluster.Api.Get<V1PodDisruptionBudget>("default", "web")!.Status?.DisruptionsAllowed == 1, "one disruption allowed");
         await evict.Should().NotThrowAsync();
-        cluster.Pod(victim.Metadata.Name).Should().BeNull();
+        cluster.Pod(victim.Metadata.Name)!.Metadata.DeletionTimestamp.Should().NotBeNull("the evicted pod terminates");
+    }
+
+    public static TheoryData<string?, string?, string?> DaemonSetBudgets => new()
+    {
+        // minAvailable, maxUnavailable, the SyncFailed message (null: the budget works)
+        { null, "1", "apps/v1/daemonset does not implement the scale subresource" },
+        { null, "50%", "apps/v1/daemonset does not implement the scale subresource" },
+        { "50%", null, "apps/v1/daemonset does not implement the scale subresource" },
+        { "1", null, null },
+    };
+
+    [Theory]
+    [MemberData(nameof(DaemonSetBudgets))]
+    public async Task Over_DaemonSet_pods_only_an_integer_minAvailable_works_anything_else_fails_to_sync_and_allows_nothing(string? minAvailable, string? maxUnavailable, string? failure)
+    {
+        await using var cluster = TestCluster.Start();
+        await cluster.Simulation.AddNodeAsync("node-a", new NodeSetup { CiliumTaint = false }, TestCluster.Token);
+        await cluster.Simulation.AddNodeAsync("node-b", new NodeSetup { CiliumTaint = false }, TestCluster.Token);
+        await cluster.Api.CreateAsync(SimulatedWorkloads.DaemonSet("web", "default", new Dictionary<string, string> { ["app"] = "web" }, "nginx", hostNetwork: false, []), cancellationToken: TestCluster.Token);
+        await cluster.Until(() => cluster.Pods("default", "app=web") is { Count: 2 } p && p.All(TestCluster.IsReady), "the pods are Ready", letTimeFlow: true);
+
+        await cluster.Api.CreateAsync(Budget(minAvailable, maxUnavailable), cancellationToken: TestCluster.Token);
+
+        var condition = await cluster.Until(
+            () => cluster.Api.Get<V1PodDisruptionBudget>("default", "web")!.Status?.Conditions?.SingleOrDefault(c => c.Type == "DisruptionAllowed"),
+            "the budget has a condition");
+        var status = cluster.Api.Get<V1PodDisruptionBudget>("default", "web")!.Status;
+        if (failure is null)
+        {
+            status.Should().BeEquivalentTo(new { CurrentHealthy = 2, DesiredHealthy = 1, ExpectedPods = 2, DisruptionsAllowed = 1 });
+            condition.Reason.Should().Be("SufficientPods");
+            return;
+        }
+
+        status.DisruptionsAllowed.Should().Be(0);
+        condition.Should().BeEquivalentTo(new { Status = "False", Reason = "SyncFailed", Message = failure });
+        var evict = () => cluster.Api.EvictAsync("default", cluster.Pods("default", "app=web")[0].Metadata.Name, (RequestContext?)null, TestCluster.Token);
+        (await evict.Should().ThrowAsync<ApiException>()).Which.Code.Should().Be(429, "every eviction is refused, forever");
+    }
+
+    [Fact]
+    public async Task MaxUnavailable_over_bare_pods_fails_to_sync()
+    {
+        await using var cluster = TestCluster.Start();
+        await cluster.Simulation.AddNodeAsync("node-a", new NodeSetup { CiliumTaint = false }, TestCluster.Token);
+        await cluster.Api.CreateAsync(Manifests.Pod("web-0", labels: new Dictionary<string, string> { ["app"] = "web" }), cancellationToken: TestCluster.Token);
+
+        await cluster.Api.CreateAsync(Budget(null, "1"), cancellationToken: TestCluster.Token);
+
+        var condition = await cluster.Until(
+            () => cluster.Api.Get<V1PodDisruptionBudget>("default", "web")!.Status?.Conditions?.SingleOrDefault(c => c.Type == "DisruptionAllowed"),
+            "the budget has a condition");
+        condition.Should().BeEquivalentTo(new { Status = "False", Reason = "SyncFailed", Message = "found no controllers for pod \"web-0\"" });
+    }
+
+    [Fact]
+    public async Task An_evicted_pod_stops_counting_as_healthy_so_a_budget_of_one_allows_one_eviction_at_a_time()
+    {
+        await using var cluster = await ReadyDeploymentAsync(3);
+        await cluster.Api.CreateAsync(Budget(null, "1"), cancellationToken: TestCluster.Token);
+        await cluster.Until(() => cluster.Api.Get<V1PodDisruptionBudget>("default", "web")!.Status is { DisruptionsAllowed: 1 }, "one disruption allowed");
+        var pods = cluster.Pods("default", "app=web");
+
+        await cluster.Api.EvictAsync("default", pods[0].Metadata.Name, (RequestContext?)null, TestCluster.Token);
+        await cluster.Until(() => cluster.Api.Get<V1PodDisruptionBudget>("default", "web")!.Status is { CurrentHealthy: 2 }, "the evicted pod no longer healthy");
+        var second = () => cluster.Api.EvictAsync("default", pods[1].Metadata.Name, (RequestContext?)null, TestCluster.Token);
+
+        (await second.Should().ThrowAsync<ApiException>()).Which.Code.Should().Be(429, "the terminating pod and its unready replacement leave no room");
     }
 
     private static async Task<TestCluster> ReadyDeploymentAsync(int replicas)

@@ -89,7 +89,7 @@ public sealed class KubeletTests
 
         await Taint(cluster, "maintenance");
 
-        await cluster.Until(() => cluster.Pod("plain") is null, "the plain pod is evicted");
+        await cluster.Until(() => cluster.Pod("plain") is null or { Metadata.DeletionTimestamp: not null }, "the plain pod is evicted (and terminating)");
         cluster.Pod("tolerant").Should().NotBeNull("it tolerates the taint for ever");
     }
 

@@ -22,7 +22,7 @@ public sealed class ReconcileLoopTests : IAsyncLifetime
     // A FakeLeadership leads without pulsing, so every cycle after the first is due to the timer or a pulse.
     private async Task<ReconcileLoop> StartAsync(ILeadership leadership)
     {
-        var cycle = new ReconcileCycle(_harness.Cluster, _harness.Settings, new Core.Healing.RestartLedger(), _harness.Actions,
+        var cycle = new ReconcileCycle(_harness.Cluster, _harness.Settings, new Core.Healing.RestartLedger(), _harness.Actions, _harness.Owners,
             _harness.Events, leadership, _harness.Metrics, _harness.Time, NullLogger<ReconcileCycle>.Instance);
         _loop = new ReconcileLoop(cycle, _trigger, _harness.Settings, leadership, _harness.Leadership, _harness.Time,
             NullLogger<ReconcileLoop>.Instance);

@@ -18,7 +18,7 @@ internal sealed class ReconcilerHarness
     {
         Settings = new ReconcilerSettings(policy ?? Policy, budget ?? DefaultBudget, method, TimeSpan.FromSeconds(15));
         Metrics = new ReconcilerMetrics(Prometheus.Metrics.WithCustomRegistry(Registry));
-        Cycle = new ReconcileCycle(Cluster, Settings, new RestartLedger(), Actions, Events, Leadership, Metrics, Time,
+        Cycle = new ReconcileCycle(Cluster, Settings, new RestartLedger(), Actions, Owners, Events, Leadership, Metrics, Time,
             NullLogger<ReconcileCycle>.Instance);
     }
 
@@ -29,6 +29,8 @@ internal sealed class ReconcilerHarness
     public FakeClusterSnapshot Cluster { get; } = new FakeClusterSnapshot().With(ReadyNode("n1"), ReadyNode("n2"), ReadyNode("n3"));
 
     public FakePodActions Actions { get; } = new();
+
+    public FakeWorkloadOwners Owners { get; } = new();
 
     public FakeEventRecorder Events { get; } = new();
 

@@ -36,7 +36,7 @@ public sealed class ReconcilerRegistrationTests
             .Should().ContainInOrder(typeof(LeaderElectionService), typeof(ReconcileLoop));
         app.Services.GetRequiredService<IReconcileTrigger>().Should().BeSameAs(app.Services.GetRequiredService<ReconcileTrigger>());
         app.Services.GetRequiredService<ILeadership>().Should().BeSameAs(app.Services.GetRequiredService<LeadershipState>());
-        app.Services.GetRequiredService<IPodActions>().Should().BeOfType<KubernetesPodActions>();
+        app.Services.GetRequiredService<IPodActions>().Should().BeOfType<RateLimitedPodActions>("every write waits for its turn");
         app.Services.GetRequiredService<IPodEventRecorder>().Should().BeOfType<KubernetesPodEventRecorder>();
     }
 

@@ -10,10 +10,14 @@ namespace AdmissionGuard.IntegrationTests.Scenarios.Support;
 /// <summary>The embedded sandbox with its simulated cluster and Cilium, and the guard on it (<see cref="GuardOnSandbox"/>).</summary>
 internal sealed class SandboxClusterUnderTest(GuardOnSandbox playground, CapturedLog log) : IClusterUnderTest
 {
-    /// <summary>Pods become Ready quickly, the agent a little later: the window in which pods slip through.</summary>
+    /// <summary>
+    /// Pods become Ready quickly, the agent a little later: the window in which pods slip through. Deleted pods
+    /// terminate in 500 ms (real time), long enough to show that replacements wait for them.
+    /// </summary>
     private static SimulationOptions Simulation => new()
     {
         StartupDelay = TimeSpan.FromMilliseconds(200),
+        ShutdownDelay = TimeSpan.FromMilliseconds(500),
         CiliumAgentStartupDelay = TimeSpan.FromSeconds(1),
         SchedulerInitialBackoff = TimeSpan.FromMilliseconds(200),
         SchedulerMaxBackoff = TimeSpan.FromSeconds(1),
