@@ -26,6 +26,8 @@ internal static class AdmissionWebhookExtensions
         services.AddMetricsRegistry();
         services.TryAddSingleton(sp => new AdmissionMetrics(sp.GetMetricFactory()));
         services.TryAddSingleton<AdmissionWebhookHandler>();
+        services.TryAddSingleton<AdmissionLogSummary>();
+        services.AddHostedService(sp => sp.GetRequiredService<AdmissionLogSummary>());
         services.TryAddSingleton<PemFileCertificateSource>();
         services.TryAddSingleton<ICertificateSource>(sp => sp.GetRequiredService<PemFileCertificateSource>());
         services.AddHostedService(sp => sp.GetRequiredService<PemFileCertificateSource>());
@@ -36,10 +38,10 @@ internal static class AdmissionWebhookExtensions
 
     public static IEndpointRouteBuilder MapAdmissionWebhook(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapPost(MutatePath, (HttpContext context, AdmissionWebhookHandler handler) => handler.HandleAsync(context, WebhookKind.Mutating))
-            .ServedOn(Listener.Webhook);
-        endpoints.MapPost(ValidatePath, (HttpContext context, AdmissionWebhookHandler handler) => handler.HandleAsync(context, WebhookKind.Validating))
-            .ServedOn(Listener.Webhook);
+        // Plain request delegates: the handler reads and writes the bodies itself, so no parameter binding is needed.
+        var handler = endpoints.ServiceProvider.GetRequiredService<AdmissionWebhookHandler>();
+        endpoints.MapPost(MutatePath, context => handler.HandleAsync(context, WebhookKind.Mutating)).ServedOn(Listener.Webhook);
+        endpoints.MapPost(ValidatePath, context => handler.HandleAsync(context, WebhookKind.Validating)).ServedOn(Listener.Webhook);
         return endpoints;
     }
 
