@@ -15,6 +15,11 @@ internal sealed class WebhookOptionsRulesValidator : IValidateOptions<WebhookOpt
         var builder = new ValidateOptionsResultBuilder();
         CheckPort(builder, "Webhook:Port", options.Port);
         CheckPort(builder, "Webhook:MetricsPort", options.MetricsPort);
+        if (!string.IsNullOrEmpty(options.MetricsAddress) && !System.Net.IPAddress.TryParse(options.MetricsAddress, out _))
+        {
+            builder.AddError($"Webhook:MetricsAddress: '{options.MetricsAddress}' is not an IP address (empty binds every interface)");
+        }
+
         if (options.Port != 0 && options.Port == options.MetricsPort)
         {
             builder.AddError($"Webhook:MetricsPort: {options.MetricsPort} is also Webhook:Port; health and metrics need their own port");

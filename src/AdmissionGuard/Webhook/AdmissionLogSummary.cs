@@ -12,6 +12,10 @@ internal sealed class AdmissionLogSummary(TimeProvider timeProvider, ILogger<Adm
     private static readonly string[] Decisions = ["allowed", "warned", "gated", "denied", "skipped", Operations.Invalid, Operations.Error];
 
     private readonly long[] _counts = new long[Decisions.Length];
+
+    // Started with the service's construction, not in ExecuteAsync (which runs on the thread pool), so the first
+    // interval begins at a known moment.
+    private readonly PeriodicTimer _timer = new(Interval, timeProvider);
     private string? _latestRejection;
 
     public void Count(WebhookAnswer answer)
@@ -50,10 +54,9 @@ internal sealed class AdmissionLogSummary(TimeProvider timeProvider, ILogger<Adm
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(Interval, timeProvider);
         try
         {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
+            while (await _timer.WaitForNextTickAsync(stoppingToken))
             {
                 Flush();
             }
@@ -62,5 +65,11 @@ internal sealed class AdmissionLogSummary(TimeProvider timeProvider, ILogger<Adm
         {
             Flush();
         }
+    }
+
+    public override void Dispose()
+    {
+        _timer.Dispose();
+        base.Dispose();
     }
 }
