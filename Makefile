@@ -43,7 +43,7 @@ bench: ## benchmarks (BenchmarkDotNet, Release), then the healing-time scenario 
 FUZZ_N ?= 100000
 FUZZ_SEED ?= 1
 fuzz: ## mutated AdmissionReviews against the guard over HTTPS (FUZZ_N, FUZZ_SEED); last line "fuzz: inputs=N 5xx=N timeouts=N crashes=N"
-	$(DOTNET) run --project bench/AdmissionGuard.Benchmarks -c Release -- fuzz $(FUZZ_N) $(FUZZ_SEED) 2>&1 | grep -v '^info\|^warn\|^      ' ; exit $${PIPESTATUS[0]}
+	$(DOTNET) run --project bench/AdmissionGuard.Benchmarks -c Release -- fuzz $(FUZZ_N) $(FUZZ_SEED) 2>&1 | grep -av '^info\|^warn\|^      ' ; exit $${PIPESTATUS[0]}
 
 publish: ## framework-dependent publish to artifacts/publish, as the Dockerfile does it
 	$(DOTNET) publish $(GUARD) -c Release -o artifacts/publish -nologo
