@@ -10,7 +10,7 @@ TEST_PROJECTS := $(wildcard test/*/*.csproj)
 IMAGE ?= admissionguard:dev
 
 .DEFAULT_GOAL := help
-.PHONY: help build test run sandbox-up sandbox-down certs bench publish docker-build format format-check clean
+.PHONY: help build test run sandbox-up sandbox-down certs bench fuzz publish docker-build format format-check clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -40,6 +40,11 @@ certs: ## dev CA and serving certificate in certs/ (openssl)
 bench: ## benchmarks (BenchmarkDotNet, Release), then the healing-time scenario against Cilium's pace
 	$(DOTNET) run --project bench/AdmissionGuard.Benchmarks -c Release -- --filter '*' $(BENCH_ARGS)
 	$(DOTNET) run --project bench/AdmissionGuard.Benchmarks -c Release --no-build -- healing-scenario
+
+FUZZ_N ?= 100000
+FUZZ_SEED ?= 1
+fuzz: ## mutated AdmissionReviews against the guard over HTTPS (FUZZ_N, FUZZ_SEED); last line "fuzz: inputs=N 5xx=N timeouts=N crashes=N"
+	$(DOTNET) run --project bench/AdmissionGuard.Benchmarks -c Release -- fuzz $(FUZZ_N) $(FUZZ_SEED) 2>&1 | grep -av '^info\|^warn\|^      ' ; exit $${PIPESTATUS[0]}
 
 publish: ## framework-dependent publish to artifacts/publish, as the Dockerfile does it
 	$(DOTNET) publish $(GUARD) -c Release -o artifacts/publish -nologo

@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Reflection;
+using AdmissionGuard.Benchmarks.Fuzzing;
 using AdmissionGuard.Benchmarks.Healing;
 using BenchmarkDotNet.Running;
 
@@ -6,6 +8,13 @@ using BenchmarkDotNet.Running;
 if (args is ["healing-scenario", ..])
 {
     return await HealingScenario.RunAsync(args);
+}
+
+// `-- fuzz [N [SEED]]`: mutated reviews against the guard on real Kestrel over HTTPS; the last line is the verdict.
+if (args is ["fuzz", ..])
+{
+    return await FuzzCommand.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 100_000,
+        args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 1);
 }
 
 BenchmarkSwitcher.FromAssembly(Assembly.GetExecutingAssembly()).Run(args);

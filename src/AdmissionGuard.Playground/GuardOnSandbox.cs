@@ -264,6 +264,7 @@ internal sealed class GuardOnSandbox : IAsyncDisposable
     {
         yield return "--Webhook:Port=0";
         yield return "--Webhook:MetricsPort=0";
+        yield return "--Webhook:MetricsAddress=127.0.0.1";
         yield return $"--Webhook:CertFile={certFile}";
         yield return $"--Webhook:KeyFile={keyFile}";
         yield return $"--Kubernetes:Kubeconfig={GuardKubeconfigPath}";

@@ -25,7 +25,9 @@ internal sealed class WebhookHost : IAsyncDisposable
         _client = client;
     }
 
-    public static async Task<WebhookHost> StartAsync(IClusterSnapshot snapshot)
+    /// <param name="snapshot">The cluster admission decides against.</param>
+    /// <param name="settings">Extra configuration as <c>--Section:Key=value</c>.</param>
+    public static async Task<WebhookHost> StartAsync(IClusterSnapshot snapshot, params string[] settings)
     {
         var certificates = new TempDirectory();
         var thumbprint = TestCertificates.WriteNew(certificates.File("tls.crt"), certificates.File("tls.key"));
@@ -35,6 +37,7 @@ internal sealed class WebhookHost : IAsyncDisposable
             $"--Webhook:KeyFile={certificates.File("tls.key")}",
             "--Webhook:Port=0",
             "--Webhook:MetricsPort=0",
+            .. settings,
         ]);
         // appsettings.json asks for Information, which would write a line per request; keep warnings only.
         builder.Logging.AddFilter(level => level >= LogLevel.Warning);
@@ -50,6 +53,9 @@ internal sealed class WebhookHost : IAsyncDisposable
         };
         return new WebhookHost(certificates, app, client);
     }
+
+    /// <summary>An HTTPS client of the webhook listener that trusts exactly the served certificate.</summary>
+    public HttpClient Client => _client;
 
     /// <summary>POSTs a raw AdmissionReview as the apiserver does and reads the whole answer.</summary>
     public async Task<int> PostAsync(string path, byte[] review)

@@ -12,7 +12,7 @@ public sealed record PodFacts
     public required string Namespace { get; init; }
     public required string Name { get; init; }
     public string Uid { get; init; } = "";
-    public IReadOnlyDictionary<string, string> Labels { get; init; } = EmptyLabels;
+    public IReadOnlyDictionary<string, string> Labels { get; init; } = NoLabels;
     public bool HostNetwork { get; init; }
     public bool IsMirror { get; init; }
     public TargetNode Target { get; init; } = TargetNode.Unknown;
@@ -34,8 +34,12 @@ public sealed record PodFacts
 
     public bool HasGate(string gate) => SchedulingGates.Contains(gate);
 
-    private static readonly IReadOnlyDictionary<string, string> EmptyLabels = new Dictionary<string, string>();
+    public static readonly IReadOnlyDictionary<string, string> NoLabels = new Dictionary<string, string>();
 
+    /// <summary>
+    /// Projects an API pod. Null list items (valid JSON that no apiserver sends) are ignored rather than trusted, so
+    /// an odd object never turns into an exception inside a decision.
+    /// </summary>
     /// <param name="pod">The pod.</param>
     /// <param name="namespaceOverride">Admission reviews of CREATE may carry the namespace only on the request.</param>
     public static PodFacts From(V1Pod pod, string? namespaceOverride = null)
@@ -43,23 +47,23 @@ public sealed record PodFacts
         ArgumentNullException.ThrowIfNull(pod);
         var metadata = pod.Metadata ?? new V1ObjectMeta();
         var spec = pod.Spec;
-        var controller = metadata.OwnerReferences?.FirstOrDefault(o => o.Controller == true);
+        var controller = metadata.OwnerReferences?.FirstOrDefault(o => o?.Controller == true);
         return new PodFacts
         {
             Namespace = string.IsNullOrEmpty(metadata.NamespaceProperty) ? namespaceOverride ?? "" : metadata.NamespaceProperty,
             Name = metadata.Name ?? metadata.GenerateName ?? "",
             Uid = metadata.Uid ?? "",
-            Labels = metadata.Labels is { Count: > 0 } labels ? new Dictionary<string, string>(labels) : EmptyLabels,
+            Labels = metadata.Labels is { Count: > 0 } labels ? new Dictionary<string, string>(labels.Where(l => l.Value is not null)) : NoLabels,
             HostNetwork = spec?.HostNetwork == true,
             IsMirror = metadata.Annotations?.ContainsKey(WellKnown.MirrorPodAnnotation) == true,
             Target = TargetNode.Resolve(spec),
-            Tolerations = spec?.Tolerations?.Select(Toleration.From).ToArray() ?? [],
-            SchedulingGates = spec?.SchedulingGates?.Select(g => g.Name).ToArray() ?? [],
+            Tolerations = spec?.Tolerations?.Where(t => t is not null).Select(Toleration.From).ToArray() ?? [],
+            SchedulingGates = spec?.SchedulingGates?.Where(g => g?.Name is not null).Select(g => g.Name).ToArray() ?? [],
             Owner = controller is null ? null : new PodOwner(controller.Kind, controller.Name, controller.Uid),
             Phase = pod.Status?.Phase ?? "",
             StartTime = AsUtc(pod.Status?.StartTime),
             CreationTime = AsUtc(metadata.CreationTimestamp),
-            Ready = pod.Status?.Conditions?.Any(c => c.Type == "Ready" && c.Status == "True") == true,
+            Ready = pod.Status?.Conditions?.Any(c => c?.Type == "Ready" && c.Status == "True") == true,
             Terminating = metadata.DeletionTimestamp is not null,
         };
     }

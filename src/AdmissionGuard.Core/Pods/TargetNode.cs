@@ -19,29 +19,40 @@ public sealed record TargetNode(TargetKind Kind, string? Name)
 {
     public static readonly TargetNode Unknown = new(TargetKind.Unknown, null);
 
-    public static TargetNode Resolve(V1PodSpec? spec)
+    /// <summary>From an API pod spec. Null list items (valid JSON, never sent by an apiserver) are ignored.</summary>
+    public static TargetNode Resolve(V1PodSpec? spec) => Resolve(
+        spec?.NodeName,
+        spec?.Affinity?.NodeAffinity?.RequiredDuringSchedulingIgnoredDuringExecution?.NodeSelectorTerms?
+            .Where(term => term is not null)
+            .Select(term => (IReadOnlyList<FieldRequirement>)[.. (term.MatchFields ?? [])
+                .Where(field => field is not null)
+                .Select(field => new FieldRequirement(field.Key ?? "", field.OperatorProperty ?? "", [.. (field.Values ?? []).Where(v => v is not null)]))])
+            .ToList() ?? []);
+
+    /// <param name="nodeName"><c>spec.nodeName</c>.</param>
+    /// <param name="requiredTerms">The <c>matchFields</c> of each term of the required node affinity.</param>
+    public static TargetNode Resolve(string? nodeName, IReadOnlyList<IReadOnlyList<FieldRequirement>> requiredTerms)
     {
-        if (!string.IsNullOrEmpty(spec?.NodeName))
+        ArgumentNullException.ThrowIfNull(requiredTerms);
+        if (!string.IsNullOrEmpty(nodeName))
         {
-            return new(TargetKind.NodeName, spec.NodeName);
+            return new(TargetKind.NodeName, nodeName);
         }
 
-        var pinned = PinnedNode(spec?.Affinity?.NodeAffinity?.RequiredDuringSchedulingIgnoredDuringExecution);
+        var pinned = PinnedNode(requiredTerms);
         return pinned is null ? Unknown : new(TargetKind.PinnedByAffinity, pinned);
     }
 
     // Terms are ORed, so a pod is pinned only when there is exactly one term and that term names exactly one
     // node through matchFields metadata.name In [node]. Extra matchExpressions only narrow it further.
-    private static string? PinnedNode(V1NodeSelector? required)
+    private static string? PinnedNode(IReadOnlyList<IReadOnlyList<FieldRequirement>> terms)
     {
-        if (required?.NodeSelectorTerms is not { Count: 1 } terms)
+        if (terms is not [var fields])
         {
             return null;
         }
 
-        var names = (terms[0].MatchFields ?? [])
-            .Where(f => f.Key == "metadata.name" && f.OperatorProperty == "In")
-            .ToList();
+        var names = fields.Where(f => f.Key == "metadata.name" && f.Operator == "In").ToList();
         return names is [{ Values: [var node] }] && node.Length > 0 ? node : null;
     }
 }

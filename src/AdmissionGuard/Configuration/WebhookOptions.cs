@@ -15,6 +15,12 @@ internal sealed class WebhookOptions
     public int MetricsPort { get; set; } = 8080;
 
     /// <summary>
+    /// IP address the health and metrics listener binds; empty = every interface (a pod's kubelet probes and
+    /// Prometheus scrape its pod IP). The playground binds 127.0.0.1.
+    /// </summary>
+    public string MetricsAddress { get; set; } = "";
+
+    /// <summary>
     /// PEM serving certificate (chain allowed); re-read when it changes. With <see cref="SelfManagedCertificates"/>
     /// the guard writes it here itself.
     /// </summary>

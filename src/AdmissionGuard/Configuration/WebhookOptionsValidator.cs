@@ -19,6 +19,11 @@ internal sealed class WebhookOptionsValidator : IValidateOptions<WebhookOptions>
             rules.Fail(nameof(options.MetricsPort), $"{options.MetricsPort} is also Webhook:Port; health and metrics need their own port");
         }
 
+        if (!string.IsNullOrEmpty(options.MetricsAddress) && !System.Net.IPAddress.TryParse(options.MetricsAddress, out _))
+        {
+            rules.Fail(nameof(options.MetricsAddress), $"'{options.MetricsAddress}' is not an IP address (empty binds every interface)");
+        }
+
         rules.NotEmpty(nameof(options.CaSecretName), options.CaSecretName);
         rules.DnsSubdomain(nameof(options.CaSecretName), options.CaSecretName);
         rules.NotEmpty(nameof(options.ServiceName), options.ServiceName);

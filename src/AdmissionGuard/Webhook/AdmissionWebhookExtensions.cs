@@ -1,4 +1,4 @@
-using System.Security.Authentication;
+using System.Net;
 using AdmissionGuard.Configuration;
 using AdmissionGuard.Hosting;
 using AdmissionGuard.Metrics;
@@ -15,7 +15,8 @@ internal static class AdmissionWebhookExtensions
 
     /// <summary>
     /// The webhook's services: decision handler, metrics, the PEM certificate source and its readiness check,
-    /// and Kestrel on <c>Webhook:Port</c> (HTTPS, TLS 1.2+) and <c>Webhook:MetricsPort</c> (HTTP).
+    /// and Kestrel on <c>Webhook:Port</c> (HTTPS, <see cref="TlsProfile"/>) and <c>Webhook:MetricsAddress</c>:<c>Webhook:MetricsPort</c>
+    /// (HTTP).
     /// Expects an <see cref="Core.Cluster.IClusterSnapshot"/> singleton from the cluster caches.
     /// </summary>
     public static WebApplicationBuilder AddAdmissionWebhook(this WebApplicationBuilder builder)
@@ -26,6 +27,8 @@ internal static class AdmissionWebhookExtensions
         services.AddMetricsRegistry();
         services.TryAddSingleton(sp => new AdmissionMetrics(sp.GetMetricFactory()));
         services.TryAddSingleton<AdmissionWebhookHandler>();
+        services.TryAddSingleton<AdmissionLogSummary>();
+        services.AddHostedService(sp => sp.GetRequiredService<AdmissionLogSummary>());
         services.TryAddSingleton<PemFileCertificateSource>();
         services.TryAddSingleton<ICertificateSource>(sp => sp.GetRequiredService<PemFileCertificateSource>());
         services.AddHostedService(sp => sp.GetRequiredService<PemFileCertificateSource>());
@@ -36,22 +39,38 @@ internal static class AdmissionWebhookExtensions
 
     public static IEndpointRouteBuilder MapAdmissionWebhook(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapPost(MutatePath, (HttpContext context, AdmissionWebhookHandler handler) => handler.HandleAsync(context, WebhookKind.Mutating))
-            .ServedOn(Listener.Webhook);
-        endpoints.MapPost(ValidatePath, (HttpContext context, AdmissionWebhookHandler handler) => handler.HandleAsync(context, WebhookKind.Validating))
-            .ServedOn(Listener.Webhook);
+        // Plain request delegates: the handler reads and writes the bodies itself, so no parameter binding is needed.
+        // It is resolved per request, not here, so that bad options fail start-up's validation rather than mapping.
+        endpoints.MapPost(MutatePath, context => Handler(context).HandleAsync(context, WebhookKind.Mutating)).ServedOn(Listener.Webhook);
+        endpoints.MapPost(ValidatePath, context => Handler(context).HandleAsync(context, WebhookKind.Validating)).ServedOn(Listener.Webhook);
         return endpoints;
     }
+
+    private static AdmissionWebhookHandler Handler(HttpContext context) => context.RequestServices.GetRequiredService<AdmissionWebhookHandler>();
 
     private static void ConfigureKestrel(KestrelServerOptions kestrel, IOptions<WebhookOptions> options, ICertificateSource certificates)
     {
         kestrel.AddServerHeader = false;
         kestrel.ListenAnyIP(options.Value.Port, listen => listen.UseHttps(https =>
         {
-            https.SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13;
+            https.SslProtocols = TlsProfile.Protocols;
+            https.OnAuthenticate = (_, ssl) =>
+            {
+                if (OperatingSystem.IsLinux())
+                {
+                    ssl.CipherSuitesPolicy = TlsProfile.Ciphers;
+                }
+            };
             // Asked on every handshake, so a rotated certificate is served without a restart.
             https.ServerCertificateSelector = (_, _) => certificates.GetCertificate();
         }));
-        kestrel.ListenAnyIP(options.Value.MetricsPort);
+        if (string.IsNullOrEmpty(options.Value.MetricsAddress))
+        {
+            kestrel.ListenAnyIP(options.Value.MetricsPort);
+        }
+        else
+        {
+            kestrel.Listen(IPAddress.Parse(options.Value.MetricsAddress), options.Value.MetricsPort);
+        }
     }
 }

@@ -1,19 +1,19 @@
+using System.Buffers;
+using System.IO.Pipelines;
 using System.Text.Json;
 using AdmissionGuard.Cluster;
 using AdmissionGuard.Configuration;
 using AdmissionGuard.Core.Admission;
 using AdmissionGuard.Core.Cluster;
-using AdmissionGuard.Core.Pods;
 using AdmissionGuard.Metrics;
-using k8s;
-using k8s.Models;
 using Microsoft.Extensions.Options;
 
 namespace AdmissionGuard.Webhook;
 
 /// <summary>
-/// Translates AdmissionReviews into Core decisions and back. It only reads the body, type-checks it,
-/// dispatches, and writes the response: every rule lives in <see cref="PodAdmission"/>.
+/// Translates AdmissionReviews into Core decisions and back: reads the body, decodes it once
+/// (<see cref="AdmissionReviewReader"/>), dispatches on the <see cref="RequestKind"/>, and writes the
+/// <see cref="WebhookAnswer"/>. Every rule lives in <see cref="PodAdmission"/>.
 /// </summary>
 internal sealed class AdmissionWebhookHandler(
     IClusterSnapshot snapshot,
@@ -21,6 +21,7 @@ internal sealed class AdmissionWebhookHandler(
     AdmissionPolicy policy,
     IOptions<AdmissionOptions> options,
     AdmissionMetrics metrics,
+    AdmissionLogSummary summary,
     TimeProvider timeProvider,
     ILogger<AdmissionWebhookHandler> logger)
 {
@@ -29,99 +30,90 @@ internal sealed class AdmissionWebhookHandler(
 
     private const string InternalErrorWarning = "AdmissionGuard could not check this request (internal error); admitted unchecked";
 
-    public async Task<IResult> HandleAsync(HttpContext context, WebhookKind webhook)
+    // One response buffer and writer per thread, reused: an answer is written and copied out without an await between.
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_buffer;
+
+    [ThreadStatic]
+    private static Utf8JsonWriter? t_json;
+
+    public async Task HandleAsync(HttpContext context, WebhookKind webhook)
     {
         ArgumentNullException.ThrowIfNull(context);
         var started = timeProvider.GetTimestamp();
-        var prefix = webhook == WebhookKind.Mutating ? "mutate" : "validate";
-        var (result, operation, decision) = await AnswerAsync(context, webhook, prefix);
-        metrics.Record(operation, decision, timeProvider.GetElapsedTime(started));
-        return result;
+        var answer = await AnswerAsync(context, webhook);
+        if (answer is RejectedAnswer rejected)
+        {
+            WebhookLog.RequestRejected(logger, context.Request.Path, rejected.Status, rejected.Reason);
+        }
+
+        summary.Count(answer);
+        Write(context.Response, answer);
+        await context.Response.BodyWriter.FlushAsync(context.RequestAborted);
+        metrics.Record(answer.Operation, answer.Decision, timeProvider.GetElapsedTime(started));
     }
 
-    private async Task<(IResult Result, string Operation, string Decision)> AnswerAsync(HttpContext context, WebhookKind webhook, string prefix)
+    private async Task<WebhookAnswer> AnswerAsync(HttpContext context, WebhookKind webhook)
     {
-        var invalid = prefix + "_invalid";
-        byte[]? body;
+        var unreadable = Operations.Unreadable(webhook);
+        AdmissionRequest request;
         try
         {
-            body = await ReadBodyAsync(context.Request, context.RequestAborted);
+            var (read, status, problem) = await ReadAsync(context.Request.BodyReader, context.Request.ContentLength, context.RequestAborted);
+            if (read is null)
+            {
+                return new RejectedAnswer(unreadable, status, problem!);
+            }
+
+            request = read;
         }
         catch (BadHttpRequestException e)
         {
-            return (Reject(context, e.StatusCode, e.Message), invalid, "invalid");
+            return new RejectedAnswer(unreadable, e.StatusCode, e.Message);
         }
         catch (IOException e)
         {
-            return (Reject(context, StatusCodes.Status400BadRequest, $"could not read the request body: {e.Message}"), invalid, "invalid");
+            return new RejectedAnswer(unreadable, StatusCodes.Status400BadRequest, $"could not read the request body: {e.Message}");
         }
 
-        if (body is null)
-        {
-            return (Reject(context, StatusCodes.Status413PayloadTooLarge, $"the body exceeds {MaxBodyBytes} bytes (3 MiB)"), invalid, "invalid");
-        }
-
-        JsonDocument document;
+        var kind = request.KindFor(webhook);
+        var operation = Operations.For(webhook, kind);
         try
         {
-            document = JsonDocument.Parse(body);
+            return kind switch
+            {
+                RequestKind.PodCreate => await AnswerPodAsync(context, webhook, operation, request),
+                RequestKind.BindingCreate => await AnswerBindingAsync(context, operation, request),
+                _ => new ReviewAnswer(operation, request.Uid, new AdmissionDecision { Outcome = AdmissionOutcome.Skipped }),
+            };
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
-            return (Reject(context, StatusCodes.Status400BadRequest, $"the body is not valid JSON: {e.Message}"), invalid, "invalid");
-        }
-
-        using (document)
-        {
-            if (!AdmissionRequest.TryParse(document.RootElement, out var request, out var error))
+            // A bug must not block pod creation cluster-wide: admit, say so, and let the reconciler heal.
+            WebhookLog.EvaluationFailed(logger, e, operation, request.Namespace, request.Name, request.Uid);
+            var admitted = new AdmissionDecision
             {
-                return (Reject(context, StatusCodes.Status400BadRequest, error), invalid, "invalid");
-            }
-
-            var resource = request.IsPodCreate ? "pod" : request.IsBindingCreate && webhook == WebhookKind.Validating ? "binding" : "other";
-            var operation = $"{prefix}_{resource}";
-            try
-            {
-                return resource switch
-                {
-                    "pod" => await AnswerPodAsync(context, webhook, operation, request),
-                    "binding" => await AnswerBindingAsync(context, operation, request),
-                    _ => (Respond(request.Uid, new AdmissionDecision { Outcome = AdmissionOutcome.Skipped }, patch: null), operation, "skipped"),
-                };
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                // A bug must not block pod creation cluster-wide: admit, say so, and let the reconciler heal.
-                WebhookLog.EvaluationFailed(logger, e, operation, request.Namespace, request.Name, request.Uid);
-                var admitted = new AdmissionDecision
-                {
-                    Outcome = AdmissionOutcome.Allowed,
-                    Warnings = [InternalErrorWarning],
-                    AuditAnnotations = new Dictionary<string, string> { ["decision"] = "error", ["reason"] = "internal-error" },
-                };
-                return (Respond(request.Uid, admitted, patch: null), operation, "error");
-            }
+                Outcome = AdmissionOutcome.Allowed,
+                Warnings = [InternalErrorWarning],
+                AuditAnnotations = new Dictionary<string, string> { ["decision"] = "error", ["reason"] = "internal-error" },
+            };
+            return new ReviewAnswer(operation, Operations.Error, request.Uid, admitted);
         }
     }
 
-    private async Task<(IResult, string, string)> AnswerPodAsync(HttpContext context, WebhookKind webhook, string operation, AdmissionRequest request)
+    private async Task<WebhookAnswer> AnswerPodAsync(HttpContext context, WebhookKind webhook, string operation, AdmissionRequest request)
     {
-        if (request.Object is not { } podJson)
+        if (request.Object is not { } pod)
         {
-            return (Reject(context, StatusCodes.Status400BadRequest, "request.object is missing: a pod CREATE carries the pod"), operation, "invalid");
+            return new RejectedAnswer(operation, StatusCodes.Status400BadRequest, "request.object is missing: a pod CREATE carries the pod");
         }
 
-        V1Pod pod;
-        try
+        if (request.ObjectProblem is { } problem)
         {
-            pod = KubernetesJson.Deserialize<V1Pod>(podJson.GetRawText());
-        }
-        catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException or ArgumentException)
-        {
-            return (Reject(context, StatusCodes.Status400BadRequest, $"request.object is not a valid Pod: {e.Message}"), operation, "invalid");
+            return new RejectedAnswer(operation, StatusCodes.Status400BadRequest, $"request.object is not a valid Pod: {problem}");
         }
 
-        var facts = PodFacts.From(pod, request.Namespace);
+        var facts = pod.ToPodFacts(request.Namespace);
         var timeout = options.Value.CacheWaitTimeout;
         if (facts.NodeName is { } node && !await cacheArrival.WaitForNodeAsync(node, timeout, context.RequestAborted))
         {
@@ -131,18 +123,23 @@ internal sealed class AdmissionWebhookHandler(
         var decision = PodAdmission.DecideCreate(facts, snapshot, policy);
         var share = webhook == WebhookKind.Mutating ? decision.ForMutatingPodCreate() : decision.ForValidatingPodCreate();
         Log(operation, facts.Namespace, facts.Name, facts.NodeName, share, request);
-        return (Respond(request.Uid, share, share.AddGate ? GatePatch.For(podJson) : null), operation, share.Outcome.ToLabelValue());
+        return new ReviewAnswer(operation, request.Uid, share, pod.PatchShape);
     }
 
-    private async Task<(IResult, string, string)> AnswerBindingAsync(HttpContext context, string operation, AdmissionRequest request)
+    private async Task<WebhookAnswer> AnswerBindingAsync(HttpContext context, string operation, AdmissionRequest request)
     {
-        var node = StringAt(request.Object, "target", "name");
-        if (string.IsNullOrEmpty(node))
+        if (request.ObjectProblem is { } problem)
         {
-            return (Reject(context, StatusCodes.Status400BadRequest, "request.object.target.name is missing: a Binding names its node"), operation, "invalid");
+            return new RejectedAnswer(operation, StatusCodes.Status400BadRequest, $"request.object is not a valid Binding: {problem}");
         }
 
-        var binding = new PodBinding(request.Namespace, request.Name, node, StringAt(request.Object, "metadata", "uid") ?? "");
+        if (string.IsNullOrEmpty(request.Object?.TargetName))
+        {
+            return new RejectedAnswer(operation, StatusCodes.Status400BadRequest, "request.object.target.name is missing: a Binding names its node");
+        }
+
+        var node = request.Object.TargetName;
+        var binding = new PodBinding(request.Namespace, request.Name, node, request.Object.Uid ?? "");
         var timeout = options.Value.CacheWaitTimeout;
         if (!await cacheArrival.WaitForPodAsync(binding, timeout, context.RequestAborted))
         {
@@ -151,18 +148,16 @@ internal sealed class AdmissionWebhookHandler(
 
         var decision = PodAdmission.DecideBinding(binding, snapshot, policy);
         Log(operation, request.Namespace, request.Name, node, decision, request);
-        return (Respond(request.Uid, decision, patch: null), operation, decision.Outcome.ToLabelValue());
+        return new ReviewAnswer(operation, request.Uid, decision);
     }
-
-    private static string? StringAt(JsonElement? json, string property, string field) =>
-        json is { } element
-        && element.TryGetProperty(property, out var child) && child.ValueKind == JsonValueKind.Object
-        && child.TryGetProperty(field, out var value) && value.ValueKind == JsonValueKind.String
-            ? value.GetString()
-            : null;
 
     private void Log(string operation, string podNamespace, string pod, string? node, AdmissionDecision decision, AdmissionRequest request)
     {
+        if (!logger.IsEnabled(LogLevel.Debug))
+        {
+            return;
+        }
+
         var outcome = decision.Outcome.ToLabelValue();
         if (decision.Outcome is AdmissionOutcome.Skipped or AdmissionOutcome.Allowed && decision.AuditAnnotations.Count == 0)
         {
@@ -174,50 +169,77 @@ internal sealed class AdmissionWebhookHandler(
         }
     }
 
-    private static IResult Respond(string uid, AdmissionDecision decision, byte[]? patch)
+    /// <summary>Reads the whole body, at most <see cref="MaxBodyBytes"/>, and decodes it.</summary>
+    private static async Task<(AdmissionRequest? Request, int Status, string? Problem)> ReadAsync(PipeReader body, long? contentLength, CancellationToken cancellationToken)
     {
-        var response = new AdmissionResponse
+        const string TooLarge = "the body exceeds 3145728 bytes (3 MiB)";
+        if (contentLength > MaxBodyBytes)
         {
-            Uid = uid,
-            Allowed = decision.Allowed,
-            Status = decision.DenialMessage is { } message
-                ? new AdmissionStatus { Code = StatusCodes.Status403Forbidden, Message = message, Reason = "Forbidden" }
-                : null,
-            Patch = patch is null ? null : Convert.ToBase64String(patch),
-            PatchType = patch is null ? null : AdmissionResponse.JsonPatchType,
-            Warnings = decision.Warnings.Count > 0 ? decision.Warnings : null,
-            AuditAnnotations = decision.AuditAnnotations.Count > 0 ? decision.AuditAnnotations : null,
-        };
-        return Results.Json(new AdmissionReview { Response = response }, WebhookJsonContext.Default.AdmissionReview);
-    }
-
-    private IResult Reject(HttpContext context, int statusCode, string reason)
-    {
-        WebhookLog.RequestRejected(logger, context.Request.Path, statusCode, reason);
-        return Results.Problem(detail: reason, statusCode: statusCode, title: "Invalid AdmissionReview request");
-    }
-
-    /// <summary>Reads at most <see cref="MaxBodyBytes"/>; null when the body is larger.</summary>
-    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
-    {
-        if (request.ContentLength > MaxBodyBytes)
-        {
-            return null;
+            return (null, StatusCodes.Status413PayloadTooLarge, TooLarge);
         }
 
-        using var body = new MemoryStream();
-        var buffer = new byte[81920];
-        int read;
-        while ((read = await request.Body.ReadAsync(buffer, cancellationToken)) > 0)
+        while (true)
         {
-            if (body.Length + read > MaxBodyBytes)
+            var read = await body.ReadAsync(cancellationToken);
+            var buffer = read.Buffer;
+            if (buffer.Length > MaxBodyBytes)
             {
-                return null;
+                body.AdvanceTo(buffer.End);
+                return (null, StatusCodes.Status413PayloadTooLarge, TooLarge);
             }
 
-            body.Write(buffer, 0, read);
+            if (read.IsCompleted)
+            {
+                try
+                {
+                    return Decode(buffer);
+                }
+                finally
+                {
+                    body.AdvanceTo(buffer.End);
+                }
+            }
+
+            body.AdvanceTo(buffer.Start, buffer.End);
+        }
+    }
+
+    private static (AdmissionRequest? Request, int Status, string? Problem) Decode(ReadOnlySequence<byte> body)
+    {
+        if (body.IsSingleSegment)
+        {
+            return Decode(body.FirstSpan);
         }
 
-        return body.ToArray();
+        var copy = ArrayPool<byte>.Shared.Rent((int)body.Length);
+        try
+        {
+            body.CopyTo(copy);
+            return Decode(copy.AsSpan(0, (int)body.Length));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(copy);
+        }
+    }
+
+    private static (AdmissionRequest? Request, int Status, string? Problem) Decode(ReadOnlySpan<byte> body) =>
+        AdmissionReviewReader.TryRead(body, out var request, out var problem)
+            ? (request, StatusCodes.Status200OK, null)
+            : (null, StatusCodes.Status400BadRequest, problem);
+
+    /// <summary>Writes the answer into the thread's buffer and copies it to the response, before any await.</summary>
+    private static void Write(HttpResponse response, WebhookAnswer answer)
+    {
+        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(4096);
+        buffer.ResetWrittenCount();
+        var json = t_json ??= new Utf8JsonWriter(buffer);
+        json.Reset(buffer);
+        answer.Write(json);
+        json.Flush();
+        response.StatusCode = answer.StatusCode;
+        response.ContentType = answer.ContentType;
+        response.ContentLength = buffer.WrittenCount;
+        response.BodyWriter.Write(buffer.WrittenSpan);
     }
 }

@@ -6,41 +6,59 @@ namespace AdmissionGuard.Webhook;
 /// <summary>The JSON Patch that adds the scheduling gate to a pod as the apiserver will see it.</summary>
 internal static class GatePatch
 {
-    /// <summary>
-    /// Appends to an existing <c>spec.schedulingGates</c> array, or creates it (RFC 6902 "add" on a member
-    /// that is absent or null sets it), so other webhooks' gates are kept.
-    /// </summary>
-    public static byte[] For(JsonElement pod)
+    /// <summary>What the pod holds where the gate goes.</summary>
+    public enum Shape
     {
-        var hasSpec = pod.TryGetProperty("spec", out var spec) && spec.ValueKind == JsonValueKind.Object;
-        var hasGates = hasSpec && spec.TryGetProperty("schedulingGates", out var gates) && gates.ValueKind == JsonValueKind.Array;
+        /// <summary>No <c>spec</c> object: add one holding the gate list.</summary>
+        NoSpec,
 
+        /// <summary>A <c>spec</c> without a gate list (absent or null): RFC 6902 "add" on such a member sets it.</summary>
+        Spec,
+
+        /// <summary>A gate list: append, so that other webhooks' gates are kept.</summary>
+        GateList,
+    }
+
+    // Three shapes, three constant patches: built once, never per request.
+    private static readonly byte[] ToNewSpec = Build(Shape.NoSpec);
+    private static readonly byte[] ToSpec = Build(Shape.Spec);
+    private static readonly byte[] ToGateList = Build(Shape.GateList);
+
+    public static ReadOnlySpan<byte> For(Shape shape) => shape switch
+    {
+        Shape.GateList => ToGateList,
+        Shape.Spec => ToSpec,
+        _ => ToNewSpec,
+    };
+
+    private static byte[] Build(Shape shape)
+    {
         using var stream = new MemoryStream();
         using (var writer = new Utf8JsonWriter(stream))
         {
             writer.WriteStartArray();
             writer.WriteStartObject();
             writer.WriteString("op", "add");
-            if (hasGates)
+            switch (shape)
             {
-                writer.WriteString("path", JsonPointer.Of("spec", "schedulingGates", "-"));
-                writer.WritePropertyName("value");
-                WriteGate(writer);
-            }
-            else if (hasSpec)
-            {
-                writer.WriteString("path", JsonPointer.Of("spec", "schedulingGates"));
-                writer.WritePropertyName("value");
-                WriteGates(writer);
-            }
-            else
-            {
-                writer.WriteString("path", JsonPointer.Of("spec"));
-                writer.WritePropertyName("value");
-                writer.WriteStartObject();
-                writer.WritePropertyName("schedulingGates");
-                WriteGates(writer);
-                writer.WriteEndObject();
+                case Shape.GateList:
+                    writer.WriteString("path", JsonPointer.Of("spec", "schedulingGates", "-"));
+                    writer.WritePropertyName("value");
+                    WriteGate(writer);
+                    break;
+                case Shape.Spec:
+                    writer.WriteString("path", JsonPointer.Of("spec", "schedulingGates"));
+                    writer.WritePropertyName("value");
+                    WriteGates(writer);
+                    break;
+                default:
+                    writer.WriteString("path", JsonPointer.Of("spec"));
+                    writer.WritePropertyName("value");
+                    writer.WriteStartObject();
+                    writer.WritePropertyName("schedulingGates");
+                    WriteGates(writer);
+                    writer.WriteEndObject();
+                    break;
             }
 
             writer.WriteEndObject();

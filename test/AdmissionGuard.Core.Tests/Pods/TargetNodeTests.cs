@@ -68,4 +68,21 @@ public sealed class TargetNodeTests
     {
         TargetNode.Resolve(null).Should().Be(TargetNode.Unknown);
     }
+
+    [Fact]
+    public void Null_items_in_terms_match_fields_and_values_are_ignored()
+    {
+        var term = new V1NodeSelectorTerm
+        {
+            MatchFields = [null!, new V1NodeSelectorRequirement { Key = "metadata.name", OperatorProperty = "In", Values = [null!, "n1"] }],
+        };
+
+        TargetNode.Resolve(Pinned(null!, term)).Should().Be(new TargetNode(TargetKind.PinnedByAffinity, "n1"));
+    }
+
+    [Fact]
+    public void A_null_match_field_entry_alone_pins_nothing()
+    {
+        TargetNode.Resolve(Pinned(new V1NodeSelectorTerm { MatchFields = [null!] })).Should().Be(TargetNode.Unknown);
+    }
 }

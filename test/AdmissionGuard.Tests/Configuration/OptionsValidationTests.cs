@@ -46,6 +46,7 @@ public sealed class OptionsValidationTests
         { "--Admission:CacheWaitTimeout=00:00:30", "Admission:CacheWaitTimeout: '00:00:30' must be between 00:00:00 and 00:00:10" },
         { "--Webhook:Port=70000", "Webhook:Port: 70000 is not a port (1-65535, or 0 for any free port)" },
         { "--Webhook:MetricsPort=-1", "Webhook:MetricsPort: -1 is not a port" },
+        { "--Webhook:MetricsAddress=localhost", "Webhook:MetricsAddress: 'localhost' is not an IP address" },
         { "--Webhook:CertFile=/nonexistent/tls.crt", "Webhook:CertFile: file '/nonexistent/tls.crt' does not exist" },
         { "--Webhook:KeyFile=", "Webhook:KeyFile is required" },
         { "--Webhook:CaSecretName=Webhook_CA", "Webhook:CaSecretName: must be a DNS subdomain" },

@@ -98,10 +98,14 @@ internal sealed class GuardTestHost : IAsyncDisposable
 
     public Task<ReviewResult> ValidateAsync(string review) => PostAsync("/validate-pods", review);
 
-    public async Task<ReviewResult> PostAsync(string path, string body, string? contentType = "application/json")
+    public Task<ReviewResult> PostAsync(string path, string body, string? contentType = "application/json") =>
+        PostAsync(path, Encoding.UTF8.GetBytes(body), contentType);
+
+    /// <summary>Posts raw bytes, which need not be UTF-8.</summary>
+    public async Task<ReviewResult> PostAsync(string path, byte[] body, string? contentType = "application/json")
     {
         using var client = WebhookClient();
-        using var content = new StringContent(body, Encoding.UTF8);
+        using var content = new ByteArrayContent(body);
         content.Headers.ContentType = contentType is null ? null : MediaTypeHeaderValue.Parse(contentType);
         using var response = await client.PostAsync(path, content, TestContext.Current.CancellationToken);
         return new ReviewResult(response.StatusCode, response.Content.Headers.ContentType?.MediaType ?? "",

@@ -1,5 +1,6 @@
 using System.Text;
-using System.Text.Json;
+using System.Text.Json.Nodes;
+using AdmissionGuard.Tests.Support;
 using AdmissionGuard.Webhook;
 
 namespace AdmissionGuard.Tests.Webhook;
@@ -23,8 +24,9 @@ public sealed class GatePatchTests
     [InlineData("{\"metadata\":{}}", "[{\"op\":\"add\",\"path\":\"/spec\",\"value\":{\"schedulingGates\":[{\"name\":\"admissionguard.io/cni-ready\"}]}}]")]
     public void Patch_fits_the_shape_of_the_pod(string pod, string patch)
     {
-        using var document = JsonDocument.Parse(pod);
+        var review = AdmissionReviews.PodCreate(JsonNode.Parse(pod)!.AsObject());
+        AdmissionReviewReader.TryRead(Encoding.UTF8.GetBytes(review), out var request, out _).Should().BeTrue();
 
-        Encoding.UTF8.GetString(GatePatch.For(document.RootElement)).Should().Be(patch);
+        Encoding.UTF8.GetString(GatePatch.For(request!.Object!.PatchShape)).Should().Be(patch);
     }
 }

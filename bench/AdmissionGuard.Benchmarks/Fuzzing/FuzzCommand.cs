@@ -1,0 +1,38 @@
+using AdmissionGuard.Benchmarks.Admission;
+using AdmissionGuard.Tests.Support;
+
+namespace AdmissionGuard.Benchmarks.Fuzzing;
+
+/// <summary><c>make fuzz</c>: the guard composed as <c>serve</c> composes it, on Kestrel over HTTPS, against the 1,000-node cluster.</summary>
+internal static class FuzzCommand
+{
+    /// <summary>The test suite's reviews, each the start of many mutations.</summary>
+    public static IReadOnlyList<string> Seeds =>
+    [
+        AdmissionReviews.PodCreate(PodFixtures.EbsCsiNode().PinnedTo(AdmissionCluster.TaintedNode)),
+        AdmissionReviews.PodCreate(PodFixtures.IstioCniNode().PinnedTo(AdmissionCluster.ReadyNode)),
+        AdmissionReviews.PodCreate(PodFixtures.AwsNode()),
+        AdmissionReviews.PodCreate(PodFixtures.Web(), podNamespace: "default"),
+        AdmissionReviews.PodCreate(PodFixtures.EbsCsiNode().PinnedTo(AdmissionCluster.TaintedNode).WithSchedulingGates("example.com/quota")),
+        AdmissionReviews.PodCreate(PodFixtures.EbsCsiNode().WithNodeName(AdmissionCluster.TaintedNode)),
+        AdmissionReviews.BindingCreate("default", "web", AdmissionCluster.TaintedNode),
+        AdmissionReviews.ConfigMapCreate(),
+    ];
+
+    public static async Task<int> RunAsync(int count, int seed)
+    {
+        var (caches, snapshot) = await AdmissionCluster.StartAsync();
+        using (caches)
+        {
+            // Mutated node names name no node: do not wait for them to arrive in the cache.
+            await using var webhook = await WebhookHost.StartAsync(snapshot, "--Admission:CacheWaitTimeout=00:00:00");
+            Console.WriteLine($"fuzzing {count} inputs (seed {seed}) against {webhook.Client.BaseAddress}");
+            var result = await new ReviewFuzzer(Seeds, seed).RunAsync(webhook.Client, count, Console.Out);
+            var alive = await webhook.PostAsync("/mutate-pods", System.Text.Encoding.UTF8.GetBytes(Seeds[0])) == 200;
+            Console.WriteLine($"statuses: {result.StatusCounts}; guard still answering: {alive}");
+            var verdict = alive ? result : result with { Crashes = result.Crashes + 1 };
+            Console.WriteLine(verdict);
+            return verdict.ServerErrors + verdict.Timeouts + verdict.Crashes == 0 ? 0 : 1;
+        }
+    }
+}
