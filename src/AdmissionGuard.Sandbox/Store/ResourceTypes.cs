@@ -35,6 +35,10 @@ public static class ResourceTypes
     public static ResourceType Deployments { get; } =
         new("apps", "v1", "Deployment", "deployments", "deployment", true, ["deploy"], ["all"], ["scale", "status"], typeof(V1Deployment));
 
+    /// <summary>Stored and served (the guard's owner caches list them); no StatefulSet controller runs.</summary>
+    public static ResourceType StatefulSets { get; } =
+        new("apps", "v1", "StatefulSet", "statefulsets", "statefulset", true, ["sts"], ["all"], ["status"], typeof(V1StatefulSet));
+
     public static ResourceType Jobs { get; } =
         new("batch", "v1", "Job", "jobs", "job", true, [], ["all"], ["status"], typeof(V1Job));
 
@@ -75,7 +79,7 @@ public static class ResourceTypes
     public static IReadOnlyList<ResourceType> All { get; } =
     [
         Namespaces, Nodes, Pods, Events, Secrets, ConfigMaps, ServiceAccounts, Services, Endpoints, DaemonSets, ReplicaSets,
-        Deployments, Jobs, CronJobs, HorizontalPodAutoscalers, PodDisruptionBudgets, PriorityClasses, Roles, RoleBindings,
+        Deployments, StatefulSets, Jobs, CronJobs, HorizontalPodAutoscalers, PodDisruptionBudgets, PriorityClasses, Roles, RoleBindings,
         ClusterRoles, ClusterRoleBindings, Leases, MutatingWebhookConfigurations, ValidatingWebhookConfigurations, CiliumEndpoints,
     ];
 

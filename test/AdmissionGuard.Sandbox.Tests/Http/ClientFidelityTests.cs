@@ -163,6 +163,32 @@ public sealed class ClientFidelityTests
     }
 
     [Fact]
+    public async Task Endpoints_lock_elects_a_leader_through_the_sandbox()
+    {
+        // KubernetesClient's older lock kinds keep the leader record in an annotation of a core/v1 object.
+        await using var sandbox = await StartAsync();
+        var endpointsLock = new EndpointsLock(sandbox.Client, "kube-system", "guard-leader", "replica-b");
+        using var elector = new LeaderElector(new LeaderElectionConfig(endpointsLock)
+        {
+            LeaseDuration = TimeSpan.FromSeconds(3),
+            RenewDeadline = TimeSpan.FromSeconds(2),
+            RetryPeriod = TimeSpan.FromMilliseconds(200),
+        });
+        var leading = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        elector.OnStartedLeading += () => leading.TrySetResult();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        var run = elector.RunUntilLeadershipLostAsync(stop.Token);
+
+        await leading.Task.WaitAsync(TimeSpan.FromSeconds(20), Ct);
+        var endpoints = await sandbox.Client.CoreV1.ReadNamespacedEndpointsAsync("guard-leader", "kube-system", cancellationToken: Ct);
+        await stop.CancelAsync();
+        await run.ContinueWith(_ => { }, TaskScheduler.Default);
+
+        endpoints.Metadata.Annotations.Should().ContainKey("control-plane.alpha.kubernetes.io/leader")
+            .WhoseValue.Should().Contain("\"holderIdentity\":\"replica-b\"");
+    }
+
+    [Fact]
     public async Task Strategic_merge_patch_removes_a_scheduling_gate_and_unknown_patch_types_get_415()
     {
         await using var sandbox = await StartAsync();

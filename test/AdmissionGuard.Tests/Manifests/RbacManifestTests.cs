@@ -6,12 +6,14 @@ public sealed class RbacManifestTests
 {
     private const string GuardNamespace = "admissionguard-system";
 
-    /// <summary>What every install grants: the caches list and watch, gates are patched, Events created.</summary>
+    /// <summary>What every install grants: the caches (the pods' controllers too) list and watch, gates are patched, Events created.</summary>
     private static readonly string[] CommonClusterGrants =
     [
         "core/pods:list", "core/pods:watch", "core/pods:patch",
         "core/nodes:list", "core/nodes:watch",
         "core/namespaces:list", "core/namespaces:watch",
+        "apps/daemonsets:list", "apps/daemonsets:watch", "apps/replicasets:list", "apps/replicasets:watch",
+        "apps/deployments:list", "apps/deployments:watch", "apps/statefulsets:list", "apps/statefulsets:watch",
         "cilium.io/ciliumendpoints:list", "cilium.io/ciliumendpoints:watch",
         "core/events:create",
     ];
