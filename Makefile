@@ -6,7 +6,8 @@ SOLUTION := AdmissionGuard.sln
 GUARD := src/AdmissionGuard/AdmissionGuard.csproj
 PLAYGROUND := src/AdmissionGuard.Playground/AdmissionGuard.Playground.csproj
 RESULTS := TestResults
-TEST_PROJECTS := $(wildcard test/*/*.csproj)
+# Test projects end in Tests; test/AdmissionGuard.Testing is their shared helper library.
+TEST_PROJECTS := $(wildcard test/*Tests/*.csproj)
 IMAGE ?= admissionguard:dev
 
 .DEFAULT_GOAL := help
