@@ -1,10 +1,3 @@
-using System.Globalization;
-using System.Text;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using AdmissionGuard.Sandbox.Admission;
-using AdmissionGuard.Sandbox.Labels;
-using AdmissionGuard.Sandbox.Patching;
 using AdmissionGuard.Sandbox.Store;
 using k8s;
 using k8s.Models;

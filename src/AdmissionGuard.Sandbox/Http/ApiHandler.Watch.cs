@@ -5,14 +5,9 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AdmissionGuard.Sandbox.Api;
-using AdmissionGuard.Sandbox.Faults;
-using AdmissionGuard.Sandbox.Patching;
-using AdmissionGuard.Sandbox.Protobuf;
 using AdmissionGuard.Sandbox.Store;
 using k8s;
-using k8s.Models;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 
 namespace AdmissionGuard.Sandbox.Http;
 

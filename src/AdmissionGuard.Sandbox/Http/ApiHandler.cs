@@ -1,16 +1,11 @@
 using System.Buffers;
 using System.Globalization;
-using System.IO.Pipelines;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AdmissionGuard.Sandbox.Api;
 using AdmissionGuard.Sandbox.Faults;
 using AdmissionGuard.Sandbox.Patching;
-using AdmissionGuard.Sandbox.Protobuf;
-using AdmissionGuard.Sandbox.Store;
-using k8s;
-using k8s.Models;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 

@@ -142,24 +142,10 @@ public sealed class ClientFidelityTests
     public async Task Lease_lock_elects_a_leader_through_the_sandbox()
     {
         await using var sandbox = await StartAsync();
-        var leaseLock = new LeaseLock(sandbox.Client, "kube-system", "guard-leader", "replica-a");
-        using var elector = new LeaderElector(new LeaderElectionConfig(leaseLock)
-        {
-            LeaseDuration = TimeSpan.FromSeconds(3),
-            RenewDeadline = TimeSpan.FromSeconds(2),
-            RetryPeriod = TimeSpan.FromMilliseconds(200),
-        });
-        var leading = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        elector.OnStartedLeading += () => leading.TrySetResult();
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        var run = elector.RunUntilLeadershipLostAsync(stop.Token);
 
-        await leading.Task.WaitAsync(TimeSpan.FromSeconds(20), Ct);
-        var lease = sandbox.Api.Get<V1Lease>("kube-system", "guard-leader");
-        await stop.CancelAsync();
-        await run.ContinueWith(_ => { }, TaskScheduler.Default);
+        await LeadOnceAsync(new LeaseLock(sandbox.Client, "kube-system", "guard-leader", "replica-a"));
 
-        lease!.Spec.HolderIdentity.Should().Be("replica-a");
+        sandbox.Api.Get<V1Lease>("kube-system", "guard-leader")!.Spec.HolderIdentity.Should().Be("replica-a");
     }
 
     [Fact]
@@ -167,8 +153,18 @@ public sealed class ClientFidelityTests
     {
         // KubernetesClient's older lock kinds keep the leader record in an annotation of a core/v1 object.
         await using var sandbox = await StartAsync();
-        var endpointsLock = new EndpointsLock(sandbox.Client, "kube-system", "guard-leader", "replica-b");
-        using var elector = new LeaderElector(new LeaderElectionConfig(endpointsLock)
+
+        await LeadOnceAsync(new EndpointsLock(sandbox.Client, "kube-system", "guard-leader", "replica-b"));
+
+        var endpoints = await sandbox.Client.CoreV1.ReadNamespacedEndpointsAsync("guard-leader", "kube-system", cancellationToken: Ct);
+        endpoints.Metadata.Annotations.Should().ContainKey("control-plane.alpha.kubernetes.io/leader")
+            .WhoseValue.Should().Contain("\"holderIdentity\":\"replica-b\"");
+    }
+
+    /// <summary>Runs KubernetesClient's elector on <paramref name="resourceLock"/> until it leads, then stops it.</summary>
+    private static async Task LeadOnceAsync(ILock resourceLock)
+    {
+        using var elector = new LeaderElector(new LeaderElectionConfig(resourceLock)
         {
             LeaseDuration = TimeSpan.FromSeconds(3),
             RenewDeadline = TimeSpan.FromSeconds(2),
@@ -180,12 +176,8 @@ public sealed class ClientFidelityTests
         var run = elector.RunUntilLeadershipLostAsync(stop.Token);
 
         await leading.Task.WaitAsync(TimeSpan.FromSeconds(20), Ct);
-        var endpoints = await sandbox.Client.CoreV1.ReadNamespacedEndpointsAsync("guard-leader", "kube-system", cancellationToken: Ct);
         await stop.CancelAsync();
         await run.ContinueWith(_ => { }, TaskScheduler.Default);
-
-        endpoints.Metadata.Annotations.Should().ContainKey("control-plane.alpha.kubernetes.io/leader")
-            .WhoseValue.Should().Contain("\"holderIdentity\":\"replica-b\"");
     }
 
     [Fact]
