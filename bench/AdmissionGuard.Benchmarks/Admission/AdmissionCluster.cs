@@ -32,7 +32,8 @@ internal static class AdmissionCluster
             {
                 Metadata = new V1ObjectMeta { Name = "admissionguard-leader", NamespaceProperty = "admissionguard-system" },
                 Spec = new V1LeaseSpec { HolderIdentity = "admissionguard-0", RenewTime = DateTime.UtcNow, LeaseDurationSeconds = 86_400 },
-            })));
+            }),
+            new FixedSource<V1PodDisruptionBudget>("poddisruptionbudgets")));
         return (caches, new ClusterSnapshot(caches, TimeProvider.System));
     }
 

@@ -118,5 +118,6 @@ public class PodCacheBenchmarks
         new FixedSource<V1Node>("nodes", [.. Enumerable.Range(0, SyntheticPods.Nodes).Select(node => SyntheticCluster.Node(node))]),
         new FixedSource<V1Namespace>("namespaces"),
         new FixedSource<CiliumEndpoint>("ciliumendpoints"),
-        new FixedSource<V1Lease>("lease")));
+        new FixedSource<V1Lease>("lease"),
+        new FixedSource<V1PodDisruptionBudget>("poddisruptionbudgets")));
 }

@@ -42,7 +42,8 @@ public class ReconcileCostBenchmarks
             new FixedSource<V1Node>("nodes", [.. Enumerable.Range(0, SyntheticPods.Nodes).Select(node => SyntheticCluster.Node(node))]),
             new FixedSource<V1Namespace>("namespaces"),
             new FixedSource<CiliumEndpoint>("ciliumendpoints", [.. Enumerable.Range(0, PodCount).Where(i => i % UnmanagedEvery != 0).Select(Endpoint)]),
-            new FixedSource<V1Lease>("lease"))).GetAwaiter().GetResult();
+            new FixedSource<V1Lease>("lease"),
+            new FixedSource<V1PodDisruptionBudget>("poddisruptionbudgets"))).GetAwaiter().GetResult();
         _snapshot = new ClusterSnapshot(_caches, TimeProvider.System);
         _unmanaged = [.. _detector.Detect(_snapshot, Now).Unmanaged.Select(c => c.Pod)];
         if (_unmanaged.Count != PodCount / UnmanagedEvery)

@@ -35,6 +35,9 @@ public interface IClusterSnapshot
     /// </summary>
     bool EndpointsAvailable { get; }
 
+    /// <summary>Every PodDisruptionBudget of the cluster.</summary>
+    IEnumerable<DisruptionBudgetFacts> DisruptionBudgets { get; }
+
     /// <summary>
     /// True while a leader's Lease is fresh: someone will release the gates the webhook adds.
     /// When false, gate mode falls back to warn.

@@ -19,8 +19,10 @@ public sealed class StaticClusterSnapshot : IClusterSnapshot
         IEnumerable<PodFacts>? pods = null,
         IEnumerable<EndpointFacts>? endpoints = null,
         bool endpointsAvailable = true,
-        bool gateReleaserAlive = true)
+        bool gateReleaserAlive = true,
+        IEnumerable<DisruptionBudgetFacts>? disruptionBudgets = null)
     {
+        DisruptionBudgets = [.. disruptionBudgets ?? []];
         _nodes = (nodes ?? []).ToDictionary(n => n.Name, StringComparer.Ordinal);
         _namespaces = new Dictionary<string, IReadOnlyDictionary<string, string>>(namespaceLabels ?? new Dictionary<string, IReadOnlyDictionary<string, string>>(), StringComparer.Ordinal);
         _pods = (pods ?? []).ToDictionary(p => p.Key, StringComparer.Ordinal);
@@ -36,6 +38,8 @@ public sealed class StaticClusterSnapshot : IClusterSnapshot
     public bool EndpointsAvailable { get; }
 
     public bool GateReleaserAlive { get; }
+
+    public IEnumerable<DisruptionBudgetFacts> DisruptionBudgets { get; }
 
     public NodeFacts? GetNode(string name) => _nodes.GetValueOrDefault(name);
 

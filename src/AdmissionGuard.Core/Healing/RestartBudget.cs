@@ -9,6 +9,12 @@ namespace AdmissionGuard.Core.Healing;
 /// <param name="Concurrency">Restarts in flight per controller.</param>
 public sealed record RestartBudget(int MaxRestartsPerCycle, TimeSpan PodCooldown, bool DryRun, int MaxRestartsInFlight = int.MaxValue, RestartConcurrency? Concurrency = null)
 {
+    /// <summary>A pod whose evictions have been refused this long is deleted instead (UID precondition); null: never.</summary>
+    public TimeSpan? EscalateBlockedAfter { get; init; }
+
+    /// <summary>Restarts on one node that may come back unmanaged before restarts there pause until its agent changes.</summary>
+    public int MaxFailedRestartsPerNode { get; init; } = 2;
+
     /// <summary>Per controller: <see cref="RestartConcurrency.OwnerBudget"/> unless set.</summary>
     public RestartConcurrency PerController => Concurrency ?? RestartConcurrency.OwnerBudget;
 }

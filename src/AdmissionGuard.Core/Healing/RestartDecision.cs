@@ -7,6 +7,9 @@ public enum RestartDecision
     /// <summary>Dry run: what <see cref="Restart"/> would have been.</summary>
     WouldRestart,
 
+    /// <summary>Evictions were refused for <c>Reconciler:EscalateBlockedAfter</c>: delete the pod (UID precondition) instead.</summary>
+    DeleteBlocked,
+
     /// <summary>A bare pod: nothing would recreate it, so a restart would be a deletion.</summary>
     SkipNoController,
 
@@ -21,4 +24,7 @@ public enum RestartDecision
 
     /// <summary>This cycle's restart budget is spent; a later cycle takes the pod.</summary>
     SkipCycleBudget,
+
+    /// <summary>Restarts on the pod's node keep coming back unmanaged: paused until the node's Cilium agent changes.</summary>
+    SkipNodePaused,
 }

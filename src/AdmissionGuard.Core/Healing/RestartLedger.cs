@@ -1,19 +1,45 @@
+using System.Globalization;
 using AdmissionGuard.Core.Pods;
 
 namespace AdmissionGuard.Core.Healing;
 
 /// <summary>
-/// What the reconciler remembers between cycles: when each pod was last restarted (for the cool-down) and which
-/// restarts are in flight (by restarted pod UID). Owned by the single reconcile loop; not thread-safe.
+/// What the reconciler remembers between cycles: when each pod was last restarted (for the cool-down), which
+/// restarts are in flight (by restarted pod UID), whose evictions are being refused, and on which nodes restarts came
+/// back unmanaged. Owned by the single reconcile loop; not thread-safe.
 /// </summary>
 public sealed class RestartLedger
 {
     private readonly Dictionary<string, DateTimeOffset> _lastRestarts = new(StringComparer.Ordinal);
     private readonly Dictionary<string, InFlightRestart> _inFlight = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, BlockedEviction> _blocked = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, FailedRestarts> _failedByNode = new(StringComparer.Ordinal);
 
     public IReadOnlyDictionary<string, DateTimeOffset> LastRestarts => _lastRestarts;
 
     public IReadOnlyCollection<InFlightRestart> InFlight => _inFlight.Values;
+
+    /// <summary>Pods whose evictions are being refused, by pod UID.</summary>
+    public IReadOnlyDictionary<string, BlockedEviction> Blocked => _blocked;
+
+    /// <summary>The API server refused to evict the pod; the first refusal in a row dates the block.</summary>
+    public BlockedEviction RecordRefusal(PodFacts pod, string answer, DateTimeOffset at)
+    {
+        ArgumentNullException.ThrowIfNull(pod);
+        var since = _blocked.TryGetValue(pod.Uid, out var earlier) ? earlier.Since : at;
+        return _blocked[pod.Uid] = new BlockedEviction(since, answer);
+    }
+
+    /// <summary>What the planner must hold back or escalate: refused evictions, and nodes with too many failed restarts.</summary>
+    public RestartHolds Holds(int maxFailedRestartsPerNode) => new(
+        _blocked,
+        _failedByNode
+            .Where(f => f.Value.Count >= maxFailedRestartsPerNode)
+            .ToDictionary(
+                f => f.Key,
+                f => string.Create(CultureInfo.InvariantCulture,
+                    $"{f.Value.Count} restarts on node {f.Key} came back without a CiliumEndpoint: Cilium seems broken there; restarts resume when its agent pod changes"),
+                StringComparer.Ordinal));
 
     /// <summary>A restart was started: cool the pod down and count it against its owner until a replacement is managed.</summary>
     /// <param name="pod">The restarted pod.</param>
@@ -24,6 +50,7 @@ public sealed class RestartLedger
         ArgumentNullException.ThrowIfNull(pod);
         ArgumentNullException.ThrowIfNull(detection);
         _lastRestarts[pod.Key] = at;
+        _blocked.Remove(pod.Uid);
         if (pod.Owner is { } owner)
         {
             var known = detection.Pods
@@ -35,15 +62,32 @@ public sealed class RestartLedger
         }
     }
 
-    /// <summary>A restart a previous leader started (read back from the cluster): remember it as if this replica had.</summary>
-    public void Adopt(InFlightRestart restart)
+    /// <summary>
+    /// A restart a previous leader started (read back from the cluster): remember it as if this replica had, so that a
+    /// new leader neither exceeds an owner's allowance nor restarts a pod inside its cool-down. The owner's pods
+    /// created before the restart are the ones it knew; any later one is a replacement. Restarts older than the
+    /// cool-down are over whatever happened.
+    /// </summary>
+    public void Adopt(RecordedRestart restart, Detection detection, TimeSpan cooldown, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(restart);
-        _inFlight.TryAdd(restart.PodUid, restart);
+        ArgumentNullException.ThrowIfNull(detection);
+        if (now - restart.At >= cooldown)
+        {
+            return;
+        }
+
         if (!_lastRestarts.TryGetValue(restart.PodKey, out var last) || last < restart.At)
         {
             _lastRestarts[restart.PodKey] = restart.At;
         }
+
+        var known = detection.Pods
+            .Where(c => c.Pod.Owner?.Uid == restart.Owner.Uid && c.Pod.CreationTime is { } created && created < restart.At)
+            .Select(c => c.Pod.Uid)
+            .Append(restart.PodUid)
+            .ToHashSet(StringComparer.Ordinal);
+        _inFlight.TryAdd(restart.PodUid, new InFlightRestart(restart.Owner, restart.PodKey, restart.PodUid, restart.Node, known, restart.At));
     }
 
     /// <summary>A dry run reported the pod: cool it down so it is reported once per cool-down, not every cycle.</summary>
@@ -56,11 +100,29 @@ public sealed class RestartLedger
     /// <summary>
     /// Ends the restarts that are over: the restarted pod is gone and a new pod of its owner (on the same node, for a
     /// DaemonSet) runs managed, each replacement ending one restart; or the owner has no pods left; or the cool-down
-    /// passed without either (a scale-down never replaces). Forgets cool-downs that ended.
+    /// passed without either (a scale-down never replaces). A replacement that runs unmanaged ends its restart as a
+    /// failure of the replacement's node. Forgets cool-downs that ended, refusals of pods no longer unmanaged, and
+    /// failures of nodes whose agent pod changed since.
     /// </summary>
-    public void Settle(Detection detection, TimeSpan cooldown, DateTimeOffset now)
+    /// <param name="detection">This cycle's detection.</param>
+    /// <param name="cooldown">How long a restart may stay in flight.</param>
+    /// <param name="now">The current time.</param>
+    /// <param name="agentOf">The UID of a node's Cilium agent pod (null when none is known).</param>
+    public void Settle(Detection detection, TimeSpan cooldown, DateTimeOffset now, Func<string, string?>? agentOf = null)
     {
         ArgumentNullException.ThrowIfNull(detection);
+        agentOf ??= _ => null;
+        var unmanaged = detection.Unmanaged.Select(c => c.Pod.Uid).ToHashSet(StringComparer.Ordinal);
+        foreach (var uid in _blocked.Keys.Where(uid => !unmanaged.Contains(uid)).ToList())
+        {
+            _blocked.Remove(uid);
+        }
+
+        foreach (var (node, failed) in _failedByNode.Where(f => f.Value.AgentUid != agentOf(f.Key)).ToList())
+        {
+            _failedByNode.Remove(node);
+        }
+
         foreach (var (key, at) in _lastRestarts.ToList())
         {
             if (now - at >= cooldown)
@@ -81,14 +143,14 @@ public sealed class RestartLedger
         foreach (var restart in _inFlight.Values.OrderBy(r => r.At).ToList())
         {
             var ownerPods = podsByOwner[restart.Owner.Uid].ToList();
-            if (now - restart.At >= cooldown || ownerPods.Count == 0 || IsOver(restart, ownerPods, claimed))
+            if (now - restart.At >= cooldown || ownerPods.Count == 0 || IsOver(restart, ownerPods, claimed, agentOf))
             {
                 _inFlight.Remove(restart.PodUid);
             }
         }
     }
 
-    private static bool IsOver(InFlightRestart restart, List<PodClassification> ownerPods, HashSet<string> claimed)
+    private bool IsOver(InFlightRestart restart, List<PodClassification> ownerPods, HashSet<string> claimed, Func<string, string?> agentOf)
     {
         if (ownerPods.Exists(c => c.Pod.Uid == restart.PodUid))
         {
@@ -96,10 +158,25 @@ public sealed class RestartLedger
         }
 
         var replacement = ownerPods.Find(c =>
-            c.Verdict == PodVerdict.Managed
+            (c.Verdict == PodVerdict.Managed || c.IsUnmanaged)
             && !restart.KnownPodUids.Contains(c.Pod.Uid)
             && !claimed.Contains(c.Pod.Uid)
             && (restart.Owner.Kind != "DaemonSet" || c.Pod.NodeName == restart.Node));
-        return replacement is not null && claimed.Add(replacement.Pod.Uid);
+        if (replacement is null || !claimed.Add(replacement.Pod.Uid))
+        {
+            return false;
+        }
+
+        if (replacement.IsUnmanaged && replacement.Pod.NodeName is { } node)
+        {
+            var agent = agentOf(node);
+            var before = _failedByNode.TryGetValue(node, out var failed) && failed.AgentUid == agent ? failed.Count : 0;
+            _failedByNode[node] = new FailedRestarts(before + 1, agent);
+        }
+
+        return true;
     }
+
+    /// <summary>Restarts on a node whose replacements came up unmanaged while its agent pod was <paramref name="AgentUid"/>.</summary>
+    private sealed record FailedRestarts(int Count, string? AgentUid);
 }

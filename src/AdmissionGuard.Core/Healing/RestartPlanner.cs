@@ -18,13 +18,15 @@ public static class RestartPlanner
     /// <param name="lastRestarts">Last restart (or dry-run report) per pod key namespace/name.</param>
     /// <param name="budget">The budget.</param>
     /// <param name="now">The current time.</param>
+    /// <param name="holds">Refused evictions and paused nodes from the ledger (none when null).</param>
     public static IReadOnlyList<RestartStep> Plan(
         IEnumerable<PodFacts> unmanaged,
         RestartRoom room,
         IReadOnlyDictionary<string, WorkloadOwner> owners,
         IReadOnlyDictionary<string, DateTimeOffset> lastRestarts,
         RestartBudget budget,
-        DateTimeOffset now)
+        DateTimeOffset now,
+        RestartHolds? holds = null)
     {
         ArgumentNullException.ThrowIfNull(unmanaged);
         ArgumentNullException.ThrowIfNull(room);
@@ -41,7 +43,7 @@ public static class RestartPlanner
         var steps = new List<RestartStep>();
         foreach (var pod in ordered)
         {
-            var step = Decide(pod, unavailable, owners, lastRestarts, budget, room.InFlight + acting, acting, now);
+            var step = Decide(pod, unavailable, owners, lastRestarts, holds ?? RestartHolds.None, budget, room.InFlight + acting, acting, now);
             if (step.Acts)
             {
                 acting++;
@@ -62,6 +64,7 @@ public static class RestartPlanner
         Dictionary<string, int> unavailable,
         IReadOnlyDictionary<string, WorkloadOwner> owners,
         IReadOnlyDictionary<string, DateTimeOffset> lastRestarts,
+        RestartHolds holds,
         RestartBudget budget,
         int inFlight,
         int acting,
@@ -77,6 +80,11 @@ public static class RestartPlanner
             var left = budget.PodCooldown - (now - last);
             return new(pod, RestartDecision.SkipCoolingDown,
                 string.Create(CultureInfo.InvariantCulture, $"restarted {(long)(now - last).TotalSeconds}s ago; cool-down ends in {(long)Math.Ceiling(left.TotalSeconds)}s"));
+        }
+
+        if (pod.NodeName is { } node && holds.PausedNodes.TryGetValue(node, out var paused))
+        {
+            return new(pod, RestartDecision.SkipNodePaused, paused);
         }
 
         if (RestartRoom.IsAvailable(pod))
@@ -102,8 +110,15 @@ public static class RestartPlanner
                 string.Create(CultureInfo.InvariantCulture, $"{budget.MaxRestartsPerCycle} restarts per cycle already planned"));
         }
 
-        return budget.DryRun
-            ? new(pod, RestartDecision.WouldRestart, "dry run")
+        if (budget.DryRun)
+        {
+            return new(pod, RestartDecision.WouldRestart, "dry run");
+        }
+
+        // Deleting skips only the PodDisruptionBudget: the controller's allowance and the caps above still hold.
+        return budget.EscalateBlockedAfter is { } escalateAfter && holds.Blocked.TryGetValue(pod.Uid, out var blocked) && blocked.For(now) >= escalateAfter
+            ? new(pod, RestartDecision.DeleteBlocked,
+                string.Create(CultureInfo.InvariantCulture, $"evictions refused for {(long)blocked.For(now).TotalSeconds}s (Reconciler:EscalateBlockedAfter {(long)escalateAfter.TotalSeconds}s): {blocked.Answer}"))
             : new(pod, RestartDecision.Restart, "unmanaged");
     }
 }

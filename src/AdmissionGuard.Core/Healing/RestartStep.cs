@@ -6,5 +6,5 @@ namespace AdmissionGuard.Core.Healing;
 public sealed record RestartStep(PodFacts Pod, RestartDecision Decision, string Detail)
 {
     /// <summary>The step restarts the pod, or would in a dry run.</summary>
-    public bool Acts => Decision is RestartDecision.Restart or RestartDecision.WouldRestart;
+    public bool Acts => Decision is RestartDecision.Restart or RestartDecision.WouldRestart or RestartDecision.DeleteBlocked;
 }

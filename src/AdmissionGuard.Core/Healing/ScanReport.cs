@@ -11,4 +11,7 @@ public sealed record ScanReport(
     IReadOnlyList<PodClassification> UnmanagedPods)
 {
     public bool HasUnmanagedPods => UnmanagedPods.Count > 0;
+
+    /// <summary>Unmanaged pods (by UID) whose eviction the Eviction API refuses or will refuse, and why.</summary>
+    public IReadOnlyDictionary<string, EvictionBlock> EvictionBlocks { get; init; } = new Dictionary<string, EvictionBlock>();
 }

@@ -25,7 +25,15 @@ public static class ScanReportBuilder
             .OfType<AtRiskPod>()
             .OrderBy(r => r.Pod.Key, StringComparer.Ordinal)
             .ToList();
-        return new ScanReport(now, detection.Enabled, tainted, GateReleasePlanner.Plan(snapshot, policy, now), atRisk, unmanaged);
+        var budgets = snapshot.DisruptionBudgets.ToList();
+        var blocks = unmanaged
+            .Select(c => (c.Pod.Uid, Block: EvictionBlock.Find(c.Pod, budgets)))
+            .Where(b => b.Block is not null)
+            .ToDictionary(b => b.Uid, b => b.Block!, StringComparer.Ordinal);
+        return new ScanReport(now, detection.Enabled, tainted, GateReleasePlanner.Plan(snapshot, policy, now), atRisk, unmanaged)
+        {
+            EvictionBlocks = blocks,
+        };
     }
 
     private static AtRiskPod? AtRisk(PodFacts pod, IClusterSnapshot snapshot, HealingPolicy policy)

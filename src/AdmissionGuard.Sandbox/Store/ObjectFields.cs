@@ -18,10 +18,27 @@ internal static class ObjectFields
         ("status.nominatedNodeName", ["status", "nominatedNodeName"]),
     ];
 
+    /// <summary>The core/v1 Event fields kube-apiserver accepts (<c>pkg/registry/core/event/strategy.go</c>).</summary>
+    private static readonly (string Field, string[] Path)[] EventFields =
+    [
+        ("involvedObject.kind", ["involvedObject", "kind"]),
+        ("involvedObject.namespace", ["involvedObject", "namespace"]),
+        ("involvedObject.name", ["involvedObject", "name"]),
+        ("involvedObject.uid", ["involvedObject", "uid"]),
+        ("involvedObject.apiVersion", ["involvedObject", "apiVersion"]),
+        ("involvedObject.resourceVersion", ["involvedObject", "resourceVersion"]),
+        ("involvedObject.fieldPath", ["involvedObject", "fieldPath"]),
+        ("reason", ["reason"]),
+        ("reportingComponent", ["reportingComponent"]),
+        ("source", ["source", "component"]),
+        ("type", ["type"]),
+    ];
+
     public static IReadOnlyCollection<string> SupportedFields(ResourceType type) =>
-        type == ResourceTypes.Pods
-            ? ["metadata.name", "metadata.namespace", .. PodFields.Select(f => f.Field)]
-            : ["metadata.name", "metadata.namespace"];
+        ["metadata.name", "metadata.namespace", .. TypeFields(type).Select(f => f.Field)];
+
+    private static (string Field, string[] Path)[] TypeFields(ResourceType type) =>
+        type == ResourceTypes.Pods ? PodFields : type == ResourceTypes.Events ? EventFields : [];
 
     public static Dictionary<string, string> Extract(ResourceType type, JsonObject obj, string? objectNamespace, string name)
     {
@@ -30,17 +47,14 @@ internal static class ObjectFields
             ["metadata.name"] = name,
             ["metadata.namespace"] = objectNamespace ?? "",
         };
-        if (type == ResourceTypes.Pods)
+        foreach (var (field, path) in TypeFields(type))
         {
-            foreach (var (field, path) in PodFields)
-            {
-                fields[field] = Read(obj, path);
-            }
+            fields[field] = Read(obj, path);
+        }
 
-            if (fields["spec.hostNetwork"].Length == 0)
-            {
-                fields["spec.hostNetwork"] = "false";
-            }
+        if (type == ResourceTypes.Pods && fields["spec.hostNetwork"].Length == 0)
+        {
+            fields["spec.hostNetwork"] = "false";
         }
 
         return fields;

@@ -30,10 +30,12 @@ internal sealed class ClusterCaches : BackgroundService, IClusterCacheStatus
             sources.Endpoints, ClusterProjections.Endpoint, endpoint => new ObjectKey(endpoint.Namespace, endpoint.Name), time, logger, timing);
         var leases = new Informer<k8s.Models.V1Lease, LeaseFacts>(
             sources.Lease, ClusterProjections.Lease, lease => new ObjectKey(lease.Namespace, lease.Name), time, logger, timing);
-        (Pods, AgentPods, Nodes, Namespaces, Endpoints, Leases) = (pods, agentPods, nodes, namespaces, endpoints, leases);
-        All = [pods, agentPods, nodes, namespaces, endpoints, leases];
+        var budgets = new Informer<k8s.Models.V1PodDisruptionBudget, DisruptionBudgetFacts>(
+            sources.DisruptionBudgets, ClusterProjections.DisruptionBudget, budget => new ObjectKey(budget.Namespace, budget.Name), time, logger, timing);
+        (Pods, AgentPods, Nodes, Namespaces, Endpoints, Leases, DisruptionBudgets) = (pods, agentPods, nodes, namespaces, endpoints, leases, budgets);
+        All = [pods, agentPods, nodes, namespaces, endpoints, leases, budgets];
         AdmissionInputs = [pods, nodes, namespaces];
-        _runners = [pods.RunAsync, agentPods.RunAsync, nodes.RunAsync, namespaces.RunAsync, endpoints.RunAsync, leases.RunAsync];
+        _runners = [pods.RunAsync, agentPods.RunAsync, nodes.RunAsync, namespaces.RunAsync, endpoints.RunAsync, leases.RunAsync, budgets.RunAsync];
     }
 
     /// <summary>Every pod of the cluster.</summary>
@@ -51,6 +53,9 @@ internal sealed class ClusterCaches : BackgroundService, IClusterCacheStatus
 
     /// <summary>The leader-election Lease (LeaderElection:LeaseNamespace/LeaseName); empty when it does not exist.</summary>
     public IResourceCache<LeaseFacts> Leases { get; }
+
+    /// <summary>PodDisruptionBudgets: they explain evictions the API server refuses.</summary>
+    public IResourceCache<DisruptionBudgetFacts> DisruptionBudgets { get; }
 
     public IReadOnlyList<IResourceCacheStatus> All { get; }
 

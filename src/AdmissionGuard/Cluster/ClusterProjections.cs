@@ -17,6 +17,22 @@ internal static class ClusterProjections
         return new NodeFacts(node.Metadata?.Name ?? "", taints);
     }
 
+    /// <summary>policy/v1: a null selector selects no pod, an empty one every pod of the namespace.</summary>
+    public static DisruptionBudgetFacts DisruptionBudget(V1PodDisruptionBudget budget)
+    {
+        ArgumentNullException.ThrowIfNull(budget);
+        var metadata = budget.Metadata ?? new V1ObjectMeta();
+        var status = budget.Status;
+        var syncFailed = status?.Conditions?.FirstOrDefault(c => c?.Type == "DisruptionAllowed" && c.Status == "False" && c.Reason == "SyncFailed");
+        return new DisruptionBudgetFacts(
+            metadata.NamespaceProperty ?? "",
+            metadata.Name ?? "",
+            Core.Labels.LabelSelector.FromModel(budget.Spec?.Selector),
+            status?.DisruptionsAllowed ?? 0,
+            (status?.ObservedGeneration ?? 0) >= (metadata.Generation ?? 0),
+            syncFailed is null ? null : syncFailed.Message ?? "");
+    }
+
     public static NamespaceFacts Namespace(V1Namespace ns)
     {
         ArgumentNullException.ThrowIfNull(ns);

@@ -13,12 +13,15 @@ internal sealed class ClusterSnapshot(ClusterCaches caches, TimeProvider time) :
 {
     // Per node with an agent pod: whether one of them is Ready. A node without one is absent (unknown), not "not
     // ready": only the taint then says whether Cilium is up there, and the release rule treats unknown so.
-    private readonly VersionedIndex<FrozenDictionary<string, bool>> _agentReadyByNode = new(
+    private readonly VersionedIndex<FrozenDictionary<string, (bool Ready, string Agent)>> _agentsByNode = new(
         () => caches.AgentPods.Version,
         () => caches.AgentPods.Items
             .Where(pod => pod.NodeName is not null)
             .GroupBy(pod => pod.NodeName!, StringComparer.Ordinal)
-            .ToFrozenDictionary(agents => agents.Key, agents => agents.Any(pod => pod.Ready), StringComparer.Ordinal));
+            .ToFrozenDictionary(
+                agents => agents.Key,
+                agents => (agents.Any(pod => pod.Ready), string.Join(',', agents.Select(pod => pod.Uid).Order(StringComparer.Ordinal))),
+                StringComparer.Ordinal));
 
     // Admission looks at every tainted node for each unpinned pod; most nodes of a cluster carry no taint at all.
     private readonly VersionedIndex<NodeFacts[]> _taintedNodes = new(
@@ -54,6 +57,8 @@ internal sealed class ClusterSnapshot(ClusterCaches caches, TimeProvider time) :
         }
     }
 
+    public IEnumerable<DisruptionBudgetFacts> DisruptionBudgets => caches.DisruptionBudgets.Items;
+
     private NodeFacts WithAgent(NodeFacts node) =>
-        node with { AgentReady = _agentReadyByNode.Value.TryGetValue(node.Name, out var ready) ? ready : null };
+        _agentsByNode.Value.TryGetValue(node.Name, out var agents) ? node with { AgentReady = agents.Ready, Agent = agents.Agent } : node;
 }

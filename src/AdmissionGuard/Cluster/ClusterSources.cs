@@ -13,7 +13,8 @@ internal sealed record ClusterSources(
     IListWatchClient<V1Node> Nodes,
     IListWatchClient<V1Namespace> Namespaces,
     IListWatchClient<CiliumEndpoint> Endpoints,
-    IListWatchClient<V1Lease> Lease)
+    IListWatchClient<V1Lease> Lease,
+    IListWatchClient<V1PodDisruptionBudget> DisruptionBudgets)
 {
     public static ClusterSources FromApiServer(IKubernetes client, CniOptions cni, LeaderElectionOptions leaderElection)
     {
@@ -25,6 +26,7 @@ internal sealed record ClusterSources(
             KubernetesResources.Nodes(client),
             KubernetesResources.Namespaces(client),
             KubernetesResources.Endpoints(client, EndpointResource.Parse(cni.EndpointResource)),
-            KubernetesResources.Lease(client, leaderElection.LeaseNamespace, leaderElection.LeaseName));
+            KubernetesResources.Lease(client, leaderElection.LeaseNamespace, leaderElection.LeaseName),
+            KubernetesResources.DisruptionBudgets(client));
     }
 }

@@ -49,7 +49,8 @@ internal static class ScanReportRenderer
             report.UnmanagedPods.Select(c => new[]
             {
                 c.Pod.Namespace, c.Pod.Name, c.Pod.NodeName ?? "<none>",
-                c.Pod.Owner is { } owner ? $"{owner.Kind}/{owner.Name}" : "<none>", c.Detail,
+                c.Pod.Owner is { } owner ? $"{owner.Kind}/{owner.Name}" : "<none>",
+                report.EvictionBlocks.TryGetValue(c.Pod.Uid, out var block) ? $"{c.Detail}; eviction blocked: {block.Detail}" : c.Detail,
             }).ToList());
     }
 
@@ -130,6 +131,13 @@ internal static class ScanReportRenderer
                 json.WriteString("owner", c.Pod.Owner is { } owner ? $"{owner.Kind}/{owner.Name}" : null);
                 json.WriteString("reason", JsonNamingPolicy.CamelCase.ConvertName(c.Verdict.ToString()));
                 json.WriteString("detail", c.Detail);
+                if (report.EvictionBlocks.TryGetValue(c.Pod.Uid, out var block))
+                {
+                    json.WriteStartObject("evictionBlocked");
+                    json.WriteString("kind", JsonNamingPolicy.CamelCase.ConvertName(block.Kind.ToString()));
+                    json.WriteString("detail", block.Detail);
+                    json.WriteEndObject();
+                }
             });
             json.WriteEndObject();
         }

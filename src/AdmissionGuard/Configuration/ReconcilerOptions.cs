@@ -38,6 +38,25 @@ internal sealed class ReconcilerOptions
     /// <summary>A pod restarted once is not restarted again within this time.</summary>
     public TimeSpan PodCooldown { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// A pod whose evictions have been refused this long is reported as blocked: a Warning Event on it saying why,
+    /// the <c>admissionguard_blocked_pods</c> gauge. A rollout or a budget at its limit refuses evictions for minutes
+    /// as a matter of course; ten minutes of refusals means the budget will not move on its own.
+    /// </summary>
+    public TimeSpan BlockedAfter { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// Off (unset) by default. When set, a pod whose evictions have been refused this long is deleted instead, with
+    /// the UID precondition, ignoring its PodDisruptionBudget (the controller's own allowance still holds).
+    /// </summary>
+    public TimeSpan? EscalateBlockedAfter { get; set; }
+
+    /// <summary>
+    /// Restarts on one node whose replacements come back unmanaged (Cilium is broken there) before the reconciler
+    /// stops restarting pods on that node until its Cilium agent pod changes.
+    /// </summary>
+    public int MaxFailedRestartsPerNode { get; set; } = 2;
+
     /// <summary>Report what would be restarted, restart nothing.</summary>
     public bool DryRun { get; set; }
 

@@ -21,6 +21,13 @@ internal sealed class ReconcilerOptionsValidator : IValidateOptions<ReconcilerOp
         }
 
         rules.InRange(nameof(options.PodCooldown), options.PodCooldown, TimeSpan.Zero, TimeSpan.FromDays(1));
+        rules.InRange(nameof(options.BlockedAfter), options.BlockedAfter, TimeSpan.FromSeconds(1), TimeSpan.FromDays(7));
+        if (options.EscalateBlockedAfter is { } escalate)
+        {
+            rules.InRange(nameof(options.EscalateBlockedAfter), escalate, TimeSpan.FromSeconds(1), TimeSpan.FromDays(7));
+        }
+
+        rules.InRange(nameof(options.MaxFailedRestartsPerNode), options.MaxFailedRestartsPerNode, 1, 100);
         rules.InRange(nameof(options.MaxGateAge), options.MaxGateAge, TimeSpan.FromSeconds(1), TimeSpan.FromDays(7));
         if (!Enum.IsDefined(options.RestartMethod))
         {

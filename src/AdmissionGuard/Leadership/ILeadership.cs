@@ -4,4 +4,7 @@ namespace AdmissionGuard.Leadership;
 internal interface ILeadership
 {
     bool IsLeader { get; }
+
+    /// <summary>Counts the times this instance gained leadership: a new term must rebuild what another leader did meanwhile.</summary>
+    int Term { get; }
 }

@@ -12,14 +12,22 @@ namespace AdmissionGuard.Leadership;
 internal sealed class LeadershipState(ReconcilerMetrics metrics, IReconcileTrigger trigger, ILogger<LeadershipState> logger) : ILeadership
 {
     private volatile bool _isLeader;
+    private int _term;
 
     public bool IsLeader => _isLeader;
+
+    public int Term => Volatile.Read(ref _term);
 
     public void Set(bool leading)
     {
         if (_isLeader == leading)
         {
             return;
+        }
+
+        if (leading)
+        {
+            Interlocked.Increment(ref _term);
         }
 
         _isLeader = leading;
@@ -32,6 +40,8 @@ internal sealed class LeadershipState(ReconcilerMetrics metrics, IReconcileTrigg
         else
         {
             metrics.UnmanagedPods.Set(0);
+            metrics.BlockedPods.Set(0);
+            metrics.PausedNodes.Set(0);
             metrics.GatedPods.Set(0);
         }
     }

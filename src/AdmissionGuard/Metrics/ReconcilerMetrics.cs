@@ -11,6 +11,7 @@ internal sealed class ReconcilerMetrics
     public const string Evicted = "evicted";
     public const string Deleted = "deleted";
     public const string BlockedByPdb = "blocked_by_pdb";
+    public const string Escalated = "escalated";
     public const string DryRun = "dry_run";
     public const string Error = "error";
 
@@ -35,7 +36,11 @@ internal sealed class ReconcilerMetrics
             new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.001, 2, 16) });
 
         // Publish every series at 0 so dashboards and alerts see them before the first event.
-        foreach (var result in new[] { Evicted, Deleted, BlockedByPdb, DryRun, Error })
+        BlockedPods = factory.CreateGauge("admissionguard_blocked_pods",
+            "Unmanaged pods whose evictions have been refused for longer than Reconciler:BlockedAfter.");
+        PausedNodes = factory.CreateGauge("admissionguard_restart_paused_nodes",
+            "Nodes where restarts stopped because replacements kept coming back unmanaged (Reconciler:MaxFailedRestartsPerNode).");
+        foreach (var result in new[] { Evicted, Deleted, Escalated, BlockedByPdb, DryRun, Error })
         {
             PodRestarts.WithLabels(result);
         }
@@ -47,6 +52,10 @@ internal sealed class ReconcilerMetrics
     }
 
     public Gauge UnmanagedPods { get; }
+
+    public Gauge BlockedPods { get; }
+
+    public Gauge PausedNodes { get; }
 
     public Counter PodRestarts { get; }
 

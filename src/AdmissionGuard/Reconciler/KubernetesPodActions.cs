@@ -40,6 +40,10 @@ internal sealed class KubernetesPodActions(IKubernetes client) : IPodActions
             return e.Response.StatusCode switch
             {
                 HttpStatusCode.TooManyRequests => new RestartAttempt(RestartResult.BlockedByDisruptionBudget, message),
+
+                // eviction.go's answer to a pod that several budgets select: a 500 that no retry can change.
+                HttpStatusCode.InternalServerError when message.Contains("more than one PodDisruptionBudget", StringComparison.Ordinal)
+                    => new RestartAttempt(RestartResult.BlockedByDisruptionBudget, message),
                 HttpStatusCode.NotFound or HttpStatusCode.Conflict => new RestartAttempt(RestartResult.AlreadyGone, message),
                 _ => new RestartAttempt(RestartResult.Failed, message),
             };

@@ -1,7 +1,9 @@
+using System.Globalization;
 using AdmissionGuard.Cluster.Owners;
 using AdmissionGuard.Core;
 using AdmissionGuard.Core.Cluster;
 using AdmissionGuard.Core.Healing;
+using AdmissionGuard.Core.Pods;
 using AdmissionGuard.Leadership;
 using AdmissionGuard.Metrics;
 using Microsoft.Extensions.Logging;
@@ -20,6 +22,7 @@ internal sealed class ReconcileCycle(
     IPodActions actions,
     IWorkloadOwners owners,
     IPodEventRecorder events,
+    IRestartHistory history,
     ILeadership leadership,
     ReconcilerMetrics metrics,
     TimeProvider time,
@@ -29,7 +32,14 @@ internal sealed class ReconcileCycle(
 
     // Pods already warned about an overdue gate: one Warning per pod, not one per cycle.
     private readonly HashSet<string> _overdueWarned = new(StringComparer.Ordinal);
+
+    // Pods reported as blocked (by UID) and nodes reported as paused: one Warning each while the state lasts.
+    private readonly HashSet<string> _blockedWarned = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _pausedWarned = new(StringComparer.Ordinal);
     private bool _detectorWasEnabled = true;
+
+    // The leadership term whose restart history the ledger holds; 0: none read yet.
+    private int _adoptedTerm;
 
     public async Task<CycleSummary> RunOnceAsync(CancellationToken cancellationToken)
     {
@@ -103,9 +113,17 @@ internal sealed class ReconcileCycle(
         var detection = _detector.Detect(snapshot, now);
         ReportDetectorState(detection.Enabled);
         var unmanaged = detection.Unmanaged.ToDictionary(c => c.Pod.Key, StringComparer.Ordinal);
-        ledger.Settle(detection, settings.Budget.PodCooldown, now);
+        if (!await AdoptRecordedRestartsAsync(detection, now, cancellationToken))
+        {
+            metrics.UnmanagedPods.Set(unmanaged.Count);
+            return (unmanaged.Count, 0);
+        }
+
+        ledger.Settle(detection, settings.Budget.PodCooldown, now, node => snapshot.GetNode(node)?.Agent);
+        var holds = ledger.Holds(settings.Budget.MaxFailedRestartsPerNode);
+        await ReportPausedNodesAsync(holds, cancellationToken);
         var room = RestartRoom.From(detection, ledger.InFlight);
-        var plan = RestartPlanner.Plan(unmanaged.Values.Select(c => c.Pod), room, owners.ByUid(), ledger.LastRestarts, settings.Budget, now);
+        var plan = RestartPlanner.Plan(unmanaged.Values.Select(c => c.Pod), room, owners.ByUid(), ledger.LastRestarts, settings.Budget, now, holds);
         var restarts = 0;
         foreach (var step in plan)
         {
@@ -127,7 +145,57 @@ internal sealed class ReconcileCycle(
         }
 
         metrics.UnmanagedPods.Set(unmanaged.Count - restarts);
+        _blockedWarned.IntersectWith(ledger.Blocked.Keys);
+        metrics.BlockedPods.Set(ledger.Blocked.Values.Count(b => b.For(now) >= settings.BlockedAfter));
         return (unmanaged.Count, restarts);
+    }
+
+    /// <summary>
+    /// Once per leadership term, before acting: adopt the restarts any leader recorded (its Events), so that a new
+    /// leader counts the previous one's restarts against the same allowances and cool-downs.
+    /// </summary>
+    /// <returns>False when the history could not be read: no restarts this cycle, the next one tries again.</returns>
+    private async Task<bool> AdoptRecordedRestartsAsync(Detection detection, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var term = leadership.Term;
+        if (term == _adoptedTerm)
+        {
+            return true;
+        }
+
+        IReadOnlyList<RecordedRestart> recorded;
+        try
+        {
+            recorded = await history.ReadAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is k8s.Autorest.HttpOperationException or HttpRequestException)
+        {
+            ReconcilerLog.HistoryUnreadable(logger, e);
+            return false;
+        }
+
+        foreach (var restart in recorded)
+        {
+            ledger.Adopt(restart, detection, settings.Budget.PodCooldown, now);
+        }
+
+        ReconcilerLog.HistoryAdopted(logger, recorded.Count, ledger.InFlight.Count);
+        _adoptedTerm = term;
+        return true;
+    }
+
+    private async Task ReportPausedNodesAsync(RestartHolds holds, CancellationToken cancellationToken)
+    {
+        _pausedWarned.IntersectWith(holds.PausedNodes.Keys);
+        metrics.PausedNodes.Set(holds.PausedNodes.Count);
+        foreach (var (node, detail) in holds.PausedNodes)
+        {
+            if (_pausedWarned.Add(node))
+            {
+                ReconcilerLog.RestartsPaused(logger, node, detail);
+                await events.RecordOnNodeAsync(node, new PodEvent(PodEvent.Warning, PodEvent.RestartsPaused, detail), cancellationToken);
+            }
+        }
     }
 
     private async Task<bool> RestartAsync(RestartStep step, string why, Detection detection, DateTimeOffset now, CancellationToken cancellationToken)
@@ -144,6 +212,11 @@ internal sealed class ReconcileCycle(
             return false;
         }
 
+        if (step.Decision == RestartDecision.DeleteBlocked)
+        {
+            return await DeleteBlockedAsync(step, why, detection, now, cancellationToken);
+        }
+
         var attempt = await actions.RestartAsync(pod, settings.Method, cancellationToken);
         switch (attempt.Result)
         {
@@ -153,14 +226,65 @@ internal sealed class ReconcileCycle(
                 ReconcilerLog.Restarted(logger, pod.Namespace, pod.Name, pod.Uid, pod.NodeName, settings.Method.ToString(), why);
                 await events.RecordAsync(pod, new PodEvent(PodEvent.Normal,
                     attempt.Result == RestartResult.Evicted ? PodEvent.UnmanagedPodEvicted : PodEvent.UnmanagedPodDeleted,
-                    $"{attempt.Result} so that it restarts under Cilium: it {why}"), cancellationToken);
+                    $"{attempt.Result} so that it restarts under Cilium: it {why}") { Annotations = RestartEvents.Annotations(pod) }, cancellationToken);
                 return true;
             case RestartResult.BlockedByDisruptionBudget:
-                metrics.PodRestarts.WithLabels(ReconcilerMetrics.BlockedByPdb).Inc();
-                ReconcilerLog.EvictionBlocked(logger, pod.Namespace, pod.Name, attempt.Message);
-                await events.RecordAsync(pod, new PodEvent(PodEvent.Warning, PodEvent.EvictionBlocked,
-                    $"Not evicted although Cilium does not manage it ({why}): {attempt.Message}; retrying next cycle"), cancellationToken);
+                await ReportRefusalAsync(pod, why, attempt.Message, now, cancellationToken);
                 return false;
+            case RestartResult.AlreadyGone:
+                ReconcilerLog.AlreadyGone(logger, pod.Namespace, pod.Name, attempt.Message);
+                return false;
+            default:
+                metrics.PodRestarts.WithLabels(ReconcilerMetrics.Error).Inc();
+                ReconcilerLog.RestartFailed(logger, pod.Namespace, pod.Name, attempt.Message);
+                await events.RecordAsync(pod, new PodEvent(PodEvent.Warning, PodEvent.RestartFailed,
+                    $"Restart failed: {attempt.Message}; retrying next cycle"), cancellationToken);
+                return false;
+        }
+    }
+
+    /// <summary>
+    /// A refused eviction: counted and retried every cycle; the first refusal gets an Event, and a pod refused for
+    /// <see cref="ReconcilerSettings.BlockedAfter"/> one Warning that says which budget blocks it and what would help.
+    /// </summary>
+    private async Task ReportRefusalAsync(PodFacts pod, string why, string answer, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        metrics.PodRestarts.WithLabels(ReconcilerMetrics.BlockedByPdb).Inc();
+        ReconcilerLog.EvictionBlocked(logger, pod.Namespace, pod.Name, answer);
+        var blocked = ledger.RecordRefusal(pod, answer, now);
+        if (blocked.Since == now)
+        {
+            await events.RecordAsync(pod, new PodEvent(PodEvent.Warning, PodEvent.EvictionBlocked,
+                $"Not evicted although Cilium does not manage it ({why}): {answer}; retrying next cycle"), cancellationToken);
+        }
+
+        if (blocked.For(now) >= settings.BlockedAfter && _blockedWarned.Add(pod.Uid))
+        {
+            var cause = EvictionBlock.Find(pod, snapshot.DisruptionBudgets)?.Detail ?? answer;
+            var next = settings.Budget.EscalateBlockedAfter is { } escalate
+                ? string.Create(CultureInfo.InvariantCulture, $"it will be deleted instead once refused for {(long)escalate.TotalSeconds}s (Reconciler:EscalateBlockedAfter)")
+                : "fix the budget, restart the pod by hand, or set Reconciler:EscalateBlockedAfter";
+            var seconds = (long)blocked.For(now).TotalSeconds;
+            ReconcilerLog.RestartBlocked(logger, pod.Namespace, pod.Name, seconds, cause);
+            await events.RecordAsync(pod, new PodEvent(PodEvent.Warning, PodEvent.RestartBlocked,
+                string.Create(CultureInfo.InvariantCulture, $"Cilium does not manage this pod and its evictions have been refused for {seconds}s: {cause}; {next}")), cancellationToken);
+        }
+    }
+
+    /// <summary>Escalation: a plain delete with the UID precondition, past the budget that kept refusing the eviction.</summary>
+    private async Task<bool> DeleteBlockedAsync(RestartStep step, string why, Detection detection, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var pod = step.Pod;
+        var attempt = await actions.RestartAsync(pod, RestartMethod.Delete, cancellationToken);
+        switch (attempt.Result)
+        {
+            case RestartResult.Deleted:
+                ledger.RecordRestart(pod, detection, now);
+                metrics.PodRestarts.WithLabels(ReconcilerMetrics.Escalated).Inc();
+                ReconcilerLog.BlockedPodDeleted(logger, pod.Namespace, pod.Name, pod.Uid, step.Detail);
+                await events.RecordAsync(pod, new PodEvent(PodEvent.Warning, PodEvent.BlockedPodDeleted,
+                    $"Deleted without its PodDisruptionBudget so that it restarts under Cilium (it {why}): {step.Detail}") { Annotations = RestartEvents.Annotations(pod) }, cancellationToken);
+                return true;
             case RestartResult.AlreadyGone:
                 ReconcilerLog.AlreadyGone(logger, pod.Namespace, pod.Name, attempt.Message);
                 return false;

@@ -55,4 +55,22 @@ internal static partial class ReconcilerLog
 
     [LoggerMessage(5030, LogLevel.Warning, "Could not record event {Reason} on {Namespace}/{Pod}")]
     public static partial void EventNotRecorded(ILogger logger, Exception exception, string reason, string @namespace, string pod);
+
+    [LoggerMessage(5031, LogLevel.Debug, "Event {Reason} on {Namespace}/{Name} not recorded again within the throttle window")]
+    public static partial void EventThrottled(ILogger logger, string reason, string @namespace, string name);
+
+    [LoggerMessage(5006, LogLevel.Warning, "Evictions of {Namespace}/{Pod} refused for {Seconds}s: {Detail}")]
+    public static partial void RestartBlocked(ILogger logger, string @namespace, string pod, long seconds, string detail);
+
+    [LoggerMessage(5007, LogLevel.Warning, "Deleted {Namespace}/{Pod} (uid {Uid}) whose evictions were refused: {Detail}")]
+    public static partial void BlockedPodDeleted(ILogger logger, string @namespace, string pod, string uid, string detail);
+
+    [LoggerMessage(5009, LogLevel.Warning, "Could not read the recorded restarts (Events) of earlier leaders; restarting nothing until they can be read")]
+    public static partial void HistoryUnreadable(ILogger logger, Exception exception);
+
+    [LoggerMessage(5014, LogLevel.Information, "New leadership term: read {Recorded} recorded restarts, {InFlight} still in flight")]
+    public static partial void HistoryAdopted(ILogger logger, int recorded, int inFlight);
+
+    [LoggerMessage(5008, LogLevel.Warning, "Restarts paused on node {Node}: {Detail}")]
+    public static partial void RestartsPaused(ILogger logger, string node, string detail);
 }

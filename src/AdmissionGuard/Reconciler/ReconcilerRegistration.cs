@@ -47,6 +47,8 @@ internal static class ReconcilerRegistration
             new WriteRateLimiter(sp.GetRequiredService<ReconcilerSettings>().WritesPerSecond, sp.GetRequiredService<TimeProvider>())));
         services.TryAddSingleton<OwnerCaches>();
         services.TryAddSingleton<IWorkloadOwners>(sp => sp.GetRequiredService<OwnerCaches>());
+        services.AddSingleton<EventThrottle>();
+        services.AddSingleton<IRestartHistory, KubernetesRestartHistory>();
         services.AddSingleton<IPodEventRecorder, KubernetesPodEventRecorder>();
         services.AddSingleton<ReconcileCycle>();
         services.AddSingleton<Func<ILock>>(sp => () =>

@@ -7,6 +7,9 @@ namespace AdmissionGuard.Reconciler;
 /// <summary>The reconciler's configuration as the Core decisions take it.</summary>
 internal sealed record ReconcilerSettings(HealingPolicy Policy, RestartBudget Budget, RestartMethod Method, TimeSpan Interval, double WritesPerSecond = 20)
 {
+    /// <summary>Refused evictions this long make a pod "blocked" (Warning Event, gauge).</summary>
+    public TimeSpan BlockedAfter { get; init; } = TimeSpan.FromMinutes(10);
+
     /// <summary>
     /// Maps the Reconciler options, with the webhook's taint keys and exclusions so that both sides judge pods alike.
     /// </summary>
@@ -23,7 +26,14 @@ internal sealed record ReconcilerSettings(HealingPolicy Policy, RestartBudget Bu
         var concurrency = RestartConcurrency.TryParse(options.Concurrency, out var parsed)
             ? parsed
             : throw new ArgumentException($"Reconciler:Concurrency: '{options.Concurrency}' is not OwnerBudget, One or a number", nameof(options));
-        var budget = new RestartBudget(options.MaxRestartsPerCycle, options.PodCooldown, options.DryRun, options.MaxRestartsInFlight, concurrency);
-        return new ReconcilerSettings(policy, budget, options.RestartMethod, options.Interval, options.WritesPerSecond);
+        var budget = new RestartBudget(options.MaxRestartsPerCycle, options.PodCooldown, options.DryRun, options.MaxRestartsInFlight, concurrency)
+        {
+            EscalateBlockedAfter = options.EscalateBlockedAfter,
+            MaxFailedRestartsPerNode = options.MaxFailedRestartsPerNode,
+        };
+        return new ReconcilerSettings(policy, budget, options.RestartMethod, options.Interval, options.WritesPerSecond)
+        {
+            BlockedAfter = options.BlockedAfter,
+        };
     }
 }

@@ -43,10 +43,10 @@ public sealed class RestartLedgerTests
     }
 
     [Fact]
-    public void The_owner_stays_held_while_the_replacement_is_not_managed()
+    public void The_owner_stays_held_while_the_replacement_is_not_managed_yet()
     {
         var ledger = LedgerWithRestartOfA();
-        _cluster.WithoutPod("default/a").With(RunningPod("a-new", node: "n1", age: TimeSpan.FromSeconds(5)));
+        _cluster.WithoutPod("default/a").With(RunningPod("a-new", node: "n1") with { StartTime = Now.AddSeconds(30) });
 
         ledger.Settle(Detect(Now.AddSeconds(40)), Cooldown, Now.AddSeconds(40));
 
@@ -137,5 +137,91 @@ public sealed class RestartLedgerTests
         ledger.Settle(Detect(Now.AddSeconds(40)), Cooldown, Now.AddSeconds(40));
 
         ledger.InFlight.Should().ContainSingle().Which.PodUid.Should().Be("uid-default-b", "the replacement on n1 ends only the restart on n1");
+    }
+
+    [Fact]
+    public void Refusals_date_the_block_from_the_first_one_and_end_with_a_restart()
+    {
+        var ledger = new RestartLedger();
+        var pod = _cluster.GetPod("default", "a")!;
+
+        ledger.RecordRefusal(pod, "needs 2 healthy pods", Now);
+        var later = ledger.RecordRefusal(pod, "needs 2 healthy pods and has 1", Now.AddMinutes(3));
+
+        later.Should().Be(new BlockedEviction(Now, "needs 2 healthy pods and has 1"));
+        later.For(Now.AddMinutes(3)).Should().Be(TimeSpan.FromMinutes(3));
+        ledger.RecordRestart(pod, Detect(Now.AddMinutes(4)), Now.AddMinutes(4));
+        ledger.Blocked.Should().BeEmpty();
+    }
+
+    [Fact]
+    public void A_refusal_is_forgotten_once_the_pod_is_no_longer_unmanaged()
+    {
+        var ledger = new RestartLedger();
+        var pod = _cluster.GetPod("default", "a")!;
+        ledger.RecordRefusal(pod, "no", Now);
+
+        ledger.Settle(Detect(Now), Cooldown, Now);
+        ledger.Blocked.Should().ContainKey(pod.Uid, "still unmanaged");
+
+        _cluster.With(EndpointOf(pod));
+        ledger.Settle(Detect(Now.AddSeconds(1)), Cooldown, Now.AddSeconds(1));
+        ledger.Blocked.Should().BeEmpty();
+    }
+
+    [Fact]
+    public void Replacements_that_come_back_unmanaged_pause_their_node_until_its_agent_changes()
+    {
+        var ledger = new RestartLedger();
+        var agent = "agent-1";
+        string? AgentOf(string node) => node == "n1" ? agent : "agent-2";
+        var t = Now;
+        for (var round = 1; round <= 2; round++)
+        {
+            var restarted = _cluster.Pods.Single(p => p.NodeName == "n1");
+            ledger.RecordRestart(restarted, Detect(t), t);
+            t = t.AddMinutes(1);
+            _cluster.WithoutPod(restarted.Key).With(RunningPod($"a-{round}", node: "n1") with { StartTime = t.AddSeconds(-31), CreationTime = t.AddSeconds(-31) });
+            ledger.Settle(Detect(t), Cooldown, t, AgentOf);
+
+            ledger.InFlight.Should().BeEmpty("an unmanaged replacement ends the restart (as a failure)");
+            ledger.Holds(maxFailedRestartsPerNode: 2).PausedNodes.Keys.Should().Equal(round == 2 ? ["n1"] : []);
+        }
+
+        ledger.Holds(2).PausedNodes["n1"].Should().Be(
+            "2 restarts on node n1 came back without a CiliumEndpoint: Cilium seems broken there; restarts resume when its agent pod changes");
+        agent = "agent-1b";
+        ledger.Settle(Detect(t), Cooldown, t, AgentOf);
+        ledger.Holds(2).PausedNodes.Should().BeEmpty("a new agent pod gets a fresh start");
+    }
+
+    [Fact]
+    public void An_adopted_restart_holds_its_owner_and_cools_its_pod_down_like_one_of_our_own()
+    {
+        var ledger = new RestartLedger();
+        _cluster.WithoutPod("default/a");
+        var recorded = new RecordedRestart(Owner(), "default/a", "uid-default-a", "n1", Now.AddSeconds(-20));
+
+        ledger.Adopt(recorded, Detect(Now), Cooldown, Now);
+
+        ledger.LastRestarts.Should().Contain("default/a", Now.AddSeconds(-20));
+        ledger.InFlight.Should().ContainSingle().Which.KnownPodUids.Should().BeEquivalentTo(["uid-default-a", "uid-default-b"],
+            "b was created before the restart, so it is no replacement");
+
+        var replacement = RunningPod("a-new", node: "n1") with { StartTime = Now, CreationTime = Now.AddSeconds(-5) };
+        _cluster.With(replacement).With(EndpointOf(replacement));
+        ledger.Settle(Detect(Now.AddSeconds(1)), Cooldown, Now.AddSeconds(1));
+        ledger.InFlight.Should().BeEmpty("the managed pod created after the restart replaces it");
+    }
+
+    [Fact]
+    public void A_recorded_restart_older_than_the_cool_down_is_not_adopted()
+    {
+        var ledger = new RestartLedger();
+
+        ledger.Adopt(new RecordedRestart(Owner(), "default/a", "uid-default-a", "n1", Now - Cooldown), Detect(Now), Cooldown, Now);
+
+        ledger.InFlight.Should().BeEmpty();
+        ledger.LastRestarts.Should().BeEmpty();
     }
 }

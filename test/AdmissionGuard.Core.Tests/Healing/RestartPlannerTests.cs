@@ -128,4 +128,43 @@ public sealed class RestartPlannerTests
     {
         Plan([]).Should().BeEmpty();
     }
+
+    private static RestartHolds BlockedSince(PodFacts pod, DateTimeOffset since) =>
+        new(new Dictionary<string, BlockedEviction> { [pod.Uid] = new(since, "needs 3 healthy pods and has 2") }, new Dictionary<string, string>());
+
+    [Fact]
+    public void A_pod_refused_for_EscalateBlockedAfter_is_deleted_instead_and_only_then()
+    {
+        var pod = RunningPod("a");
+        var escalating = Budget with { EscalateBlockedAfter = TimeSpan.FromMinutes(30) };
+
+        RestartPlanner.Plan([pod], RestartRoom.Empty, NoOwners, NoRestarts, escalating, Now, BlockedSince(pod, Now.AddMinutes(-29)))
+            .Single().Decision.Should().Be(RestartDecision.Restart);
+        var step = RestartPlanner.Plan([pod], RestartRoom.Empty, NoOwners, NoRestarts, escalating, Now, BlockedSince(pod, Now.AddMinutes(-30))).Single();
+        step.Decision.Should().Be(RestartDecision.DeleteBlocked);
+        step.Detail.Should().Be("evictions refused for 1800s (Reconciler:EscalateBlockedAfter 1800s): needs 3 healthy pods and has 2");
+        RestartPlanner.Plan([pod], RestartRoom.Empty, NoOwners, NoRestarts, Budget, Now, BlockedSince(pod, Now.AddDays(-1)))
+            .Single().Decision.Should().Be(RestartDecision.Restart, "escalation is off unless set");
+    }
+
+    [Fact]
+    public void Escalation_still_waits_for_the_controller_allowance()
+    {
+        var pod = RunningPod("a");
+        var escalating = Budget with { EscalateBlockedAfter = TimeSpan.FromMinutes(1) };
+
+        RestartPlanner.Plan([pod], RoomWith(new HashSet<string> { pod.Owner!.Uid }), NoOwners, NoRestarts, escalating, Now, BlockedSince(pod, Now.AddHours(-1)))
+            .Single().Decision.Should().Be(RestartDecision.SkipOwnerInFlight);
+    }
+
+    [Fact]
+    public void Pods_on_a_paused_node_are_skipped_with_the_reason()
+    {
+        var holds = new RestartHolds(new Dictionary<string, BlockedEviction>(), new Dictionary<string, string> { ["n1"] = "Cilium seems broken there" });
+
+        var steps = RestartPlanner.Plan([RunningPod("a", node: "n1"), RunningPod("b", node: "n2", owner: Owner("other"))], RestartRoom.Empty, NoOwners, NoRestarts, Budget, Now, holds);
+
+        Summary(steps).Should().Equal(("a", RestartDecision.SkipNodePaused), ("b", RestartDecision.Restart));
+        steps[0].Detail.Should().Be("Cilium seems broken there");
+    }
 }

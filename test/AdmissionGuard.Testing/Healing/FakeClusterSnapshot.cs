@@ -14,6 +14,10 @@ internal sealed class FakeClusterSnapshot : IClusterSnapshot
 
     public bool GateReleaserAlive { get; set; } = true;
 
+    public List<DisruptionBudgetFacts> Budgets { get; } = [];
+
+    public IEnumerable<DisruptionBudgetFacts> DisruptionBudgets => Budgets;
+
     public IEnumerable<NodeFacts> Nodes => _nodes.Values;
 
     public IEnumerable<PodFacts> Pods => _pods.Values;

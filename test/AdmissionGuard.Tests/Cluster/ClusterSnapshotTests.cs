@@ -151,8 +151,9 @@ public sealed class ClusterSnapshotTests : IAsyncDisposable
         _cluster.Endpoints.ListReturns("1", []);
         _cluster.Lease.ListReturns("1", []);
         _cluster.AgentPods.ListReturns("1", []);
+        _cluster.DisruptionBudgets.ListReturns("1", []);
         await _cluster.Caches.StartAsync(CancellationToken.None);
-        var listed = new IResourceCacheStatus[] { _cluster.Caches.Nodes, _cluster.Caches.Namespaces, _cluster.Caches.Endpoints, _cluster.Caches.Leases, _cluster.Caches.AgentPods };
+        var listed = new IResourceCacheStatus[] { _cluster.Caches.Nodes, _cluster.Caches.Namespaces, _cluster.Caches.Endpoints, _cluster.Caches.Leases, _cluster.Caches.AgentPods, _cluster.Caches.DisruptionBudgets };
         await Task.WhenAll(listed.Select(cache => cache.WaitForSyncAsync(TestContext.Current.CancellationToken)))
             .WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
 

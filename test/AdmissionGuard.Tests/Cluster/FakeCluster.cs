@@ -11,7 +11,7 @@ internal sealed class FakeCluster : IAsyncDisposable
 {
     public FakeCluster()
     {
-        var sources = new ClusterSources(Pods, AgentPods, Nodes, Namespaces, Endpoints, Lease);
+        var sources = new ClusterSources(Pods, AgentPods, Nodes, Namespaces, Endpoints, Lease, DisruptionBudgets);
         var timing = new InformerTiming { Random = () => 0 };
         Caches = new ClusterCaches(sources, new PodFactsCompactor(), Time, NullLogger<ClusterCaches>.Instance, timing);
         Snapshot = new ClusterSnapshot(Caches, Time);
@@ -29,6 +29,8 @@ internal sealed class FakeCluster : IAsyncDisposable
 
     public ScriptedListWatchClient<V1Lease> Lease { get; } = new("lease");
 
+    public ScriptedListWatchClient<V1PodDisruptionBudget> DisruptionBudgets { get; } = new("poddisruptionbudgets");
+
     public RecordingTimeProvider Time { get; } = new();
 
     public ClusterCaches Caches { get; }
@@ -44,6 +46,7 @@ internal sealed class FakeCluster : IAsyncDisposable
         Namespaces.ListReturns("1", []);
         Endpoints.ListReturns("1", []);
         Lease.ListReturns("1", []);
+        DisruptionBudgets.ListReturns("1", []);
     }
 
     public async Task StartAndSyncAsync()

@@ -14,8 +14,9 @@ public sealed class RbacManifestTests
         "core/namespaces:list", "core/namespaces:watch",
         "apps/daemonsets:list", "apps/daemonsets:watch", "apps/replicasets:list", "apps/replicasets:watch",
         "apps/deployments:list", "apps/deployments:watch", "apps/statefulsets:list", "apps/statefulsets:watch",
+        "policy/poddisruptionbudgets:list", "policy/poddisruptionbudgets:watch",
         "cilium.io/ciliumendpoints:list", "cilium.io/ciliumendpoints:watch",
-        "core/events:create",
+        "core/events:create", "core/events:list",
     ];
 
     /// <summary>The default restart method, Evict.</summary>

@@ -15,4 +15,10 @@ internal sealed class FakeEventRecorder : IPodEventRecorder
         Events.Enqueue((pod.Key, podEvent));
         return Task.CompletedTask;
     }
+
+    public Task RecordOnNodeAsync(string node, PodEvent nodeEvent, CancellationToken cancellationToken)
+    {
+        Events.Enqueue(($"node/{node}", nodeEvent));
+        return Task.CompletedTask;
+    }
 }

@@ -8,5 +8,7 @@ internal sealed class FakeLeadership : ILeadership, IClusterCacheStatus
 {
     public bool IsLeader { get; set; } = true;
 
+    public int Term { get; set; } = 1;
+
     public bool Synced { get; set; } = true;
 }

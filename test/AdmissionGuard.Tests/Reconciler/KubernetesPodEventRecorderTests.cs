@@ -15,7 +15,7 @@ public sealed class KubernetesPodEventRecorderTests
     {
         var api = new StubApiHandler(status, """{"kind":"Event","apiVersion":"v1","metadata":{"name":"e"}}""");
         var client = new Kubernetes(new KubernetesClientConfiguration { Host = "http://api.invalid" }, api);
-        var recorder = new KubernetesPodEventRecorder(client, new FakeTimeProvider(Now),
+        var recorder = new KubernetesPodEventRecorder(client, new FakeTimeProvider(Now), new EventThrottle(),
             Microsoft.Extensions.Options.Options.Create(new LeaderElectionOptions { Identity = "guard-0" }),
             NullLogger<KubernetesPodEventRecorder>.Instance);
         return (recorder, api);

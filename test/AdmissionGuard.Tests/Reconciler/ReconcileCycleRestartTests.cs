@@ -19,8 +19,14 @@ public sealed class ReconcileCycleRestartTests
         summary.Should().Be(new CycleSummary(Unmanaged: 2, Restarts: 2, Gated: 0, Released: 0));
         harness.Actions.Restarts.Should().Equal(("default/a", RestartMethod.Evict), ("default/b", RestartMethod.Evict));
         harness.Events.Reasons.Should().Equal(("default/a", PodEvent.UnmanagedPodEvicted), ("default/b", PodEvent.UnmanagedPodEvicted));
-        harness.Events.Events.First().Event.Should().Be(new PodEvent(PodEvent.Normal, PodEvent.UnmanagedPodEvicted,
+        var evicted = harness.Events.Events.First().Event;
+        (evicted.Type, evicted.Reason, evicted.Message).Should().Be((PodEvent.Normal, PodEvent.UnmanagedPodEvicted,
             "Evicted so that it restarts under Cilium: it has no CiliumEndpoint"));
+        evicted.Annotations.Should().BeEquivalentTo(new Dictionary<string, string>
+        {
+            [RestartEvents.OwnerAnnotation] = "DaemonSet/x/uid-x",
+            [RestartEvents.NodeAnnotation] = "n1",
+        }, "a new leader reads the restart back from its Event");
         harness.Metrics.UnmanagedPods.Value.Should().Be(0, "both were evicted in this cycle: the gauge counts what is left");
         harness.Restarts(ReconcilerMetrics.Evicted).Should().Be(2);
         harness.Metrics.ReconcileDuration.Count.Should().Be(1);
@@ -93,8 +99,8 @@ public sealed class ReconcileCycleRestartTests
         harness.Cluster.With(harness.Cluster.GetPod("default", "ds-a")! with { Terminating = true });
         await harness.RunAfterAsync(TimeSpan.FromSeconds(15));
 
-        // Gone, and a replacement runs but Cilium has not made its endpoint yet.
-        var replacement = RunningPod("ds-c", node: "n1", age: TimeSpan.FromSeconds(40));
+        // Gone, and a replacement runs but Cilium has not made its endpoint yet (younger than MinPodAge).
+        var replacement = RunningPod("ds-c", node: "n1") with { StartTime = harness.Time.GetUtcNow() };
         harness.Cluster.WithoutPod("default/ds-a").With(replacement);
         await harness.RunAfterAsync(TimeSpan.FromSeconds(15));
         harness.Actions.Restarts.Select(r => r.Pod).Should().Equal("default/ds-a");

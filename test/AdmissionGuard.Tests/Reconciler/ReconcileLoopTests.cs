@@ -23,7 +23,7 @@ public sealed class ReconcileLoopTests : IAsyncLifetime
     private async Task<ReconcileLoop> StartAsync(ILeadership leadership)
     {
         var cycle = new ReconcileCycle(_harness.Cluster, _harness.Settings, new Core.Healing.RestartLedger(), _harness.Actions, _harness.Owners,
-            _harness.Events, leadership, _harness.Metrics, _harness.Time, NullLogger<ReconcileCycle>.Instance);
+            _harness.Events, _harness.History, leadership, _harness.Metrics, _harness.Time, NullLogger<ReconcileCycle>.Instance);
         _loop = new ReconcileLoop(cycle, _trigger, _harness.Settings, leadership, _harness.Leadership, _harness.Time,
             NullLogger<ReconcileLoop>.Instance);
         await _loop.StartAsync(TestContext.Current.CancellationToken);

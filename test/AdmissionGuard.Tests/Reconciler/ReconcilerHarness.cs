@@ -14,11 +14,14 @@ internal sealed class ReconcilerHarness
 {
     public static readonly RestartBudget DefaultBudget = new(MaxRestartsPerCycle: 5, PodCooldown: TimeSpan.FromMinutes(5), DryRun: false);
 
-    public ReconcilerHarness(RestartBudget? budget = null, RestartMethod method = RestartMethod.Evict, HealingPolicy? policy = null)
+    public ReconcilerHarness(RestartBudget? budget = null, RestartMethod method = RestartMethod.Evict, HealingPolicy? policy = null, TimeSpan? blockedAfter = null)
     {
-        Settings = new ReconcilerSettings(policy ?? Policy, budget ?? DefaultBudget, method, TimeSpan.FromSeconds(15));
+        Settings = new ReconcilerSettings(policy ?? Policy, budget ?? DefaultBudget, method, TimeSpan.FromSeconds(15))
+        {
+            BlockedAfter = blockedAfter ?? TimeSpan.FromMinutes(10),
+        };
         Metrics = new ReconcilerMetrics(Prometheus.Metrics.WithCustomRegistry(Registry));
-        Cycle = new ReconcileCycle(Cluster, Settings, new RestartLedger(), Actions, Owners, Events, Leadership, Metrics, Time,
+        Cycle = new ReconcileCycle(Cluster, Settings, new RestartLedger(), Actions, Owners, Events, History, Leadership, Metrics, Time,
             NullLogger<ReconcileCycle>.Instance);
     }
 
@@ -33,6 +36,8 @@ internal sealed class ReconcilerHarness
     public FakeWorkloadOwners Owners { get; } = new();
 
     public FakeEventRecorder Events { get; } = new();
+
+    public FakeRestartHistory History { get; } = new();
 
     public FakeLeadership Leadership { get; } = new();
 

@@ -46,6 +46,15 @@ internal static class KubernetesResources
                 allowWatchBookmarks: true, resourceVersion: resourceVersion, timeoutSeconds: timeoutSeconds,
                 watch: true, cancellationToken: ct));
 
+    public static IListWatchClient<V1PodDisruptionBudget> DisruptionBudgets(IKubernetes client) =>
+        new KubernetesListWatchClient<V1PodDisruptionBudget, V1PodDisruptionBudgetList>(
+            "poddisruptionbudgets",
+            (limit, continueToken, ct) => client.PolicyV1.ListPodDisruptionBudgetForAllNamespacesAsync(
+                limit: limit, continueParameter: continueToken, cancellationToken: ct),
+            (resourceVersion, timeoutSeconds, ct) => client.PolicyV1.ListPodDisruptionBudgetForAllNamespacesWithHttpMessagesAsync(
+                allowWatchBookmarks: true, resourceVersion: resourceVersion, timeoutSeconds: timeoutSeconds,
+                watch: true, cancellationToken: ct));
+
     /// <summary>One Lease, watched through a field selector on its name.</summary>
     public static IListWatchClient<V1Lease> Lease(IKubernetes client, string leaseNamespace, string name) =>
         new KubernetesListWatchClient<V1Lease, V1LeaseList>(
