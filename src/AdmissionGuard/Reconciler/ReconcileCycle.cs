@@ -226,7 +226,8 @@ internal sealed class ReconcileCycle(
                 ReconcilerLog.Restarted(logger, pod.Namespace, pod.Name, pod.Uid, pod.NodeName, settings.Method.ToString(), why);
                 await events.RecordAsync(pod, new PodEvent(PodEvent.Normal,
                     attempt.Result == RestartResult.Evicted ? PodEvent.UnmanagedPodEvicted : PodEvent.UnmanagedPodDeleted,
-                    $"{attempt.Result} so that it restarts under Cilium: it {why}") { Annotations = RestartEvents.Annotations(pod) }, cancellationToken);
+                    $"{attempt.Result} so that it restarts under Cilium: it {why}")
+                { Annotations = RestartEvents.Annotations(pod) }, cancellationToken);
                 return true;
             case RestartResult.BlockedByDisruptionBudget:
                 await ReportRefusalAsync(pod, why, attempt.Message, now, cancellationToken);
@@ -283,7 +284,8 @@ internal sealed class ReconcileCycle(
                 metrics.PodRestarts.WithLabels(ReconcilerMetrics.Escalated).Inc();
                 ReconcilerLog.BlockedPodDeleted(logger, pod.Namespace, pod.Name, pod.Uid, step.Detail);
                 await events.RecordAsync(pod, new PodEvent(PodEvent.Warning, PodEvent.BlockedPodDeleted,
-                    $"Deleted without its PodDisruptionBudget so that it restarts under Cilium (it {why}): {step.Detail}") { Annotations = RestartEvents.Annotations(pod) }, cancellationToken);
+                    $"Deleted without its PodDisruptionBudget so that it restarts under Cilium (it {why}): {step.Detail}")
+                { Annotations = RestartEvents.Annotations(pod) }, cancellationToken);
                 return true;
             case RestartResult.AlreadyGone:
                 ReconcilerLog.AlreadyGone(logger, pod.Namespace, pod.Name, attempt.Message);
