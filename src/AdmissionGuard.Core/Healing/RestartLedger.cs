@@ -65,7 +65,7 @@ public sealed class RestartLedger
     /// <summary>
     /// A restart a previous leader started (read back from the cluster): remember it as if this replica had, so that a
     /// new leader neither exceeds an owner's allowance nor restarts a pod inside its cool-down. The owner's pods
-    /// created before the restart are the ones it knew; any later one is a replacement. Restarts older than the
+    /// created before the restart's second are the ones it knew; any later one is a replacement. Restarts older than the
     /// cool-down are over whatever happened.
     /// </summary>
     public void Adopt(RecordedRestart restart, Detection detection, TimeSpan cooldown, DateTimeOffset now)
@@ -82,8 +82,10 @@ public sealed class RestartLedger
             _lastRestarts[restart.PodKey] = restart.At;
         }
 
+        // creationTimestamp has whole seconds: a pod created in the second of the restart may be its replacement.
+        var second = restart.At.AddTicks(-(restart.At.UtcTicks % TimeSpan.TicksPerSecond));
         var known = detection.Pods
-            .Where(c => c.Pod.Owner?.Uid == restart.Owner.Uid && c.Pod.CreationTime is { } created && created < restart.At)
+            .Where(c => c.Pod.Owner?.Uid == restart.Owner.Uid && c.Pod.CreationTime is { } created && created < second)
             .Select(c => c.Pod.Uid)
             .Append(restart.PodUid)
             .ToHashSet(StringComparer.Ordinal);

@@ -121,7 +121,8 @@ internal sealed class CiliumSimulation(ClusterApi api, SimulationOptions options
             var nodeName = stored.Fields["spec.nodeName"];
             if (!agentReadySince.TryGetValue(nodeName, out var readySince)
                 || (endpointOwners.TryGetValue(stored.Key, out var owner) && owner == stored.Uid)
-                || !nodes.TryGetValue(nodeName, out var node))
+                || !nodes.TryGetValue(nodeName, out var node)
+                || node.Metadata.Annotations?.TryGetValue(SimulationAnnotations.CiliumBroken, out var broken) == true && broken == "true")
             {
                 continue;
             }

@@ -14,4 +14,10 @@ public static class SimulationAnnotations
     /// <see cref="SimulationOptions.ShutdownDelay"/>. The pod's grace period still bounds it.
     /// </summary>
     public const string ShutdownDelay = "sandbox.admissionguard.io/shutdown-delay";
+
+    /// <summary>
+    /// On a node, <c>"true"</c>: the Cilium agent there is Ready (the taint goes) but wires no pod, so no pod started
+    /// there ever gets a CiliumEndpoint, as when the agent's IPAM is exhausted or its datapath is stuck.
+    /// </summary>
+    public const string CiliumBroken = "sandbox.admissionguard.io/cilium-broken";
 }

@@ -200,15 +200,16 @@ public sealed class RestartLedgerTests
     {
         var ledger = new RestartLedger();
         _cluster.WithoutPod("default/a");
-        var recorded = new RecordedRestart(Owner(), "default/a", "uid-default-a", "n1", Now.AddSeconds(-20));
+        var recorded = new RecordedRestart(Owner(), "default/a", "uid-default-a", "n1", Now.AddSeconds(-20).AddMilliseconds(700));
 
         ledger.Adopt(recorded, Detect(Now), Cooldown, Now);
 
-        ledger.LastRestarts.Should().Contain("default/a", Now.AddSeconds(-20));
+        ledger.LastRestarts.Should().Contain("default/a", recorded.At);
         ledger.InFlight.Should().ContainSingle().Which.KnownPodUids.Should().BeEquivalentTo(["uid-default-a", "uid-default-b"],
             "b was created before the restart, so it is no replacement");
 
-        var replacement = RunningPod("a-new", node: "n1") with { StartTime = Now, CreationTime = Now.AddSeconds(-5) };
+        // creationTimestamp has whole seconds: created in the restart's second, 300 ms after it.
+        var replacement = RunningPod("a-new", node: "n1") with { StartTime = Now, CreationTime = Now.AddSeconds(-20) };
         _cluster.With(replacement).With(EndpointOf(replacement));
         ledger.Settle(Detect(Now.AddSeconds(1)), Cooldown, Now.AddSeconds(1));
         ledger.InFlight.Should().BeEmpty("the managed pod created after the restart replaces it");

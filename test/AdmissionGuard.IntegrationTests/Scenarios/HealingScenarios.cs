@@ -96,7 +96,8 @@ public abstract class HealingScenarios
     public async Task Evictions_respect_PodDisruptionBudgets_a_blocked_one_is_counted_and_reported_and_Ready_never_drops_below_the_minimum()
     {
         var token = TestContext.Current.CancellationToken;
-        await using var cluster = await StartAsync(new GuardSetup { Mode = "off" }, token);
+        await using var cluster = await StartAsync(
+            new GuardSetup { Mode = "off", Settings = new Dictionary<string, string> { ["Reconciler:BlockedAfter"] = "00:00:03" } }, token);
         cluster.Require(ClusterFeature.CiliumEndpoints);
         var nodes = await cluster.AddTaintedNodesAsync(2, token);
         await Workloads.CreateNamespaceAsync(cluster.Client, Apps, token);
@@ -120,11 +121,11 @@ public abstract class HealingScenarios
             {
                 var pods = await Observe.PodsAsync(cluster.Client, Apps, token);
                 var endpoints = await Observe.EndpointOwnersAsync(cluster.Client, token);
-                var blocked = await GuardEvents.ListAsync(cluster.Client, GuardEvents.EvictionBlocked, token);
+                var blocked = await GuardEvents.ListAsync(cluster.Client, GuardEvents.RestartBlocked, token);
                 return pods.Count(p => p.Name.StartsWith("rolling", StringComparison.Ordinal) && p.Phase == "Running" && endpoints.IsManaged(p)) == rolling.Count
-                    && blocked.Count >= 2;
+                    && blocked.Count >= 1;
             },
-            "every rolling pod replaced by a managed one, and a frozen pod's eviction blocked and retried", token);
+            "every rolling pod replaced by a managed one, and a frozen pod's eviction refused for BlockedAfter", token);
 
         timeline.MinimumReady(p => p.Name.StartsWith("frozen", StringComparison.Ordinal)).Should().Be(2);
         timeline.MinimumReady(p => p.Name.StartsWith("rolling", StringComparison.Ordinal)).Should().BeGreaterThanOrEqualTo(2);
@@ -132,13 +133,18 @@ public abstract class HealingScenarios
             .Should().BeEquivalentTo(frozen.Select(p => p.Uid), "a budget that allows no disruption stops every eviction");
         var blocked = await GuardEvents.ListAsync(cluster.Client, GuardEvents.EvictionBlocked, token);
         blocked.Should().OnlyContain(e => e.Type == "Warning" && frozen.Any(p => p.Uid == e.InvolvedObject.Uid));
-        blocked.Select(e => e.InvolvedObject.Uid).Distinct().Should().ContainSingle(
-            "one attempt per controller at a time: the same frozen pod is retried each cycle, its sibling waits behind it");
+        blocked.Should().ContainSingle(
+            "one attempt per controller at a time: the same frozen pod is retried each cycle, its sibling waits behind it; one Event for its first refusal");
+        var tooLong = (await GuardEvents.ListAsync(cluster.Client, GuardEvents.RestartBlocked, token)).Should().ContainSingle().Subject;
+        tooLong.InvolvedObject.Uid.Should().Be(blocked.Single().InvolvedObject.Uid);
+        tooLong.Type.Should().Be("Warning");
+        tooLong.Message.Should().Contain("PodDisruptionBudget frozen allows no disruption now").And.EndWith("or set Reconciler:EscalateBlockedAfter");
         (await GuardEvents.ListAsync(cluster.Client, GuardEvents.Evicted, token)).Select(e => e.InvolvedObject.Uid)
             .Should().BeEquivalentTo(rolling.Select(p => p.Uid));
         var metrics = await GuardMetrics.ScrapeAsync(cluster.Guards.Single(), token);
-        metrics.Restarts(ReconcilerMetrics.BlockedByPdb).Should().BeGreaterThanOrEqualTo(blocked.Count, "every refusal is counted (and reported)");
+        metrics.Restarts(ReconcilerMetrics.BlockedByPdb).Should().BeGreaterThanOrEqualTo(2, "every refusal is counted, and the pod is retried each cycle");
         metrics.Restarts(ReconcilerMetrics.Evicted).Should().Be(rolling.Count);
+        metrics.BlockedPods.Should().Be(1);
     }
 
     [Fact]

@@ -9,6 +9,9 @@ internal sealed class CapturedLog : ILoggerProvider
     /// <summary><c>ReconcilerLog.CycleDone</c>: one record per reconcile cycle, with its restart count.</summary>
     public const int CycleDone = 5022;
 
+    /// <summary><c>ReconcilerLog.HistoryAdopted</c>: a new leadership term read the recorded restarts.</summary>
+    public const int HistoryAdopted = 5014;
+
     private const string CategoryPrefix = "AdmissionGuard.Reconciler";
 
     private readonly ConcurrentQueue<(int EventId, IReadOnlyDictionary<string, object?> Fields)> _records = new();
@@ -16,6 +19,10 @@ internal sealed class CapturedLog : ILoggerProvider
     /// <summary>The <c>{Restarts}</c> of every reconcile cycle so far, in order.</summary>
     public IReadOnlyList<int> RestartsPerCycle =>
         [.. _records.Where(r => r.EventId == CycleDone).Select(r => Convert.ToInt32(r.Fields["Restarts"], System.Globalization.CultureInfo.InvariantCulture))];
+
+    /// <summary>The <c>{Recorded}</c> restarts each new leadership term read back, in order.</summary>
+    public IReadOnlyList<int> AdoptedRestarts =>
+        [.. _records.Where(r => r.EventId == HistoryAdopted).Select(r => Convert.ToInt32(r.Fields["Recorded"], System.Globalization.CultureInfo.InvariantCulture))];
 
     public void Configure(ILoggingBuilder logging)
     {

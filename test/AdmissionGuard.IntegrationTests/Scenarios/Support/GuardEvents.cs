@@ -9,6 +9,9 @@ internal static class GuardEvents
 {
     public const string Evicted = "UnmanagedPodEvicted";
     public const string EvictionBlocked = "EvictionBlocked";
+    public const string RestartBlocked = "RestartBlocked";
+    public const string BlockedPodDeleted = "BlockedPodDeleted";
+    public const string RestartsPaused = "UnmanagedPodRestartsPaused";
     public const string DryRunWouldEvict = "DryRunWouldEvict";
     public const string GateReleased = "SchedulingGateReleased";
 

@@ -39,6 +39,10 @@ internal sealed class GuardMetrics
 
     public double UnmanagedPods => Sample("admissionguard_unmanaged_pods");
 
+    public double BlockedPods => Sample("admissionguard_blocked_pods");
+
+    public double PausedNodes => Sample("admissionguard_restart_paused_nodes");
+
     /// <summary>A series that must exist (every guard series is published at 0 from the start).</summary>
     public double Sample(string series) =>
         _samples.TryGetValue(series, out var value)
