@@ -145,6 +145,30 @@ public sealed class KubectlFidelityTests
     }
 
     [Fact]
+    public async Task Events_are_selected_by_the_fields_kube_apiserver_offers_for_them()
+    {
+        Kubectl.RequireInstalled();
+        await using var sandbox = await SandboxFixture.StartAsync();
+        foreach (var (name, reason, component) in new[] { ("a.1", "UnmanagedPodEvicted", "admissionguard"), ("b.1", "Scheduled", "default-scheduler") })
+        {
+            var created = await sandbox.Kubectl.RunAsync("create -f -", $$$"""
+                {"apiVersion":"v1","kind":"Event","metadata":{"name":"{{{name}}}","namespace":"default"},
+                 "involvedObject":{"kind":"Pod","name":"{{{name[..1]}}}","namespace":"default","uid":"uid-{{{name[..1]}}}"},
+                 "reason":"{{{reason}}}","type":"Normal","source":{"component":"{{{component}}}"}}
+                """);
+            created.ExitCode.Should().Be(0, created.Error);
+        }
+
+        var bySource = await sandbox.Kubectl.RunAsync("get events -A --field-selector source=admissionguard -o name");
+        var byObject = await sandbox.Kubectl.RunAsync("get events --field-selector involvedObject.kind=Pod,involvedObject.uid=uid-b,reason=Scheduled,type=Normal -o name");
+        var byMissing = await sandbox.Kubectl.RunAsync("get events --field-selector reportingComponent=kubelet -o name");
+
+        bySource.Output.Trim().Should().Be("event/a.1");
+        byObject.Output.Trim().Should().Be("event/b.1");
+        (byMissing.ExitCode, byMissing.Output.Trim()).Should().Be((0, ""));
+    }
+
+    [Fact]
     public async Task Webhook_warnings_are_printed_on_stderr()
     {
         Kubectl.RequireInstalled();

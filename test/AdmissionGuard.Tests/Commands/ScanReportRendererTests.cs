@@ -139,4 +139,22 @@ public sealed class ScanReportRendererTests
         table.Should().Contain("n     node.cilium.io/agent-not-ready:NoExecute  unknown");
         JsonDocument.Parse(json).RootElement.GetProperty("taintedNodes")[0].GetProperty("agentReady").ValueKind.Should().Be(JsonValueKind.Null);
     }
+
+    [Fact]
+    public void An_unmanaged_pod_whose_eviction_budgets_refuse_says_so_in_the_table_and_in_json()
+    {
+        var cluster = Troubled();
+        cluster.Budgets.Add(new DisruptionBudgetFacts("kube-system", "csi", Core.Labels.LabelSelector.Everything, 0, false, "apps/v1/daemonset does not implement the scale subresource"));
+
+        var report = Report(cluster);
+        var (_, table) = Render(report, ScanOutputFormat.Table);
+        var (_, json) = Render(report, ScanOutputFormat.Json);
+
+        report.EvictionBlocks.Keys.Should().Equal("uid-kube-system-ebs-csi-node-x");
+        table.Should().Contain("has no CiliumEndpoint; eviction blocked: PodDisruptionBudget csi cannot compute disruptions (SyncFailed: ");
+        using var document = JsonDocument.Parse(json);
+        var blocked = document.RootElement.GetProperty("unmanagedPods")[0].GetProperty("evictionBlocked");
+        blocked.GetProperty("kind").GetString().Should().Be("budgetCannotCompute");
+        blocked.GetProperty("detail").GetString().Should().StartWith("PodDisruptionBudget csi cannot compute disruptions");
+    }
 }

@@ -7,12 +7,13 @@ public sealed partial class PrometheusRuleTests
 {
     private static readonly TimeSpan PromtoolTimeout = TimeSpan.FromMinutes(1);
 
-    /// <summary>The metric names of the contract (TEAM.md) and the API server's webhook metric.</summary>
+    /// <summary>The metric names of the contract (TEAM.md), the healing gauges added since, and the API server's webhook metric.</summary>
     private static readonly string[] KnownMetrics =
     [
         "admissionguard_admission_requests_total", "admissionguard_admission_duration_seconds_bucket",
         "admissionguard_unmanaged_pods", "admissionguard_pod_restarts_total", "admissionguard_gated_pods",
         "admissionguard_gate_releases_total", "admissionguard_leader", "admissionguard_reconcile_duration_seconds_bucket",
+        "admissionguard_blocked_pods", "admissionguard_restart_paused_nodes",
         "apiserver_admission_webhook_fail_open_count",
     ];
 
