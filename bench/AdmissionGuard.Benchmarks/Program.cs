@@ -2,12 +2,19 @@ using System.Globalization;
 using System.Reflection;
 using AdmissionGuard.Benchmarks.Fuzzing;
 using AdmissionGuard.Benchmarks.Healing;
+using AdmissionGuard.Benchmarks.Load;
 using BenchmarkDotNet.Running;
 
 // A whole reconciler run is a console scenario, not a BenchmarkDotNet workload: `-- healing-scenario` runs it.
 if (args is ["healing-scenario", ..])
 {
     return await HealingScenario.RunAsync(args);
+}
+
+// `-- load --guard DLL --baseline DLL`: make load, the guard's serve process against a bare Kestrel endpoint (wrk, hey).
+if (args is ["load", ..])
+{
+    return await LoadCommand.RunAsync(args);
 }
 
 // `-- fuzz [N [SEED]]`: mutated reviews against the guard on real Kestrel over HTTPS; the last line is the verdict.

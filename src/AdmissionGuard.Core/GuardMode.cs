@@ -35,5 +35,13 @@ public static class GuardModes
         return parsed is not null;
     }
 
-    public static string ToLabelValue(this GuardMode mode) => mode.ToString().ToLowerInvariant();
+    /// <summary>The mode as labels and audit annotations carry it; constants, as every decision asks for it.</summary>
+    public static string ToLabelValue(this GuardMode mode) => mode switch
+    {
+        GuardMode.Off => "off",
+        GuardMode.Warn => "warn",
+        GuardMode.Gate => "gate",
+        GuardMode.Deny => "deny",
+        _ => throw new ArgumentOutOfRangeException(nameof(mode), mode, null),
+    };
 }

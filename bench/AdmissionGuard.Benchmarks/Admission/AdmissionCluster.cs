@@ -1,7 +1,9 @@
+using System.Text.Json.Nodes;
 using AdmissionGuard.Benchmarks.Cluster;
 using AdmissionGuard.Cluster;
 using AdmissionGuard.Core.Cilium;
 using AdmissionGuard.Tests.Support;
+using k8s;
 using k8s.Models;
 
 namespace AdmissionGuard.Benchmarks.Admission;
@@ -25,7 +27,7 @@ internal static class AdmissionCluster
         var caches = await SyntheticCluster.FillAsync(new ClusterSources(
             new FixedSource<V1Pod>("pods", UnpinnedPod(tolerateEverything: true)),
             new FixedSource<V1Pod>("agent pods", [.. Enumerable.Range(0, Nodes).Select(node => SyntheticCluster.AgentPod(node, ready: !IsTainted(node)))]),
-            new FixedSource<V1Node>("nodes", [.. Enumerable.Range(0, Nodes).Select(node => SyntheticCluster.Node(node, IsTainted(node)))]),
+            new FixedSource<V1Node>("nodes", [.. NodeObjects()]),
             new FixedSource<V1Namespace>("namespaces", [.. Enumerable.Range(0, 40).Select(n => new V1Namespace { Metadata = new V1ObjectMeta { Name = $"team-{n}" } })]),
             new FixedSource<CiliumEndpoint>("ciliumendpoints"),
             new FixedSource<V1Lease>("lease", new V1Lease
@@ -36,6 +38,19 @@ internal static class AdmissionCluster
             new FixedSource<V1PodDisruptionBudget>("poddisruptionbudgets")));
         return (caches, new ClusterSnapshot(caches, TimeProvider.System));
     }
+
+    /// <summary>The 1,000 nodes, every tenth tainted <c>node.cilium.io/agent-not-ready:NoExecute</c>.</summary>
+    public static IEnumerable<V1Node> NodeObjects() => Enumerable.Range(0, Nodes).Select(node => SyntheticCluster.Node(node, IsTainted(node)));
+
+    /// <summary>The gate path: pod CREATE of <see cref="DaemonSetPod"/> pinned to a tainted node.</summary>
+    public static string GateReview() => AdmissionReviews.PodCreate(PodJson(DaemonSetPod(TaintedNode)));
+
+    /// <summary>The warn path: pod CREATE of the unpinned pod tolerating everything (the 100 tainted nodes are looked at).</summary>
+    public static string WarnReview() => AdmissionReviews.PodCreate(PodJson(UnpinnedPod(tolerateEverything: true)));
+
+    /// <summary>The binding path: <c>pods/binding</c> CREATE of <c>default/web</c> (with <paramref name="podUid"/>) onto a tainted node.</summary>
+    public static string BindingReview(string podUid = AdmissionReviews.BoundPodUid) =>
+        AdmissionReviews.BindingCreate("default", "web", TaintedNode, podUid: podUid);
 
     /// <summary>A DaemonSet pod that tolerates every NoExecute taint, pinned by node affinity as the controller does.</summary>
     public static V1Pod DaemonSetPod(string node) => new()
@@ -87,4 +102,6 @@ internal static class AdmissionCluster
     };
 
     private static bool IsTainted(int node) => node % 10 == 0;
+
+    private static JsonObject PodJson(V1Pod pod) => JsonNode.Parse(KubernetesJson.Serialize(pod))!.AsObject();
 }

@@ -4,6 +4,7 @@ using AdmissionGuard.Core.Cluster;
 using AdmissionGuard.Tests.Support;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace AdmissionGuard.Benchmarks.Admission;
@@ -27,7 +28,8 @@ internal sealed class WebhookHost : IAsyncDisposable
 
     /// <param name="snapshot">The cluster admission decides against.</param>
     /// <param name="settings">Extra configuration as <c>--Section:Key=value</c>.</param>
-    public static async Task<WebhookHost> StartAsync(IClusterSnapshot snapshot, params string[] settings)
+    /// <param name="logLevel">The least level the guard logs to the console.</param>
+    public static async Task<WebhookHost> StartAsync(IClusterSnapshot snapshot, string[]? settings = null, LogLevel logLevel = LogLevel.Warning)
     {
         var certificates = new TempDirectory();
         var thumbprint = TestCertificates.WriteNew(certificates.File("tls.crt"), certificates.File("tls.key"));
@@ -37,10 +39,12 @@ internal sealed class WebhookHost : IAsyncDisposable
             $"--Webhook:KeyFile={certificates.File("tls.key")}",
             "--Webhook:Port=0",
             "--Webhook:MetricsPort=0",
-            .. settings,
+            .. settings ?? [],
         ]);
-        // appsettings.json asks for Information, which would write a line per request; keep warnings only.
-        builder.Logging.AddFilter(level => level >= LogLevel.Warning);
+        // appsettings.json asks for Information, which would write a summary line a minute.
+        builder.Logging.AddFilter(level => level >= logLevel);
+        // The command that hosts the guard owns SIGTERM and Ctrl+C: the host must not stop the guard under it.
+        builder.Services.AddSingleton<IHostLifetime, CommandLifetime>();
         builder.Services.AddSingleton(snapshot);
         var app = GuardApplication.Build(builder);
         await app.StartAsync();
@@ -73,5 +77,13 @@ internal sealed class WebhookHost : IAsyncDisposable
         await _app.StopAsync();
         await _app.DisposeAsync();
         _certificates.Dispose();
+    }
+
+    /// <summary>A host lifetime that leaves the process's signals alone: start and stop are the command's calls.</summary>
+    private sealed class CommandLifetime : IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

@@ -1,10 +1,6 @@
 using System.Text;
-using System.Text.Json.Nodes;
 using AdmissionGuard.Cluster;
-using AdmissionGuard.Tests.Support;
 using BenchmarkDotNet.Attributes;
-using k8s;
-using k8s.Models;
 
 namespace AdmissionGuard.Benchmarks.Admission;
 
@@ -48,9 +44,9 @@ public class WebhookRequestBenchmarks
         ClusterSnapshot snapshot;
         (_caches, snapshot) = await AdmissionCluster.StartAsync();
         _webhook = await WebhookHost.StartAsync(snapshot);
-        _pinnedToTainted = Encoding.UTF8.GetBytes(AdmissionReviews.PodCreate(PodJson(AdmissionCluster.DaemonSetPod(AdmissionCluster.TaintedNode))));
-        _unpinnedTolerating = Encoding.UTF8.GetBytes(AdmissionReviews.PodCreate(PodJson(AdmissionCluster.UnpinnedPod(tolerateEverything: true))));
-        _bindingToTainted = Encoding.UTF8.GetBytes(AdmissionReviews.BindingCreate("default", "web", AdmissionCluster.TaintedNode));
+        _pinnedToTainted = Encoding.UTF8.GetBytes(AdmissionCluster.GateReview());
+        _unpinnedTolerating = Encoding.UTF8.GetBytes(AdmissionCluster.WarnReview());
+        _bindingToTainted = Encoding.UTF8.GetBytes(AdmissionCluster.BindingReview());
         foreach (var (path, body) in new[] { ("/mutate-pods", _pinnedToTainted), ("/mutate-pods", _unpinnedTolerating), ("/validate-pods", _bindingToTainted) })
         {
             if (await _webhook.PostAsync(path, body) != 200)
@@ -59,6 +55,4 @@ public class WebhookRequestBenchmarks
             }
         }
     }
-
-    private static JsonObject PodJson(V1Pod pod) => JsonNode.Parse(KubernetesJson.Serialize(pod))!.AsObject();
 }

@@ -1,5 +1,7 @@
+using System.Runtime.InteropServices;
 using AdmissionGuard.Benchmarks.Admission;
 using AdmissionGuard.Tests.Support;
+using Microsoft.Extensions.Logging;
 
 namespace AdmissionGuard.Benchmarks.Fuzzing;
 
@@ -19,20 +21,42 @@ internal static class FuzzCommand
         AdmissionReviews.ConfigMapCreate(),
     ];
 
+    /// <summary>
+    /// Runs <paramref name="count"/> inputs, or fewer when SIGTERM or Ctrl+C comes: the input in flight finishes, the
+    /// guard stops, and the verdict line counts what ran.
+    /// </summary>
     public static async Task<int> RunAsync(int count, int seed)
     {
+        using var stop = new CancellationTokenSource();
+        void Stop(PosixSignalContext signal)
+        {
+            signal.Cancel = true;
+            stop.Cancel();
+        }
+
+        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
         var (caches, snapshot) = await AdmissionCluster.StartAsync();
+        FuzzResult result;
+        bool alive;
         using (caches)
         {
-            // Mutated node names name no node: do not wait for them to arrive in the cache.
-            await using var webhook = await WebhookHost.StartAsync(snapshot, "--Admission:CacheWaitTimeout=00:00:00");
+            // Mutated node names name no node: do not wait for them to arrive in the cache. The guard logs errors only:
+            // its per-minute summary of malformed requests is what a fuzz run expects.
+            await using var webhook = await WebhookHost.StartAsync(snapshot, ["--Admission:CacheWaitTimeout=00:00:00"], LogLevel.Error);
             Console.WriteLine($"fuzzing {count} inputs (seed {seed}) against {webhook.Client.BaseAddress}");
-            var result = await new ReviewFuzzer(Seeds, seed).RunAsync(webhook.Client, count, Console.Out);
-            var alive = await webhook.PostAsync("/mutate-pods", System.Text.Encoding.UTF8.GetBytes(Seeds[0])) == 200;
-            Console.WriteLine($"statuses: {result.StatusCounts}; guard still answering: {alive}");
-            var verdict = alive ? result : result with { Crashes = result.Crashes + 1 };
-            Console.WriteLine(verdict);
-            return verdict.ServerErrors + verdict.Timeouts + verdict.Crashes == 0 ? 0 : 1;
+            result = await new ReviewFuzzer(Seeds, seed).RunAsync(webhook.Client, count, Console.Out, stop.Token);
+            alive = await webhook.PostAsync("/mutate-pods", System.Text.Encoding.UTF8.GetBytes(Seeds[0])) == 200;
         }
+
+        if (stop.IsCancellationRequested)
+        {
+            Console.WriteLine($"stopped by a signal after {result.Inputs} of {count} inputs");
+        }
+
+        Console.WriteLine($"statuses: {result.StatusCounts}; guard still answering: {alive}");
+        var verdict = alive ? result : result with { Crashes = result.Crashes + 1 };
+        Console.WriteLine(verdict);
+        return verdict.ServerErrors + verdict.Timeouts + verdict.Crashes == 0 ? 0 : 1;
     }
 }

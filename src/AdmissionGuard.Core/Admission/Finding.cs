@@ -8,7 +8,8 @@ internal sealed record Finding(string Reason, string? Node = null, Taint? Taint 
     public IReadOnlyDictionary<string, string> ToAnnotations(AdmissionOutcome outcome, GuardMode mode)
     {
         // Keys carry no prefix: the apiserver prefixes them with the webhook name, and a second '/' is invalid.
-        var annotations = new Dictionary<string, string>
+        // Sized for all five keys: every decision that finds something builds one.
+        var annotations = new Dictionary<string, string>(5)
         {
             ["decision"] = outcome.ToLabelValue(),
             ["mode"] = mode.ToLabelValue(),

@@ -1,5 +1,6 @@
 using AdmissionGuard.Core.Cluster;
 using AdmissionGuard.Core.Pods;
+using AdmissionGuard.Core.Scheduling;
 
 namespace AdmissionGuard.Core.Admission;
 
@@ -90,19 +91,31 @@ public static class PodAdmission
 
     // The scheduler picks the node later; the binding check refuses a tainted one. Warn now so that the
     // author learns why the pod may wait, naming one tainted node (the first by name, for stable output).
+    // Counted in one pass without collecting the exposures: this runs for every unpinned pod.
     private static AdmissionDecision DecideUnpinned(PodFacts pod, IClusterSnapshot snapshot, AdmissionPolicy policy, ModeResolution mode)
     {
-        var exposures = snapshot.TaintedNodes
-            .Select(node => (node.Name, Taint: TaintExposure.FindToleratedTaint(pod, node, policy.TaintKeys)))
-            .Where(e => e.Taint is not null)
-            .ToList();
-        if (exposures.Count == 0)
+        var exposed = 0;
+        (string Name, Taint Taint)? first = null;
+        foreach (var node in snapshot.TaintedNodes)
+        {
+            if (TaintExposure.FindToleratedTaint(pod, node, policy.TaintKeys) is not { } taint)
+            {
+                continue;
+            }
+
+            exposed++;
+            if (first is not { } current || string.CompareOrdinal(node.Name, current.Name) < 0)
+            {
+                first = (node.Name, taint);
+            }
+        }
+
+        if (first is not { } found)
         {
             return AdmissionDecision.Allow(mode);
         }
 
-        var (name, taint) = exposures.MinBy(e => e.Name, StringComparer.Ordinal);
-        return AdmissionDecision.Warn(mode, new Finding("tolerates-tainted-nodes", name, taint),
-            AdmissionMessages.MayLandOnTaintedNode(name, exposures.Count, taint!));
+        return AdmissionDecision.Warn(mode, new Finding("tolerates-tainted-nodes", found.Name, found.Taint),
+            AdmissionMessages.MayLandOnTaintedNode(found.Name, exposed, found.Taint));
     }
 }

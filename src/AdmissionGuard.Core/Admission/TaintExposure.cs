@@ -16,8 +16,10 @@ public static class TaintExposure
         ArgumentNullException.ThrowIfNull(pod);
         ArgumentNullException.ThrowIfNull(node);
         Taint? first = null;
-        foreach (var taint in node.Taints)
+        // Indexed loops: admission calls this for every tainted node, and an interface enumerator allocates.
+        for (var i = 0; i < node.Taints.Count; i++)
         {
+            var taint = node.Taints[i];
             if (!taintKeys.Contains(taint.Key))
             {
                 continue;

@@ -20,6 +20,14 @@ public static class WarningText
             return "";
         }
 
+        // Names are almost always clean: return them as they are rather than rebuilding them rune by rune.
+        var text = value.AsSpan();
+        if (!text.ContainsAnyInRange('\0', '\u001f') && !text.ContainsAnyInRange('\u007f', '\u009f')
+            && !text.ContainsAnyInRange('\ud800', '\udfff') && !text.Contains('\ufffd'))
+        {
+            return value;
+        }
+
         var builder = new StringBuilder(value.Length);
         foreach (var rune in value.EnumerateRunes())
         {

@@ -52,7 +52,21 @@ public sealed record TargetNode(TargetKind Kind, string? Name)
             return null;
         }
 
-        var names = fields.Where(f => f.Key == "metadata.name" && f.Operator == "In").ToList();
-        return names is [{ Values: [var node] }] && node.Length > 0 ? node : null;
+        // One pass without a list: the webhook asks this for every pod.
+        FieldRequirement? name = null;
+        for (var i = 0; i < fields.Count; i++)
+        {
+            if (fields[i] is { Key: "metadata.name", Operator: "In" })
+            {
+                if (name is not null)
+                {
+                    return null;
+                }
+
+                name = fields[i];
+            }
+        }
+
+        return name is { Values: [var node] } && node.Length > 0 ? node : null;
     }
 }

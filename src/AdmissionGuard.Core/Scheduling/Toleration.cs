@@ -41,9 +41,18 @@ public sealed record Toleration(string Key, string Operator, string Value, strin
     }
 
     /// <summary>True when any of <paramref name="tolerations"/> tolerates <paramref name="taint"/>.</summary>
-    public static bool AnyTolerates(IEnumerable<Toleration> tolerations, Taint taint)
+    public static bool AnyTolerates(IReadOnlyList<Toleration> tolerations, Taint taint)
     {
         ArgumentNullException.ThrowIfNull(tolerations);
-        return tolerations.Any(t => t.Tolerates(taint));
+        // No lambda: admission asks this once per tainted node, and a capturing lambda allocates on each call.
+        for (var i = 0; i < tolerations.Count; i++)
+        {
+            if (tolerations[i].Tolerates(taint))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }

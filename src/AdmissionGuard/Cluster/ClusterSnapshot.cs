@@ -9,55 +9,68 @@ namespace AdmissionGuard.Cluster;
 /// <see cref="IClusterSnapshot"/> over the watch-fed caches. Every read goes to the live caches, so two reads may
 /// see different moments; each object read is complete and consistent in itself.
 /// </summary>
-internal sealed class ClusterSnapshot(ClusterCaches caches, TimeProvider time) : IClusterSnapshot
+internal sealed class ClusterSnapshot : IClusterSnapshot
 {
-    // Per node with an agent pod: whether one of them is Ready. A node without one is absent (unknown), not "not
-    // ready": only the taint then says whether Cilium is up there, and the release rule treats unknown so.
-    private readonly VersionedIndex<FrozenDictionary<string, (bool Ready, string Agent)>> _agentsByNode = new(
-        () => caches.AgentPods.Version,
-        () => caches.AgentPods.Items
-            .Where(pod => pod.NodeName is not null)
-            .GroupBy(pod => pod.NodeName!, StringComparer.Ordinal)
-            .ToFrozenDictionary(
-                agents => agents.Key,
-                agents => (agents.Any(pod => pod.Ready), string.Join(',', agents.Select(pod => pod.Uid).Order(StringComparer.Ordinal))),
-                StringComparer.Ordinal));
+    private readonly ClusterCaches _caches;
+    private readonly TimeProvider _time;
 
-    // Admission looks at every tainted node for each unpinned pod; most nodes of a cluster carry no taint at all.
-    private readonly VersionedIndex<NodeFacts[]> _taintedNodes = new(
-        () => caches.Nodes.Version,
-        () => caches.Nodes.Items.Where(node => node.Taints.Count > 0).ToArray());
+    // Per node with an agent pod: whether one of them is Ready, and which pods they are. A node without one is absent (unknown), not "not
+    // ready": only the taint then says whether Cilium is up there, and the release rule treats unknown so.
+    private readonly VersionedIndex<FrozenDictionary<string, (bool Ready, string Agent)>> _agentsByNode;
+
+    // Admission looks at every tainted node for each unpinned pod; most nodes of a cluster carry no taint at all. Kept
+    // with their agents' readiness, so that a decision allocates nothing per node; rebuilt when either cache changes
+    // (both versions only grow, so their sum moves whenever one does).
+    private readonly VersionedIndex<NodeFacts[]> _taintedNodes;
+
+    public ClusterSnapshot(ClusterCaches caches, TimeProvider time)
+    {
+        _caches = caches;
+        _time = time;
+        _agentsByNode = new(
+            () => caches.AgentPods.Version,
+            () => caches.AgentPods.Items
+                .Where(pod => pod.NodeName is not null)
+                .GroupBy(pod => pod.NodeName!, StringComparer.Ordinal)
+                .ToFrozenDictionary(
+                    agents => agents.Key,
+                    agents => (agents.Any(pod => pod.Ready), string.Join(',', agents.Select(pod => pod.Uid).Order(StringComparer.Ordinal))),
+                    StringComparer.Ordinal));
+        _taintedNodes = new(
+            () => caches.Nodes.Version + caches.AgentPods.Version,
+            () => caches.Nodes.Items.Where(node => node.Taints.Count > 0).Select(WithAgent).ToArray());
+    }
 
     public NodeFacts? GetNode(string name) =>
-        caches.Nodes.Get(new ObjectKey("", name)) is { } node ? WithAgent(node) : null;
+        _caches.Nodes.Get(new ObjectKey("", name)) is { } node ? WithAgent(node) : null;
 
-    public IEnumerable<NodeFacts> Nodes => caches.Nodes.Items.Select(WithAgent);
+    public IEnumerable<NodeFacts> Nodes => _caches.Nodes.Items.Select(WithAgent);
 
-    public IEnumerable<NodeFacts> TaintedNodes => _taintedNodes.Value.Select(WithAgent);
+    public IEnumerable<NodeFacts> TaintedNodes => _taintedNodes.Value;
 
     public IReadOnlyDictionary<string, string>? GetNamespaceLabels(string name) =>
-        caches.Namespaces.Get(new ObjectKey("", name))?.Labels;
+        _caches.Namespaces.Get(new ObjectKey("", name))?.Labels;
 
-    public PodFacts? GetPod(string podNamespace, string name) => caches.Pods.Get(new ObjectKey(podNamespace, name));
+    public PodFacts? GetPod(string podNamespace, string name) => _caches.Pods.Get(new ObjectKey(podNamespace, name));
 
-    public IEnumerable<PodFacts> Pods => caches.Pods.Items;
+    public IEnumerable<PodFacts> Pods => _caches.Pods.Items;
 
     public EndpointFacts? GetEndpoint(string podNamespace, string name) =>
-        caches.Endpoints.Get(new ObjectKey(podNamespace, name));
+        _caches.Endpoints.Get(new ObjectKey(podNamespace, name));
 
     /// <remarks>Also false until the endpoint cache has synced: an empty cache would make every pod look unmanaged.</remarks>
-    public bool EndpointsAvailable => caches.Endpoints.Synced && caches.Endpoints.Served;
+    public bool EndpointsAvailable => _caches.Endpoints.Synced && _caches.Endpoints.Served;
 
     public bool GateReleaserAlive
     {
         get
         {
-            var now = time.GetUtcNow();
-            return caches.Leases.Items.Any(lease => lease.IsHeldAt(now));
+            var now = _time.GetUtcNow();
+            return _caches.Leases.Items.Any(lease => lease.IsHeldAt(now));
         }
     }
 
-    public IEnumerable<DisruptionBudgetFacts> DisruptionBudgets => caches.DisruptionBudgets.Items;
+    public IEnumerable<DisruptionBudgetFacts> DisruptionBudgets => _caches.DisruptionBudgets.Items;
 
     private NodeFacts WithAgent(NodeFacts node) =>
         _agentsByNode.Value.TryGetValue(node.Name, out var agents) ? node with { AgentReady = agents.Ready, Agent = agents.Agent } : node;

@@ -11,10 +11,14 @@ namespace AdmissionGuard.Metrics;
 /// registered under a name, so instances over one registry share their counters.</param>
 internal sealed class AdmissionMetrics(IMetricFactory factory)
 {
+    // Recorded on every admission request: prometheus-net would otherwise take an exemplar from the request's Activity
+    // each time, for a trace id that nothing here collects.
+    private static readonly ExemplarBehavior NoExemplars = ExemplarBehavior.NoExemplars();
+
     private readonly Counter _requests = factory.CreateCounter(
         "admissionguard_admission_requests_total",
         "Admission requests answered, by operation and decision (allowed, warned, gated, denied, skipped, invalid, error).",
-        new CounterConfiguration { LabelNames = ["operation", "decision"] });
+        new CounterConfiguration { LabelNames = ["operation", "decision"], ExemplarBehavior = NoExemplars });
 
     private readonly Histogram _duration = factory.CreateHistogram(
         "admissionguard_admission_duration_seconds",
@@ -23,6 +27,7 @@ internal sealed class AdmissionMetrics(IMetricFactory factory)
         {
             LabelNames = ["operation"],
             Buckets = Histogram.ExponentialBuckets(0.0005, 2, 14),
+            ExemplarBehavior = NoExemplars,
         });
 
     public void Record(string operation, string decision, TimeSpan elapsed)

@@ -40,13 +40,13 @@ internal static class AdmissionWebhookExtensions
     public static IEndpointRouteBuilder MapAdmissionWebhook(this IEndpointRouteBuilder endpoints)
     {
         // Plain request delegates: the handler reads and writes the bodies itself, so no parameter binding is needed.
-        // It is resolved per request, not here, so that bad options fail start-up's validation rather than mapping.
-        endpoints.MapPost(MutatePath, context => Handler(context).HandleAsync(context, WebhookKind.Mutating)).ServedOn(Listener.Webhook);
-        endpoints.MapPost(ValidatePath, context => Handler(context).HandleAsync(context, WebhookKind.Validating)).ServedOn(Listener.Webhook);
+        // The singleton handler is resolved on the first request, not here, so that bad options fail start-up's
+        // validation rather than mapping; and from the root services, as the request's would open a scope per request.
+        var handler = new Lazy<AdmissionWebhookHandler>(endpoints.ServiceProvider.GetRequiredService<AdmissionWebhookHandler>);
+        endpoints.MapPost(MutatePath, context => handler.Value.HandleAsync(context, WebhookKind.Mutating)).ServedOn(Listener.Webhook);
+        endpoints.MapPost(ValidatePath, context => handler.Value.HandleAsync(context, WebhookKind.Validating)).ServedOn(Listener.Webhook);
         return endpoints;
     }
-
-    private static AdmissionWebhookHandler Handler(HttpContext context) => context.RequestServices.GetRequiredService<AdmissionWebhookHandler>();
 
     private static void ConfigureKestrel(KestrelServerOptions kestrel, IOptions<WebhookOptions> options, ICertificateSource certificates)
     {

@@ -25,14 +25,19 @@ internal sealed class ReviewFuzzer(IReadOnlyList<string> seeds, int seed)
     private readonly Random _random = new(seed);
     private readonly JsonNode[] _seeds = [.. seeds.Select(s => JsonNode.Parse(s)!)];
 
-    /// <summary>Posts <paramref name="count"/> mutated reviews with <paramref name="client"/>; returns the counts.</summary>
-    public async Task<FuzzResult> RunAsync(HttpClient client, int count, TextWriter? progress = null)
+    /// <summary>
+    /// Posts <paramref name="count"/> mutated reviews with <paramref name="client"/>; returns the counts. Once
+    /// <paramref name="stop"/> is cancelled it lets the request in flight finish and returns the counts of the inputs
+    /// that ran, so an interrupted run still ends with its verdict.
+    /// </summary>
+    public async Task<FuzzResult> RunAsync(HttpClient client, int count, TextWriter? progress = null, CancellationToken stop = default)
     {
         ArgumentNullException.ThrowIfNull(client);
         int serverErrors = 0, timeouts = 0, crashes = 0;
         var statuses = new Dictionary<int, int>();
         var clock = Stopwatch.StartNew();
-        for (var i = 0; i < count; i++)
+        var i = 0;
+        for (; i < count && !stop.IsCancellationRequested; i++)
         {
             var (body, contentType, chunked, what) = Next();
             using var timeout = new CancellationTokenSource(RequestTimeout);
@@ -69,7 +74,7 @@ internal sealed class ReviewFuzzer(IReadOnlyList<string> seeds, int seed)
             }
         }
 
-        return new FuzzResult(count, serverErrors, timeouts, crashes, statuses);
+        return new FuzzResult(i, serverErrors, timeouts, crashes, statuses);
     }
 
     /// <summary>The next input: a body, its content type, whether it is sent chunked, and what was done to it.</summary>

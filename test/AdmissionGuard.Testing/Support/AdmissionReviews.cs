@@ -34,7 +34,7 @@ internal static class AdmissionReviews
         });
     }
 
-    public static string BindingCreate(string podNamespace, string pod, string node, string uid = "b1a2c3d4-0000-4000-8000-000000000001") =>
+    public static string BindingCreate(string podNamespace, string pod, string node, string uid = "b1a2c3d4-0000-4000-8000-000000000001", string podUid = BoundPodUid) =>
         Review(uid, new JsonObject
         {
             ["kind"] = new JsonObject { ["group"] = "", ["version"] = "v1", ["kind"] = "Binding" },
@@ -48,7 +48,7 @@ internal static class AdmissionReviews
             {
                 ["apiVersion"] = "v1",
                 ["kind"] = "Binding",
-                ["metadata"] = new JsonObject { ["name"] = pod, ["namespace"] = podNamespace, ["uid"] = BoundPodUid },
+                ["metadata"] = new JsonObject { ["name"] = pod, ["namespace"] = podNamespace, ["uid"] = podUid },
                 ["target"] = new JsonObject { ["kind"] = "Node", ["name"] = node },
             },
             ["dryRun"] = false,

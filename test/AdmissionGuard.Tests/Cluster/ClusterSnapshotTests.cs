@@ -59,6 +59,24 @@ public sealed class ClusterSnapshotTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Tainted_nodes_carry_their_agents_readiness_and_follow_it()
+    {
+        _cluster.Nodes.ListReturns("5", [FakeCluster.Node("n2", new V1Taint { Key = WellKnown.CiliumAgentNotReadyTaint, Effect = "NoExecute" })]);
+        _cluster.AgentPods.ListReturns("5", [FakeCluster.Pod("kube-system", "cilium-b", "n2", ready: false)]);
+        _cluster.ListEverythingElseEmpty();
+        await _cluster.StartAndSyncAsync();
+        _cluster.Snapshot.TaintedNodes.Single().AgentReady.Should().BeFalse();
+        var changed = Channel.CreateUnbounded<CacheChange<PodFacts>>();
+        using var subscription = _cluster.Caches.AgentPods.Subscribe(change => changed.Writer.TryWrite(change));
+
+        (await _cluster.AgentPods.NextWatchAsync()).Send(
+            WatchEventType.Modified, FakeCluster.Pod("kube-system", "cilium-b", "n2", ready: true, resourceVersion: "6"));
+        await changed.Reader.ReadAsync(TestContext.Current.CancellationToken).AsTask().WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+
+        _cluster.Snapshot.TaintedNodes.Single().AgentReady.Should().BeTrue("the tainted-node index is rebuilt when an agent pod changes, not only a node");
+    }
+
+    [Fact]
     public async Task An_agent_becoming_ready_shows_on_the_next_read()
     {
         _cluster.Nodes.ListReturns("5", [FakeCluster.Node("n2")]);

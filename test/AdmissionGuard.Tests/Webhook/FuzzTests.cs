@@ -27,7 +27,7 @@ public sealed class FuzzTests
             AdmissionReviews.ConfigMapCreate(),
         ];
 
-        var result = await new ReviewFuzzer(seeds, seed: 20261202).RunAsync(client, 2000);
+        var result = await new ReviewFuzzer(seeds, seed: 20261202).RunAsync(client, 2000, stop: TestContext.Current.CancellationToken);
 
         result.ToString().Should().Be("fuzz: inputs=2000 5xx=0 timeouts=0 crashes=0", result.StatusCounts);
         result.Statuses.Keys.Should().BeSubsetOf([200, 400, 413]);
