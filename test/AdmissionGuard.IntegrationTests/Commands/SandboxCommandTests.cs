@@ -19,8 +19,8 @@ public sealed partial class SandboxCommandTests
         try
         {
             var kubeconfig = Path.Combine(directory.FullName, "kubeconfig");
-            using var output = new StringWriter();
-            using var error = new StringWriter();
+            using var output = new ConcurrentStringWriter();
+            using var error = new ConcurrentStringWriter();
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(Token);
             var run = PlaygroundCommandLine.Create()
                 .Parse(["sandbox", "--kubeconfig-out", kubeconfig, "--seed", "--nodes", "1", "--cilium-delay", "600"])
@@ -53,8 +53,8 @@ public sealed partial class SandboxCommandTests
         try
         {
             var kubeconfig = Path.Combine(directory.FullName, "kubeconfig");
-            using var output = new StringWriter();
-            using var error = new StringWriter();
+            using var output = new ConcurrentStringWriter();
+            using var error = new ConcurrentStringWriter();
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(Token);
             var run = PlaygroundCommandLine.Create()
                 .Parse(["sandbox", "--kubeconfig-out", kubeconfig, "--fault-error", "list=1", "--fault-error", "watch=1:503",
@@ -99,7 +99,7 @@ public sealed partial class SandboxCommandTests
     [InlineData("--fault-watch-drop", "-1s", "--fault-watch-drop: '-1s' is not a duration")]
     public async Task Bad_fault_options_are_refused_with_the_option_named(string option, string value, string message)
     {
-        using var error = new StringWriter();
+        using var error = new ConcurrentStringWriter();
 
         var exitCode = await PlaygroundCommandLine.Create()
             .Parse(["sandbox", option, value])
@@ -112,7 +112,7 @@ public sealed partial class SandboxCommandTests
     [Fact]
     public async Task Help_explains_the_fault_options()
     {
-        using var output = new StringWriter();
+        using var output = new ConcurrentStringWriter();
 
         await PlaygroundCommandLine.Create().Parse(["sandbox", "--help"]).InvokeAsync(new InvocationConfiguration { Output = output, Error = TextWriter.Null }, Token);
 
@@ -123,7 +123,7 @@ public sealed partial class SandboxCommandTests
     [Fact]
     public async Task Bad_guard_settings_are_refused_with_the_setting_named()
     {
-        using var error = new StringWriter();
+        using var error = new ConcurrentStringWriter();
         var directory = Directory.CreateTempSubdirectory("admissionguard-sandbox-command-");
         try
         {
