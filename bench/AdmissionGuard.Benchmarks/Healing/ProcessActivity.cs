@@ -17,8 +17,8 @@ internal static class ProcessActivity
     public static bool Available { get; } = File.Exists("/proc/thread-self/schedstat");
 
     /// <returns>
-    /// The other threads' time on a CPU during <paramref name="window"/> (spent sleeping here), in CPUs:
-    /// 0 when idle, 1 for one thread working throughout.
+    /// The other threads' time on a CPU during <paramref name="window"/> (spent sleeping here), in CPUs: 0 when idle,
+    /// 1 for one thread working throughout; infinite when one of them is runnable at the end.
     /// </returns>
     public static double OtherThreadsLoad(TimeSpan window)
     {
@@ -33,7 +33,31 @@ internal static class ProcessActivity
         Thread.Sleep(window);
         var after = Scheduled(self);
         var busy = after.Where(t => before.ContainsKey(t.Key)).Sum(t => t.Value - before[t.Key]);
-        return busy / (watch.Elapsed.TotalMilliseconds * 1e6);
+        return AnyRunnable(self) ? double.PositiveInfinity : busy / (watch.Elapsed.TotalMilliseconds * 1e6);
+    }
+
+    /// <summary>Whether another thread is running or waiting for a CPU right now: on a loaded machine it may get none.</summary>
+    private static bool AnyRunnable(string? self)
+    {
+        foreach (var task in Directory.EnumerateDirectories(Tasks))
+        {
+            try
+            {
+                // "tid (name) S ...": the name may hold spaces and parentheses, the state follows the last ')'.
+                var stat = File.ReadAllText(Path.Combine(task, "stat"));
+                var end = stat.LastIndexOf(')');
+                if (Path.GetFileName(task) != self && end >= 0 && end + 2 < stat.Length && stat[end + 2] == 'R')
+                {
+                    return true;
+                }
+            }
+            catch (IOException)
+            {
+                // The thread ended while we looked.
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Per thread: nanoseconds spent on a CPU.</summary>
