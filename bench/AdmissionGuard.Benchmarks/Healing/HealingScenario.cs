@@ -6,11 +6,11 @@ using AdmissionGuard.Sandbox;
 using AdmissionGuard.Sandbox.Api;
 using AdmissionGuard.Sandbox.Cilium;
 using AdmissionGuard.Sandbox.Simulation;
+using AdmissionGuard.Sandbox.Store;
 using AdmissionGuard.Tests.Support;
 using k8s.Models;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Time.Testing;
 
 namespace AdmissionGuard.Benchmarks.Healing;
 
@@ -22,14 +22,15 @@ namespace AdmissionGuard.Benchmarks.Healing;
 /// each. Deleted pods terminate for their whole grace period (the DaemonSet replaces them only then), new pods are
 /// Ready with their CiliumEndpoint <c>--start</c> seconds after binding. Then the guard, composed as <c>serve</c>
 /// composes it with default settings, heals them through its real caches, loop and Eviction API calls over HTTPS.
-/// Time is simulated: one clock drives the API server, the simulated cluster and the guard, and advances by 1 s
-/// whenever nothing has changed for 50 ms of real time, so the figure counts the timers, delays and budgets.
+/// Time is simulated: one clock drives the API server, the simulated cluster and the guard. Whenever nothing has changed
+/// for 50 ms of real time and the rest of the process is idle, it moves straight to its next due timer (nothing can
+/// happen in between), so the figure counts the timers, delays and budgets, and the wall time the work.
 /// </summary>
 internal static class HealingScenario
 {
     private const int Deployments = 4;
     private const int Replicas = 10;
-    private const string Namespace = "apps";
+    internal const string Namespace = "apps";
     private const string ScenarioLabel = "bench";
     private static readonly TimeSpan Tick = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan Quiet = TimeSpan.FromMilliseconds(50);
@@ -45,7 +46,8 @@ internal static class HealingScenario
             return 2;
         }
 
-        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var clock = new TimerJumpingClock(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var driver = new SimulatedTimeDriver(clock, Tick);
         var simulation = new SimulationOptions
         {
             StartupDelay = options.Start,
@@ -61,9 +63,9 @@ internal static class HealingScenario
                           $"{pods} pods ({string.Join(", ", DaemonSets.Select(d => d.Name))} x {options.Nodes} nodes, {Deployments} Deployments x {Replicas} with PodDisruptionBudgets maxUnavailable 1)");
 
         await SeedAsync(cluster, options);
-        await WaitAsync(api, () => ScenarioPods(api).Count(p => p.Status?.Phase == "Running") == pods, "the pods run", clock);
+        await WaitAsync(api, () => ScenarioPods(api).Count(p => p.Status?.Phase == "Running") == pods, "the pods run", driver);
         await cluster.InstallCiliumAsync();
-        await WaitAsync(api, () => api.List<V1Node>().All(n => n.Spec.Taints is null or { Count: 0 }), "Cilium is ready on every node", clock);
+        await WaitAsync(api, () => api.List<V1Node>().All(n => n.Spec.Taints is null or { Count: 0 }), "Cilium is ready on every node", driver);
         // Old enough for the guard's minimum pod age (and Cilium's 30 s), as in a cluster that has run a while.
         clock.Advance(CiliumMinAge);
         var unmanaged = ScenarioPods(api).Count(p => !Managed(api, p));
@@ -90,7 +92,7 @@ internal static class HealingScenario
 
         var wall = Stopwatch.StartNew();
         await guard.StartAsync();
-        await WaitAsync(api, () => observer.Sample() == 0, "every pod runs managed by Cilium", clock, TimeSpan.FromMinutes(30));
+        await WaitAsync(api, () => observer.Sample() == 0, "every pod runs managed by Cilium", driver, TimeSpan.FromMinutes(30));
         var healing = observer.Elapsed;
         wall.Stop();
         await guard.StopAsync();
@@ -101,6 +103,7 @@ internal static class HealingScenario
         var bound = LowerBound(options);
         var cilium = CiliumWatcher(unmanaged, options);
         var violations = observer.Violations(Allowances(options));
+        Console.WriteLine($"// simulated clock: moved {driver.Moves} times after a quiet period, {driver.Forced} of them while a thread stayed busy");
         Console.WriteLine();
         Console.WriteLine("| measure | value |");
         Console.WriteLine("|---|---|");
@@ -208,16 +211,18 @@ internal static class HealingScenario
 
     private static Dictionary<string, string> Labels(string app) => new() { ["app"] = app, [ScenarioLabel] = "healing" };
 
-    internal static IEnumerable<V1Pod> ScenarioPods(ClusterApi api) =>
-        api.List<V1Pod>(Namespace, new ListOptions { LabelSelector = $"{ScenarioLabel}=healing" });
+    internal static IEnumerable<V1Pod> ScenarioPods(ClusterApi api) => ScenarioPodObjects(api).Select(p => p.ToModel<V1Pod>());
+
+    internal static IReadOnlyList<StoredObject> ScenarioPodObjects(ClusterApi api) =>
+        api.List(ResourceTypes.Pods, Namespace, new ListOptions { LabelSelector = $"{ScenarioLabel}=healing" }).Items;
 
     internal static bool Managed(ClusterApi api, V1Pod pod) =>
         api.Get<CiliumEndpoint>(pod.Metadata.NamespaceProperty, pod.Metadata.Name) is { } endpoint
         && endpoint.Metadata.OwnerReferences?.Any(o => o.Uid == pod.Metadata.Uid) == true;
 
-    private static async Task WaitAsync(ClusterApi api, Func<bool> condition, string what, FakeTimeProvider clock, TimeSpan? timeout = null)
+    private static async Task WaitAsync(ClusterApi api, Func<bool> condition, string what, SimulatedTimeDriver driver, TimeSpan? timeout = null)
     {
-        if (!await ClusterWait.UntilAsync(api, condition, timeout ?? TimeSpan.FromMinutes(15), () => clock.Advance(Tick), Quiet))
+        if (!await ClusterWait.UntilAsync(api, condition, timeout ?? TimeSpan.FromMinutes(15), driver.Advance, Quiet))
         {
             throw new TimeoutException($"healing scenario: timed out waiting until {what}");
         }

@@ -23,6 +23,11 @@ internal sealed class CiliumSimulation(ClusterApi api, SimulationOptions options
     private readonly LabelSelector _agents = LabelSelector.Parse(options.CiliumAgentSelector);
     private readonly HashSet<string> _reportedUnmanaged = new(StringComparer.Ordinal);
     private static readonly ListOptions RunningPodNetworkPods = new() { FieldSelector = "status.phase=Running,spec.hostNetwork=false" };
+    private const string NetworkUpReason = "CiliumIsUp";
+    private const string NetworkUpMessage = "Cilium is running on this node";
+    private readonly VersionCache<V1Node> _nodes = VersionCache.OfModels<V1Node>();
+    private readonly VersionCache<V1Pod> _pods = VersionCache.OfModels<V1Pod>();
+    private readonly VersionCache<string?> _endpointOwners = new(static stored => stored.ToModel<CiliumEndpoint>().Metadata.OwnerReferences?.FirstOrDefault()?.Uid);
 
     public string Name => "cilium";
 
@@ -30,18 +35,25 @@ internal sealed class CiliumSimulation(ClusterApi api, SimulationOptions options
 
     public async Task<DateTimeOffset?> ReconcileAsync(CancellationToken cancellationToken)
     {
+        _nodes.StartPass();
+        _pods.StartPass();
+        _endpointOwners.StartPass();
         var (agentReadySince, agentScheduled) = Agents();
         var nodes = new Dictionary<string, V1Node>(StringComparer.Ordinal);
-        foreach (var node in api.List<V1Node>())
+        foreach (var stored in api.List(ResourceTypes.Nodes, null).Items)
         {
-            nodes[node.Metadata.Name] = node;
-            if (agentReadySince.ContainsKey(node.Metadata.Name))
+            // The cached model is shared: a node to change is a fresh copy.
+            var node = nodes[stored.Name] = _nodes.Read(stored);
+            if (agentReadySince.ContainsKey(stored.Name))
             {
-                await MarkNetworkReadyAsync(node, cancellationToken);
+                if (HasAgentTaint(node) || !NetworkUp(node))
+                {
+                    await MarkNetworkReadyAsync(stored.ToModel<V1Node>(), cancellationToken);
+                }
             }
-            else if (options.CiliumSetNodeTaints && agentScheduled.Contains(node.Metadata.Name))
+            else if (options.CiliumSetNodeTaints && agentScheduled.Contains(stored.Name) && !HasAgentTaint(node))
             {
-                await TaintAsync(node, cancellationToken);
+                await TaintAsync(stored.ToModel<V1Node>(), cancellationToken);
             }
         }
 
@@ -62,7 +74,7 @@ internal sealed class CiliumSimulation(ClusterApi api, SimulationOptions options
             }
 
             scheduled.Add(node);
-            if (StatusConditions.ReadySince(stored.ToModel<V1Pod>().Status) is { } ready)
+            if (StatusConditions.ReadySince(_pods.Read(stored).Status) is { } ready)
             {
                 since[node] = since.TryGetValue(node, out var other) && other < ready ? other : ready;
             }
@@ -71,15 +83,15 @@ internal sealed class CiliumSimulation(ClusterApi api, SimulationOptions options
         return (since, scheduled);
     }
 
+    private static bool HasAgentTaint(V1Node node) => node.Spec?.Taints?.Any(t => t.Key == CiliumTaints.AgentNotReady) == true;
+
+    private static bool NetworkUp(V1Node node) =>
+        node.Status?.Conditions?.Any(c => c is { Type: "NetworkUnavailable", Status: "False", Reason: NetworkUpReason, Message: NetworkUpMessage }) == true;
+
     /// <summary>The operator's re-taint: only when no taint of that key is there (it keeps an existing one as it is).</summary>
     private async Task TaintAsync(V1Node node, CancellationToken cancellationToken)
     {
         var taints = node.Spec?.Taints ?? [];
-        if (taints.Any(t => t.Key == CiliumTaints.AgentNotReady))
-        {
-            return;
-        }
-
         node.Spec ??= new V1NodeSpec();
         node.Spec.Taints = [.. taints, new V1Taint { Key = CiliumTaints.AgentNotReady, Value = "", Effect = "NoSchedule" }];
         if (await Writes.TryAsync(() => api.UpdateAsync(node, cancellationToken: cancellationToken), Name, ResourceTypes.Nodes, node.Metadata, logger))
@@ -104,7 +116,7 @@ internal sealed class CiliumSimulation(ClusterApi api, SimulationOptions options
         }
 
         node.Status ??= new V1NodeStatus();
-        if (StatusConditions.Set(node.Status, "NetworkUnavailable", "False", SimulationClock.Now(api.Time), "CiliumIsUp", "Cilium is running on this node"))
+        if (StatusConditions.Set(node.Status, "NetworkUnavailable", "False", SimulationClock.Now(api.Time), NetworkUpReason, NetworkUpMessage))
         {
             await Writes.TryAsync(() => api.UpdateStatusAsync(node, cancellationToken: cancellationToken), Name, ResourceTypes.Nodes, node.Metadata, logger);
         }
@@ -114,8 +126,8 @@ internal sealed class CiliumSimulation(ClusterApi api, SimulationOptions options
     private async Task<DateTimeOffset?> SyncEndpointsAsync(Dictionary<string, DateTime> agentReadySince, Dictionary<string, V1Node> nodes, CancellationToken cancellationToken)
     {
         DateTimeOffset? next = null;
-        var endpointOwners = api.List<CiliumEndpoint>()
-            .ToDictionary(e => $"{e.Metadata.NamespaceProperty}/{e.Metadata.Name}", e => e.Metadata.OwnerReferences?.FirstOrDefault()?.Uid, StringComparer.Ordinal);
+        var endpointOwners = api.List(ResourceTypes.CiliumEndpoints, null).Items
+            .ToDictionary(e => e.Key, _endpointOwners.Read, StringComparer.Ordinal);
         foreach (var stored in api.List(ResourceTypes.Pods, null, RunningPodNetworkPods).Items)
         {
             var nodeName = stored.Fields["spec.nodeName"];
@@ -127,7 +139,7 @@ internal sealed class CiliumSimulation(ClusterApi api, SimulationOptions options
                 continue;
             }
 
-            var pod = stored.ToModel<V1Pod>();
+            var pod = _pods.Read(stored);
             if (pod.Status?.StartTime is not { } started || started < readySince)
             {
                 if (_reportedUnmanaged.Add(stored.Uid))

@@ -17,22 +17,27 @@ namespace AdmissionGuard.Sandbox.Simulation;
 /// </summary>
 internal sealed class DaemonSetController(ClusterApi api, ILogger logger) : IController
 {
+    private readonly VersionCache<V1Pod> _pods = VersionCache.OfModels<V1Pod>();
+    private readonly VersionCache<V1Node> _nodes = VersionCache.OfModels<V1Node>();
+
     public string Name => "daemonset-controller";
 
     public IReadOnlyList<ResourceType> WatchedTypes { get; } = [ResourceTypes.DaemonSets, ResourceTypes.Pods, ResourceTypes.Nodes];
 
     public async Task<DateTimeOffset?> ReconcileAsync(CancellationToken cancellationToken)
     {
+        _pods.StartPass();
+        _nodes.StartPass();
         var daemonSets = api.List<V1DaemonSet>();
         if (daemonSets.Count == 0)
         {
             return null;
         }
 
-        var nodes = api.List<V1Node>();
+        var nodes = _nodes.ReadAll(api.List(ResourceTypes.Nodes, null).Items);
         foreach (var namespaceSets in daemonSets.GroupBy(d => d.Metadata.NamespaceProperty))
         {
-            var owned = Owners.ByController(api.List<V1Pod>(namespaceSets.Key), p => p.Metadata);
+            var owned = Owners.ByController(_pods.ReadAll(api.List(ResourceTypes.Pods, namespaceSets.Key).Items), p => p.Metadata);
             foreach (var daemonSet in namespaceSets)
             {
                 if (daemonSet.Metadata.DeletionTimestamp is null && PodTemplates.SelectsOwnTemplate(daemonSet.Spec?.Selector, daemonSet.Spec?.Template))

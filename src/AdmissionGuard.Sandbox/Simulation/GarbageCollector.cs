@@ -19,6 +19,10 @@ internal sealed class GarbageCollector(ClusterApi api, ILogger logger) : IContro
 
     private readonly Dictionary<string, DateTimeOffset> _orphanedSince = new(StringComparer.Ordinal);
 
+    // Every object of every type is checked on every pass: its owner references are parsed once per version.
+    private readonly VersionCache<JsonArray?> _owners = new(static stored =>
+        stored.Json.Span.IndexOf("\"ownerReferences\""u8) >= 0 ? stored.ToJsonObject()["metadata"]?["ownerReferences"] as JsonArray : null);
+
     public string Name => "garbage-collector";
 
     public IReadOnlyList<ResourceType> WatchedTypes { get; } =
@@ -26,11 +30,12 @@ internal sealed class GarbageCollector(ClusterApi api, ILogger logger) : IContro
 
     public async Task<DateTimeOffset?> ReconcileAsync(CancellationToken cancellationToken)
     {
+        _owners.StartPass();
         foreach (var type in WatchedTypes)
         {
             foreach (var stored in api.List(type, null).Items)
             {
-                if (stored.Json.Span.IndexOf("\"ownerReferences\""u8) >= 0 && !AnyOwnerAlive(stored) && await DeleteAsync(stored, force: false, cancellationToken))
+                if (!AnyOwnerAlive(stored) && await DeleteAsync(stored, force: false, cancellationToken))
                 {
                     SimulationLog.DependentCollected(logger, type.ToString(), stored.Namespace, stored.Name, stored.Uid);
                 }
@@ -42,7 +47,7 @@ internal sealed class GarbageCollector(ClusterApi api, ILogger logger) : IContro
 
     private bool AnyOwnerAlive(StoredObject dependent)
     {
-        var owners = dependent.ToJsonObject()["metadata"]?["ownerReferences"] as JsonArray;
+        var owners = _owners.Read(dependent);
         if (owners is not { Count: > 0 })
         {
             return true;

@@ -22,6 +22,7 @@ internal sealed class Kubelet(ClusterApi api, SimulationOptions options, Address
     // Pods already Running and Ready, by uid, at the resourceVersion seen: skipped without deserializing.
     private readonly Dictionary<string, long> _settled = new(StringComparer.Ordinal);
     private readonly HashSet<string> _reportedBadDelays = new(StringComparer.Ordinal);
+    private readonly VersionCache<V1Node> _nodes = VersionCache.OfModels<V1Node>();
 
     public string Name => "kubelet";
 
@@ -29,10 +30,12 @@ internal sealed class Kubelet(ClusterApi api, SimulationOptions options, Address
 
     public async Task<DateTimeOffset?> ReconcileAsync(CancellationToken cancellationToken)
     {
+        _nodes.StartPass();
         var nodes = new Dictionary<string, V1Node>(StringComparer.Ordinal);
-        foreach (var node in api.List<V1Node>())
+        foreach (var stored in api.List(ResourceTypes.Nodes, null).Items)
         {
-            nodes[node.Metadata.Name] = NodeStatuses.InternalIp(node) is null ? await RegisterAsync(node, cancellationToken) : node;
+            var node = _nodes.Read(stored);
+            nodes[stored.Name] = NodeStatuses.InternalIp(node) is null ? await RegisterAsync(stored.ToModel<V1Node>(), cancellationToken) : node;
         }
 
         DateTimeOffset? next = null;

@@ -15,6 +15,7 @@ internal sealed class NoExecuteTaintManager(ClusterApi api, ILogger logger) : IC
 {
     // Pod uid -> when the pod was first seen tolerating NoExecute taints only for a while.
     private readonly Dictionary<string, DateTimeOffset> _toleratingSince = new(StringComparer.Ordinal);
+    private readonly VersionCache<V1Node> _nodes = VersionCache.OfModels<V1Node>();
 
     public string Name => "taint-eviction";
 
@@ -25,7 +26,8 @@ internal sealed class NoExecuteTaintManager(ClusterApi api, ILogger logger) : IC
         var now = api.Time.GetUtcNow();
         DateTimeOffset? next = null;
         var counting = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var node in api.List<V1Node>())
+        _nodes.StartPass();
+        foreach (var node in _nodes.ReadAll(api.List(ResourceTypes.Nodes, null).Items))
         {
             var taints = (node.Spec?.Taints ?? []).Where(t => t.Effect == NodeFit.NoExecute).ToList();
             if (taints.Count == 0)

@@ -12,15 +12,18 @@ namespace AdmissionGuard.Sandbox.Simulation;
 /// </summary>
 internal sealed class ReplicaSetController(ClusterApi api, ILogger logger) : IController
 {
+    private readonly VersionCache<V1Pod> _pods = VersionCache.OfModels<V1Pod>();
+
     public string Name => "replicaset-controller";
 
     public IReadOnlyList<ResourceType> WatchedTypes { get; } = [ResourceTypes.ReplicaSets, ResourceTypes.Pods];
 
     public async Task<DateTimeOffset?> ReconcileAsync(CancellationToken cancellationToken)
     {
+        _pods.StartPass();
         foreach (var namespaceSets in api.List<V1ReplicaSet>().GroupBy(r => r.Metadata.NamespaceProperty))
         {
-            var owned = Owners.ByController(api.List<V1Pod>(namespaceSets.Key), p => p.Metadata);
+            var owned = Owners.ByController(_pods.ReadAll(api.List(ResourceTypes.Pods, namespaceSets.Key).Items), p => p.Metadata);
             foreach (var replicaSet in namespaceSets.Where(r => r.Metadata.DeletionTimestamp is null && PodTemplates.SelectsOwnTemplate(r.Spec?.Selector, r.Spec?.Template)))
             {
                 var active = (owned.GetValueOrDefault(replicaSet.Metadata.Uid) ?? [])

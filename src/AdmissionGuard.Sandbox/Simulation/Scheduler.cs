@@ -18,6 +18,7 @@ internal sealed class Scheduler(ClusterApi api, SimulationOptions options, ILogg
     private static readonly ListOptions Unbound = new() { FieldSelector = "spec.nodeName=,status.phase=Pending,spec.schedulerName=default-scheduler" };
 
     private readonly Dictionary<string, (int Failures, DateTimeOffset RetryAt)> _backoff = new(StringComparer.Ordinal);
+    private readonly VersionCache<V1Node> _nodes = VersionCache.OfModels<V1Node>();
 
     public string Name => "scheduler";
 
@@ -32,7 +33,8 @@ internal sealed class Scheduler(ClusterApi api, SimulationOptions options, ILogg
             return null;
         }
 
-        var nodes = api.List<V1Node>();
+        _nodes.StartPass();
+        var nodes = _nodes.ReadAll(api.List(ResourceTypes.Nodes, null).Items);
         var load = api.List(ResourceTypes.Pods, null).Items
             .Select(p => p.Fields["spec.nodeName"])
             .Where(n => n.Length > 0)
