@@ -2,12 +2,19 @@ using System.Globalization;
 using System.Reflection;
 using AdmissionGuard.Benchmarks.Fuzzing;
 using AdmissionGuard.Benchmarks.Healing;
+using AdmissionGuard.Benchmarks.Scale;
 using BenchmarkDotNet.Running;
 
 // A whole reconciler run is a console scenario, not a BenchmarkDotNet workload: `-- healing-scenario` runs it.
 if (args is ["healing-scenario", ..])
 {
     return await HealingScenario.RunAsync(args);
+}
+
+// `-- scale-scenario --pods N --nodes M`: the shipped guard in its own process against a sandbox of that size.
+if (args is ["scale-scenario", ..])
+{
+    return await ScaleScenario.RunAsync(args);
 }
 
 // `-- fuzz [N [SEED]]`: mutated reviews against the guard on real Kestrel over HTTPS; the last line is the verdict.
