@@ -16,13 +16,17 @@ internal sealed class GuardProcess : IAsyncDisposable
     private readonly BackgroundProcess _process;
     private readonly TempDirectory _certificates;
 
-    private GuardProcess(BackgroundProcess process, TempDirectory certificates, int webhookPort, int metricsPort)
+    private GuardProcess(BackgroundProcess process, TempDirectory certificates, string thumbprint, int webhookPort, int metricsPort)
     {
         _process = process;
         _certificates = certificates;
+        CertificateThumbprint = thumbprint;
         WebhookPort = webhookPort;
         MetricsPort = metricsPort;
     }
+
+    /// <summary>The thumbprint of the certificate the webhook serves, for clients to pin.</summary>
+    public string CertificateThumbprint { get; }
 
     public int WebhookPort { get; }
 
@@ -53,7 +57,8 @@ internal sealed class GuardProcess : IAsyncDisposable
     public static GuardProcess Start(string dll, string kubeconfig, IEnumerable<string> settings, IReadOnlyDictionary<string, string>? environment = null)
     {
         var certificates = new TempDirectory();
-        TestCertificates.WriteNew(certificates.File("tls.crt"), certificates.File("tls.key"));
+        using var certificate = TestCertificates.Create();
+        TestCertificates.Write(certificate, certificates.File("tls.crt"), certificates.File("tls.key"));
         var (webhookPort, metricsPort) = (FreePort(), FreePort());
         var process = ProcessRunner.Start("dotnet",
         [
@@ -66,7 +71,7 @@ internal sealed class GuardProcess : IAsyncDisposable
             "--Webhook:MetricsAddress=127.0.0.1",
             .. settings,
         ], environment: environment);
-        return new GuardProcess(process, certificates, webhookPort, metricsPort);
+        return new GuardProcess(process, certificates, certificate.Thumbprint, webhookPort, metricsPort);
     }
 
     /// <summary>Waits until <c>/readyz</c> answers 200; throws if the process exits or <paramref name="timeout"/> passes.</summary>

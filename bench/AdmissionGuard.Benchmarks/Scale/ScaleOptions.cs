@@ -2,12 +2,22 @@ using System.Globalization;
 
 namespace AdmissionGuard.Benchmarks.Scale;
 
-/// <summary>The scale scenario's command line: <c>--pods</c>, <c>--nodes</c>, <c>--cycles</c>, <c>--interval</c>, <c>--no-build</c>.</summary>
-internal sealed record ScaleOptions(int Pods, int Nodes, int Cycles, TimeSpan Interval, bool Build)
+/// <summary>
+/// The scale scenario's command line: <c>--pods</c>, <c>--nodes</c>, <c>--cycles</c>, <c>--interval</c>, <c>--no-build</c>,
+/// <c>--guard-env NAME=VALUE</c> (repeatable) for the guard's environment, e.g. to compare GC settings, and
+/// <c>--reviews C</c> / <c>--review-seconds S</c> for the webhook's worst case (C clients posting 3 MiB reviews).
+/// </summary>
+internal sealed record ScaleOptions(int Pods, int Nodes, int Cycles, TimeSpan Interval, bool Build, IReadOnlyDictionary<string, string> GuardEnvironment)
 {
+    /// <summary>Concurrent clients posting 3 MiB reviews after the cycles; 0 = none.</summary>
+    public int Reviews { get; init; }
+
+    public TimeSpan ReviewDuration { get; init; } = TimeSpan.FromSeconds(30);
+
     public static bool TryParse(string[] args, out ScaleOptions options, out string error)
     {
-        options = new ScaleOptions(50_000, 1_000, 3, TimeSpan.FromSeconds(5), Build: true);
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
+        options = new ScaleOptions(50_000, 1_000, 3, TimeSpan.FromSeconds(5), Build: true, environment);
         error = "";
         for (var i = 1; i < args.Length; i++)
         {
@@ -37,6 +47,15 @@ internal sealed record ScaleOptions(int Pods, int Nodes, int Cycles, TimeSpan In
                     break;
                 case "--interval" when Whole(value, 1, 3600) is { } seconds:
                     options = options with { Interval = TimeSpan.FromSeconds(seconds) };
+                    break;
+                case "--reviews" when Whole(value, 0, 10_000) is { } clients:
+                    options = options with { Reviews = clients };
+                    break;
+                case "--review-seconds" when Whole(value, 1, 3600) is { } seconds:
+                    options = options with { ReviewDuration = TimeSpan.FromSeconds(seconds) };
+                    break;
+                case "--guard-env" when value.IndexOf('=', StringComparison.Ordinal) is > 0 and var equals:
+                    environment[value[..equals]] = value[(equals + 1)..];
                     break;
                 default:
                     error = $"unknown option or bad value: {args[i - 1]} {value}";

@@ -13,7 +13,7 @@ namespace AdmissionGuard.Benchmarks.Scale;
 /// </summary>
 internal static class ScaleScenario
 {
-    private const string Usage = "usage: scale-scenario [--pods N] [--nodes M] [--cycles C] [--interval SECONDS] [--no-build]";
+    private const string Usage = "usage: scale-scenario [--pods N] [--nodes M] [--cycles C] [--interval SECONDS] [--guard-env NAME=VALUE]... [--reviews C [--review-seconds S]] [--no-build]";
     private static readonly TimeSpan ReadyTimeout = TimeSpan.FromMinutes(10);
 
     public static async Task<int> RunAsync(string[] args)
@@ -29,14 +29,14 @@ internal static class ScaleScenario
         var seeding = Stopwatch.StartNew();
         ScaleCluster.Seed(sandbox.Api.Store, options.Pods, options.Nodes);
         Console.WriteLine($"// scale scenario: {options.Pods:N0} pods + {options.Pods:N0} CiliumEndpoints on {options.Nodes:N0} nodes " +
-                          $"(seeded in {seeding.Elapsed.TotalSeconds:0.0} s); guard: {dll}");
+                          $"(seeded in {seeding.Elapsed.TotalSeconds:0.0} s); guard: {dll} {string.Join(' ', options.GuardEnvironment.Select(e => $"{e.Key}={e.Value}"))}");
 
         var wall = Stopwatch.StartNew();
         await using var guard = GuardProcess.Start(dll, sandbox.KubeconfigPath,
         [
             "--LeaderElection:Enabled=false",
             $"--Reconciler:Interval={options.Interval:c}",
-        ]);
+        ], options.GuardEnvironment);
         await guard.WaitReadyAsync(ReadyTimeout);
         var readyWall = wall.Elapsed;
         var readyCpu = guard.CpuSeconds();
@@ -69,6 +69,16 @@ internal static class ScaleScenario
         Console.WriteLine(Row($"RSS after {count:0} reconcile cycles", $"{cyclesRss:0} MB"));
         Console.WriteLine(Row("peak RSS (VmHWM)", $"{peakRss:0} MB"));
         Console.WriteLine(Row($"mean reconcile cycle ({count:0} cycles, metric sum/count)", $"{cycleMs:0} ms"));
+        if (options.Reviews > 0)
+        {
+            var load = await ReviewLoad.RunAsync(guard, options.Reviews, options.ReviewDuration);
+            Console.WriteLine(Row($"{options.Reviews} clients posting 3 MiB reviews for {options.ReviewDuration.TotalSeconds:0} s: 200 / 429 / other / failed",
+                $"{load.Ok} / {load.Throttled} / {load.Other} / {load.Failed}"));
+            Console.WriteLine(Row("peak RSS under the review load", $"{load.PeakRssMb:0} MB"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"memory: pods={options.Pods} clients={options.Reviews} peak_rss_mb={Math.Round(load.PeakRssMb)} ok={load.Ok} throttled={load.Throttled} failed={load.Failed}"));
+        }
+
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"scale: pods={options.Pods} rss_mb={Math.Round(cyclesRss)} ready_cpu_s={readyCpu:0.0} cycle_ms={Math.Round(cycleMs)}"));
         return 0;
