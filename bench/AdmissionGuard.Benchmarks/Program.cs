@@ -3,6 +3,7 @@ using System.Reflection;
 using AdmissionGuard.Benchmarks.Fuzzing;
 using AdmissionGuard.Benchmarks.Healing;
 using AdmissionGuard.Benchmarks.Load;
+using AdmissionGuard.Benchmarks.Scale;
 using BenchmarkDotNet.Running;
 
 // A whole reconciler run is a console scenario, not a BenchmarkDotNet workload: `-- healing-scenario` runs it.
@@ -15,6 +16,12 @@ if (args is ["healing-scenario", ..])
 if (args is ["load", ..])
 {
     return await LoadCommand.RunAsync(args);
+}
+
+// `-- scale-scenario --pods N --nodes M`: the shipped guard in its own process against a sandbox of that size.
+if (args is ["scale-scenario", ..])
+{
+    return await ScaleScenario.RunAsync(args);
 }
 
 // `-- fuzz [N [SEED]]`: mutated reviews against the guard on real Kestrel over HTTPS; the last line is the verdict.

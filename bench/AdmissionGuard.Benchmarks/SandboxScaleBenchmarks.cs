@@ -10,7 +10,7 @@ namespace AdmissionGuard.Benchmarks;
 
 /// <summary>
 /// The sandbox holding 50,000 pods (10 namespaces): listing them all and starting a watch, in process and over
-/// HTTP (loopback, plain HTTP, response fully read). Goal: each well under a second.
+/// HTTP (loopback, plain HTTP, response fully read). Goal: each well under a second; one page O(page size).
 /// </summary>
 [MemoryDiagnoser]
 [SimpleJob(launchCount: 1, warmupCount: 2, iterationCount: 8)]
@@ -19,6 +19,7 @@ public class SandboxScaleBenchmarks
     private const int PodCount = 50_000;
     private const int NamespaceCount = 10;
     private SandboxServer _sandbox = null!;
+    private string _middle = "";
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromMinutes(5) };
 
     [GlobalSetup]
@@ -54,6 +55,8 @@ public class SandboxScaleBenchmarks
             };
             await api.CreateAsync(ResourceTypes.Pods, $"team-{i % NamespaceCount}", pod);
         }
+
+        _middle = api.List(ResourceTypes.Pods, null, new ListOptions { Limit = PodCount / 2 }).Continue!;
     }
 
     [GlobalCleanup]
@@ -68,6 +71,20 @@ public class SandboxScaleBenchmarks
     [Benchmark(Description = "in-process list with label selector tier=web")]
     public int ListInProcessWithSelector() =>
         _sandbox.Api.List(ResourceTypes.Pods, null, new ListOptions { LabelSelector = "tier=web" }).Items.Count;
+
+    [Benchmark(Description = "in-process first 500-item page")]
+    public int FirstPageInProcess() => _sandbox.Api.List(ResourceTypes.Pods, null, new ListOptions { Limit = 500 }).Items.Count;
+
+    [Benchmark(Description = "in-process 500-item page from the middle (continue token at item 25,000)")]
+    public int MiddlePageInProcess() => _sandbox.Api.List(ResourceTypes.Pods, null, new ListOptions { Limit = 500, Continue = _middle }).Items.Count;
+
+    [Benchmark(Description = "HTTP GET /api/v1/pods?limit=500 from the middle (body read)")]
+    public async Task<long> MiddlePageOverHttp()
+    {
+        using var response = await Http.GetAsync(new Uri(_sandbox.HttpUrl, $"/api/v1/pods?limit=500&continue={Uri.EscapeDataString(_middle)}"), HttpCompletionOption.ResponseHeadersRead);
+        await using var body = await response.Content.ReadAsStreamAsync();
+        return await DrainAsync(body);
+    }
 
     [Benchmark(Description = "in-process watch start from now")]
     public int WatchInProcessFromNow()

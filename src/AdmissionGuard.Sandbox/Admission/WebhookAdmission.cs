@@ -126,7 +126,7 @@ internal sealed class WebhookAdmission(ObjectStore store, WebhookTransport trans
 
         var mutating = configurations == ResourceTypes.MutatingWebhookConfigurations;
         var hooks = new List<Webhook>();
-        foreach (var stored in store.Snapshot(configurations).Objects)
+        foreach (var stored in store.Snapshot(configurations))
         {
             if (mutating)
             {

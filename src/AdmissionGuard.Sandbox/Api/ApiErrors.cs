@@ -77,7 +77,7 @@ public static class ApiErrors
         {
             ["kind"] = "Status",
             ["apiVersion"] = "v1",
-            ["metadata"] = new JsonObject(),
+            ["metadata"] = status.Metadata?.ContinueProperty is { } next ? new JsonObject { ["continue"] = next } : new JsonObject(),
             ["status"] = status.Status,
         };
         Add(json, "message", status.Message);

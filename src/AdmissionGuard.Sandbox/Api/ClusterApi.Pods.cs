@@ -119,7 +119,7 @@ public sealed partial class ClusterApi
         var ready = IsReady(pod.ToJsonObject());
         for (var attempt = 1; ; attempt++)
         {
-            var matching = store.Snapshot(budgets).Objects
+            var matching = store.Snapshot(budgets)
                 .Where(b => b.Namespace == pod.Namespace && Selects(b, pod))
                 .ToList();
             if (matching.Count == 0)

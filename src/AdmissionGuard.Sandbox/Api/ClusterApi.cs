@@ -139,41 +139,66 @@ public sealed partial class ClusterApi(ObjectStore store, IAdmission admission, 
     }
 
     /// <summary>Lists in key order (namespace, name); <paramref name="objectNamespace"/> null or empty = all namespaces.</summary>
-    /// <exception cref="ApiException">400 for bad selectors or a bad continue token.</exception>
+    /// <remarks>
+    /// As kube-apiserver over etcd: a page seeks to its first key (O(log n)) and reads on until it is full, so a
+    /// page costs O(page size) whatever its offset; later pages read the first page's snapshot; a continue token
+    /// older than the kept history gets 410 Expired with a token that continues at the latest revision; the
+    /// remaining count is given only when no selector filters the list.
+    /// </remarks>
+    /// <exception cref="ApiException">400 for bad selectors or a bad continue token, 410 for an expired one.</exception>
     public ListResult List(ResourceType type, string? objectNamespace, ListOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(type);
         options ??= new ListOptions();
         var filter = ObjectFilter.Build(type, objectNamespace, options.LabelSelector, options.FieldSelector);
-        var (objects, revision) = store.Snapshot(type);
-        string? after = null;
+        var prefix = type.Namespaced && !string.IsNullOrEmpty(objectNamespace) ? objectNamespace + "/" : "";
+        var snapshot = store.Snapshot(type);
+        var start = prefix.Length == 0 ? 0 : snapshot.IndexAtOrAfter(prefix);
         if (!string.IsNullOrEmpty(options.Continue))
         {
-            (revision, after) = DecodeContinue(options.Continue);
+            var (revision, after) = DecodeContinue(options.Continue);
+            snapshot = revision < 0 ? snapshot : ContinuedSnapshot(type, revision, after);
+            start = Math.Max(start, snapshot.IndexAfter(after));
         }
 
+        // Keys under "ns/" end before "ns0" ('0' follows '/').
+        var end = prefix.Length == 0 ? snapshot.Count : snapshot.IndexAtOrAfter(prefix[..^1] + "0");
         var limit = options.Limit is > 0 ? options.Limit.Value : int.MaxValue;
-        var items = new List<StoredObject>(Math.Min(limit, objects.Count));
-        long remaining = 0;
-        foreach (var stored in objects)
+        var items = new List<StoredObject>(Math.Min(limit, end - start));
+        var next = start;
+        for (; next < end && items.Count < limit; next++)
         {
-            if ((after is not null && string.CompareOrdinal(stored.Key, after) <= 0) || !filter(stored))
-            {
-                continue;
-            }
-
-            if (items.Count < limit)
+            var stored = snapshot[next];
+            if (filter(stored))
             {
                 items.Add(stored);
             }
-            else
-            {
-                remaining++;
-            }
         }
 
-        var next = remaining > 0 ? EncodeContinue(revision, items[^1].Key) : null;
-        return new ListResult(items, revision, next, remaining > 0 ? remaining : null);
+        if (next == end)
+        {
+            return new ListResult(items, snapshot.Revision, null, null);
+        }
+
+        var unfiltered = string.IsNullOrEmpty(options.LabelSelector) && string.IsNullOrEmpty(options.FieldSelector);
+        return new ListResult(items, snapshot.Revision, EncodeContinue(snapshot.Revision, snapshot[next - 1].Key), unfiltered ? end - next : null);
+    }
+
+    private SnapshotCollection ContinuedSnapshot(ResourceType type, long revision, string after)
+    {
+        try
+        {
+            return store.SnapshotAt(type, revision);
+        }
+        catch (ApiException e) when (e.Code == 410)
+        {
+            var expired = ApiErrors.Expired(
+                "The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, " +
+                "or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an " +
+                "inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.");
+            expired.Metadata = new V1ListMeta { ContinueProperty = EncodeContinue(-1, after) };
+            throw new ApiException(expired);
+        }
     }
 
     /// <summary>Replaces an object (PUT), or its status when <paramref name="subresource"/> is <c>status</c>.</summary>
@@ -257,7 +282,7 @@ public sealed partial class ClusterApi(ObjectStore store, IAdmission admission, 
         {
             foreach (var namespaced in ResourceTypes.All.Where(t => t.Namespaced))
             {
-                foreach (var inside in store.Snapshot(namespaced).Objects.Where(o => o.Namespace == name))
+                foreach (var inside in store.Snapshot(namespaced).Where(o => o.Namespace == name))
                 {
                     TryDelete(namespaced, inside);
                 }

@@ -14,8 +14,9 @@ namespace AdmissionGuard.Sandbox.Store;
 /// </summary>
 /// <remarks>
 /// Objects are immutable <see cref="StoredObject"/>s (UTF-8 JSON plus pre-extracted labels and fields) held in
-/// an immutable sorted map per type: a list takes a snapshot without copying and without blocking writers,
-/// and pages in key order. Writes are serialized by one lock, which also orders event delivery.
+/// an immutable sorted set per type: a list takes a snapshot without copying and without blocking writers,
+/// and pages in key order; a later page reads the snapshot of the first (kept as long as the watch history).
+/// Writes are serialized by one lock, which also orders event delivery.
 /// </remarks>
 public sealed class ObjectStore(int historyLimit = ObjectStore.DefaultHistoryLimit)
 {
@@ -26,22 +27,39 @@ public sealed class ObjectStore(int historyLimit = ObjectStore.DefaultHistoryLim
     private static readonly JsonSerializerOptions Relaxed = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private readonly Lock _gate = new();
-    private readonly Dictionary<ResourceType, Table> _tables = ResourceTypes.All.ToDictionary(t => t, _ => new Table());
+    private readonly Dictionary<ResourceType, Table> _tables = ResourceTypes.All.ToDictionary(t => t, _ => new Table(historyLimit));
     private long _revision;
 
     /// <summary>The revision of the latest write (what a list made now reports as its resourceVersion).</summary>
     public long Revision => Interlocked.Read(ref _revision);
 
     public StoredObject? Get(ResourceType type, string? objectNamespace, string name) =>
-        TableOf(type).Objects.TryGetValue(type.KeyOf(objectNamespace, name), out var found) ? found : null;
+        TableOf(type).Find(type.KeyOf(objectNamespace, name));
 
-    /// <summary>A consistent snapshot of every object of a type, in key order, and the revision it reflects.</summary>
-    public (IReadOnlyCollection<StoredObject> Objects, long Revision) Snapshot(ResourceType type)
+    /// <summary>A consistent snapshot of every object of a type, in key order, at the latest revision.</summary>
+    public SnapshotCollection Snapshot(ResourceType type)
     {
         var table = TableOf(type);
         lock (_gate)
         {
-            return (new SnapshotCollection(table.Objects), _revision);
+            return new SnapshotCollection(table.Objects, _revision);
+        }
+    }
+
+    /// <summary>The snapshot of a type as it was at <paramref name="revision"/> (what a continued list reads).</summary>
+    /// <exception cref="ApiException">410 Expired: changes after <paramref name="revision"/> are no longer kept.</exception>
+    public SnapshotCollection SnapshotAt(ResourceType type, long revision)
+    {
+        var table = TableOf(type);
+        lock (_gate)
+        {
+            if (revision < table.History.EvictedThrough)
+            {
+                throw new ApiException(ApiErrors.Expired(
+                    $"too old resource version: {revision} ({table.History.EvictedThrough.ToString(CultureInfo.InvariantCulture)})"));
+            }
+
+            return new SnapshotCollection(table.History.At(revision, table.Objects), revision);
         }
     }
 
@@ -54,14 +72,13 @@ public sealed class ObjectStore(int historyLimit = ObjectStore.DefaultHistoryLim
         var key = type.KeyOf(objectNamespace, name);
         lock (_gate)
         {
-            if (table.Objects.ContainsKey(key))
+            if (table.Find(key) is not null)
             {
                 throw new ApiException(ApiErrors.AlreadyExists(type, name));
             }
 
             var stored = Version(type, obj, objectNamespace, name);
-            table.Objects = table.Objects.SetItem(key, stored);
-            Publish(table, new StoreWatchEvent(WatchEventType.Added, stored));
+            Publish(table, new StoreWatchEvent(WatchEventType.Added, stored), table.Objects.Add(new KeyedObject(key, stored)));
             return stored;
         }
     }
@@ -75,7 +92,7 @@ public sealed class ObjectStore(int historyLimit = ObjectStore.DefaultHistoryLim
         var key = type.KeyOf(objectNamespace, name);
         lock (_gate)
         {
-            if (!table.Objects.TryGetValue(key, out var current))
+            if (table.Find(key) is not { } current)
             {
                 throw new ApiException(ApiErrors.NotFound(type, name));
             }
@@ -86,8 +103,8 @@ public sealed class ObjectStore(int historyLimit = ObjectStore.DefaultHistoryLim
             }
 
             var stored = Version(type, obj, objectNamespace, name);
-            table.Objects = table.Objects.SetItem(key, stored);
-            Publish(table, new StoreWatchEvent(WatchEventType.Modified, stored));
+            var entry = new KeyedObject(key, stored);
+            Publish(table, new StoreWatchEvent(WatchEventType.Modified, stored), table.Objects.Remove(entry).Add(entry));
             return stored;
         }
     }
@@ -100,7 +117,7 @@ public sealed class ObjectStore(int historyLimit = ObjectStore.DefaultHistoryLim
         var key = type.KeyOf(objectNamespace, name);
         lock (_gate)
         {
-            if (!table.Objects.TryGetValue(key, out var current))
+            if (table.Find(key) is not { } current)
             {
                 throw new ApiException(ApiErrors.NotFound(type, name));
             }
@@ -118,8 +135,7 @@ public sealed class ObjectStore(int historyLimit = ObjectStore.DefaultHistoryLim
             }
 
             var deleted = Version(type, current.ToJsonObject(), objectNamespace, name);
-            table.Objects = table.Objects.Remove(key);
-            Publish(table, new StoreWatchEvent(WatchEventType.Deleted, deleted));
+            Publish(table, new StoreWatchEvent(WatchEventType.Deleted, deleted), table.Objects.Remove(new KeyedObject(key, null)));
             return deleted;
         }
     }
@@ -140,16 +156,16 @@ public sealed class ObjectStore(int historyLimit = ObjectStore.DefaultHistoryLim
             IReadOnlyList<StoreWatchEvent> backlog;
             if (fromRevision is null or 0)
             {
-                backlog = [.. table.Objects.Values.Where(filter).Select(o => new StoreWatchEvent(WatchEventType.Added, o))];
+                backlog = [.. table.Objects.Select(e => e.Object!).Where(filter).Select(o => new StoreWatchEvent(WatchEventType.Added, o))];
             }
-            else if (fromRevision < table.EvictedThrough)
+            else if (fromRevision < table.History.EvictedThrough)
             {
                 throw new ApiException(ApiErrors.Expired(
-                    $"too old resource version: {fromRevision} ({table.EvictedThrough.ToString(CultureInfo.InvariantCulture)})"));
+                    $"too old resource version: {fromRevision} ({table.History.EvictedThrough.ToString(CultureInfo.InvariantCulture)})"));
             }
             else
             {
-                backlog = [.. table.History.Where(e => e.Item.ResourceVersion > fromRevision && filter(e.Item))];
+                backlog = [.. table.History.After(fromRevision.Value).Where(e => filter(e.Item))];
             }
 
             var subscription = new WatchSubscription(this, type, filter, backlog, _revision, capacity);
@@ -206,13 +222,10 @@ public sealed class ObjectStore(int historyLimit = ObjectStore.DefaultHistoryLim
             JsonSerializer.SerializeToUtf8Bytes(obj, Relaxed));
     }
 
-    private void Publish(Table table, StoreWatchEvent change)
+    private static void Publish(Table table, StoreWatchEvent change, ImmutableSortedSet<KeyedObject> objects)
     {
-        table.History.Enqueue(change);
-        while (table.History.Count > historyLimit)
-        {
-            table.EvictedThrough = table.History.Dequeue().Item.ResourceVersion;
-        }
+        table.History.Record(change, table.Objects);
+        table.Objects = objects;
 
         List<WatchSubscription>? cutOff = null;
         foreach (var subscriber in table.Subscribers)
@@ -241,25 +254,14 @@ public sealed class ObjectStore(int historyLimit = ObjectStore.DefaultHistoryLim
         return (metadata["namespace"]?.GetValue<string>(), name);
     }
 
-    private sealed class Table
+    private sealed class Table(int historyLimit)
     {
-        public ImmutableSortedDictionary<string, StoredObject> Objects { get; set; } =
-            ImmutableSortedDictionary.Create<string, StoredObject>(StringComparer.Ordinal);
+        public ImmutableSortedSet<KeyedObject> Objects { get; set; } = ImmutableSortedSet.Create(KeyedObject.ByKey);
 
-        public Queue<StoreWatchEvent> History { get; } = new();
-
-        /// <summary>Revision of the newest change dropped from <see cref="History"/>.</summary>
-        public long EvictedThrough { get; set; }
+        public ChangeHistory History { get; } = new(historyLimit);
 
         public List<WatchSubscription> Subscribers { get; } = [];
-    }
 
-    private sealed class SnapshotCollection(ImmutableSortedDictionary<string, StoredObject> objects) : IReadOnlyCollection<StoredObject>
-    {
-        public int Count => objects.Count;
-
-        public IEnumerator<StoredObject> GetEnumerator() => objects.Values.GetEnumerator();
-
-        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+        public StoredObject? Find(string key) => Objects.TryGetValue(new KeyedObject(key, null), out var found) ? found.Object : null;
     }
 }

@@ -21,6 +21,21 @@ internal sealed class WebhookOptions
     public string MetricsAddress { get; set; } = "";
 
     /// <summary>
+    /// Most TLS connections the webhook port holds at once; one more is closed before its handshake. Only the webhook
+    /// listener counts: health probes and scrapes are never refused because of admission traffic.
+    /// </summary>
+    public int MaxConnections { get; set; } = 16;
+
+    /// <summary>
+    /// Most admission requests read and decided at once (each may hold a body of up to 3 MiB); the others wait in a
+    /// queue of <see cref="RequestQueueLimit"/>, and beyond that are answered 429 at once.
+    /// </summary>
+    public int MaxConcurrentRequests { get; set; } = 4;
+
+    /// <summary>Requests waiting for one of the <see cref="MaxConcurrentRequests"/>, oldest first; 0 = none wait.</summary>
+    public int RequestQueueLimit { get; set; } = 16;
+
+    /// <summary>
     /// PEM serving certificate (chain allowed); re-read when it changes. With <see cref="SelfManagedCertificates"/>
     /// the guard writes it here itself.
     /// </summary>

@@ -19,6 +19,9 @@ internal sealed class WebhookOptionsValidator : IValidateOptions<WebhookOptions>
             rules.Fail(nameof(options.MetricsPort), $"{options.MetricsPort} is also Webhook:Port; health and metrics need their own port");
         }
 
+        CheckRange(rules, nameof(options.MaxConnections), options.MaxConnections, 1, 10_000);
+        CheckRange(rules, nameof(options.MaxConcurrentRequests), options.MaxConcurrentRequests, 1, 1_000);
+        CheckRange(rules, nameof(options.RequestQueueLimit), options.RequestQueueLimit, 0, 10_000);
         if (!string.IsNullOrEmpty(options.MetricsAddress) && !System.Net.IPAddress.TryParse(options.MetricsAddress, out _))
         {
             rules.Fail(nameof(options.MetricsAddress), $"'{options.MetricsAddress}' is not an IP address (empty binds every interface)");
@@ -61,6 +64,14 @@ internal sealed class WebhookOptionsValidator : IValidateOptions<WebhookOptions>
         if (port is < 0 or > 65535)
         {
             rules.Fail(key, $"{port} is not a port (1-65535, or 0 for any free port)");
+        }
+    }
+
+    private static void CheckRange(OptionRules rules, string key, int value, int min, int max)
+    {
+        if (value < min || value > max)
+        {
+            rules.Fail(key, $"{value} is outside {min}-{max}");
         }
     }
 

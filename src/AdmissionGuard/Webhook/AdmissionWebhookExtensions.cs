@@ -1,7 +1,10 @@
 using System.Net;
+using System.Threading.RateLimiting;
 using AdmissionGuard.Configuration;
 using AdmissionGuard.Hosting;
 using AdmissionGuard.Metrics;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -13,10 +16,14 @@ internal static class AdmissionWebhookExtensions
     public const string MutatePath = "/mutate-pods";
     public const string ValidatePath = "/validate-pods";
 
+    private const string RequestLimit = "webhook-requests";
+
     /// <summary>
     /// The webhook's services: decision handler, metrics, the PEM certificate source and its readiness check,
     /// and Kestrel on <c>Webhook:Port</c> (HTTPS, <see cref="TlsProfile"/>) and <c>Webhook:MetricsAddress</c>:<c>Webhook:MetricsPort</c>
-    /// (HTTP).
+    /// (HTTP). The webhook's memory is bounded here, in one place: at most <c>Webhook:MaxConnections</c> connections,
+    /// <c>Webhook:MaxConcurrentRequests</c> requests read at once (bodies of at most 3 MiB), <c>Webhook:RequestQueueLimit</c>
+    /// waiting, the rest answered 429 (the application must call <c>UseRateLimiter</c> after <c>UseRouting</c>).
     /// Expects an <see cref="Core.Cluster.IClusterSnapshot"/> singleton from the cluster caches.
     /// </summary>
     public static WebApplicationBuilder AddAdmissionWebhook(this WebApplicationBuilder builder)
@@ -34,6 +41,8 @@ internal static class AdmissionWebhookExtensions
         services.AddHostedService(sp => sp.GetRequiredService<PemFileCertificateSource>());
         services.AddHealthChecks().AddCheck<CertificateHealthCheck>(CertificateHealthCheck.Name, tags: [HealthEndpointExtensions.ReadyTag]);
         services.AddOptions<KestrelServerOptions>().Configure<IOptions<WebhookOptions>, ICertificateSource>(ConfigureKestrel);
+        services.AddRateLimiter(_ => { });
+        services.AddOptions<RateLimiterOptions>().Configure<IOptions<WebhookOptions>>(ConfigureRequestLimit);
         return builder;
     }
 
@@ -43,27 +52,32 @@ internal static class AdmissionWebhookExtensions
         // The singleton handler is resolved on the first request, not here, so that bad options fail start-up's
         // validation rather than mapping; and from the root services, as the request's would open a scope per request.
         var handler = new Lazy<AdmissionWebhookHandler>(endpoints.ServiceProvider.GetRequiredService<AdmissionWebhookHandler>);
-        endpoints.MapPost(MutatePath, context => handler.Value.HandleAsync(context, WebhookKind.Mutating)).ServedOn(Listener.Webhook);
-        endpoints.MapPost(ValidatePath, context => handler.Value.HandleAsync(context, WebhookKind.Validating)).ServedOn(Listener.Webhook);
+        endpoints.MapPost(MutatePath, context => handler.Value.HandleAsync(context, WebhookKind.Mutating)).ServedOn(Listener.Webhook).RequireRateLimiting(RequestLimit);
+        endpoints.MapPost(ValidatePath, context => handler.Value.HandleAsync(context, WebhookKind.Validating)).ServedOn(Listener.Webhook).RequireRateLimiting(RequestLimit);
         return endpoints;
     }
 
     private static void ConfigureKestrel(KestrelServerOptions kestrel, IOptions<WebhookOptions> options, ICertificateSource certificates)
     {
         kestrel.AddServerHeader = false;
-        kestrel.ListenAnyIP(options.Value.Port, listen => listen.UseHttps(https =>
+        kestrel.Limits.MaxRequestBodySize = AdmissionWebhookHandler.MaxBodyBytes;
+        kestrel.ListenAnyIP(options.Value.Port, listen =>
         {
-            https.SslProtocols = TlsProfile.Protocols;
-            https.OnAuthenticate = (_, ssl) =>
+            listen.Use(LimitConnections(options.Value.MaxConnections));
+            listen.UseHttps(https =>
             {
-                if (OperatingSystem.IsLinux())
+                https.SslProtocols = TlsProfile.Protocols;
+                https.OnAuthenticate = (_, ssl) =>
                 {
-                    ssl.CipherSuitesPolicy = TlsProfile.Ciphers;
-                }
-            };
-            // Asked on every handshake, so a rotated certificate is served without a restart.
-            https.ServerCertificateSelector = (_, _) => certificates.GetCertificate();
-        }));
+                    if (OperatingSystem.IsLinux())
+                    {
+                        ssl.CipherSuitesPolicy = TlsProfile.Ciphers;
+                    }
+                };
+                // Asked on every handshake, so a rotated certificate is served without a restart.
+                https.ServerCertificateSelector = (_, _) => certificates.GetCertificate();
+            });
+        });
         if (string.IsNullOrEmpty(options.Value.MetricsAddress))
         {
             kestrel.ListenAnyIP(options.Value.MetricsPort);
@@ -72,5 +86,43 @@ internal static class AdmissionWebhookExtensions
         {
             kestrel.Listen(IPAddress.Parse(options.Value.MetricsAddress), options.Value.MetricsPort);
         }
+    }
+
+    /// <summary>Closes a connection beyond <paramref name="max"/> open ones before its TLS handshake costs anything.</summary>
+    private static Func<ConnectionDelegate, ConnectionDelegate> LimitConnections(int max)
+    {
+        var open = 0;
+        return next => async connection =>
+        {
+            if (Interlocked.Increment(ref open) > max)
+            {
+                Interlocked.Decrement(ref open);
+                connection.Abort(new ConnectionAbortedException($"more than Webhook:MaxConnections ({max}) connections"));
+                return;
+            }
+
+            try
+            {
+                await next(connection);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref open);
+            }
+        };
+    }
+
+    private static void ConfigureRequestLimit(RateLimiterOptions limiter, IOptions<WebhookOptions> options)
+    {
+        // The API server calls with failurePolicy Ignore: a 429 admits the request unchecked, as a timeout would, but at once.
+        limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+        limiter.OnRejected = (rejected, cancellationToken) => new ValueTask(rejected.HttpContext.Response.WriteAsync(
+            "too many admission requests at once (Webhook:MaxConcurrentRequests, Webhook:RequestQueueLimit)", cancellationToken));
+        limiter.AddConcurrencyLimiter(RequestLimit, concurrency =>
+        {
+            concurrency.PermitLimit = options.Value.MaxConcurrentRequests;
+            concurrency.QueueLimit = options.Value.RequestQueueLimit;
+            concurrency.QueueProcessingOrder = QueueProcessingOrder.OldestFirst;
+        });
     }
 }

@@ -47,6 +47,31 @@ public sealed class ClientFidelityTests
     }
 
     [Fact]
+    public async Task An_expired_continue_token_gets_410_with_a_token_for_the_rest_at_the_latest_revision()
+    {
+        await using var sandbox = await StartAsync(new SandboxOptions { WatchHistoryLimit = 2 });
+        for (var i = 0; i < 3; i++)
+        {
+            await sandbox.Client.CoreV1.CreateNamespacedPodAsync(Pod($"web-{i}"), "default", cancellationToken: Ct);
+        }
+
+        var first = await sandbox.Client.CoreV1.ListNamespacedPodAsync("default", limit: 2, cancellationToken: Ct);
+        for (var i = 3; i < 6; i++)
+        {
+            await sandbox.Client.CoreV1.CreateNamespacedPodAsync(Pod($"web-{i}"), "default", cancellationToken: Ct);
+        }
+
+        var continued = () => sandbox.Client.CoreV1.ListNamespacedPodAsync("default", limit: 2, continueParameter: first.Metadata.ContinueProperty, cancellationToken: Ct);
+
+        var failure = (await continued.Should().ThrowAsync<HttpOperationException>()).Which;
+        failure.Response.StatusCode.Should().Be(HttpStatusCode.Gone);
+        var status = KubernetesJson.Deserialize<V1Status>(failure.Response.Content);
+        status.Reason.Should().Be("Expired");
+        var rest = await sandbox.Client.CoreV1.ListNamespacedPodAsync("default", continueParameter: status.Metadata.ContinueProperty, cancellationToken: Ct);
+        rest.Items.Select(p => p.Metadata.Name).Should().Equal("web-2", "web-3", "web-4", "web-5");
+    }
+
+    [Fact]
     public async Task Watch_resumes_from_a_resource_version_with_only_later_changes()
     {
         await using var sandbox = await StartAsync();

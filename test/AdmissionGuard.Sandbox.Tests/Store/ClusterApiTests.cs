@@ -84,7 +84,7 @@ public sealed class ClusterApiTests
         var page2 = api.List(ResourceTypes.Pods, "default", new ListOptions { LabelSelector = "app=p", Limit = 2, Continue = page1.Continue });
 
         page1.Items.Select(p => p.Name).Should().Equal("p1", "p2");
-        page1.RemainingItemCount.Should().Be(1);
+        page1.RemainingItemCount.Should().BeNull("kube-apiserver counts the remaining items only when no selector filters the list");
         page2.Items.Select(p => p.Name).Should().Equal("p3");
         page2.Continue.Should().BeNull();
     }

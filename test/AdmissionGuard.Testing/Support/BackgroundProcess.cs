@@ -16,6 +16,9 @@ internal sealed class BackgroundProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The operating system's process id (e.g. to read <c>/proc/&lt;id&gt;/stat</c>).</summary>
+    public int Id => _process.Id;
+
     /// <summary>Standard output and error as collected so far, interleaved in arrival order, for failure messages.</summary>
     public string Output
     {

@@ -52,6 +52,9 @@ public sealed class OptionsValidationTests
         { "--Webhook:CaSecretName=Webhook_CA", "Webhook:CaSecretName: must be a DNS subdomain" },
         { "--Webhook:ServiceName=webhook.svc", "Webhook:ServiceName: must be a DNS label" },
         { "--Webhook:Namespace=Guard", "Webhook:Namespace: must be a DNS label" },
+        { "--Webhook:MaxConnections=0", "Webhook:MaxConnections: 0 is outside 1-10000" },
+        { "--Webhook:MaxConcurrentRequests=0", "Webhook:MaxConcurrentRequests: 0 is outside 1-1000" },
+        { "--Webhook:RequestQueueLimit=-1", "Webhook:RequestQueueLimit: -1 is outside 0-10000" },
     };
 
     [Fact]

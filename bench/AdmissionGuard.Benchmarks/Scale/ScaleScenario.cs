@@ -1,0 +1,88 @@
+using System.Diagnostics;
+using System.Globalization;
+using AdmissionGuard.Sandbox;
+
+namespace AdmissionGuard.Benchmarks.Scale;
+
+/// <summary>
+/// The guard's memory, start-up and cycle cost at a cluster's scale: the sandbox holds N pods and N CiliumEndpoints
+/// on M nodes in this process; the guard is the shipped product, <c>serve</c> built in Release, in its own process
+/// with its default settings (one replica: no leader election), pointed at the sandbox through a kubeconfig. Start-up
+/// is measured from the process start until <c>/readyz</c> answers 200 (wall, and the process's own CPU from
+/// <c>/proc/&lt;pid&gt;/stat</c>), the cycle from the guard's <c>admissionguard_reconcile_duration_seconds</c>.
+/// </summary>
+internal static class ScaleScenario
+{
+    private const string Usage = "usage: scale-scenario [--pods N] [--nodes M] [--cycles C] [--interval SECONDS] [--guard-env NAME=VALUE]... [--reviews C [--review-seconds S]] [--no-build]";
+    private static readonly TimeSpan ReadyTimeout = TimeSpan.FromMinutes(10);
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        if (!ScaleOptions.TryParse(args, out var options, out var error))
+        {
+            await Console.Error.WriteLineAsync($"scale-scenario: {error}\n{Usage}");
+            return 2;
+        }
+
+        var dll = await GuardProcess.BuildAsync(options.Build);
+        await using var sandbox = await SandboxServer.StartAsync();
+        var seeding = Stopwatch.StartNew();
+        ScaleCluster.Seed(sandbox.Api.Store, options.Pods, options.Nodes);
+        Console.WriteLine($"// scale scenario: {options.Pods:N0} pods + {options.Pods:N0} CiliumEndpoints on {options.Nodes:N0} nodes " +
+                          $"(seeded in {seeding.Elapsed.TotalSeconds:0.0} s); guard: {dll} {string.Join(' ', options.GuardEnvironment.Select(e => $"{e.Key}={e.Value}"))}");
+
+        var wall = Stopwatch.StartNew();
+        await using var guard = GuardProcess.Start(dll, sandbox.KubeconfigPath,
+        [
+            "--LeaderElection:Enabled=false",
+            $"--Reconciler:Interval={options.Interval:c}",
+        ], options.GuardEnvironment);
+        await guard.WaitReadyAsync(ReadyTimeout);
+        var readyWall = wall.Elapsed;
+        var readyCpu = guard.CpuSeconds();
+        var readyRss = guard.ResidentMegabytes();
+
+        const string Cycles = "admissionguard_reconcile_duration_seconds";
+        var deadline = Stopwatch.StartNew();
+        while (await guard.MetricAsync(Cycles + "_count") < options.Cycles)
+        {
+            if (deadline.Elapsed > (options.Interval * (options.Cycles + 2)) + ReadyTimeout)
+            {
+                throw new TimeoutException($"fewer than {options.Cycles} reconcile cycles:\n{guard.Output}");
+            }
+
+            await Task.Delay(200);
+        }
+
+        var count = await guard.MetricAsync(Cycles + "_count");
+        var cycleMs = await guard.MetricAsync(Cycles + "_sum") / count * 1000;
+        var cyclesRss = guard.ResidentMegabytes();
+        var peakRss = guard.PeakResidentMegabytes();
+
+        Console.WriteLine();
+        Console.WriteLine("| measure | value |");
+        Console.WriteLine("|---|---|");
+        Console.WriteLine(Row("pods + CiliumEndpoints / nodes", $"{options.Pods:N0} + {options.Pods:N0} / {options.Nodes:N0}"));
+        Console.WriteLine(Row("start-up to /readyz 200, wall", $"{readyWall.TotalSeconds:0.0} s"));
+        Console.WriteLine(Row("start-up to /readyz 200, guard CPU (user + system)", $"{readyCpu:0.0} s"));
+        Console.WriteLine(Row("RSS at ready", $"{readyRss:0} MB"));
+        Console.WriteLine(Row($"RSS after {count:0} reconcile cycles", $"{cyclesRss:0} MB"));
+        Console.WriteLine(Row("peak RSS (VmHWM)", $"{peakRss:0} MB"));
+        Console.WriteLine(Row($"mean reconcile cycle ({count:0} cycles, metric sum/count)", $"{cycleMs:0} ms"));
+        if (options.Reviews > 0)
+        {
+            var load = await ReviewLoad.RunAsync(guard, options.Reviews, options.ReviewDuration);
+            Console.WriteLine(Row($"{options.Reviews} clients posting 3 MiB reviews for {options.ReviewDuration.TotalSeconds:0} s: 200 / 429 / other / failed",
+                $"{load.Ok} / {load.Throttled} / {load.Other} / {load.Failed}"));
+            Console.WriteLine(Row("peak RSS under the review load", $"{load.PeakRssMb:0} MB"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"memory: pods={options.Pods} clients={options.Reviews} peak_rss_mb={Math.Round(load.PeakRssMb)} ok={load.Ok} throttled={load.Throttled} failed={load.Failed}"));
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"scale: pods={options.Pods} rss_mb={Math.Round(cyclesRss)} ready_cpu_s={readyCpu:0.0} cycle_ms={Math.Round(cycleMs)}"));
+        return 0;
+    }
+
+    private static string Row(string measure, string value) => $"| {measure} | {value} |";
+}
