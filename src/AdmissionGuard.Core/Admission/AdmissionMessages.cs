@@ -44,4 +44,7 @@ public static class AdmissionMessages
 
     public static string BindingDenied(string node, Taint taint) =>
         $"{StillTainted(node, taint)}. AdmissionGuard refuses the binding until the Cilium agent there is ready; the scheduler retries";
+
+    public static string UnknownPodBindingDenied(string pod, string node, Taint taint) =>
+        $"{StillTainted(node, taint)}. AdmissionGuard has not seen pod {pod} yet and cannot tell whether it needs Cilium, so it refuses the binding; the scheduler retries";
 }

@@ -34,11 +34,16 @@ public static class PodAdmission
             return AdmissionDecision.Skip(mode);
         }
 
-        // The cache may lag behind a pod created (or recreated) a moment ago, even after the webhook waited for it.
-        // Failing open is safe: the reconciler heals it.
+        // The cache may lag behind a pod created (or recreated) a moment ago, even after the webhook waited for it (a
+        // loaded API server, a dropped watch). Onto a node that still carries the taint, refusing is the safe side: the
+        // scheduler retries within seconds, while a pod bound there now would run without Cilium until a restart.
+        // Elsewhere the binding cannot expose the pod, and warn mode never refuses.
         if (snapshot.GetPod(binding.Namespace, binding.PodName) is not { } pod || !binding.IsFor(pod))
         {
-            return AdmissionDecision.FailOpen(mode, new Finding("pod-not-in-cache", binding.NodeName));
+            return mode.Mode != GuardMode.Warn && snapshot.GetNode(binding.NodeName)?.FindTaint(policy.TaintKeys) is { } nodeTaint
+                ? AdmissionDecision.Deny(mode, new Finding("pod-not-in-cache", binding.NodeName, nodeTaint),
+                    AdmissionMessages.UnknownPodBindingDenied($"{binding.Namespace}/{binding.PodName}", binding.NodeName, nodeTaint))
+                : AdmissionDecision.FailOpen(mode, new Finding("pod-not-in-cache", binding.NodeName));
         }
 
         if (CniRequirement.Evaluate(pod, policy.Exclusions) != CniNeed.Needed)

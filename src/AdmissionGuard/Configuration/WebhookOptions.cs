@@ -24,11 +24,12 @@ internal sealed class WebhookOptions
     /// Most TLS connections the webhook port holds at once; one more is closed before its handshake. Only the webhook
     /// listener counts: health probes and scrapes are never refused because of admission traffic.
     /// </summary>
-    public int MaxConnections { get; set; } = 16;
+    public int MaxConnections { get; set; } = 128;
 
     /// <summary>
-    /// Most admission requests read and decided at once (each may hold a body of up to 3 MiB); the others wait in a
-    /// queue of <see cref="RequestQueueLimit"/>, and beyond that are answered 429 at once.
+    /// Most admission requests with a large body (over 64 KiB, or of unknown length; up to 3 MiB each) read and decided
+    /// at once; the others wait in a queue of <see cref="RequestQueueLimit"/>, and beyond that are answered 429 at once.
+    /// Ordinary reviews (a pod is a few KB) are not counted here: up to 512 run at once.
     /// </summary>
     public int MaxConcurrentRequests { get; set; } = 4;
 

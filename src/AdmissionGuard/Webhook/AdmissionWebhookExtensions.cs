@@ -18,6 +18,11 @@ internal static class AdmissionWebhookExtensions
 
     private const string RequestLimit = "webhook-requests";
 
+    /// <summary>Reviews with a declared body up to this size are "small": at most <see cref="MaxSmallRequests"/> x 64 KiB in memory.</summary>
+    private const long SmallBodyBytes = 64 * 1024;
+
+    private const int MaxSmallRequests = 512;
+
     /// <summary>
     /// The webhook's services: decision handler, metrics, the PEM certificate source and its readiness check,
     /// and Kestrel on <c>Webhook:Port</c> (HTTPS, <see cref="TlsProfile"/>) and <c>Webhook:MetricsAddress</c>:<c>Webhook:MetricsPort</c>
@@ -61,6 +66,10 @@ internal static class AdmissionWebhookExtensions
     {
         kestrel.AddServerHeader = false;
         kestrel.Limits.MaxRequestBodySize = AdmissionWebhookHandler.MaxBodyBytes;
+
+        // Kestrel buffers up to 1 MiB of unread body per connection by default: a request waiting for its turn would
+        // hold that much per open connection. 64 KiB keeps Webhook:MaxConnections idle-ish connections cheap.
+        kestrel.Limits.MaxRequestBufferSize = SmallBodyBytes;
         kestrel.ListenAnyIP(options.Value.Port, listen =>
         {
             listen.Use(LimitConnections(options.Value.MaxConnections));
@@ -118,11 +127,16 @@ internal static class AdmissionWebhookExtensions
         limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
         limiter.OnRejected = (rejected, cancellationToken) => new ValueTask(rejected.HttpContext.Response.WriteAsync(
             "too many admission requests at once (Webhook:MaxConcurrentRequests, Webhook:RequestQueueLimit)", cancellationToken));
-        limiter.AddConcurrencyLimiter(RequestLimit, concurrency =>
-        {
-            concurrency.PermitLimit = options.Value.MaxConcurrentRequests;
-            concurrency.QueueLimit = options.Value.RequestQueueLimit;
-            concurrency.QueueProcessingOrder = QueueProcessingOrder.OldestFirst;
-        });
+        // Only large bodies are what can exhaust memory. Everyday reviews (a pod is a few KB, a binding less than one) must
+        // not queue behind each other: a burst of bindings each waiting up to Admission:CacheWaitTimeout for the cache
+        // would otherwise overrun the API server's 3 s timeout and be admitted unchecked.
+        limiter.AddPolicy(RequestLimit, context => context.Request.ContentLength is <= SmallBodyBytes
+            ? RateLimitPartition.GetConcurrencyLimiter("small", _ => new ConcurrencyLimiterOptions { PermitLimit = MaxSmallRequests })
+            : RateLimitPartition.GetConcurrencyLimiter("large", _ => new ConcurrencyLimiterOptions
+            {
+                PermitLimit = options.Value.MaxConcurrentRequests,
+                QueueLimit = options.Value.RequestQueueLimit,
+                QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+            }));
     }
 }

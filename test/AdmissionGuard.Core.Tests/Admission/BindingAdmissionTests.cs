@@ -48,16 +48,32 @@ public sealed class BindingAdmissionTests
         decision.AuditAnnotations["reason"].Should().Be("binding-to-tainted-node");
     }
 
-    [Fact]
-    public void Binding_of_a_pod_missing_from_the_cache_fails_open_with_an_audit_annotation()
+    [Theory]
+    [InlineData(GuardMode.Deny)]
+    [InlineData(GuardMode.Gate)]
+    public void Binding_of_a_pod_missing_from_the_cache_onto_a_tainted_node_is_refused_so_that_the_scheduler_retries(GuardMode mode)
     {
-        var decision = PodAdmission.DecideBinding(new PodBinding(Namespace, "not-cached", TaintedNode), Snapshot(GuardMode.Deny), AdmissionPolicy.Default);
+        var decision = PodAdmission.DecideBinding(new PodBinding(Namespace, "not-cached", TaintedNode), Snapshot(mode), AdmissionPolicy.Default);
+
+        decision.Allowed.Should().BeFalse();
+        decision.DenialMessage.Should().Be($"node {TaintedNode} is still tainted node.cilium.io/agent-not-ready: pod would start without Cilium networking. "
+            + $"AdmissionGuard has not seen pod {Namespace}/not-cached yet and cannot tell whether it needs Cilium, so it refuses the binding; the scheduler retries");
+        decision.AuditAnnotations["reason"].Should().Be("pod-not-in-cache");
+        decision.AuditAnnotations["node"].Should().Be(TaintedNode);
+    }
+
+    [Theory]
+    [InlineData(GuardMode.Deny, ReadyNode)]
+    [InlineData(GuardMode.Warn, TaintedNode)]
+    public void Binding_of_a_pod_missing_from_the_cache_fails_open_onto_a_ready_node_or_in_warn_mode(GuardMode mode, string node)
+    {
+        var decision = PodAdmission.DecideBinding(new PodBinding(Namespace, "not-cached", node), Snapshot(mode), AdmissionPolicy.Default);
 
         decision.Allowed.Should().BeTrue();
         decision.Outcome.Should().Be(AdmissionOutcome.Allowed);
         decision.Warnings.Should().BeEmpty();
         decision.AuditAnnotations["reason"].Should().Be("pod-not-in-cache");
-        decision.AuditAnnotations["node"].Should().Be(TaintedNode);
+        decision.AuditAnnotations["node"].Should().Be(node);
     }
 
     [Fact]

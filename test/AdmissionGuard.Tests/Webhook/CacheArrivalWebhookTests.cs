@@ -33,7 +33,7 @@ public sealed class CacheArrivalWebhookTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task A_binding_whose_pod_never_reaches_the_cache_fails_open_after_the_wait()
+    public async Task A_binding_whose_pod_never_reaches_the_cache_is_refused_onto_a_tainted_node_after_the_wait()
     {
         await using var guard = await StartAsync();
         var watch = await _cluster.Pods.NextWatchAsync();
@@ -44,7 +44,7 @@ public sealed class CacheArrivalWebhookTests : IAsyncDisposable
         _cluster.Time.Advance(Wait);
         var result = await answer.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
 
-        result.Allowed.Should().BeTrue();
+        result.Allowed.Should().BeFalse("the scheduler retries, where an admitted pod would run without Cilium");
         result.AuditAnnotations["reason"].Should().Be("pod-not-in-cache");
     }
 

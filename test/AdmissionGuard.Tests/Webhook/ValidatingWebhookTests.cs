@@ -80,14 +80,17 @@ public sealed class ValidatingWebhookTests
     }
 
     [Fact]
-    public async Task Binding_of_a_pod_the_cache_has_not_seen_fails_open_with_an_audit_annotation()
+    public async Task Binding_of_a_pod_the_cache_has_not_seen_is_refused_onto_a_tainted_node_and_fails_open_elsewhere()
     {
         await using var guard = await GuardTestHost.StartAsync();
 
-        var result = await guard.ValidateAsync(AdmissionReviews.BindingCreate("default", "brand-new", TestCluster.TaintedNode));
+        var tainted = await guard.ValidateAsync(AdmissionReviews.BindingCreate("default", "brand-new", TestCluster.TaintedNode));
+        var ready = await guard.ValidateAsync(AdmissionReviews.BindingCreate("default", "brand-new", TestCluster.ReadyNode));
 
-        result.Allowed.Should().BeTrue();
-        result.AuditAnnotations["reason"].Should().Be("pod-not-in-cache");
+        tainted.Allowed.Should().BeFalse();
+        tainted.AuditAnnotations["reason"].Should().Be("pod-not-in-cache");
+        ready.Allowed.Should().BeTrue();
+        ready.AuditAnnotations["reason"].Should().Be("pod-not-in-cache");
     }
 
     [Fact]

@@ -32,7 +32,7 @@ public sealed class WebhookLimitsTests
     }
 
     [Fact]
-    public async Task A_request_beyond_the_concurrency_and_the_queue_is_answered_429_while_one_is_in_flight()
+    public async Task A_large_request_beyond_the_concurrency_and_the_queue_is_answered_429_while_ordinary_ones_still_pass()
     {
         using var certificates = new TempDirectory();
         TestCertificates.WriteNew(certificates.File("tls.crt"), certificates.File("tls.key"));
@@ -49,16 +49,21 @@ public sealed class WebhookLimitsTests
         var held = client.PostAsync("/mutate-pods", unfinished, Ct);
         await unfinished.Started.WaitAsync(Patience, Ct);
 
+        // A large review (over 64 KiB) needs the held permit; an ordinary one is not counted against it.
+        var large = PodFixtures.Web();
+        large["metadata"]!["annotations"] = new System.Text.Json.Nodes.JsonObject { ["example.com/blob"] = new string('x', 70_000) };
         var deadline = DateTime.UtcNow + Patience;
         HttpResponseMessage second;
         do
         {
-            second = await client.PostAsync("/mutate-pods", new StringContent(AdmissionReviews.PodCreate(PodFixtures.Web()), Encoding.UTF8, "application/json"), Ct);
+            second = await client.PostAsync("/mutate-pods", new StringContent(AdmissionReviews.PodCreate(large), Encoding.UTF8, "application/json"), Ct);
         }
         while (second.StatusCode != HttpStatusCode.TooManyRequests && DateTime.UtcNow < deadline);
 
         second.StatusCode.Should().Be(HttpStatusCode.TooManyRequests);
         (await second.Content.ReadAsStringAsync(Ct)).Should().Contain("Webhook:MaxConcurrentRequests");
+        var ordinary = await client.PostAsync("/mutate-pods", new StringContent(AdmissionReviews.PodCreate(PodFixtures.Web()), Encoding.UTF8, "application/json"), Ct);
+        ordinary.StatusCode.Should().Be(HttpStatusCode.OK, "a few-KB review never waits behind large ones");
         unfinished.Finish();
         (await held).StatusCode.Should().Be(HttpStatusCode.BadRequest, "the held request's body was not a review");
         await app.StopAsync(Ct);
