@@ -122,6 +122,15 @@ internal sealed class ReconcileCycle(
         ledger.Settle(detection, settings.Budget.PodCooldown, now, node => snapshot.GetNode(node)?.Agent);
         var holds = ledger.Holds(settings.Budget.MaxFailedRestartsPerNode);
         await ReportPausedNodesAsync(holds, cancellationToken);
+
+        // Before acting: a cycle may come late enough to escalate at once, and the Warning must still come first.
+        foreach (var classification in unmanaged.Values)
+        {
+            if (ledger.Blocked.TryGetValue(classification.Pod.Uid, out var blocked))
+            {
+                await ReportBlockedAsync(classification.Pod, blocked, now, cancellationToken);
+            }
+        }
         var room = RestartRoom.From(detection, ledger.InFlight);
         var plan = RestartPlanner.Plan(unmanaged.Values.Select(c => c.Pod), room, owners.ByUid(), ledger.LastRestarts, settings.Budget, now, holds);
         var restarts = 0;
@@ -259,9 +268,15 @@ internal sealed class ReconcileCycle(
                 $"Not evicted although Cilium does not manage it ({why}): {answer}; retrying next cycle"), cancellationToken);
         }
 
+        await ReportBlockedAsync(pod, blocked, now, cancellationToken);
+    }
+
+    /// <summary>One Warning per pod once its evictions have been refused for BlockedAfter: which budget, why, what helps.</summary>
+    private async Task ReportBlockedAsync(PodFacts pod, BlockedEviction blocked, DateTimeOffset now, CancellationToken cancellationToken)
+    {
         if (blocked.For(now) >= settings.BlockedAfter && _blockedWarned.Add(pod.Uid))
         {
-            var cause = EvictionBlock.Find(pod, snapshot.DisruptionBudgets)?.Detail ?? answer;
+            var cause = EvictionBlock.Find(pod, snapshot.DisruptionBudgets)?.Detail ?? blocked.Answer;
             var next = settings.Budget.EscalateBlockedAfter is { } escalate
                 ? string.Create(CultureInfo.InvariantCulture, $"it will be deleted instead once refused for {(long)escalate.TotalSeconds}s (Reconciler:EscalateBlockedAfter)")
                 : "fix the budget, restart the pod by hand, or set Reconciler:EscalateBlockedAfter";

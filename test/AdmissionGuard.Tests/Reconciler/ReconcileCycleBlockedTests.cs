@@ -63,6 +63,19 @@ public sealed class ReconcileCycleBlockedTests
     }
 
     [Fact]
+    public async Task A_cycle_late_enough_to_escalate_still_reports_the_block_first()
+    {
+        var harness = RefusingHarness(ReconcilerHarness.DefaultBudget with { EscalateBlockedAfter = TimeSpan.FromMinutes(15) }, refusals: 1);
+
+        await harness.RunAsync();
+        await harness.RunAfterAsync(TimeSpan.FromMinutes(20));
+
+        harness.Events.Reasons.Should().Equal(
+            ("default/a", PodEvent.EvictionBlocked), ("default/a", PodEvent.RestartBlocked), ("default/a", PodEvent.BlockedPodDeleted));
+        harness.Actions.Restarts.Should().Equal(("default/a", RestartMethod.Evict), ("default/a", RestartMethod.Delete));
+    }
+
+    [Fact]
     public async Task Replacements_that_come_back_unmanaged_pause_restarts_on_their_node_with_a_Warning_on_the_node()
     {
         var harness = new ReconcilerHarness();
