@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using AdmissionGuard.Core.Cluster;
 using AdmissionGuard.Core.Pods;
 
@@ -18,8 +19,8 @@ namespace AdmissionGuard.Core.Healing;
 public sealed class UnmanagedPodDetector(HealingPolicy policy)
 {
     // Keyed by the facts object itself, not its value: a pod whose facts were replaced is judged again.
-    private Dictionary<PodFacts, Judged> _judged = new(ReferenceEqualityComparer.Instance);
-    private Dictionary<PodFacts, Judged> _judging = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<PodFacts, Judged> _judged = new(ReferenceEqualityComparer.Instance);
+    private int _pass;
 
     public Detection Detect(IClusterSnapshot snapshot, DateTimeOffset now)
     {
@@ -30,18 +31,32 @@ public sealed class UnmanagedPodDetector(HealingPolicy policy)
             return Detection.Disabled;
         }
 
+        _pass++;
         var pods = new List<PodClassification>(_judged.Count);
         foreach (var pod in snapshot.Pods)
         {
-            var judged = _judged.TryGetValue(pod, out var earlier) && StillHolds(earlier, pod, snapshot)
-                ? earlier
-                : Judge(pod, snapshot, now);
-            _judging[pod] = judged;
+            // One look-up per pod: the entry is read, replaced when it no longer holds, and stamped with this pass.
+            ref var judged = ref CollectionsMarshal.GetValueRefOrAddDefault(_judged, pod, out var known);
+            if (!known || !StillHolds(judged, pod, snapshot))
+            {
+                judged = Judge(pod, snapshot, now);
+            }
+
+            judged = judged with { Pass = _pass };
             pods.Add(judged.Classification);
         }
 
-        (_judged, _judging) = (_judging, _judged);
-        _judging.Clear();
+        if (_judged.Count > pods.Count)
+        {
+            foreach (var (pod, judged) in _judged)
+            {
+                if (judged.Pass != _pass)
+                {
+                    _judged.Remove(pod);
+                }
+            }
+        }
+
         return new Detection(true, pods);
     }
 
@@ -64,7 +79,7 @@ public sealed class UnmanagedPodDetector(HealingPolicy policy)
     private Judged Judge(PodFacts pod, IClusterSnapshot snapshot, DateTimeOffset now)
     {
         var (verdict, detail, endpoint) = Verdict(pod, snapshot, now);
-        return new Judged(new PodClassification(pod, verdict, detail), endpoint);
+        return new Judged(new PodClassification(pod, verdict, detail), endpoint, _pass);
     }
 
     private (PodVerdict Verdict, string Detail, EndpointFacts? Endpoint) Verdict(PodFacts pod, IClusterSnapshot snapshot, DateTimeOffset now)
@@ -131,7 +146,8 @@ public sealed class UnmanagedPodDetector(HealingPolicy policy)
 
     /// <param name="Classification">The verdict.</param>
     /// <param name="Endpoint">The endpoint it was judged with (for <see cref="PodVerdict.Managed"/>).</param>
-    private sealed record Judged(PodClassification Classification, EndpointFacts? Endpoint);
+    /// <param name="Pass">The last pass that saw the pod: entries of pods gone or replaced are dropped after a pass.</param>
+    private readonly record struct Judged(PodClassification Classification, EndpointFacts? Endpoint, int Pass);
 
     private static string Seconds(TimeSpan span) =>
         string.Create(CultureInfo.InvariantCulture, $"{(long)span.TotalSeconds}s");
