@@ -26,6 +26,12 @@ public interface IClusterSnapshot
 
     IEnumerable<PodFacts> Pods { get; }
 
+    /// <summary>
+    /// The pods that carry AdmissionGuard's scheduling gate: a few among many. Implementations over large caches should
+    /// index them; this default filters <see cref="Pods"/>.
+    /// </summary>
+    IEnumerable<PodFacts> GatedPods => Pods.Where(pod => pod.HasGate(WellKnown.SchedulingGate));
+
     /// <summary>The CiliumEndpoint of the same namespace/name as a pod, or null.</summary>
     EndpointFacts? GetEndpoint(string podNamespace, string name);
 

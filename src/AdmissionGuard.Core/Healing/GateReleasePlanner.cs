@@ -15,8 +15,8 @@ public static class GateReleasePlanner
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         ArgumentNullException.ThrowIfNull(policy);
-        return snapshot.Pods
-            .Where(p => p.HasGate(WellKnown.SchedulingGate) && !p.Terminating)
+        return snapshot.GatedPods
+            .Where(p => !p.Terminating)
             .OrderBy(p => p.Namespace, StringComparer.Ordinal)
             .ThenBy(p => p.Name, StringComparer.Ordinal)
             .Select(p => Decide(p, snapshot, policy, now))

@@ -138,8 +138,10 @@ public sealed class RestartLedger
             return;
         }
 
+        // Only the pods of owners with a restart in flight: a few among every pod of the cluster.
+        var restartedOwners = _inFlight.Values.Select(r => r.Owner.Uid).ToHashSet(StringComparer.Ordinal);
         var podsByOwner = detection.Pods
-            .Where(c => c.Pod.Owner is not null)
+            .Where(c => c.Pod.Owner is { } owner && restartedOwners.Contains(owner.Uid))
             .ToLookup(c => c.Pod.Owner!.Uid, StringComparer.Ordinal);
         var claimed = new HashSet<string>(StringComparer.Ordinal);
         foreach (var restart in _inFlight.Values.OrderBy(r => r.At).ToList())

@@ -88,5 +88,5 @@ internal sealed class ClusterCaches : BackgroundService, IClusterCacheStatus
         await Task.WhenAll(running);
     }
 
-    private static ObjectKey PodKey(PodFacts pod) => new(pod.Namespace, pod.Name);
+    internal static ObjectKey PodKey(PodFacts pod) => new(pod.Namespace, pod.Name);
 }

@@ -1,5 +1,7 @@
+using System.Collections.Concurrent;
 using System.Collections.Frozen;
 using AdmissionGuard.Cluster.Informers;
+using AdmissionGuard.Core;
 using AdmissionGuard.Core.Cluster;
 using AdmissionGuard.Core.Pods;
 
@@ -23,6 +25,11 @@ internal sealed class ClusterSnapshot : IClusterSnapshot
     // (both versions only grow, so their sum moves whenever one does).
     private readonly VersionedIndex<NodeFacts[]> _taintedNodes;
 
+    // Pods seen with the scheduling gate, as they were then: the gate release looks at these instead of every pod. Only
+    // candidates: a read checks each against the cache and drops the ones whose gate is gone, unless the pod changed
+    // again meanwhile (the removal compares the facts seen). A change that adds the gate adds its pod.
+    private readonly ConcurrentDictionary<ObjectKey, PodFacts> _gateCandidates = new();
+
     public ClusterSnapshot(ClusterCaches caches, TimeProvider time)
     {
         _caches = caches;
@@ -39,6 +46,19 @@ internal sealed class ClusterSnapshot : IClusterSnapshot
         _taintedNodes = new(
             () => caches.Nodes.Version + caches.AgentPods.Version,
             () => caches.Nodes.Items.Where(node => node.Taints.Count > 0).Select(WithAgent).ToArray());
+
+        // Subscribed before looking at what is cached already, so that no change falls between the two.
+        caches.Pods.Subscribe(change =>
+        {
+            if (change.New is { } pod && pod.HasGate(WellKnown.SchedulingGate))
+            {
+                _gateCandidates[change.Key] = pod;
+            }
+        });
+        foreach (var pod in caches.Pods.Items.Where(pod => pod.HasGate(WellKnown.SchedulingGate)))
+        {
+            _gateCandidates.TryAdd(ClusterCaches.PodKey(pod), pod);
+        }
     }
 
     public NodeFacts? GetNode(string name) =>
@@ -54,6 +74,24 @@ internal sealed class ClusterSnapshot : IClusterSnapshot
     public PodFacts? GetPod(string podNamespace, string name) => _caches.Pods.Get(new ObjectKey(podNamespace, name));
 
     public IEnumerable<PodFacts> Pods => _caches.Pods.Items;
+
+    public IEnumerable<PodFacts> GatedPods
+    {
+        get
+        {
+            foreach (var (key, seen) in _gateCandidates)
+            {
+                if (_caches.Pods.Get(key) is { } pod && pod.HasGate(WellKnown.SchedulingGate))
+                {
+                    yield return pod;
+                }
+                else
+                {
+                    _gateCandidates.TryRemove(KeyValuePair.Create(key, seen));
+                }
+            }
+        }
+    }
 
     public EndpointFacts? GetEndpoint(string podNamespace, string name) =>
         _caches.Endpoints.Get(new ObjectKey(podNamespace, name));

@@ -52,6 +52,12 @@ internal sealed class FakeClusterSnapshot : IClusterSnapshot
         return this;
     }
 
+    public FakeClusterSnapshot WithoutEndpoint(string key)
+    {
+        _endpoints.Remove(key);
+        return this;
+    }
+
     public FakeClusterSnapshot WithoutPod(string key)
     {
         _pods.Remove(key);

@@ -184,5 +184,46 @@ public sealed class ClusterSnapshotTests : IAsyncDisposable
         (await check.CheckHealthAsync(new HealthCheckContext(), TestContext.Current.CancellationToken)).Status.Should().Be(HealthStatus.Healthy);
     }
 
+    [Fact]
+    public async Task Gated_pods_are_the_pods_with_the_gate_after_every_change()
+    {
+        _cluster.Pods.ListReturns("5", [Gated("a", "5"), FakeCluster.Pod("default", "b", "n1", ready: true, "5"), Gated("c", "5")]);
+        _cluster.ListEverythingElseEmpty();
+        await _cluster.StartAndSyncAsync();
+        var changed = Channel.CreateUnbounded<CacheChange<PodFacts>>();
+        using var subscription = _cluster.Caches.Pods.Subscribe(change => changed.Writer.TryWrite(change));
+        var watch = await _cluster.Pods.NextWatchAsync();
+        GatedNames(_cluster.Snapshot).Should().Equal(["a", "c"]);
+
+        (WatchEventType Type, V1Pod Pod)[] changes =
+        [
+            (WatchEventType.Modified, FakeCluster.Pod("default", "a", "n1", ready: false, "6")),
+            (WatchEventType.Modified, Gated("b", "7")),
+            (WatchEventType.Deleted, Gated("c", "8")),
+            (WatchEventType.Added, Gated("d", "9")),
+            (WatchEventType.Modified, Gated("a", "10")),
+        ];
+        foreach (var (type, pod) in changes)
+        {
+            watch.Send(type, pod);
+            await changed.Reader.ReadAsync(TestContext.Current.CancellationToken).AsTask().WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+
+            var expected = _cluster.Snapshot.Pods.Where(p => p.HasGate(WellKnown.SchedulingGate)).Select(p => p.Name).Order(StringComparer.Ordinal);
+            GatedNames(_cluster.Snapshot).Should().Equal(expected, $"after {type} {pod.Metadata.Name}");
+        }
+
+        GatedNames(_cluster.Snapshot).Should().Equal(["a", "b", "d"]);
+        GatedNames(new ClusterSnapshot(_cluster.Caches, _cluster.Time)).Should().Equal(["a", "b", "d"], "a snapshot made after the caches filled finds them too");
+    }
+
+    private static V1Pod Gated(string name, string resourceVersion)
+    {
+        var pod = FakeCluster.Pod("default", name, "n1", ready: false, resourceVersion);
+        pod.Spec.SchedulingGates = [new V1PodSchedulingGate { Name = WellKnown.SchedulingGate }];
+        return pod;
+    }
+
+    private static IEnumerable<string> GatedNames(ClusterSnapshot snapshot) => snapshot.GatedPods.Select(p => p.Name).Order(StringComparer.Ordinal);
+
     public ValueTask DisposeAsync() => _cluster.DisposeAsync();
 }
