@@ -42,7 +42,14 @@ internal sealed class WebhookTransport(IReadOnlyDictionary<string, string> servi
         timeoutSource.CancelAfter(timeout);
         using var content = new ByteArrayContent(body);
         content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
-        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = content, Version = HttpVersion.Version11 };
+        // kube-apiserver's webhook client negotiates HTTP/2 over TLS and multiplexes concurrent calls on one connection;
+        // a server that offers only HTTP/1.1 gets that.
+        using var request = new HttpRequestMessage(HttpMethod.Post, url)
+        {
+            Content = content,
+            Version = HttpVersion.Version20,
+            VersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
+        };
         using var response = await client.SendAsync(request, timeoutSource.Token);
         var text = await response.Content.ReadAsStringAsync(timeoutSource.Token);
         if (!response.IsSuccessStatusCode)

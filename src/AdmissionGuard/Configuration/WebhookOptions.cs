@@ -24,7 +24,7 @@ internal sealed class WebhookOptions
     /// Most TLS connections the webhook port holds at once; one more is closed before its handshake. Only the webhook
     /// listener counts: health probes and scrapes are never refused because of admission traffic.
     /// </summary>
-    public int MaxConnections { get; set; } = 128;
+    public int MaxConnections { get; set; } = 32;
 
     /// <summary>
     /// Most admission requests with a large body (over 64 KiB, or of unknown length; up to 3 MiB each) read and decided
