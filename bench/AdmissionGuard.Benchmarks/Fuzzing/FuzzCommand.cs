@@ -1,5 +1,5 @@
-using System.Runtime.InteropServices;
 using AdmissionGuard.Benchmarks.Admission;
+using AdmissionGuard.Benchmarks.CommandLine;
 using AdmissionGuard.Tests.Support;
 using Microsoft.Extensions.Logging;
 
@@ -27,15 +27,7 @@ internal static class FuzzCommand
     /// </summary>
     public static async Task<int> RunAsync(int count, int seed)
     {
-        using var stop = new CancellationTokenSource();
-        void Stop(PosixSignalContext signal)
-        {
-            signal.Cancel = true;
-            stop.Cancel();
-        }
-
-        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
-        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+        using var stop = new StopSignals();
         var (caches, snapshot) = await AdmissionCluster.StartAsync();
         FuzzResult result;
         bool alive;
@@ -49,7 +41,7 @@ internal static class FuzzCommand
             alive = await webhook.PostAsync("/mutate-pods", System.Text.Encoding.UTF8.GetBytes(Seeds[0])) == 200;
         }
 
-        if (stop.IsCancellationRequested)
+        if (stop.Received)
         {
             Console.WriteLine($"stopped by a signal after {result.Inputs} of {count} inputs");
         }

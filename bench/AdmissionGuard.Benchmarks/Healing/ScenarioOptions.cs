@@ -1,4 +1,5 @@
-using System.Globalization;
+
+using static AdmissionGuard.Benchmarks.CommandLine.OptionValues;
 
 namespace AdmissionGuard.Benchmarks.Healing;
 
@@ -43,7 +44,4 @@ internal sealed record ScenarioOptions(int Nodes, TimeSpan Grace, TimeSpan Start
 
         return true;
     }
-
-    private static int? Whole(string text, int min, int max) =>
-        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max ? value : null;
 }

@@ -2,10 +2,10 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using System.Runtime.InteropServices;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using AdmissionGuard.Benchmarks.Admission;
+using AdmissionGuard.Benchmarks.CommandLine;
 using AdmissionGuard.Sandbox;
 using AdmissionGuard.Tests.Support;
 using k8s.Models;
@@ -40,20 +40,12 @@ internal static class LoadCommand
         var rounds = int.Parse(Argument(args, "--rounds", "3"), CultureInfo.InvariantCulture);
         var rate = int.Parse(Argument(args, "--rate", "1000"), CultureInfo.InvariantCulture);
 
-        using var stop = new CancellationTokenSource();
-        void Stop(PosixSignalContext signal)
-        {
-            signal.Cancel = true;
-            stop.Cancel();
-        }
-
-        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
-        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+        using var stop = new StopSignals();
         try
         {
             return await MeasureAsync(guardDll, baselineDll, seconds, rounds, rate, stop.Token);
         }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        catch (OperationCanceledException) when (stop.Received)
         {
             await Console.Error.WriteLineAsync("load: stopped by a signal; nothing measured to the end");
             return 130;

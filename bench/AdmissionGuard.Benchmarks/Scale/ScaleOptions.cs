@@ -1,4 +1,5 @@
-using System.Globalization;
+
+using static AdmissionGuard.Benchmarks.CommandLine.OptionValues;
 
 namespace AdmissionGuard.Benchmarks.Scale;
 
@@ -65,7 +66,4 @@ internal sealed record ScaleOptions(int Pods, int Nodes, int Cycles, TimeSpan In
 
         return true;
     }
-
-    private static int? Whole(string text, int min, int max) =>
-        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max ? value : null;
 }
