@@ -63,6 +63,31 @@ public sealed class BlockedHealingOnSandbox
     }
 
     [Fact]
+    public async Task Scan_reads_the_budgets_and_says_which_unmanaged_pods_cannot_be_evicted_and_why()
+    {
+        var token = TestContext.Current.CancellationToken;
+        await using var cluster = await SandboxClusterUnderTest.StartAsync(new GuardSetup { Mode = "off", DryRun = true }, token);
+        await cluster.AddTaintedNodesAsync(2, token);
+        await Workloads.CreateNamespaceAsync(cluster.Client, Apps, token);
+        await Workloads.CreateDaemonSetAsync(cluster.Client, Apps, "csi-node", token);
+        await CreateBudgetAsync(cluster.Client, "csi-node", "csi-node", new V1PodDisruptionBudgetSpec { MaxUnavailable = 1 }, token);
+        var pods = await RunningAsync(cluster, expected: 2, token);
+        await cluster.InstallCiliumAsync(withoutAgentOn: null, token);
+        await Observe.UntilAsync(
+            async () => (await GuardEvents.ListAsync(cluster.Client, GuardEvents.DryRunWouldEvict, token)).Count == 2, "the dry run to find both pods unmanaged", token);
+
+        var (exitCode, output, error) = await Commands.ScanCommandLine.RunAsync(
+            "scan", "--kubeconfig", cluster.KubeconfigPath, "-o", "json", "--min-pod-age", "0s", "--timeout", "30s");
+
+        exitCode.Should().Be(1, error);
+        using var json = System.Text.Json.JsonDocument.Parse(output);
+        var unmanaged = json.RootElement.GetProperty("unmanagedPods").EnumerateArray().ToList();
+        unmanaged.Select(p => p.GetProperty("uid").GetString()).Should().BeEquivalentTo(pods.Select(p => p.Uid));
+        unmanaged.Should().OnlyContain(p => p.GetProperty("evictionBlocked").GetProperty("kind").GetString() == "budgetCannotCompute"
+            && p.GetProperty("evictionBlocked").GetProperty("detail").GetString()!.StartsWith("PodDisruptionBudget csi-node cannot compute disruptions (SyncFailed: ", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Restarts_on_a_node_whose_Cilium_wires_nothing_stop_after_two_with_a_Warning_on_the_node_and_resume_with_a_new_agent()
     {
         var token = TestContext.Current.CancellationToken;
