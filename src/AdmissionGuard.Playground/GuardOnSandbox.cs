@@ -61,7 +61,7 @@ internal sealed class GuardOnSandbox : IAsyncDisposable
     public SimulatedCluster Cluster => Sandbox.Cluster ?? throw new InvalidOperationException("the sandbox was started without a simulated cluster");
 
     /// <summary>A KubernetesClient for the sandbox (HTTPS).</summary>
-    public IKubernetes Client => Sandbox.Client;
+    public Kubernetes Client => Sandbox.Client;
 
     /// <summary>The sandbox kubeconfig (<c>system:admin</c>), for kubectl and tests.</summary>
     public string KubeconfigPath => Sandbox.KubeconfigPath;

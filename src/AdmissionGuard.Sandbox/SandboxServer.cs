@@ -81,7 +81,7 @@ public sealed class SandboxServer : IAsyncDisposable
     public string KubeconfigPath { get; }
 
     /// <summary>A KubernetesClient on the HTTPS endpoint.</summary>
-    public IKubernetes Client { get; }
+    public Kubernetes Client { get; }
 
     /// <summary>The CA that signed the serving certificate (what the kubeconfig trusts).</summary>
     public System.Security.Cryptography.X509Certificates.X509Certificate2 CaCertificate => _certificates.Authority;

@@ -13,7 +13,7 @@ internal static class ClusterCachesExtensions
 {
     /// <summary>
     /// Needs the settings (<see cref="GuardSettings.AddClusterSettings"/>). Registers the <c>Kubernetes</c> section
-    /// (<see cref="GuardSettings.AddKubernetesSettings"/>), the <see cref="IKubernetes"/> client, the watch-fed <see cref="ClusterCaches"/> (a hosted service; resolve it
+    /// (<see cref="GuardSettings.AddKubernetesSettings"/>), the <see cref="Kubernetes"/> client (also as <see cref="IKubernetes"/>), the watch-fed <see cref="ClusterCaches"/> (a hosted service; resolve it
     /// to subscribe to changes or await the first sync), <see cref="IClusterSnapshot"/>, <see cref="ICacheArrival"/>, and the health check
     /// tagged <c>ready</c> that passes once every cache has synced and while none that admission reads is stale. Any host builder: <c>serve</c> passes its web
     /// application builder, <c>scan</c> a plain host that only lists.
@@ -25,9 +25,10 @@ internal static class ClusterCachesExtensions
         var services = builder.Services;
         services.AddKubernetesSettings();
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<IKubernetes>(sp => KubernetesClientFactory.Create(sp.GetRequiredService<IOptions<KubernetesOptions>>().Value));
+        services.TryAddSingleton(sp => KubernetesClientFactory.Create(sp.GetRequiredService<IOptions<KubernetesOptions>>().Value));
+        services.TryAddSingleton<IKubernetes>(sp => sp.GetRequiredService<Kubernetes>());
         services.TryAddSingleton(sp => ClusterSources.FromApiServer(
-            sp.GetRequiredService<IKubernetes>(),
+            sp.GetRequiredService<Kubernetes>(),
             sp.GetRequiredService<IOptions<CniOptions>>().Value,
             sp.GetRequiredService<IOptions<LeaderElectionOptions>>().Value));
         services.TryAddSingleton<PodFactsCompactor>();

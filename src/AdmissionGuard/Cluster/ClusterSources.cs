@@ -16,7 +16,7 @@ internal sealed record ClusterSources(
     IListWatchClient<V1Lease> Lease,
     IListWatchClient<V1PodDisruptionBudget> DisruptionBudgets)
 {
-    public static ClusterSources FromApiServer(IKubernetes client, CniOptions cni, LeaderElectionOptions leaderElection)
+    public static ClusterSources FromApiServer(Kubernetes client, CniOptions cni, LeaderElectionOptions leaderElection)
     {
         ArgumentNullException.ThrowIfNull(cni);
         ArgumentNullException.ThrowIfNull(leaderElection);

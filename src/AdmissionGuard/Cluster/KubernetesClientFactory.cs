@@ -3,10 +3,10 @@ using k8s;
 
 namespace AdmissionGuard.Cluster;
 
-/// <summary>Builds the one <see cref="IKubernetes"/> of the process from the <c>Kubernetes</c> options.</summary>
+/// <summary>Builds the one <see cref="Kubernetes"/> client of the process from the <c>Kubernetes</c> options.</summary>
 internal static class KubernetesClientFactory
 {
-    public static IKubernetes Create(KubernetesOptions options) => new Kubernetes(BuildConfiguration(options));
+    public static Kubernetes Create(KubernetesOptions options) => new Kubernetes(BuildConfiguration(options));
 
     public static KubernetesClientConfiguration BuildConfiguration(KubernetesOptions options)
     {

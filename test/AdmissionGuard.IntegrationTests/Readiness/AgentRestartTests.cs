@@ -67,7 +67,7 @@ public sealed class AgentRestartTests
     }
 
     /// <summary>A pod the sandbox's scheduler leaves alone (another schedulerName): the test posts its binding itself.</summary>
-    private static Task<V1Pod> CreateUnscheduledPodAsync(IKubernetes client, string name) =>
+    private static Task<V1Pod> CreateUnscheduledPodAsync(Kubernetes client, string name) =>
         client.CoreV1.CreateNamespacedPodAsync(
             new V1Pod
             {
@@ -82,7 +82,7 @@ public sealed class AgentRestartTests
             ReadinessCluster.Namespace,
             cancellationToken: Token);
 
-    private static Task<V1Binding> BindAsync(IKubernetes client, V1Pod pod, string node) =>
+    private static Task<V1Binding> BindAsync(Kubernetes client, V1Pod pod, string node) =>
         client.CoreV1.CreateNamespacedPodBindingAsync(
             new V1Binding
             {

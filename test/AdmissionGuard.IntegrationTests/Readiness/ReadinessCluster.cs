@@ -17,7 +17,7 @@ internal sealed class ReadinessCluster(GuardOnSandbox playground) : IAsyncDispos
 
     public GuardOnSandbox Playground => playground;
 
-    public IKubernetes Client => playground.Client;
+    public Kubernetes Client => playground.Client;
 
     public static async Task<ReadinessCluster> StartAsync(string mode, bool setNodeTaints = true, CancellationToken cancellationToken = default)
     {

@@ -10,8 +10,8 @@ using Microsoft.AspNetCore.Http;
 namespace AdmissionGuard.Tests.Cluster;
 
 /// <summary>
-/// The real transport, through KubernetesClient, against a small HTTP server that answers as the API server does:
-/// list pages, a watch stream ending in a 410 ERROR event, and 404 for a CRD that is not installed.
+/// The real transport, through KubernetesClient's connection, against a small HTTP server that answers as the API server does:
+/// list pages, a watch stream ending in a 410 ERROR event, 404 for a CRD that is not installed, and 403.
 /// </summary>
 public sealed class KubernetesListWatchClientTests : IAsyncDisposable
 {
@@ -68,6 +68,17 @@ public sealed class KubernetesListWatchClientTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_refused_list_names_the_resource_the_code_and_the_API_servers_message()
+    {
+        var nodes = KubernetesResources.Nodes(await StartAsync());
+
+        var list = () => nodes.ListAsync(500, null, TestContext.Current.CancellationToken);
+
+        (await list.Should().ThrowAsync<HttpRequestException>()).Which.Message.Should().Be(
+            "nodes: 403 nodes is forbidden: User \"system:serviceaccount:admissionguard-system:admissionguard\" cannot list resource \"nodes\" in API group \"\" at the cluster scope");
+    }
+
+    [Fact]
     public async Task CiliumEndpoints_are_listed_and_watched_as_typed_objects()
     {
         var endpoints = KubernetesResources.Endpoints(await StartAsync(), EndpointResource.Cilium);
@@ -103,6 +114,7 @@ public sealed class KubernetesListWatchClientTests : IAsyncDisposable
             return next(context);
         });
         _server.MapGet("/api/v1/pods", ServePods);
+        _server.MapGet("/api/v1/nodes", context => Json(context, 403, """{"kind":"Status","apiVersion":"v1","status":"Failure","message":"nodes is forbidden: User \"system:serviceaccount:admissionguard-system:admissionguard\" cannot list resource \"nodes\" in API group \"\" at the cluster scope","reason":"Forbidden","code":403}"""));
         _server.MapGet("/apis/cilium.io/v2/ciliumendpoints", context => endpointsServed
             ? ServeEndpoints(context)
             : Json(context, 404, """{"kind":"Status","apiVersion":"v1","status":"Failure","message":"the server could not find the requested resource","reason":"NotFound","code":404}"""));

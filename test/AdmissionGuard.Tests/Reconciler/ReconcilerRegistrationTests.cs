@@ -20,7 +20,7 @@ public sealed class ReconcilerRegistrationTests
         // What AddClusterCaches provides in the real composition.
         builder.Services.AddSingleton<IClusterSnapshot>(new FakeClusterSnapshot());
         builder.Services.AddSingleton<IClusterCacheStatus>(new FakeLeadership());
-        builder.Services.AddSingleton<IKubernetes>(_ => new Kubernetes(new KubernetesClientConfiguration { Host = "http://api.invalid" }));
+        builder.Services.AddSingleton(_ => new Kubernetes(new KubernetesClientConfiguration { Host = "http://api.invalid" }));
         builder.Services.AddGuardSettings(builder.Configuration);
         builder.AddClusterCaches();
         builder.AddReconciler();

@@ -1,103 +1,181 @@
+using System.Buffers;
+using System.IO.Pipelines;
 using System.Net;
 using System.Runtime.CompilerServices;
-using System.Runtime.ExceptionServices;
+using System.Text.Json;
 using k8s;
-using k8s.Autorest;
 using k8s.Models;
 
 namespace AdmissionGuard.Cluster.Informers;
 
 /// <summary>
-/// <see cref="IListWatchClient{TObject}"/> over KubernetesClient calls, given as delegates so that one class
-/// serves typed core kinds and custom resources alike (see <see cref="KubernetesResources"/>).
+/// <see cref="IListWatchClient{TObject}"/> over the API server's HTTP API for one collection path, sent through
+/// KubernetesClient's connection (its TLS settings, credentials and request timeout) but decoded with
+/// <see cref="ListWatchJson"/>: a page of pods becomes objects holding only what the caches project, and a watch is
+/// read line by line as the API server writes it. One class serves core kinds and custom resources alike (see
+/// <see cref="KubernetesResources"/>).
 /// </summary>
-internal sealed class KubernetesListWatchClient<TObject, TList>(
-    string resource,
-    Func<int, string?, CancellationToken, Task<TList>> list,
-    Func<string, int, CancellationToken, Task<HttpOperationResponse<TList>>> openWatch)
+/// <param name="resource">What the errors and logs call it, e.g. <c>pods</c>.</param>
+/// <param name="path">The collection, relative to the API server's address, e.g. <c>api/v1/pods</c>.</param>
+/// <param name="selector">A <c>labelSelector=...</c> or <c>fieldSelector=...</c> query parameter, already escaped.</param>
+internal sealed class KubernetesListWatchClient<TObject, TList>(Kubernetes client, string resource, string path, string? selector = null)
     : IListWatchClient<TObject>
+    where TObject : class, IKubernetesObject<V1ObjectMeta>
     where TList : IItems<TObject>, IMetadata<V1ListMeta>
 {
     public string Resource => resource;
 
     public async Task<ListPage<TObject>> ListAsync(int limit, string? continueToken, CancellationToken cancellationToken)
     {
+        // As KubernetesClient does for every call but a watch: an API server that stops answering is an error.
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(client.HttpClientTimeout);
         try
         {
-            var result = await list(limit, continueToken, cancellationToken);
-            return new ListPage<TObject>(
-                result.Items?.ToArray() ?? [], result.Metadata?.ResourceVersion ?? "", result.Metadata?.ContinueProperty);
+            var query = $"limit={limit}" + (string.IsNullOrEmpty(continueToken) ? "" : $"&continue={Uri.EscapeDataString(continueToken)}");
+            using var response = await SendAsync(query, timeout.Token);
+            await using var body = await response.Content.ReadAsStreamAsync(timeout.Token);
+            var list = await JsonSerializer.DeserializeAsync<TList>(body, ListWatchJson.Options, timeout.Token)
+                ?? throw new InvalidDataException($"{resource}: the API server answered the list with null");
+            return new ListPage<TObject>(list.Items?.ToArray() ?? [], list.Metadata?.ResourceVersion ?? "", list.Metadata?.ContinueProperty);
         }
-        catch (HttpOperationException e) when (Translate(e) is { } translated)
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            throw translated;
+            throw new TimeoutException($"{resource}: the API server did not answer the list within {client.HttpClientTimeout.TotalSeconds:0} s");
         }
     }
 
     public async Task<IAsyncEnumerable<(WatchEventType Type, TObject Object)>> WatchAsync(
         string resourceVersion, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        try
-        {
-            // Completes with the response headers: the server has accepted the watch.
-            var response = await openWatch(resourceVersion, (int)timeout.TotalSeconds, cancellationToken);
-            return Events(response, cancellationToken);
-        }
-        catch (HttpOperationException e) when (Translate(e) is { } translated)
-        {
-            throw translated;
-        }
+        // Completes with the response headers: the server has accepted the watch.
+        var response = await SendAsync(
+            $"watch=true&allowWatchBookmarks=true&resourceVersion={Uri.EscapeDataString(resourceVersion)}&timeoutSeconds={(int)timeout.TotalSeconds}",
+            cancellationToken);
+        return Events(response, cancellationToken);
     }
 
     private async IAsyncEnumerable<(WatchEventType Type, TObject Object)> Events(
-        HttpOperationResponse<TList> response, [EnumeratorCancellation] CancellationToken cancellationToken)
+        HttpResponseMessage response, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        // KubernetesClient reports an ERROR event (e.g. 410 Expired) and undecodable lines through onError and
-        // keeps reading; the server then closes the stream. Surface it before anything read after it.
-        Exception? streamError = null;
         using var _ = response;
-        // Obsolete in KubernetesClient 21 in favour of WatchListXAsync, which sends the request only on the first
-        // MoveNextAsync and so cannot tell an open, quiet stream from one still connecting.
-#pragma warning disable CS0618
-        var events = Task.FromResult(response).WatchAsync<TObject, TList>(e => streamError ??= e, cancellationToken);
-#pragma warning restore CS0618
-        await using var enumerator = events.GetAsyncEnumerator(cancellationToken);
-        while (true)
+        var body = PipeReader.Create(await response.Content.ReadAsStreamAsync(cancellationToken));
+        try
         {
-            bool more;
-            try
+            while (true)
             {
-                more = await enumerator.MoveNextAsync();
-            }
-            catch (HttpOperationException e) when (Translate(e) is { } translated)
-            {
-                throw translated;
-            }
+                var read = await body.ReadAsync(cancellationToken);
+                var buffer = read.Buffer;
+                while (buffer.PositionOf((byte)'\n') is { } end)
+                {
+                    var line = buffer.Slice(0, end);
+                    buffer = buffer.Slice(buffer.GetPosition(1, end));
+                    if (!line.IsEmpty)
+                    {
+                        yield return Decode(line);
+                    }
+                }
 
-            if (streamError is not null)
-            {
-                ExceptionDispatchInfo.Throw(Translate(streamError) ?? streamError);
-            }
+                if (read.IsCompleted)
+                {
+                    // The API server ends every event with a newline: a rest is a cut stream, not an event.
+                    yield break;
+                }
 
-            if (!more)
-            {
-                yield break;
+                body.AdvanceTo(buffer.Start, buffer.End);
             }
-
-            yield return enumerator.Current;
+        }
+        finally
+        {
+            await body.CompleteAsync();
         }
     }
 
-    private Exception? Translate(Exception error) => error switch
+    /// <summary>One line of a watch: <c>{"type": ..., "object": ...}</c>, where the object of an ERROR is a Status.</summary>
+    private (WatchEventType Type, TObject Object) Decode(ReadOnlySequence<byte> line)
     {
-        KubernetesException { Status.Code: (int)HttpStatusCode.Gone } e =>
-            new ResourceExpiredException($"{resource}: {e.Status.Message}", e),
-        KubernetesException { Status.Code: (int)HttpStatusCode.NotFound } e =>
-            new ResourceNotServedException($"{resource}: {e.Status.Message}", e),
-        HttpOperationException { Response.StatusCode: HttpStatusCode.Gone } e =>
-            new ResourceExpiredException($"{resource}: {e.Message}", e),
-        HttpOperationException { Response.StatusCode: HttpStatusCode.NotFound } e =>
-            new ResourceNotServedException($"{resource}: {e.Message}", e),
-        _ => null,
+        var json = new Utf8JsonReader(line);
+        if (IsError(line))
+        {
+            // E.g. 410 Expired: the server ends the stream after it.
+            var status = JsonSerializer.Deserialize<Watcher<V1Status>.WatchEvent>(ref json, ListWatchJson.Options)?.Object;
+            throw Failure((HttpStatusCode)(status?.Code ?? 500), status?.Message ?? "an ERROR event without a Status");
+        }
+
+        var change = JsonSerializer.Deserialize<Watcher<TObject>.WatchEvent>(ref json, ListWatchJson.Options);
+        return change?.Object is { } item
+            ? (change.Type, item)
+            : throw new InvalidDataException($"{resource}: a watch event without an object");
+    }
+
+    /// <summary>Reads the top-level <c>type</c> (the API server writes it first) without decoding the object.</summary>
+    private static bool IsError(ReadOnlySequence<byte> line)
+    {
+        var json = new Utf8JsonReader(line);
+        if (!json.Read() || json.TokenType != JsonTokenType.StartObject)
+        {
+            return false;
+        }
+
+        while (json.Read() && json.TokenType == JsonTokenType.PropertyName)
+        {
+            var isType = json.ValueTextEquals("type"u8);
+            json.Read();
+            if (isType)
+            {
+                return json.TokenType == JsonTokenType.String && json.ValueTextEquals("ERROR"u8);
+            }
+
+            json.Skip();
+        }
+
+        return false;
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(string query, CancellationToken cancellationToken)
+    {
+        var separator = selector is null ? "" : "&";
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(client.BaseUri, $"{path}?{selector}{separator}{query}"))
+        {
+            Version = client.HttpClient.DefaultRequestVersion,
+            VersionPolicy = client.HttpClient.DefaultVersionPolicy,
+        };
+        request.Headers.Accept.ParseAdd("application/json");
+        if (client.Credentials is { } credentials)
+        {
+            await credentials.ProcessHttpRequestAsync(request, cancellationToken);
+        }
+
+        var response = await client.HttpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        if (response.IsSuccessStatusCode)
+        {
+            return response;
+        }
+
+        using (response)
+        {
+            var body = await response.Content.ReadAsStringAsync(cancellationToken);
+            throw Failure(response.StatusCode, StatusMessage(body) ?? response.ReasonPhrase ?? "no message");
+        }
+    }
+
+    private Exception Failure(HttpStatusCode code, string message) => code switch
+    {
+        HttpStatusCode.Gone => new ResourceExpiredException($"{resource}: {message}"),
+        HttpStatusCode.NotFound => new ResourceNotServedException($"{resource}: {message}"),
+        _ => new HttpRequestException($"{resource}: {(int)code} {message}", null, code),
     };
+
+    /// <summary>The message of the Status the API server answers errors with; null when the body is not one.</summary>
+    private static string? StatusMessage(string body)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<V1Status>(body, ListWatchJson.Options)?.Message;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
 }

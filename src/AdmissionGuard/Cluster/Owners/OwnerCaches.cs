@@ -19,7 +19,7 @@ internal sealed class OwnerCaches : BackgroundService, IWorkloadOwners
     private long _builtFrom = -1;
     private IReadOnlyDictionary<string, WorkloadOwner> _byUid = new Dictionary<string, WorkloadOwner>();
 
-    public OwnerCaches(IKubernetes client, TimeProvider time, ILogger<OwnerCaches> logger)
+    public OwnerCaches(Kubernetes client, TimeProvider time, ILogger<OwnerCaches> logger)
     {
         ArgumentNullException.ThrowIfNull(client);
         var daemonSets = new Informer<V1DaemonSet, WorkloadOwner>(OwnerResources.DaemonSets(client), DaemonSet, Key, time, logger);
@@ -48,19 +48,19 @@ internal sealed class OwnerCaches : BackgroundService, IWorkloadOwners
 
     private static ObjectKey Key(WorkloadOwner owner) => new(owner.Kind, owner.Uid);
 
-    private static WorkloadOwner DaemonSet(V1DaemonSet set) => new(
+    internal static WorkloadOwner DaemonSet(V1DaemonSet set) => new(
         "DaemonSet", set.Metadata.Uid, null, set.Spec?.UpdateStrategy?.Type ?? "",
         set.Spec?.UpdateStrategy?.RollingUpdate?.MaxUnavailable?.Value, set.Status?.DesiredNumberScheduled ?? 0);
 
-    private static WorkloadOwner ReplicaSet(V1ReplicaSet set) => new(
+    internal static WorkloadOwner ReplicaSet(V1ReplicaSet set) => new(
         "ReplicaSet", set.Metadata.Uid, set.Metadata.OwnerReferences?.FirstOrDefault(o => o.Controller == true && o.Kind == "Deployment")?.Uid,
         "", null, set.Spec?.Replicas ?? 1);
 
-    private static WorkloadOwner Deployment(V1Deployment deployment) => new(
+    internal static WorkloadOwner Deployment(V1Deployment deployment) => new(
         "Deployment", deployment.Metadata.Uid, null, deployment.Spec?.Strategy?.Type ?? "",
         deployment.Spec?.Strategy?.RollingUpdate?.MaxUnavailable?.Value, deployment.Spec?.Replicas ?? 1);
 
-    private static WorkloadOwner StatefulSet(V1StatefulSet set) => new(
+    internal static WorkloadOwner StatefulSet(V1StatefulSet set) => new(
         "StatefulSet", set.Metadata.Uid, null, set.Spec?.UpdateStrategy?.Type ?? "",
         set.Spec?.UpdateStrategy?.RollingUpdate?.MaxUnavailable?.Value, set.Spec?.Replicas ?? 1);
 }

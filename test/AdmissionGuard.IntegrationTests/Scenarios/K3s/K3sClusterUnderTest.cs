@@ -45,7 +45,7 @@ internal sealed class K3sClusterUnderTest : IClusterUnderTest
 
     public string Name => "k3s";
 
-    public IKubernetes Client { get; }
+    public Kubernetes Client { get; }
 
     public string KubeconfigPath { get; }
 

@@ -149,14 +149,14 @@ public sealed class BlockedHealingOnSandbox
             .Should().OnlyContain(inFlight => inFlight == 1, "the DaemonSet allows one pod down at a time, across both leaders");
     }
 
-    private static async Task CreateBudgetAsync(IKubernetes client, string name, string app, V1PodDisruptionBudgetSpec spec, CancellationToken token)
+    private static async Task CreateBudgetAsync(Kubernetes client, string name, string app, V1PodDisruptionBudgetSpec spec, CancellationToken token)
     {
         spec.Selector = new V1LabelSelector { MatchLabels = new Dictionary<string, string> { ["app"] = app } };
         await client.PolicyV1.CreateNamespacedPodDisruptionBudgetAsync(
             new V1PodDisruptionBudget { Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = Apps }, Spec = spec }, Apps, cancellationToken: token);
     }
 
-    private static async Task SetCiliumBrokenAsync(IKubernetes client, string node, bool broken, CancellationToken token)
+    private static async Task SetCiliumBrokenAsync(Kubernetes client, string node, bool broken, CancellationToken token)
     {
         var value = broken ? "\"true\"" : "null";
         await client.CoreV1.PatchNodeAsync(
@@ -183,7 +183,7 @@ public sealed class BlockedHealingOnSandbox
         return pods.Count == before.Count && pods.All(p => before.All(b => b.Uid != p.Uid) && p.Phase == "Running" && endpoints.IsManaged(p));
     }
 
-    private static async Task<bool> ManagedOnAsync(IKubernetes client, string node, CancellationToken token)
+    private static async Task<bool> ManagedOnAsync(Kubernetes client, string node, CancellationToken token)
     {
         var pods = await Observe.PodsAsync(client, Apps, token);
         var endpoints = await Observe.EndpointOwnersAsync(client, token);

@@ -15,7 +15,7 @@ internal interface IClusterUnderTest : IAsyncDisposable
     string Name { get; }
 
     /// <summary>A KubernetesClient for the cluster (what the scenarios observe through).</summary>
-    IKubernetes Client { get; }
+    Kubernetes Client { get; }
 
     /// <summary>A kubeconfig for the real kubectl.</summary>
     string KubeconfigPath { get; }

@@ -15,7 +15,7 @@ internal static class Observe
         [.. (await client.CoreV1.ListNamespacedPodAsync(objectNamespace, cancellationToken: cancellationToken)).Items.Select(PodState.From)];
 
     /// <summary>CiliumEndpoints as <c>namespace/name</c> to the uid of the pod that owns them (empty when none are served).</summary>
-    public static async Task<IReadOnlyDictionary<string, string?>> EndpointOwnersAsync(IKubernetes client, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyDictionary<string, string?>> EndpointOwnersAsync(Kubernetes client, CancellationToken cancellationToken)
     {
         try
         {

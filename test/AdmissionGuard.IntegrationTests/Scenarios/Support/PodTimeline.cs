@@ -23,7 +23,7 @@ internal sealed class PodTimeline : IAsyncDisposable
         _watch = Task.Run(() => WatchAsync(pods, initial.ResourceVersion));
     }
 
-    public static async Task<PodTimeline> StartAsync(IKubernetes client, CancellationToken cancellationToken)
+    public static async Task<PodTimeline> StartAsync(Kubernetes client, CancellationToken cancellationToken)
     {
         var pods = KubernetesResources.Pods(client);
         // One page: the scenarios' clusters are small.

@@ -27,7 +27,7 @@ internal sealed class SandboxClusterUnderTest(GuardOnSandbox playground, Capture
 
     public string Name => "sandbox";
 
-    public IKubernetes Client => playground.Client;
+    public Kubernetes Client => playground.Client;
 
     public string KubeconfigPath => playground.KubeconfigPath;
 
