@@ -79,6 +79,10 @@ internal sealed class ClusterCaches : BackgroundService, IClusterCacheStatus
                 var counts = string.Join(", ", All.Select(cache => $"{cache.Resource}: {cache.Count}"));
                 CacheLog.AllSynced(_logger, counts);
             }
+
+            // The first lists are the process's one burst of garbage (pages of every pod of the cluster); their
+            // leftovers stay committed in the GC's regions. One compacting collection returns them to the OS.
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
