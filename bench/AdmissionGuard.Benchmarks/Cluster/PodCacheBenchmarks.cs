@@ -10,7 +10,7 @@ namespace AdmissionGuard.Benchmarks.Cluster;
 
 /// <summary>
 /// What 50,000 cached pods cost: the memory the filled cache keeps (printed by the setup as "retained", with and
-/// without <see cref="PodFactsCompactor"/>), the time and allocations of listing them into the cache, of
+/// without <see cref="FactsCompactor"/>), the time and allocations of listing them into the cache, of
 /// projecting one list page, and of snapshot reads.
 /// </summary>
 [MemoryDiagnoser]
@@ -23,7 +23,7 @@ public class PodCacheBenchmarks
     private (string Namespace, string Name)[] _pods = [];
     private string[] _nodes = [];
     private IReadOnlyList<V1Pod> _page = [];
-    private PodFactsCompactor _compactor = null!;
+    private FactsCompactor _compactor = null!;
 
     // Synchronous on purpose: an async setup keeps the last awaited task, and the cache in it, reachable,
     // which would distort the retained-memory figures.
@@ -33,14 +33,14 @@ public class PodCacheBenchmarks
         // The first fill also pays one-time costs (JSON metadata, JIT): measure after it.
         Fill().Dispose();
         ReportRetained("PodFacts.From only", pod => PodFacts.From(pod));
-        ReportRetained("with PodFactsCompactor", new PodFactsCompactor().Project);
+        ReportRetained("with FactsCompactor", new FactsCompactor().Pod);
         _caches = Fill();
         _snapshot = new ClusterSnapshot(_caches, TimeProvider.System);
         _pods = [.. _snapshot.Pods.Take(1000).Select(pod => (pod.Namespace, pod.Name))];
         _nodes = [.. Enumerable.Range(0, 1000).Select(SyntheticPods.NodeName)];
         _page = SyntheticPods.Page(0, 500);
-        _compactor = new PodFactsCompactor();
-        _compactor.Project(_page[0]);
+        _compactor = new FactsCompactor();
+        _compactor.Pod(_page[0]);
     }
 
     [GlobalCleanup]
@@ -57,7 +57,7 @@ public class PodCacheBenchmarks
     public int ProjectPagePlain() => _page.Select(pod => PodFacts.From(pod)).Count(facts => facts.Ready);
 
     [Benchmark(Description = "project a page of 500 pods, compacted")]
-    public int ProjectPageCompacted() => _page.Select(_compactor.Project).Count(facts => facts.Ready);
+    public int ProjectPageCompacted() => _page.Select(_compactor.Pod).Count(facts => facts.Ready);
 
     [Benchmark(Description = "1,000 snapshot GetPod")]
     public int GetPods()

@@ -11,7 +11,7 @@ internal static class SyntheticCluster
     /// <summary>Lists every source into fresh caches, then stops watching; the caches keep what they listed.</summary>
     public static async Task<ClusterCaches> FillAsync(ClusterSources sources)
     {
-        var caches = new ClusterCaches(sources, new PodFactsCompactor(), TimeProvider.System, NullLogger<ClusterCaches>.Instance);
+        var caches = new ClusterCaches(sources, new FactsCompactor(), TimeProvider.System, NullLogger<ClusterCaches>.Instance);
         await caches.StartAsync(CancellationToken.None);
         await caches.WaitForSyncAsync(CancellationToken.None);
         await caches.StopAsync(CancellationToken.None);

@@ -16,18 +16,18 @@ internal sealed class ClusterCaches : BackgroundService, IClusterCacheStatus
     private readonly ILogger<ClusterCaches> _logger;
     private readonly IReadOnlyList<Func<CancellationToken, Task>> _runners;
 
-    public ClusterCaches(ClusterSources sources, PodFactsCompactor compactor, TimeProvider time, ILogger<ClusterCaches> logger, InformerTiming? timing = null)
+    public ClusterCaches(ClusterSources sources, FactsCompactor compactor, TimeProvider time, ILogger<ClusterCaches> logger, InformerTiming? timing = null)
     {
         ArgumentNullException.ThrowIfNull(sources);
         ArgumentNullException.ThrowIfNull(compactor);
         _logger = logger;
-        var pods = new Informer<k8s.Models.V1Pod, PodFacts>(sources.Pods, compactor.Project, PodKey, time, logger, timing);
+        var pods = new Informer<k8s.Models.V1Pod, PodFacts>(sources.Pods, compactor.Pod, PodKey, time, logger, timing);
         var agentPods = new Informer<k8s.Models.V1Pod, PodFacts>(sources.AgentPods, pod => PodFacts.From(pod), PodKey, time, logger, timing);
         var nodes = new Informer<k8s.Models.V1Node, NodeFacts>(sources.Nodes, ClusterProjections.Node, node => new ObjectKey("", node.Name), time, logger, timing);
         var namespaces = new Informer<k8s.Models.V1Namespace, NamespaceFacts>(
             sources.Namespaces, ClusterProjections.Namespace, ns => new ObjectKey("", ns.Name), time, logger, timing);
         var endpoints = new Informer<CiliumEndpoint, EndpointFacts>(
-            sources.Endpoints, ClusterProjections.Endpoint, endpoint => new ObjectKey(endpoint.Namespace, endpoint.Name), time, logger, timing);
+            sources.Endpoints, compactor.Endpoint, endpoint => new ObjectKey(endpoint.Namespace, endpoint.Name), time, logger, timing);
         var leases = new Informer<k8s.Models.V1Lease, LeaseFacts>(
             sources.Lease, ClusterProjections.Lease, lease => new ObjectKey(lease.Namespace, lease.Name), time, logger, timing);
         var budgets = new Informer<k8s.Models.V1PodDisruptionBudget, DisruptionBudgetFacts>(

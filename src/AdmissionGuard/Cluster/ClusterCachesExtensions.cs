@@ -31,7 +31,7 @@ internal static class ClusterCachesExtensions
             sp.GetRequiredService<Kubernetes>(),
             sp.GetRequiredService<IOptions<CniOptions>>().Value,
             sp.GetRequiredService<IOptions<LeaderElectionOptions>>().Value));
-        services.TryAddSingleton<PodFactsCompactor>();
+        services.TryAddSingleton<FactsCompactor>();
         services.TryAddSingleton<ClusterCaches>();
         services.AddHostedService(sp => sp.GetRequiredService<ClusterCaches>());
         services.TryAddSingleton<IClusterCacheStatus>(sp => sp.GetRequiredService<ClusterCaches>());

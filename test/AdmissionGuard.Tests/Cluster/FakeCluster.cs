@@ -13,7 +13,7 @@ internal sealed class FakeCluster : IAsyncDisposable
     {
         var sources = new ClusterSources(Pods, AgentPods, Nodes, Namespaces, Endpoints, Lease, DisruptionBudgets);
         var timing = new InformerTiming { Random = () => 0 };
-        Caches = new ClusterCaches(sources, new PodFactsCompactor(), Time, NullLogger<ClusterCaches>.Instance, timing);
+        Caches = new ClusterCaches(sources, new FactsCompactor(), Time, NullLogger<ClusterCaches>.Instance, timing);
         Snapshot = new ClusterSnapshot(Caches, Time);
     }
 

@@ -13,7 +13,7 @@ public sealed class ProjectionTests
     [Fact]
     public void A_DaemonSet_pod_keeps_what_decisions_read()
     {
-        var facts = new PodFactsCompactor().Project(KubernetesJson.Deserialize<V1Pod>(ClusterObjects.EbsCsiNodePod));
+        var facts = new FactsCompactor().Pod(KubernetesJson.Deserialize<V1Pod>(ClusterObjects.EbsCsiNodePod));
 
         facts.Namespace.Should().Be("kube-system");
         facts.Name.Should().Be("ebs-csi-node-7xk2p");
@@ -37,7 +37,7 @@ public sealed class ProjectionTests
         var pod = KubernetesJson.Deserialize<V1Pod>(ClusterObjects.EbsCsiNodePod);
         var plain = PodFacts.From(pod);
 
-        var compacted = new PodFactsCompactor().Project(pod);
+        var compacted = new FactsCompactor().Pod(pod);
 
         compacted.Should().BeEquivalentTo(plain);
     }
@@ -45,9 +45,9 @@ public sealed class ProjectionTests
     [Fact]
     public void Pods_of_one_controller_share_labels_tolerations_owner_and_strings()
     {
-        var compactor = new PodFactsCompactor();
-        var first = compactor.Project(KubernetesJson.Deserialize<V1Pod>(ClusterObjects.EbsCsiNodePod));
-        var second = compactor.Project(KubernetesJson.Deserialize<V1Pod>(
+        var compactor = new FactsCompactor();
+        var first = compactor.Pod(KubernetesJson.Deserialize<V1Pod>(ClusterObjects.EbsCsiNodePod));
+        var second = compactor.Pod(KubernetesJson.Deserialize<V1Pod>(
             ClusterObjects.EbsCsiNodePod.Replace("ebs-csi-node-7xk2p", "ebs-csi-node-q9d4w", StringComparison.Ordinal)));
 
         second.Name.Should().Be("ebs-csi-node-q9d4w");
@@ -60,11 +60,27 @@ public sealed class ProjectionTests
     }
 
     [Fact]
+    public void Endpoints_share_namespace_state_and_node_address_and_project_as_the_plain_projection()
+    {
+        var compactor = new FactsCompactor();
+        var endpoint = KubernetesJson.Deserialize<CiliumEndpoint>(ClusterObjects.CorednsEndpoint);
+        var first = compactor.Endpoint(endpoint);
+        var second = compactor.Endpoint(KubernetesJson.Deserialize<CiliumEndpoint>(
+            ClusterObjects.CorednsEndpoint.Replace(endpoint.Metadata.Name, "other-pod", StringComparison.Ordinal)));
+
+        first.Should().Be(ClusterProjections.Endpoint(endpoint));
+        second.Name.Should().Be("other-pod");
+        second.Namespace.Should().BeSameAs(first.Namespace);
+        second.State.Should().BeSameAs(first.State);
+        second.NodeIp.Should().NotBeNull().And.BeSameAs(first.NodeIp);
+    }
+
+    [Fact]
     public void A_different_label_set_is_not_shared()
     {
-        var compactor = new PodFactsCompactor();
-        var first = compactor.Project(KubernetesJson.Deserialize<V1Pod>(ClusterObjects.EbsCsiNodePod));
-        var other = compactor.Project(KubernetesJson.Deserialize<V1Pod>(
+        var compactor = new FactsCompactor();
+        var first = compactor.Pod(KubernetesJson.Deserialize<V1Pod>(ClusterObjects.EbsCsiNodePod));
+        var other = compactor.Pod(KubernetesJson.Deserialize<V1Pod>(
             ClusterObjects.EbsCsiNodePod.Replace("\"6f9c7d8b4c\"", "\"77d5b9c8f6\"", StringComparison.Ordinal)));
 
         other.Labels.Should().NotBeSameAs(first.Labels);
