@@ -32,15 +32,27 @@ public sealed record RestartRoom(IReadOnlyDictionary<string, int> UnavailableByO
                 continue;
             }
 
-            var restarts = restartsByOwner[owner.Uid].ToList();
-            var partOfARestart = restarts.Exists(r => r.PodUid == pod.Uid || IsReplacement(r, pod));
-            if (!partOfARestart)
+            if (!PartOfARestart(pod, restartsByOwner[owner.Uid]))
             {
                 unavailable[owner.Uid] = unavailable.GetValueOrDefault(owner.Uid) + 1;
             }
         }
 
         return new RestartRoom(unavailable, inFlight.Count);
+    }
+
+    // A loop rather than a lambda: it runs for every unavailable pod of the cluster, and allocates nothing.
+    private static bool PartOfARestart(PodFacts pod, IEnumerable<InFlightRestart> restartsOfItsOwner)
+    {
+        foreach (var restart in restartsOfItsOwner)
+        {
+            if (restart.PodUid == pod.Uid || IsReplacement(restart, pod))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>
