@@ -27,6 +27,9 @@ public sealed class UnmanagedPodDetector(HealingPolicy policy, IPodChangeFeed? c
     // Reused by every pass: the pods to judge again.
     private readonly HashSet<PodName> _due = [];
 
+    // Most pods are managed, and their verdicts are kept: one detail per endpoint state (a handful), not one per pod.
+    private readonly Dictionary<string, string> _managedDetails = new(StringComparer.Ordinal);
+
     // Whether _verdicts holds every pod as of the last pass, so that the feed's changes bring it up to date.
     private bool _remembersEveryPod;
 
@@ -107,13 +110,14 @@ public sealed class UnmanagedPodDetector(HealingPolicy policy, IPodChangeFeed? c
     private void Remember(PodName name, PodClassification classification)
     {
         _verdicts[name] = classification;
-        if (DependsOnPodAndEndpointOnly(classification.Verdict))
-        {
-            _unsettled.Remove(name);
-        }
-        else
+        if (!DependsOnPodAndEndpointOnly(classification.Verdict))
         {
             _unsettled.Add(name);
+        }
+        else if (_unsettled.Count > 0)
+        {
+            // Skipped on a first pass, when it is empty: the look-up would hash 50,000 names for nothing.
+            _unsettled.Remove(name);
         }
     }
 
@@ -152,7 +156,7 @@ public sealed class UnmanagedPodDetector(HealingPolicy policy, IPodChangeFeed? c
         var endpoint = snapshot.GetEndpoint(pod.Namespace, pod.Name);
         if (endpoint is not null && endpoint.OwnerPodUid == pod.Uid)
         {
-            return (PodVerdict.Managed, $"CiliumEndpoint is {(endpoint.State.Length == 0 ? "present" : endpoint.State)}");
+            return (PodVerdict.Managed, ManagedDetail(endpoint.State));
         }
 
         if (pod.StartTime is not { } started)
@@ -181,6 +185,16 @@ public sealed class UnmanagedPodDetector(HealingPolicy policy, IPodChangeFeed? c
         return endpoint is null
             ? (PodVerdict.NoEndpoint, "has no CiliumEndpoint")
             : (PodVerdict.StaleEndpoint, $"its CiliumEndpoint belongs to an earlier pod (uid {endpoint.OwnerPodUid})");
+    }
+
+    private string ManagedDetail(string state)
+    {
+        if (!_managedDetails.TryGetValue(state, out var detail))
+        {
+            detail = _managedDetails[state] = $"CiliumEndpoint is {(state.Length == 0 ? "present" : state)}";
+        }
+
+        return detail;
     }
 
     private static string Seconds(TimeSpan span) =>
