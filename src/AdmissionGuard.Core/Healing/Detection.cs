@@ -1,3 +1,5 @@
+using AdmissionGuard.Core.Pods;
+
 namespace AdmissionGuard.Core.Healing;
 
 /// <summary>One pass of the detector over the snapshot.</summary>
@@ -7,13 +9,21 @@ namespace AdmissionGuard.Core.Healing;
 /// next pass.
 /// </param>
 /// <param name="Unmanaged">The pods of <paramref name="Pods"/> that Cilium does not manage.</param>
-public sealed record Detection(bool Enabled, IReadOnlyCollection<PodClassification> Pods, IReadOnlyList<PodClassification> Unmanaged)
+/// <param name="Unavailable">
+/// The pods of <paramref name="Pods"/> with a controller that are not available (<see cref="RestartRoom.IsAvailable"/>):
+/// what <see cref="RestartRoom"/> counts, a few among every pod.
+/// </param>
+public sealed record Detection(
+    bool Enabled,
+    IReadOnlyCollection<PodClassification> Pods,
+    IReadOnlyList<PodClassification> Unmanaged,
+    IReadOnlyCollection<PodFacts> Unavailable)
 {
-    public static readonly Detection Disabled = new(false, [], []);
+    public static readonly Detection Disabled = new(false, [], [], []);
 
-    /// <summary>A detection of the given verdicts, with the unmanaged ones picked out of them.</summary>
+    /// <summary>A detection of the given verdicts, with the unmanaged and the unavailable pods picked out of them.</summary>
     public Detection(bool enabled, IReadOnlyCollection<PodClassification> pods)
-        : this(enabled, pods, [.. pods.Where(p => p.IsUnmanaged)])
+        : this(enabled, pods, [.. pods.Where(p => p.IsUnmanaged)], [.. pods.Select(p => p.Pod).Where(RestartRoom.CountsAsUnavailable)])
     {
     }
 }

@@ -24,10 +24,9 @@ public sealed record RestartRoom(IReadOnlyDictionary<string, int> UnavailableByO
             unavailable[restart.Owner.Uid] = unavailable.GetValueOrDefault(restart.Owner.Uid) + 1;
         }
 
-        foreach (var classification in detection.Pods)
+        foreach (var pod in detection.Unavailable)
         {
-            var pod = classification.Pod;
-            if (pod.Owner is not { } owner || IsAvailable(pod))
+            if (pod.Owner is not { } owner)
             {
                 continue;
             }
@@ -61,6 +60,13 @@ public sealed record RestartRoom(IReadOnlyDictionary<string, int> UnavailableByO
     /// </summary>
     private static bool IsReplacement(InFlightRestart restart, PodFacts pod) =>
         !restart.KnownPodUids.Contains(pod.Uid) && (restart.Owner.Kind != "DaemonSet" || restart.Node == pod.NodeName);
+
+    /// <summary>A pod that lowers its controller's availability: it has one, and is not available.</summary>
+    public static bool CountsAsUnavailable(PodFacts pod)
+    {
+        ArgumentNullException.ThrowIfNull(pod);
+        return pod.Owner is not null && !IsAvailable(pod);
+    }
 
     /// <summary>Available as controllers count it: Ready and not being deleted.</summary>
     public static bool IsAvailable(PodFacts pod)

@@ -24,6 +24,10 @@ public sealed class UnmanagedPodDetector(HealingPolicy policy, IPodChangeFeed? c
     // does not name a pod when these change, so they are judged again on every pass. Every unmanaged pod is among them.
     private readonly HashSet<PodName> _unsettled = [];
 
+    // The pods RestartRoom counts, kept with the verdicts so that a cycle does not walk every pod to find them. Whether a
+    // pod counts depends on its facts alone, which the feed names when they change.
+    private readonly Dictionary<PodName, PodFacts> _unavailable = [];
+
     // Reused by every pass: the pods to judge again.
     private readonly HashSet<PodName> _due = [];
 
@@ -43,6 +47,7 @@ public sealed class UnmanagedPodDetector(HealingPolicy policy, IPodChangeFeed? c
         {
             _verdicts.Clear();
             _unsettled.Clear();
+            _unavailable.Clear();
             _remembersEveryPod = false;
             return Detection.Disabled;
         }
@@ -65,7 +70,7 @@ public sealed class UnmanagedPodDetector(HealingPolicy policy, IPodChangeFeed? c
             }
         }
 
-        return new Detection(true, _verdicts.Values, unmanaged);
+        return new Detection(true, _verdicts.Values, unmanaged, _unavailable.Values);
     }
 
     public PodClassification Classify(PodFacts pod, IClusterSnapshot snapshot, DateTimeOffset now)
@@ -80,6 +85,7 @@ public sealed class UnmanagedPodDetector(HealingPolicy policy, IPodChangeFeed? c
     {
         _verdicts.Clear();
         _unsettled.Clear();
+        _unavailable.Clear();
         foreach (var pod in snapshot.Pods)
         {
             Remember(new PodName(pod.Namespace, pod.Name), Classify(pod, snapshot, now));
@@ -103,6 +109,7 @@ public sealed class UnmanagedPodDetector(HealingPolicy policy, IPodChangeFeed? c
             {
                 _verdicts.Remove(name);
                 _unsettled.Remove(name);
+                _unavailable.Remove(name);
             }
         }
     }
@@ -118,6 +125,15 @@ public sealed class UnmanagedPodDetector(HealingPolicy policy, IPodChangeFeed? c
         {
             // Skipped on a first pass, when it is empty: the look-up would hash 50,000 names for nothing.
             _unsettled.Remove(name);
+        }
+
+        if (RestartRoom.CountsAsUnavailable(classification.Pod))
+        {
+            _unavailable[name] = classification.Pod;
+        }
+        else if (_unavailable.Count > 0)
+        {
+            _unavailable.Remove(name);
         }
     }
 

@@ -106,6 +106,25 @@ public sealed class UnmanagedPodDetectorFeedTests
     }
 
     [Fact]
+    public void A_pod_counts_as_unavailable_while_it_is_not_ready_and_only_with_a_controller()
+    {
+        var pod = RunningPod();
+        var orphan = RunningPod("orphan", noOwner: true, ready: false);
+        var cluster = new FakeClusterSnapshot().With(ReadyNode()).With(pod, orphan).With(EndpointOf(pod), EndpointOf(orphan));
+        var detector = new UnmanagedPodDetector(Policy, cluster.FollowPodChanges());
+        detector.Detect(cluster, Now).Unavailable.Should().BeEmpty();
+
+        cluster.With(pod with { Ready = false });
+        detector.Detect(cluster, Now).Unavailable.Should().ContainSingle().Which.Name.Should().Be(pod.Name);
+
+        cluster.With(pod);
+        detector.Detect(cluster, Now).Unavailable.Should().BeEmpty();
+
+        cluster.With(pod with { Ready = false }).WithoutPod(pod.Key);
+        detector.Detect(cluster, Now).Unavailable.Should().BeEmpty("a deleted pod is forgotten");
+    }
+
+    [Fact]
     public void After_a_pass_without_endpoints_every_pod_is_judged_again()
     {
         var pod = RunningPod();

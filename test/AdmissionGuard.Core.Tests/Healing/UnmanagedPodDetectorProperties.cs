@@ -38,6 +38,7 @@ public sealed class UnmanagedPodDetectorProperties
                 remembered.Pods.Select(Verdict).OrderBy(v => v.Pod.Key, StringComparer.Ordinal)
                     .Should().Equal(fresh.Pods.Select(Verdict).OrderBy(v => v.Pod.Key, StringComparer.Ordinal), $"after {string.Join(", ", changes)}");
                 remembered.Unmanaged.Select(c => c.Pod.Key).Should().BeEquivalentTo(fresh.Unmanaged.Select(c => c.Pod.Key));
+                remembered.Unavailable.Select(p => p.Key).Should().BeEquivalentTo(fresh.Unavailable.Select(p => p.Key));
             }
         });
     }
@@ -106,6 +107,7 @@ public sealed class UnmanagedPodDetectorProperties
             3 => pod with { Uid = $"uid-{name}-recreated" },
             4 => pod with { StartTime = null },
             5 => pod with { Target = new TargetNode(TargetKind.NodeName, "gone") },
+            6 => pod with { Ready = false },
             _ => pod,
         };
     }
