@@ -32,6 +32,13 @@ public interface IClusterSnapshot
     /// </summary>
     IEnumerable<PodFacts> GatedPods => Pods.Where(pod => pod.HasGate(WellKnown.SchedulingGate));
 
+    /// <summary>
+    /// Starts a feed of the pods whose facts or CiliumEndpoint change from now on, for a reader that keeps what it
+    /// concluded about every pod between passes. Null when the implementation cannot tell: such a reader must then look
+    /// at every pod on every pass.
+    /// </summary>
+    IPodChangeFeed? FollowPodChanges() => null;
+
     /// <summary>The CiliumEndpoint of the same namespace/name as a pod, or null.</summary>
     EndpointFacts? GetEndpoint(string podNamespace, string name);
 

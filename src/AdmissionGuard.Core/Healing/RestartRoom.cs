@@ -24,17 +24,14 @@ public sealed record RestartRoom(IReadOnlyDictionary<string, int> UnavailableByO
             unavailable[restart.Owner.Uid] = unavailable.GetValueOrDefault(restart.Owner.Uid) + 1;
         }
 
-        foreach (var classification in detection.Pods)
+        foreach (var pod in detection.Unavailable)
         {
-            var pod = classification.Pod;
-            if (pod.Owner is not { } owner || IsAvailable(pod))
+            if (pod.Owner is not { } owner)
             {
                 continue;
             }
 
-            var restarts = restartsByOwner[owner.Uid].ToList();
-            var partOfARestart = restarts.Exists(r => r.PodUid == pod.Uid || IsReplacement(r, pod));
-            if (!partOfARestart)
+            if (!PartOfARestart(pod, restartsByOwner[owner.Uid]))
             {
                 unavailable[owner.Uid] = unavailable.GetValueOrDefault(owner.Uid) + 1;
             }
@@ -43,12 +40,33 @@ public sealed record RestartRoom(IReadOnlyDictionary<string, int> UnavailableByO
         return new RestartRoom(unavailable, inFlight.Count);
     }
 
+    // A loop rather than a lambda: it runs for every unavailable pod of the cluster, and allocates nothing.
+    private static bool PartOfARestart(PodFacts pod, IEnumerable<InFlightRestart> restartsOfItsOwner)
+    {
+        foreach (var restart in restartsOfItsOwner)
+        {
+            if (restart.PodUid == pod.Uid || IsReplacement(restart, pod))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>
     /// A pod the restart did not know, on its node for a DaemonSet: the replacement of a restart that ended is not one
     /// of a restart still in flight, and counts as unavailable on its own until it is Ready.
     /// </summary>
     private static bool IsReplacement(InFlightRestart restart, PodFacts pod) =>
         !restart.KnownPodUids.Contains(pod.Uid) && (restart.Owner.Kind != "DaemonSet" || restart.Node == pod.NodeName);
+
+    /// <summary>A pod that lowers its controller's availability: it has one, and is not available.</summary>
+    public static bool CountsAsUnavailable(PodFacts pod)
+    {
+        ArgumentNullException.ThrowIfNull(pod);
+        return pod.Owner is not null && !IsAvailable(pod);
+    }
 
     /// <summary>Available as controllers count it: Ready and not being deleted.</summary>
     public static bool IsAvailable(PodFacts pod)

@@ -93,6 +93,8 @@ internal sealed class ClusterSnapshot : IClusterSnapshot
         }
     }
 
+    public IPodChangeFeed FollowPodChanges() => new PodChangeFeed(_caches);
+
     public EndpointFacts? GetEndpoint(string podNamespace, string name) =>
         _caches.Endpoints.Get(new ObjectKey(podNamespace, name));
 

@@ -28,7 +28,7 @@ internal sealed class ReconcileCycle(
     TimeProvider time,
     ILogger<ReconcileCycle> logger)
 {
-    private readonly UnmanagedPodDetector _detector = new(settings.Policy);
+    private readonly UnmanagedPodDetector _detector = new(settings.Policy, snapshot.FollowPodChanges());
 
     // Pods already warned about an overdue gate: one Warning per pod, not one per cycle.
     private readonly HashSet<string> _overdueWarned = new(StringComparer.Ordinal);

@@ -6,7 +6,10 @@ using static AdmissionGuard.Core.Tests.Healing.HealingFixtures;
 
 namespace AdmissionGuard.Core.Tests.Healing;
 
-/// <summary>A detector that remembers its verdicts decides exactly as a fresh one, whatever changed between passes.</summary>
+/// <summary>
+/// A detector that remembers its verdicts and follows the snapshot's changes decides exactly as a fresh one, whatever
+/// changed between passes: a change the incremental pass missed would leave a verdict the fresh one does not give.
+/// </summary>
 public sealed class UnmanagedPodDetectorProperties
 {
     private const int PodNames = 5;
@@ -24,7 +27,7 @@ public sealed class UnmanagedPodDetectorProperties
         {
             var cluster = new FakeClusterSnapshot().With(ReadyNode("n1"), ReadyNode("n2"));
             var now = Now;
-            var remembering = new UnmanagedPodDetector(Policy);
+            var remembering = new UnmanagedPodDetector(Policy, cluster.FollowPodChanges());
             foreach (var change in changes)
             {
                 now = Apply(change, cluster, now);
@@ -32,7 +35,10 @@ public sealed class UnmanagedPodDetectorProperties
                 var fresh = new UnmanagedPodDetector(Policy).Detect(cluster, now);
 
                 remembered.Enabled.Should().Be(fresh.Enabled);
-                remembered.Pods.Select(Verdict).Should().Equal(fresh.Pods.Select(Verdict), $"after {string.Join(", ", changes)}");
+                remembered.Pods.Select(Verdict).OrderBy(v => v.Pod.Key, StringComparer.Ordinal)
+                    .Should().Equal(fresh.Pods.Select(Verdict).OrderBy(v => v.Pod.Key, StringComparer.Ordinal), $"after {string.Join(", ", changes)}");
+                remembered.Unmanaged.Select(c => c.Pod.Key).Should().BeEquivalentTo(fresh.Unmanaged.Select(c => c.Pod.Key));
+                remembered.Unavailable.Select(p => p.Key).Should().BeEquivalentTo(fresh.Unavailable.Select(p => p.Key));
             }
         });
     }
@@ -42,7 +48,7 @@ public sealed class UnmanagedPodDetectorProperties
     {
         var pod = RunningPod();
         var cluster = new FakeClusterSnapshot().With(ReadyNode()).With(pod).With(EndpointOf(pod));
-        var detector = new UnmanagedPodDetector(Policy);
+        var detector = new UnmanagedPodDetector(Policy, cluster.FollowPodChanges());
         detector.Detect(cluster, Now).Pods.Single().Verdict.Should().Be(PodVerdict.Managed);
 
         cluster.With(EndpointOf(pod, "uid-of-an-earlier-pod"));
@@ -101,6 +107,7 @@ public sealed class UnmanagedPodDetectorProperties
             3 => pod with { Uid = $"uid-{name}-recreated" },
             4 => pod with { StartTime = null },
             5 => pod with { Target = new TargetNode(TargetKind.NodeName, "gone") },
+            6 => pod with { Ready = false },
             _ => pod,
         };
     }

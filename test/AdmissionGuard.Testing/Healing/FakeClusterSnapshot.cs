@@ -9,6 +9,7 @@ internal sealed class FakeClusterSnapshot : IClusterSnapshot
     private readonly Dictionary<string, NodeFacts> _nodes = new(StringComparer.Ordinal);
     private readonly Dictionary<string, PodFacts> _pods = new(StringComparer.Ordinal);
     private readonly Dictionary<string, EndpointFacts> _endpoints = new(StringComparer.Ordinal);
+    private readonly List<Feed> _feeds = [];
 
     public bool EndpointsAvailable { get; set; } = true;
 
@@ -37,6 +38,7 @@ internal sealed class FakeClusterSnapshot : IClusterSnapshot
         foreach (var pod in pods)
         {
             _pods[pod.Key] = pod;
+            Changed(pod.Namespace, pod.Name);
         }
 
         return this;
@@ -47,6 +49,7 @@ internal sealed class FakeClusterSnapshot : IClusterSnapshot
         foreach (var endpoint in endpoints)
         {
             _endpoints[$"{endpoint.Namespace}/{endpoint.Name}"] = endpoint;
+            Changed(endpoint.Namespace, endpoint.Name);
         }
 
         return this;
@@ -55,13 +58,23 @@ internal sealed class FakeClusterSnapshot : IClusterSnapshot
     public FakeClusterSnapshot WithoutEndpoint(string key)
     {
         _endpoints.Remove(key);
+        Changed(key);
         return this;
     }
 
     public FakeClusterSnapshot WithoutPod(string key)
     {
         _pods.Remove(key);
+        Changed(key);
         return this;
+    }
+
+    /// <summary>Like the production snapshot's: every pod or endpoint changed through this class, named once per take.</summary>
+    public IPodChangeFeed FollowPodChanges()
+    {
+        var feed = new Feed();
+        _feeds.Add(feed);
+        return feed;
     }
 
     public NodeFacts? GetNode(string name) => _nodes.GetValueOrDefault(name);
@@ -71,4 +84,30 @@ internal sealed class FakeClusterSnapshot : IClusterSnapshot
     public PodFacts? GetPod(string podNamespace, string name) => _pods.GetValueOrDefault($"{podNamespace}/{name}");
 
     public EndpointFacts? GetEndpoint(string podNamespace, string name) => _endpoints.GetValueOrDefault($"{podNamespace}/{name}");
+
+    private void Changed(string key)
+    {
+        var slash = key.IndexOf('/', StringComparison.Ordinal);
+        Changed(key[..slash], key[(slash + 1)..]);
+    }
+
+    private void Changed(string podNamespace, string name)
+    {
+        foreach (var feed in _feeds)
+        {
+            feed.Changed.Add(new PodName(podNamespace, name));
+        }
+    }
+
+    private sealed class Feed : IPodChangeFeed
+    {
+        public HashSet<PodName> Changed { get; private set; } = [];
+
+        public IReadOnlyCollection<PodName> TakeChanged()
+        {
+            var taken = Changed;
+            Changed = [];
+            return taken;
+        }
+    }
 }

@@ -216,6 +216,34 @@ public sealed class ClusterSnapshotTests : IAsyncDisposable
         GatedNames(new ClusterSnapshot(_cluster.Caches, _cluster.Time)).Should().Equal(["a", "b", "d"], "a snapshot made after the caches filled finds them too");
     }
 
+    [Fact]
+    public async Task The_pod_change_feed_names_each_pod_or_endpoint_that_changed_once_per_take()
+    {
+        var feed = _cluster.Snapshot.FollowPodChanges();
+        _cluster.Pods.ListReturns("5", [FakeCluster.Pod("default", "a", "n1", ready: true, "5"), FakeCluster.Pod("default", "b", "n1", ready: true, "5")]);
+        _cluster.ListEverythingElseEmpty();
+        await _cluster.StartAndSyncAsync();
+        feed.TakeChanged().Should().BeEquivalentTo([new PodName("default", "a"), new PodName("default", "b")], "the first list adds every pod");
+        feed.TakeChanged().Should().BeEmpty();
+
+        var applied = Channel.CreateUnbounded<ObjectKey>();
+        using var podChanges = _cluster.Caches.Pods.Subscribe(change => applied.Writer.TryWrite(change.Key));
+        using var endpointChanges = _cluster.Caches.Endpoints.Subscribe(change => applied.Writer.TryWrite(change.Key));
+        var pods = await _cluster.Pods.NextWatchAsync();
+        var endpoints = await _cluster.Endpoints.NextWatchAsync();
+        pods.Send(WatchEventType.Modified, FakeCluster.Pod("default", "a", "n1", ready: false, "6"));
+        pods.Send(WatchEventType.Modified, FakeCluster.Pod("default", "a", "n1", ready: true, "7"));
+        pods.Send(WatchEventType.Deleted, FakeCluster.Pod("default", "b", "n1", ready: true, "8"));
+        endpoints.Send(WatchEventType.Added, KubernetesJson.Deserialize<CiliumEndpoint>(ClusterObjects.CorednsEndpoint));
+        for (var i = 0; i < 4; i++)
+        {
+            await applied.Reader.ReadAsync(TestContext.Current.CancellationToken).AsTask().WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+        }
+
+        feed.TakeChanged().Should().BeEquivalentTo([new PodName("default", "a"), new PodName("default", "b"), new PodName("kube-system", "coredns-5d78c9869d-8hx2m")]);
+        feed.TakeChanged().Should().BeEmpty();
+    }
+
     private static V1Pod Gated(string name, string resourceVersion)
     {
         var pod = FakeCluster.Pod("default", name, "n1", ready: false, resourceVersion);
