@@ -7,6 +7,9 @@ namespace AdmissionGuard.Core.Cluster;
 /// </summary>
 public interface IPodChangeFeed
 {
-    /// <summary>Each pod or CiliumEndpoint that changed since the previous call (since the feed was created, the first time), once.</summary>
-    IReadOnlyCollection<PodName> TakeChanged();
+    /// <summary>
+    /// Each pod or CiliumEndpoint that changed since the previous call (since the feed was created, the first time),
+    /// once; null when more changed than the feed keeps track of, so that the reader must look at every pod.
+    /// </summary>
+    IReadOnlyCollection<PodName>? TakeChanged();
 }

@@ -8,23 +8,31 @@ namespace AdmissionGuard.Cluster;
 /// added, changed and removed). Subscribed for as long as the caches run: its reader, the reconcile loop's detector,
 /// lives as long.
 /// </summary>
+/// <remarks>
+/// Bounded: a replica that does not lead never takes, while the pods of a busy cluster come and go under new names.
+/// Past <c>capacity</c> names it forgets them and answers "look at every pod" once, which costs the reader one full pass.
+/// </remarks>
 internal sealed class PodChangeFeed : IPodChangeFeed
 {
     private readonly Lock _lock = new();
+    private readonly int _capacity;
     private HashSet<PodName> _changed = [];
+    private bool _overflowed;
 
-    public PodChangeFeed(ClusterCaches caches)
+    public PodChangeFeed(ClusterCaches caches, int capacity = 65_536)
     {
+        _capacity = capacity;
         caches.Pods.Subscribe(change => Record(change.Key));
         caches.Endpoints.Subscribe(change => Record(change.Key));
     }
 
-    public IReadOnlyCollection<PodName> TakeChanged()
+    public IReadOnlyCollection<PodName>? TakeChanged()
     {
         lock (_lock)
         {
-            var taken = _changed;
+            var taken = _overflowed ? null : _changed;
             _changed = [];
+            _overflowed = false;
             return taken;
         }
     }
@@ -33,6 +41,18 @@ internal sealed class PodChangeFeed : IPodChangeFeed
     {
         lock (_lock)
         {
+            if (_overflowed)
+            {
+                return;
+            }
+
+            if (_changed.Count >= _capacity)
+            {
+                _changed = [];
+                _overflowed = true;
+                return;
+            }
+
             _changed.Add(new PodName(key.Namespace, key.Name));
         }
     }

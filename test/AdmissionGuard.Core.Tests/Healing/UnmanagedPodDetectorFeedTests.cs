@@ -144,8 +144,33 @@ public sealed class UnmanagedPodDetectorFeedTests
         detection.Pods.Single(c => c.Pod.Key == pod.Key).Verdict;
 
     /// <summary>A feed that never names a change: what the detector reads then, it reads without being told to.</summary>
+    [Fact]
+    public void A_feed_that_lost_track_makes_the_next_pass_judge_every_pod()
+    {
+        var pod = RunningPod();
+        var cluster = new FakeClusterSnapshot().With(ReadyNode()).With(pod).With(EndpointOf(pod));
+        var feed = new OverflowedFeed();
+        var detector = new UnmanagedPodDetector(Policy, feed);
+        VerdictOf(detector.Detect(cluster, Now), pod).Should().Be(PodVerdict.Managed);
+
+        // A change the feed cannot name: it answers that it lost track instead.
+        cluster.WithoutEndpoint(pod.Key);
+        feed.LostTrack = true;
+        var detection = detector.Detect(cluster, Now);
+
+        VerdictOf(detection, pod).Should().Be(PodVerdict.NoEndpoint);
+        detection.Unmanaged.Should().ContainSingle().Which.Pod.Should().Be(pod);
+    }
+
     private sealed class SilentFeed : IPodChangeFeed
     {
         public IReadOnlyCollection<PodName> TakeChanged() => [];
+    }
+
+    private sealed class OverflowedFeed : IPodChangeFeed
+    {
+        public bool LostTrack { get; set; }
+
+        public IReadOnlyCollection<PodName>? TakeChanged() => LostTrack ? null : [];
     }
 }

@@ -244,6 +244,18 @@ public sealed class ClusterSnapshotTests : IAsyncDisposable
         feed.TakeChanged().Should().BeEmpty();
     }
 
+    [Fact]
+    public async Task A_pod_change_feed_that_is_never_taken_stops_at_its_capacity_and_then_asks_for_a_full_look_once()
+    {
+        var feed = new PodChangeFeed(_cluster.Caches, capacity: 2);
+        _cluster.Pods.ListReturns("5", [.. Enumerable.Range(0, 5).Select(i => FakeCluster.Pod("default", $"p{i}", "n1", ready: true, "5"))]);
+        _cluster.ListEverythingElseEmpty();
+        await _cluster.StartAndSyncAsync();
+
+        feed.TakeChanged().Should().BeNull("five pods changed and the feed keeps two names");
+        feed.TakeChanged().Should().BeEmpty();
+    }
+
     private static V1Pod Gated(string name, string resourceVersion)
     {
         var pod = FakeCluster.Pod("default", name, "n1", ready: false, resourceVersion);
