@@ -1,10 +1,15 @@
+using AdmissionGuard.Cluster.Informers;
 using AdmissionGuard.Core.Healing;
-using k8s;
+using k8s.Models;
 
 namespace AdmissionGuard.Reconciler;
 
-/// <summary>Reads the guard's own restart Events back (field selector <c>source</c>, every namespace, in pages).</summary>
-internal sealed class KubernetesRestartHistory(IKubernetes client) : IRestartHistory
+/// <summary>
+/// Reads the guard's own restart Events back (field selector <c>source</c>, every namespace, in pages), decoded as the
+/// caches' lists are: a new leader's first cycle pays for the few fields <see cref="RestartEvents.Read"/> reads, not for
+/// KubernetesClient's whole Event model.
+/// </summary>
+internal sealed class KubernetesRestartHistory(IListWatchClient<Corev1Event> events) : IRestartHistory
 {
     private const int PageSize = 500;
 
@@ -14,11 +19,9 @@ internal sealed class KubernetesRestartHistory(IKubernetes client) : IRestartHis
         string? continueToken = null;
         do
         {
-            var page = await client.CoreV1.ListEventForAllNamespacesAsync(
-                fieldSelector: $"source={KubernetesPodEventRecorder.Component}", limit: PageSize, continueParameter: continueToken,
-                cancellationToken: cancellationToken);
+            var page = await events.ListAsync(PageSize, continueToken, cancellationToken);
             restarts.AddRange(page.Items.Select(RestartEvents.Read).OfType<RecordedRestart>());
-            continueToken = page.Metadata?.ContinueProperty;
+            continueToken = page.Continue;
         }
         while (!string.IsNullOrEmpty(continueToken));
 

@@ -177,8 +177,10 @@ internal sealed class ReconcileCycle(
         {
             recorded = await history.ReadAsync(cancellationToken);
         }
-        catch (Exception e) when (e is k8s.Autorest.HttpOperationException or HttpRequestException)
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
+            // Whatever the read failed on (refused, timed out, an expired continue token, a body that is not JSON), the
+            // next cycle reads again.
             ReconcilerLog.HistoryUnreadable(logger, e);
             return false;
         }

@@ -1,4 +1,5 @@
 using AdmissionGuard.Cluster;
+using AdmissionGuard.Cluster.Informers;
 using AdmissionGuard.Cluster.Owners;
 using AdmissionGuard.Configuration;
 using AdmissionGuard.Core.Admission;
@@ -48,7 +49,8 @@ internal static class ReconcilerRegistration
         services.TryAddSingleton<OwnerCaches>();
         services.TryAddSingleton<IWorkloadOwners>(sp => sp.GetRequiredService<OwnerCaches>());
         services.AddSingleton<EventThrottle>();
-        services.AddSingleton<IRestartHistory, KubernetesRestartHistory>();
+        services.AddSingleton<IRestartHistory>(sp => new KubernetesRestartHistory(
+            KubernetesResources.Events(sp.GetRequiredService<Kubernetes>(), $"source={KubernetesPodEventRecorder.Component}")));
         services.AddSingleton<IPodEventRecorder, KubernetesPodEventRecorder>();
         services.AddSingleton<ReconcileCycle>();
         services.AddSingleton<Func<ILock>>(sp => () =>

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using AdmissionGuard.Cluster.Informers;
 using AdmissionGuard.Configuration;
+using AdmissionGuard.Reconciler;
 using k8s;
 using k8s.Models;
 using Microsoft.AspNetCore.Builder;
@@ -94,6 +95,20 @@ public sealed class KubernetesListWatchClientTests : IAsyncDisposable
         events.Should().Equal((WatchEventType.Modified, "regenerating"));
     }
 
+    [Fact]
+    public async Task The_restart_history_reads_every_page_of_the_guards_Events_through_a_field_selector()
+    {
+        var history = new KubernetesRestartHistory(KubernetesResources.Events(await StartAsync(), "source=admissionguard"));
+
+        var restarts = await history.ReadAsync(TestContext.Current.CancellationToken);
+
+        restarts.Select(r => (r.PodKey, r.Owner.Name, r.Node)).Should().Equal(
+            ("kube-system/ebs-csi-node-a", "ebs-csi-node", "node-1"), ("kube-system/ebs-csi-node-b", "ebs-csi-node", null));
+        _requests.Where(r => r.StartsWith("/api/v1/events", StringComparison.Ordinal)).Should().Equal(
+            "/api/v1/events?fieldSelector=source%3Dadmissionguard&limit=500",
+            "/api/v1/events?fieldSelector=source%3Dadmissionguard&limit=500&continue=page-2");
+    }
+
     public async ValueTask DisposeAsync()
     {
         _client?.Dispose();
@@ -114,6 +129,7 @@ public sealed class KubernetesListWatchClientTests : IAsyncDisposable
             return next(context);
         });
         _server.MapGet("/api/v1/pods", ServePods);
+        _server.MapGet("/api/v1/events", ServeEvents);
         _server.MapGet("/api/v1/nodes", context => Json(context, 403, """{"kind":"Status","apiVersion":"v1","status":"Failure","message":"nodes is forbidden: User \"system:serviceaccount:admissionguard-system:admissionguard\" cannot list resource \"nodes\" in API group \"\" at the cluster scope","reason":"Forbidden","code":403}"""));
         _server.MapGet("/apis/cilium.io/v2/ciliumendpoints", context => endpointsServed
             ? ServeEndpoints(context)
@@ -136,6 +152,17 @@ public sealed class KubernetesListWatchClientTests : IAsyncDisposable
         return context.Request.Query["continue"] == "page-2"
             ? Json(context, 200, """{"kind":"PodList","apiVersion":"v1","metadata":{"resourceVersion":"100"},"items":[{"metadata":{"name":"c","namespace":"default"}}]}""")
             : Json(context, 200, """{"kind":"PodList","apiVersion":"v1","metadata":{"resourceVersion":"100","continue":"page-2"},"items":[{"metadata":{"name":"a","namespace":"default"}},{"metadata":{"name":"b","namespace":"default"}}]}""");
+    }
+
+    private static Task ServeEvents(HttpContext context)
+    {
+        static string Restart(string pod, string annotations) =>
+            $$"""{"metadata":{"name":"{{pod}}.1","namespace":"kube-system","annotations":{{annotations}}},"involvedObject":{"kind":"Pod","namespace":"kube-system","name":"{{pod}}","uid":"{{pod}}-uid"},"reason":"UnmanagedPodEvicted","message":"Evicted","source":{"component":"admissionguard"},"firstTimestamp":"2026-12-03T07:00:00Z"}""";
+
+        // Another Event of the same source that records no restart (a released gate) is read and left out.
+        return context.Request.Query["continue"] == "page-2"
+            ? Json(context, 200, $$"""{"kind":"EventList","apiVersion":"v1","metadata":{"resourceVersion":"200"},"items":[{{Restart("ebs-csi-node-b", """{"admissionguard.io/restarted-pod-owner":"DaemonSet/ebs-csi-node/ds-uid"}""")}}]}""")
+            : Json(context, 200, $$"""{"kind":"EventList","apiVersion":"v1","metadata":{"resourceVersion":"200","continue":"page-2"},"items":[{{Restart("ebs-csi-node-a", """{"admissionguard.io/restarted-pod-owner":"DaemonSet/ebs-csi-node/ds-uid","admissionguard.io/restarted-pod-node":"node-1"}""")}},{"metadata":{"name":"web.2","namespace":"shop"},"involvedObject":{"kind":"Pod","namespace":"shop","name":"web","uid":"web-uid"},"reason":"SchedulingGateReleased","firstTimestamp":"2026-12-03T07:00:00Z"}]}""");
     }
 
     private static Task ServeEndpoints(HttpContext context) => context.Request.Query["watch"] == "true"

@@ -4,6 +4,7 @@ using AdmissionGuard.Cluster.Informers;
 using AdmissionGuard.Cluster.Owners;
 using AdmissionGuard.Core.Cilium;
 using AdmissionGuard.Core.Pods;
+using AdmissionGuard.Reconciler;
 using k8s;
 using k8s.Models;
 
@@ -34,6 +35,8 @@ public sealed class ListWatchJsonTests
         slim.Status.ContainerStatuses.Should().BeNull();
         slim.Status.PodIP.Should().BeNull();
         slim.Metadata.ManagedFields.Should().BeNull();
+        slim.Status.Conditions.Should().NotBeEmpty().And.OnlyContain(c => c.LastTransitionTime == null);
+        slim.Metadata.OwnerReferences.Should().ContainSingle().Which.ApiVersion.Should().BeNull();
         slim.Metadata.ResourceVersion.Should().Be("184467", "watches resume from the resourceVersion of the last object seen");
     }
 
@@ -83,6 +86,7 @@ public sealed class ListWatchJsonTests
 
         ClusterProjections.Endpoint(Slim(endpoint)).Should().BeEquivalentTo(ClusterProjections.Endpoint(endpoint));
         ClusterProjections.Endpoint(Slim(endpoint)).NodeIp.Should().NotBeNullOrEmpty();
+        Slim(endpoint).Status!.Identity.Should().BeNull("no projection reads an endpoint's security identity");
         ClusterProjections.Lease(Slim(lease)).Should().BeEquivalentTo(ClusterProjections.Lease(lease));
         ClusterProjections.Namespace(Slim(ns)).Should().BeEquivalentTo(ClusterProjections.Namespace(ns));
         ClusterProjections.DisruptionBudget(Slim(budget)).Should().BeEquivalentTo(ClusterProjections.DisruptionBudget(budget));
@@ -143,6 +147,38 @@ public sealed class ListWatchJsonTests
         OwnerCaches.StatefulSet(Slim(statefulSet)).Should().Be(OwnerCaches.StatefulSet(statefulSet));
         Slim(daemonSet).Spec.Template.Should().BeNull();
         Slim(deployment).Spec.Template.Should().BeNull();
+    }
+
+    [Fact]
+    public void A_restart_event_reads_back_the_same_restart_and_drops_its_message_and_source()
+    {
+        var recorded = new Corev1Event
+        {
+            Metadata = new V1ObjectMeta
+            {
+                Name = "ebs-csi-node-7x2kq.1",
+                NamespaceProperty = "kube-system",
+                CreationTimestamp = new DateTime(2026, 12, 3, 7, 0, 5, DateTimeKind.Utc),
+                Annotations = new Dictionary<string, string>
+                {
+                    [RestartEvents.OwnerAnnotation] = "DaemonSet/ebs-csi-node/ds-uid",
+                    [RestartEvents.NodeAnnotation] = "node-1",
+                },
+            },
+            InvolvedObject = new V1ObjectReference { Kind = "Pod", Name = "ebs-csi-node-7x2kq", NamespaceProperty = "kube-system", Uid = "pod-uid" },
+            Reason = PodEvent.UnmanagedPodEvicted,
+            Message = "Evicted: runs without a CiliumEndpoint",
+            Source = new V1EventSource { Component = KubernetesPodEventRecorder.Component, Host = "guard-0" },
+            FirstTimestamp = new DateTime(2026, 12, 3, 7, 0, 0, DateTimeKind.Utc),
+        };
+
+        var slim = Slim(recorded);
+
+        RestartEvents.Read(slim).Should().Be(RestartEvents.Read(recorded)).And.Be(new Core.Healing.RecordedRestart(
+            new PodOwner("DaemonSet", "ebs-csi-node", "ds-uid"), "kube-system/ebs-csi-node-7x2kq", "pod-uid", "node-1",
+            new DateTimeOffset(2026, 12, 3, 7, 0, 0, TimeSpan.Zero)));
+        slim.Message.Should().BeNull();
+        slim.Source.Should().BeNull();
     }
 
     /// <summary>The object as the caches receive it: written as the API server writes it, read as the caches read it.</summary>

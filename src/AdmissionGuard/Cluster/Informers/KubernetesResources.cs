@@ -5,7 +5,7 @@ using k8s.Models;
 
 namespace AdmissionGuard.Cluster.Informers;
 
-/// <summary>The list+watch calls of every resource the caches hold.</summary>
+/// <summary>The list+watch calls of every resource the guard reads: the caches' and the restart history's.</summary>
 internal static class KubernetesResources
 {
     public static IListWatchClient<V1Pod> Pods(Kubernetes client) =>
@@ -32,6 +32,11 @@ internal static class KubernetesResources
         new KubernetesListWatchClient<V1Lease, V1LeaseList>(
             client, $"lease {leaseNamespace}/{name}", $"apis/coordination.k8s.io/v1/namespaces/{Uri.EscapeDataString(leaseNamespace)}/leases",
             $"fieldSelector={Uri.EscapeDataString($"metadata.name={name}")}");
+
+    /// <summary>Events of every namespace matching a field selector, e.g. those one component recorded.</summary>
+    public static IListWatchClient<Corev1Event> Events(Kubernetes client, string fieldSelector) =>
+        new KubernetesListWatchClient<Corev1Event, Corev1EventList>(
+            client, $"events matching {fieldSelector}", "api/v1/events", $"fieldSelector={Uri.EscapeDataString(fieldSelector)}");
 
     /// <summary>The CNI's endpoints (<c>Cni:EndpointResource</c>, Cilium's CiliumEndpoints by default), cluster-wide.</summary>
     public static IListWatchClient<CiliumEndpoint> Endpoints(Kubernetes client, EndpointResource resource) =>

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using AdmissionGuard.Core.Cilium;
 using k8s;
 using k8s.Models;
 
@@ -9,9 +10,10 @@ namespace AdmissionGuard.Cluster.Informers;
 /// How list and watch bodies are decoded: KubernetesClient's JSON settings (its converters for Kubernetes' time
 /// formats) with every property the caches never read dropped from the object types below, so that the decoder skips
 /// those properties instead of building them. At 50,000 pods most of a page is what is dropped here: managedFields,
-/// containers, volumes, container statuses, node images, pod templates. A dropped property reads as absent, so the
-/// projections (<see cref="ClusterProjections"/>, <c>PodFacts.From</c>, <c>OwnerCaches</c>) may read only the ones
-/// kept; <c>ListWatchJsonTests</c> project full objects both ways and compare. Types not listed are read whole.
+/// containers, volumes, container statuses, condition times, node images, pod templates, endpoint identities. A dropped
+/// property reads as absent, so the projections (<see cref="ClusterProjections"/>, <c>PodFacts.From</c>,
+/// <c>OwnerCaches</c>, <c>RestartEvents.Read</c>) may read only the ones kept; <c>ListWatchJsonTests</c> project full
+/// objects both ways and compare. Types not listed are read whole.
 /// </summary>
 internal static class ListWatchJson
 {
@@ -26,6 +28,8 @@ internal static class ListWatchJson
         [typeof(V1Affinity)] = ["nodeAffinity"],
         [typeof(V1NodeAffinity)] = ["requiredDuringSchedulingIgnoredDuringExecution"],
         [typeof(V1PodStatus)] = ["phase", "startTime", "conditions"],
+        [typeof(V1PodCondition)] = ["type", "status"],
+        [typeof(V1OwnerReference)] = ["kind", "name", "uid", "controller"],
         [typeof(V1Node)] = ["apiVersion", "kind", "metadata", "spec"],
         [typeof(V1NodeSpec)] = ["taints"],
         [typeof(V1DaemonSetSpec)] = ["updateStrategy"],
@@ -36,6 +40,9 @@ internal static class ListWatchJson
         [typeof(V1DeploymentSpec)] = ["replicas", "strategy"],
         [typeof(V1StatefulSet)] = ["apiVersion", "kind", "metadata", "spec"],
         [typeof(V1StatefulSetSpec)] = ["replicas", "updateStrategy"],
+        [typeof(CiliumEndpointStatus)] = ["state", "networking"],
+        [typeof(CiliumEndpointNetworking)] = ["node"],
+        [typeof(Corev1Event)] = ["apiVersion", "kind", "metadata", "involvedObject", "reason", "firstTimestamp", "eventTime"],
     };
 
     public static JsonSerializerOptions Options { get; } = Create();
