@@ -21,13 +21,14 @@ internal sealed class ClusterCaches : BackgroundService, IClusterCacheStatus
         ArgumentNullException.ThrowIfNull(sources);
         ArgumentNullException.ThrowIfNull(compactor);
         _logger = logger;
-        var pods = new Informer<k8s.Models.V1Pod, PodFacts>(sources.Pods, compactor.Pod, PodKey, time, logger, timing);
+        Informer<CiliumEndpoint, EndpointFacts>? endpoints = null;
+        var pods = new Informer<k8s.Models.V1Pod, PodFacts>(sources.Pods, pod => compactor.Pod(pod, endpoints), PodKey, time, logger, timing);
         var agentPods = new Informer<k8s.Models.V1Pod, PodFacts>(sources.AgentPods, pod => PodFacts.From(pod), PodKey, time, logger, timing);
         var nodes = new Informer<k8s.Models.V1Node, NodeFacts>(sources.Nodes, ClusterProjections.Node, node => new ObjectKey("", node.Name), time, logger, timing);
         var namespaces = new Informer<k8s.Models.V1Namespace, NamespaceFacts>(
             sources.Namespaces, ClusterProjections.Namespace, ns => new ObjectKey("", ns.Name), time, logger, timing);
-        var endpoints = new Informer<CiliumEndpoint, EndpointFacts>(
-            sources.Endpoints, compactor.Endpoint, endpoint => new ObjectKey(endpoint.Namespace, endpoint.Name), time, logger, timing);
+        endpoints = new Informer<CiliumEndpoint, EndpointFacts>(
+            sources.Endpoints, endpoint => compactor.Endpoint(endpoint, pods), endpoint => new ObjectKey(endpoint.Namespace, endpoint.Name), time, logger, timing);
         var leases = new Informer<k8s.Models.V1Lease, LeaseFacts>(
             sources.Lease, ClusterProjections.Lease, lease => new ObjectKey(lease.Namespace, lease.Name), time, logger, timing);
         var budgets = new Informer<k8s.Models.V1PodDisruptionBudget, DisruptionBudgetFacts>(

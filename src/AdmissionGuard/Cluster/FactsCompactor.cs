@@ -1,3 +1,4 @@
+using AdmissionGuard.Cluster.Informers;
 using AdmissionGuard.Core.Cilium;
 using AdmissionGuard.Core.Cluster;
 using AdmissionGuard.Core.Pods;
@@ -9,7 +10,10 @@ namespace AdmissionGuard.Cluster;
 /// <summary>
 /// Projects pods and CiliumEndpoints for the caches and shares what they have in common: namespaces, phases, label
 /// maps (replicas carry identical labels), toleration lists (every DaemonSet pod carries the same ones), owners,
-/// target nodes, endpoint states and node addresses. Measured on 50,000 pods by <c>PodCacheBenchmarks</c>; see docs/performance.md for the figures.
+/// target nodes, endpoint states and node addresses. A pod and its CiliumEndpoint also share their name and the pod's
+/// UID: whichever the caches see second takes the strings of the first, so that the pair holds one copy of each (and
+/// the detector's comparisons of the two stop at the reference). Measured on 50,000 pods by <c>PodCacheBenchmarks</c>;
+/// see docs/performance.md for the figures.
 /// </summary>
 internal sealed class FactsCompactor
 {
@@ -20,12 +24,16 @@ internal sealed class FactsCompactor
     private readonly Interner<PodOwner> _owners = new();
     private readonly Interner<TargetNode> _targets = new();
 
-    public PodFacts Pod(V1Pod pod)
+    /// <param name="endpoints">The CiliumEndpoints seen so far, whose strings the pod may share.</param>
+    public PodFacts Pod(V1Pod pod, IResourceCache<EndpointFacts>? endpoints = null)
     {
         var facts = PodFacts.From(pod);
+        var endpoint = endpoints?.Get(new ObjectKey(facts.Namespace, facts.Name));
         return facts with
         {
             Namespace = _strings.Intern(facts.Namespace),
+            Name = Shared(facts.Name, endpoint?.Name),
+            Uid = Shared(facts.Uid, endpoint?.OwnerPodUid),
             Labels = facts.Labels.Count == 0 ? facts.Labels : _labels.Intern(facts.Labels, ShareStrings),
             Tolerations = facts.Tolerations.Count == 0 ? facts.Tolerations : _tolerations.Intern(facts.Tolerations, ShareTolerations),
             Target = facts.Target.Name is null ? facts.Target : _targets.Intern(facts.Target),
@@ -34,16 +42,22 @@ internal sealed class FactsCompactor
         };
     }
 
-    public EndpointFacts Endpoint(CiliumEndpoint endpoint)
+    /// <param name="pods">The pods seen so far, whose strings the endpoint may share.</param>
+    public EndpointFacts Endpoint(CiliumEndpoint endpoint, IResourceCache<PodFacts>? pods = null)
     {
         var facts = ClusterProjections.Endpoint(endpoint);
+        var pod = pods?.Get(new ObjectKey(facts.Namespace, facts.Name));
         return facts with
         {
             Namespace = _strings.Intern(facts.Namespace),
+            Name = Shared(facts.Name, pod?.Name),
+            OwnerPodUid = Shared(facts.OwnerPodUid, pod?.Uid),
             State = _strings.Intern(facts.State),
             NodeIp = facts.NodeIp is null ? null : _strings.Intern(facts.NodeIp),
         };
     }
+
+    private static string Shared(string value, string? held) => held is not null && held == value ? held : value;
 
     private Dictionary<string, string> ShareStrings(IReadOnlyDictionary<string, string> labels) =>
         labels.ToDictionary(pair => _strings.Intern(pair.Key), pair => _strings.Intern(pair.Value));

@@ -110,10 +110,14 @@ internal sealed class ReconcileCycle(
 
     private async Task<(int Unmanaged, int Restarts)> RestartUnmanagedPodsAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
+        // A new term reads what earlier leaders restarted while this thread judges the pods: the API server's answer
+        // then costs the cycle no wall time.
+        var term = leadership.Term;
+        var recorded = term == _adoptedTerm ? null : ReadRecordedRestartsAsync(cancellationToken);
         var detection = _detector.Detect(snapshot, now);
         ReportDetectorState(detection.Enabled);
         var unmanaged = detection.Unmanaged.ToDictionary(c => c.Pod.Key, StringComparer.Ordinal);
-        if (!await AdoptRecordedRestartsAsync(detection, now, cancellationToken))
+        if (!await AdoptRecordedRestartsAsync(term, recorded, detection, now))
         {
             metrics.UnmanagedPods.Set(unmanaged.Count);
             return (unmanaged.Count, 0);
@@ -163,36 +167,45 @@ internal sealed class ReconcileCycle(
     /// Once per leadership term, before acting: adopt the restarts any leader recorded (its Events), so that a new
     /// leader counts the previous one's restarts against the same allowances and cool-downs.
     /// </summary>
+    /// <param name="recorded">This term's read of them; null when the ledger already holds this term's.</param>
     /// <returns>False when the history could not be read: no restarts this cycle, the next one tries again.</returns>
-    private async Task<bool> AdoptRecordedRestartsAsync(Detection detection, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<bool> AdoptRecordedRestartsAsync(
+        int term, Task<IReadOnlyList<RecordedRestart>?>? recorded, Detection detection, DateTimeOffset now)
     {
-        var term = leadership.Term;
-        if (term == _adoptedTerm)
+        if (recorded is null)
         {
             return true;
         }
 
-        IReadOnlyList<RecordedRestart> recorded;
+        if (await recorded is not { } restarts)
+        {
+            return false;
+        }
+
+        foreach (var restart in restarts)
+        {
+            ledger.Adopt(restart, detection, settings.Budget.PodCooldown, now);
+        }
+
+        ReconcilerLog.HistoryAdopted(logger, restarts.Count, ledger.InFlight.Count);
+        _adoptedTerm = term;
+        return true;
+    }
+
+    /// <returns>Null when the history could not be read.</returns>
+    private async Task<IReadOnlyList<RecordedRestart>?> ReadRecordedRestartsAsync(CancellationToken cancellationToken)
+    {
         try
         {
-            recorded = await history.ReadAsync(cancellationToken);
+            return await history.ReadAsync(cancellationToken);
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
             // Whatever the read failed on (refused, timed out, an expired continue token, a body that is not JSON), the
             // next cycle reads again.
             ReconcilerLog.HistoryUnreadable(logger, e);
-            return false;
+            return null;
         }
-
-        foreach (var restart in recorded)
-        {
-            ledger.Adopt(restart, detection, settings.Budget.PodCooldown, now);
-        }
-
-        ReconcilerLog.HistoryAdopted(logger, recorded.Count, ledger.InFlight.Count);
-        _adoptedTerm = term;
-        return true;
     }
 
     private async Task ReportPausedNodesAsync(RestartHolds holds, CancellationToken cancellationToken)

@@ -217,6 +217,50 @@ public sealed class ClusterSnapshotTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_pod_and_its_CiliumEndpoint_hold_one_copy_of_the_name_and_UID_whichever_arrives_first()
+    {
+        _cluster.Pods.ListReturns("5", [FakeCluster.Pod("default", "a", "n1", ready: true, "5"), FakeCluster.Pod("default", "b", "n1", ready: true, "5")]);
+        _cluster.ListEverythingElseEmpty();
+        await _cluster.StartAndSyncAsync();
+        var applied = Channel.CreateUnbounded<ObjectKey>();
+        using var podChanges = _cluster.Caches.Pods.Subscribe(change => applied.Writer.TryWrite(change.Key));
+        using var endpointChanges = _cluster.Caches.Endpoints.Subscribe(change => applied.Writer.TryWrite(change.Key));
+        var pods = await _cluster.Pods.NextWatchAsync();
+        var endpoints = await _cluster.Endpoints.NextWatchAsync();
+
+        endpoints.Send(WatchEventType.Added, Endpoint("a", ownerUid: "uid-a"));
+        endpoints.Send(WatchEventType.Added, Endpoint("b", ownerUid: "uid-of-an-earlier-b"));
+        endpoints.Send(WatchEventType.Added, Endpoint("c", ownerUid: "uid-c"));
+        pods.Send(WatchEventType.Added, FakeCluster.Pod("default", "c", "n1", ready: true, "7"));
+        for (var i = 0; i < 4; i++)
+        {
+            await applied.Reader.ReadAsync(TestContext.Current.CancellationToken).AsTask().WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+        }
+
+        var (podA, endpointA) = (_cluster.Snapshot.GetPod("default", "a")!, _cluster.Snapshot.GetEndpoint("default", "a")!);
+        endpointA.Name.Should().BeSameAs(podA.Name);
+        endpointA.OwnerPodUid.Should().BeSameAs(podA.Uid);
+        var (podB, endpointB) = (_cluster.Snapshot.GetPod("default", "b")!, _cluster.Snapshot.GetEndpoint("default", "b")!);
+        endpointB.Name.Should().BeSameAs(podB.Name);
+        endpointB.OwnerPodUid.Should().Be("uid-of-an-earlier-b", "a stale endpoint keeps the UID it names");
+        var (podC, endpointC) = (_cluster.Snapshot.GetPod("default", "c")!, _cluster.Snapshot.GetEndpoint("default", "c")!);
+        podC.Name.Should().BeSameAs(endpointC.Name, "a pod listed after its endpoint takes the endpoint's strings");
+        podC.Uid.Should().Be("uid-c").And.BeSameAs(endpointC.OwnerPodUid);
+    }
+
+    private static CiliumEndpoint Endpoint(string pod, string ownerUid) => new()
+    {
+        Metadata = new V1ObjectMeta
+        {
+            Name = pod,
+            NamespaceProperty = "default",
+            ResourceVersion = "6",
+            OwnerReferences = [new V1OwnerReference { ApiVersion = "v1", Kind = "Pod", Name = pod, Uid = ownerUid }],
+        },
+        Status = new CiliumEndpointStatus { State = "ready" },
+    };
+
+    [Fact]
     public async Task The_pod_change_feed_names_each_pod_or_endpoint_that_changed_once_per_take()
     {
         var feed = _cluster.Snapshot.FollowPodChanges();

@@ -12,9 +12,17 @@ internal sealed class FakeRestartHistory : IRestartHistory
 
     public int Reads { get; private set; }
 
+    /// <summary>When set, reads answer when the test completes it.</summary>
+    public TaskCompletionSource<IReadOnlyList<RecordedRestart>>? Answer { get; set; }
+
     public Task<IReadOnlyList<RecordedRestart>> ReadAsync(CancellationToken cancellationToken)
     {
         Reads++;
+        if (Answer is not null)
+        {
+            return Answer.Task;
+        }
+
         return Fails
             ? Task.FromException<IReadOnlyList<RecordedRestart>>(new HttpRequestException("connection refused"))
             : Task.FromResult<IReadOnlyList<RecordedRestart>>([.. Recorded]);

@@ -139,4 +139,25 @@ public sealed class ReconcileCycleBlockedTests
         await harness.RunAfterAsync(TimeSpan.FromSeconds(15));
         harness.Actions.Restarts.Select(r => r.Pod).Should().Equal("default/a");
     }
+
+    [Fact]
+    public async Task A_new_term_reads_the_recorded_restarts_with_the_cycle_and_acts_only_once_they_are_in()
+    {
+        var harness = new ReconcilerHarness();
+        harness.Cluster.With(RunningPod("ds-b", node: "n2"));
+        harness.History.Answer = new TaskCompletionSource<IReadOnlyList<RecordedRestart>>(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        var cycle = harness.RunAsync();
+
+        harness.History.Reads.Should().Be(1, "the read starts with the cycle, before it waits for anything");
+        cycle.IsCompleted.Should().BeFalse("no restart before the ledger knows what earlier leaders did");
+        harness.Actions.Restarts.Should().BeEmpty();
+
+        // The previous leader evicted ds-a 30 s ago and its replacement is not there yet.
+        harness.History.Answer.SetResult([new RecordedRestart(Owner(), "default/ds-a", "uid-default-ds-a", "n1", Now.AddSeconds(-30))]);
+        var summary = await cycle.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+
+        summary.Unmanaged.Should().Be(1);
+        harness.Actions.Restarts.Should().BeEmpty("the DaemonSet allows one restart at a time and the adopted one is in flight");
+    }
 }
