@@ -1,5 +1,5 @@
-using System.Globalization;
 using System.Reflection;
+using AdmissionGuard.Benchmarks.CommandLine;
 using AdmissionGuard.Benchmarks.Fuzzing;
 using AdmissionGuard.Benchmarks.Healing;
 using AdmissionGuard.Benchmarks.Load;
@@ -27,8 +27,22 @@ if (args is ["scale-scenario", ..])
 // `-- fuzz [N [SEED]]`: mutated reviews against the guard on real Kestrel over HTTPS; the last line is the verdict.
 if (args is ["fuzz", ..])
 {
-    return await FuzzCommand.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 100_000,
-        args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 1);
+    const string usage = "usage: fuzz [REQUESTS [SEED]] (defaults 100000 and 1)";
+    if (args.Contains("--help") || args.Contains("-h"))
+    {
+        Console.WriteLine(usage);
+        return 0;
+    }
+
+    var count = args.Length > 1 ? OptionValues.Whole(args[1], 1, int.MaxValue) : 100_000;
+    var seed = args.Length > 2 ? OptionValues.Whole(args[2], 0, int.MaxValue) : 1;
+    if (count is null || seed is null || args.Length > 3)
+    {
+        await Console.Error.WriteLineAsync($"fuzz: REQUESTS and SEED are whole numbers\n{usage}");
+        return 2;
+    }
+
+    return await FuzzCommand.RunAsync(count.Value, seed.Value);
 }
 
 BenchmarkSwitcher.FromAssembly(Assembly.GetExecutingAssembly()).Run(args);

@@ -9,6 +9,7 @@ using AdmissionGuard.Benchmarks.CommandLine;
 using AdmissionGuard.Sandbox;
 using AdmissionGuard.Tests.Support;
 using k8s.Models;
+using static AdmissionGuard.Benchmarks.CommandLine.OptionValues;
 
 namespace AdmissionGuard.Benchmarks.Load;
 
@@ -25,25 +26,39 @@ internal static class LoadCommand
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(120);
     private static readonly TimeSpan Warmup = TimeSpan.FromSeconds(3);
 
+    private const string Usage = "usage: load --guard DLL --baseline DLL [--seconds 10] [--rounds 3] [--rate 1000]";
+
     /// <summary><c>load --guard DLL --baseline DLL [--seconds 10] [--rounds 3] [--rate 1000]</c></summary>
     public static async Task<int> RunAsync(string[] args)
     {
+        if (args.Contains("--help") || args.Contains("-h"))
+        {
+            Console.WriteLine(Usage);
+            return 0;
+        }
+
+        var guardDll = Argument(args, "--guard");
+        var baselineDll = Argument(args, "--baseline");
+        var seconds = Whole(Argument(args, "--seconds") ?? "10", 1, 3600);
+        var rounds = Whole(Argument(args, "--rounds") ?? "3", 1, 100);
+        var rate = Whole(Argument(args, "--rate") ?? "1000", 1, 1_000_000);
+        if (guardDll is null || baselineDll is null || seconds is null || rounds is null || rate is null)
+        {
+            await Console.Error.WriteLineAsync(
+                $"load: --guard and --baseline are required; --seconds (1-3600), --rounds (1-100) and --rate (1-1000000) take whole numbers\n{Usage}");
+            return 2;
+        }
+
         if (LoadTools.Missing() is { } missing)
         {
             await Console.Error.WriteLineAsync($"load: {missing}");
             return 2;
         }
 
-        var guardDll = Argument(args, "--guard", null);
-        var baselineDll = Argument(args, "--baseline", null);
-        var seconds = TimeSpan.FromSeconds(int.Parse(Argument(args, "--seconds", "10"), CultureInfo.InvariantCulture));
-        var rounds = int.Parse(Argument(args, "--rounds", "3"), CultureInfo.InvariantCulture);
-        var rate = int.Parse(Argument(args, "--rate", "1000"), CultureInfo.InvariantCulture);
-
         using var stop = new StopSignals();
         try
         {
-            return await MeasureAsync(guardDll, baselineDll, seconds, rounds, rate, stop.Token);
+            return await MeasureAsync(guardDll, baselineDll, TimeSpan.FromSeconds(seconds.Value), rounds.Value, rate.Value, stop.Token);
         }
         catch (OperationCanceledException) when (stop.Received)
         {
@@ -243,10 +258,9 @@ internal static class LoadCommand
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private static string Argument(string[] args, string name, string? fallback)
+    private static string? Argument(string[] args, string name)
     {
         var index = Array.IndexOf(args, name);
-        return index >= 0 && index + 1 < args.Length ? args[index + 1]
-            : fallback ?? throw new ArgumentException($"load: {name} is required");
+        return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
     }
 }

@@ -18,6 +18,12 @@ internal static class ScaleScenario
 
     public static async Task<int> RunAsync(string[] args)
     {
+        if (args.Contains("--help") || args.Contains("-h"))
+        {
+            Console.WriteLine(Usage);
+            return 0;
+        }
+
         if (!ScaleOptions.TryParse(args, out var options, out var error))
         {
             await Console.Error.WriteLineAsync($"scale-scenario: {error}\n{Usage}");
