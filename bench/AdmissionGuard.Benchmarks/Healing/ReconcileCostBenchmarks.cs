@@ -14,7 +14,7 @@ namespace AdmissionGuard.Benchmarks.Healing;
 /// production snapshot: classifying every pod (<see cref="UnmanagedPodDetector"/>), planning restarts for the
 /// 1,000 unmanaged ones (every 50th pod has no CiliumEndpoint) with the default budget (<see cref="RestartPlanner"/>),
 /// planning gate releases, each controller's room for restarts (<see cref="RestartRoom"/>), and all of them together as
-/// one cycle decides them. API calls are not included. The detector follows the snapshot's pod changes and remembers its
+/// one cycle decides them, and recording a cycle's restarts. API calls are not included. The detector follows the snapshot's pod changes and remembers its
 /// verdicts between passes (as the reconcile loop's does), so classifying is measured twice: a first pass, which judges
 /// every pod, and a pass over an unchanged cluster.
 /// </summary>
@@ -84,6 +84,22 @@ public class ReconcileCostBenchmarks
         _ledger.Settle(detection, Budget.PodCooldown, Now);
         var room = RestartRoom.From(detection, _ledger.InFlight);
         return gates.Count + RestartPlanner.Plan(detection.Unmanaged.Select(c => c.Pod), room, _noOwners, _noRestarts, Budget, Now).Count(step => step.Acts);
+    }
+
+    // A cycle of a mass heal: each restart remembers which pods its controller had, so that a new one counts as its
+    // replacement; then the next cycle settles them.
+    [Benchmark(Description = "record 100 restarts over 50,000 pods, then settle them (RestartLedger)")]
+    public int RecordRestarts()
+    {
+        var ledger = new RestartLedger();
+        var detection = _detector.Detect(_snapshot, Now);
+        foreach (var pod in _unmanaged.Take(100))
+        {
+            ledger.RecordRestart(pod, detection, Now);
+        }
+
+        ledger.Settle(_detector.Detect(_snapshot, Now), Budget.PodCooldown, Now);
+        return ledger.InFlight.Count;
     }
 
     private static CiliumEndpoint Endpoint(int index)

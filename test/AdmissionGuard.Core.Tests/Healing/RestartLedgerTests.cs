@@ -1,4 +1,5 @@
 using AdmissionGuard.Core.Healing;
+using AdmissionGuard.Core.Pods;
 using static AdmissionGuard.Core.Tests.Healing.HealingFixtures;
 
 namespace AdmissionGuard.Core.Tests.Healing;
@@ -205,8 +206,8 @@ public sealed class RestartLedgerTests
         ledger.Adopt(recorded, Detect(Now), Cooldown, Now);
 
         ledger.LastRestarts.Should().Contain("default/a", recorded.At);
-        ledger.InFlight.Should().ContainSingle().Which.KnownPodUids.Should().BeEquivalentTo(["uid-default-a", "uid-default-b"],
-            "b was created before the restart, so it is no replacement");
+        ledger.InFlight.Should().ContainSingle().Which.KnownPodUids.Should().BeEquivalentTo(["uid-default-a"],
+            "a DaemonSet's replacement is looked for on the restarted pod's node only, where no other pod of it runs");
 
         // creationTimestamp has whole seconds: created in the restart's second, 300 ms after it.
         var replacement = RunningPod("a-new", node: "n1") with { StartTime = Now, CreationTime = Now.AddSeconds(-20) };
@@ -224,5 +225,41 @@ public sealed class RestartLedgerTests
 
         ledger.InFlight.Should().BeEmpty();
         ledger.LastRestarts.Should().BeEmpty();
+    }
+
+    [Fact]
+    public void An_adopted_restart_of_a_Deployment_pod_knows_the_siblings_created_before_it_and_no_later_one()
+    {
+        var web = new PodOwner("ReplicaSet", "web-5d8f", "uid-web");
+        var ledger = new RestartLedger();
+        var later = RunningPod("web-3", node: "n2", owner: web, age: TimeSpan.FromSeconds(5));
+        _cluster.With(RunningPod("web-1", node: "n1", owner: web), RunningPod("web-2", node: "n2", owner: web), later).With(EndpointOf(later));
+        var recorded = new RecordedRestart(web, "default/web-0", "uid-default-web-0", "n1", Now.AddSeconds(-20));
+
+        ledger.Adopt(recorded, Detect(Now), Cooldown, Now);
+
+        ledger.InFlight.Should().ContainSingle().Which.KnownPodUids.Should().BeEquivalentTo(
+            ["uid-default-web-0", "uid-default-web-1", "uid-default-web-2"], "web-3 was created after the restart: it may be its replacement");
+        ledger.Settle(Detect(Now.AddSeconds(1)), Cooldown, Now.AddSeconds(1));
+        ledger.InFlight.Should().BeEmpty("web-3 runs managed");
+    }
+
+    [Fact]
+    public void A_DaemonSet_restart_remembers_only_the_pods_on_its_node_and_ends_when_a_new_one_runs_managed_there()
+    {
+        var ledger = new RestartLedger();
+        _cluster.With(Enumerable.Range(3, 50).Select(n => RunningPod($"ds-{n}", node: $"n{n}")).ToArray());
+
+        ledger.RecordRestart(_cluster.GetPod("default", "a")!, Detect(Now), Now);
+
+        ledger.InFlight.Should().ContainSingle().Which.KnownPodUids.Should().Equal("uid-default-a");
+        var elsewhere = RunningPod("ds-new-elsewhere", node: "n2", age: TimeSpan.FromSeconds(1));
+        _cluster.WithoutPod("default/a").With(elsewhere).With(EndpointOf(elsewhere));
+        ledger.Settle(Detect(Now.AddSeconds(40)), Cooldown, Now.AddSeconds(40));
+        ledger.InFlight.Should().ContainSingle("a new pod on another node is not the replacement");
+        var replacement = RunningPod("a-new", node: "n1", age: TimeSpan.FromSeconds(1));
+        _cluster.With(replacement).With(EndpointOf(replacement));
+        ledger.Settle(Detect(Now.AddSeconds(41)), Cooldown, Now.AddSeconds(41));
+        ledger.InFlight.Should().BeEmpty();
     }
 }
