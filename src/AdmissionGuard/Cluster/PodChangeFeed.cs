@@ -17,7 +17,10 @@ internal sealed class PodChangeFeed : IPodChangeFeed
     private readonly Lock _lock = new();
     private readonly int _capacity;
     private HashSet<PodName> _changed = [];
-    private bool _overflowed;
+
+    // Until the first take the reader has judged nothing and looks at every pod anyway: the caches' first lists (every
+    // pod and endpoint of the cluster) are not recorded name by name.
+    private bool _overflowed = true;
 
     public PodChangeFeed(ClusterCaches caches, int capacity = 65_536)
     {
