@@ -138,6 +138,8 @@ public sealed class RestartLedger
 
         if (_inFlight.Count == 0)
         {
+            // Nothing to settle: the index of the last detection (a few MB at 50,000 pods) need not outlive its cycle.
+            _podsByOwner = null;
             return;
         }
 
