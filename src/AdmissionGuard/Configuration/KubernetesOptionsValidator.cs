@@ -44,7 +44,7 @@ internal sealed class KubernetesOptionsValidator : IValidateOptions<KubernetesOp
 
         try
         {
-            var contexts = KubernetesClientConfiguration.LoadKubeConfig(path).Contexts?.Select(c => c.Name).ToList() ?? [];
+            var contexts = KubernetesClientFactory.LoadKubeconfig(path).Contexts?.Select(c => c.Name).ToList() ?? [];
             return contexts.Contains(options.Context)
                 ? ValidateOptionsResult.Success
                 : ValidateOptionsResult.Fail(

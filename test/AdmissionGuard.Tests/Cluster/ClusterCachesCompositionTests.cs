@@ -2,6 +2,7 @@ using AdmissionGuard.Cluster;
 using AdmissionGuard.Configuration;
 using AdmissionGuard.Core.Cluster;
 using AdmissionGuard.Core.Healing;
+using AdmissionGuard.Tests.Support;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -143,6 +144,64 @@ public sealed class ClusterCachesCompositionTests : IDisposable
         var config = KubernetesClientFactory.BuildConfiguration(new KubernetesOptions { Kubeconfig = _kubeconfig });
 
         config.Host.Should().StartWith("https://sandbox.example:6443");
+    }
+
+    [Fact]
+    public void A_kubeconfig_reads_as_KubernetesClient_reads_it_with_certificate_files_relative_to_its_directory()
+    {
+        var directory = Directory.CreateTempSubdirectory("kubeconfig-").FullName;
+        try
+        {
+            TestCertificates.WriteNew(Path.Combine(directory, "ca.crt"), Path.Combine(directory, "ca.key"), "sandbox-ca");
+            TestCertificates.WriteNew(Path.Combine(directory, "client.crt"), Path.Combine(directory, "client.key"), "admin");
+            var path = Path.Combine(directory, "config");
+            File.WriteAllText(path, """
+                apiVersion: v1
+                kind: Config
+                preferences: {}
+                current-context: dev
+                clusters:
+                - name: dev
+                  cluster:
+                    server: https://dev.example:6443
+                    certificate-authority: ca.crt
+                    extensions:
+                    - name: client.authentication.k8s.io/exec
+                      extension: { audience: dev }
+                users:
+                - name: admin
+                  user:
+                    client-certificate: client.crt
+                    client-key: client.key
+                - name: plugin
+                  user:
+                    exec:
+                      apiVersion: client.authentication.k8s.io/v1beta1
+                      command: aws
+                      args: [eks, get-token, --cluster-name, dev]
+                      env: [{ name: AWS_PROFILE, value: dev }]
+                      interactiveMode: Never
+                contexts:
+                - name: dev
+                  context: { cluster: dev, user: admin, namespace: tools }
+                - name: eks
+                  context: { cluster: dev, user: plugin }
+                """);
+
+            var config = KubernetesClientFactory.BuildConfiguration(new KubernetesOptions { Kubeconfig = path });
+            var expected = k8s.KubernetesClientConfiguration.BuildConfigFromConfigFile(path);
+
+            config.Should().BeEquivalentTo(expected, o => o.Including(c => c.Host).Including(c => c.Namespace).Including(c => c.CurrentContext)
+                .Including(c => c.ClientCertificateFilePath).Including(c => c.ClientKeyFilePath));
+            config.ClientCertificateFilePath.Should().Be(Path.Combine(directory, "client.crt"), "paths are relative to the kubeconfig");
+            config.SslCaCerts.Should().ContainSingle().Which.Subject.Should().Be("CN=sandbox-ca");
+            KubernetesClientFactory.LoadKubeconfig(path).Users.Should().ContainSingle(u => u.Name == "plugin")
+                .Which.UserCredentials.ExternalExecution.Arguments.Should().Equal("eks", "get-token", "--cluster-name", "dev");
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
     }
 
     [Fact]
