@@ -26,6 +26,9 @@ public interface IClusterSnapshot
 
     IEnumerable<PodFacts> Pods { get; }
 
+    /// <summary>How many <see cref="Pods"/> there are, for a reader that sizes its memory for every pod at once.</summary>
+    int PodCount => Pods.Count();
+
     /// <summary>
     /// The pods that carry AdmissionGuard's scheduling gate: a few among many. Implementations over large caches should
     /// index them; this default filters <see cref="Pods"/>.

@@ -86,6 +86,9 @@ public sealed class UnmanagedPodDetector(HealingPolicy policy, IPodChangeFeed? c
         _verdicts.Clear();
         _unsettled.Clear();
         _unavailable.Clear();
+
+        // At once: grown pod by pod, 50,000 verdicts leave ~3 MB of outgrown arrays on the large-object heap.
+        _verdicts.EnsureCapacity(snapshot.PodCount);
         foreach (var pod in snapshot.Pods)
         {
             Remember(new PodName(pod.Namespace, pod.Name), Classify(pod, snapshot, now));

@@ -75,6 +75,8 @@ internal sealed class ClusterSnapshot : IClusterSnapshot
 
     public IEnumerable<PodFacts> Pods => _caches.Pods.Items;
 
+    public int PodCount => _caches.Pods.Count;
+
     public IEnumerable<PodFacts> GatedPods
     {
         get

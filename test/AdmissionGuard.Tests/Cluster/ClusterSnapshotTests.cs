@@ -156,6 +156,7 @@ public sealed class ClusterSnapshotTests : IAsyncDisposable
         _cluster.Snapshot.GetEndpoint("kube-system", "coredns-5d78c9869d-8hx2m")!.State.Should().Be("ready");
         _cluster.Snapshot.GetPod("kube-system", "ebs-csi-node-7xk2p")!.Owner!.Kind.Should().Be("DaemonSet");
         _cluster.Snapshot.Pods.Should().ContainSingle();
+        _cluster.Snapshot.PodCount.Should().Be(1);
         _cluster.Snapshot.GetNamespaceLabels("payments").Should().Contain(WellKnown.NamespaceModeLabel, "deny");
         _cluster.Snapshot.GetNamespaceLabels("unknown").Should().BeNull();
     }
