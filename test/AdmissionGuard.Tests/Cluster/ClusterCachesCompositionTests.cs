@@ -155,7 +155,8 @@ public sealed class ClusterCachesCompositionTests : IDisposable
             TestCertificates.WriteNew(Path.Combine(directory, "ca.crt"), Path.Combine(directory, "ca.key"), "sandbox-ca");
             TestCertificates.WriteNew(Path.Combine(directory, "client.crt"), Path.Combine(directory, "client.key"), "admin");
             var path = Path.Combine(directory, "config");
-            File.WriteAllText(path, """
+            var caData = Convert.ToBase64String(File.ReadAllBytes(Path.Combine(directory, "ca.crt")));
+            File.WriteAllText(path, $$"""
                 apiVersion: v1
                 kind: Config
                 preferences: {}
@@ -168,6 +169,10 @@ public sealed class ClusterCachesCompositionTests : IDisposable
                     extensions:
                     - name: client.authentication.k8s.io/exec
                       extension: { audience: dev }
+                - name: dev-data
+                  cluster: { server: "https://dev.example:6443", certificate-authority-data: {{caData}} }
+                - name: insecure
+                  cluster: { server: "https://10.0.0.1:6443", insecure-skip-tls-verify: true }
                 users:
                 - name: admin
                   user:
@@ -181,11 +186,17 @@ public sealed class ClusterCachesCompositionTests : IDisposable
                       args: [eks, get-token, --cluster-name, dev]
                       env: [{ name: AWS_PROFILE, value: dev }]
                       interactiveMode: Never
+                - name: robot
+                  user: { token: s3cret }
                 contexts:
                 - name: dev
                   context: { cluster: dev, user: admin, namespace: tools }
                 - name: eks
                   context: { cluster: dev, user: plugin }
+                - name: robot
+                  context: { cluster: insecure, user: robot }
+                - name: data
+                  context: { cluster: dev-data, user: admin }
                 """);
 
             var config = KubernetesClientFactory.BuildConfiguration(new KubernetesOptions { Kubeconfig = path });
@@ -197,6 +208,17 @@ public sealed class ClusterCachesCompositionTests : IDisposable
             config.SslCaCerts.Should().ContainSingle().Which.Subject.Should().Be("CN=sandbox-ca");
             KubernetesClientFactory.LoadKubeconfig(path).Users.Should().ContainSingle(u => u.Name == "plugin")
                 .Which.UserCredentials.ExternalExecution.Arguments.Should().Equal("eks", "get-token", "--cluster-name", "dev");
+            foreach (var context in new[] { "robot", "data" })
+            {
+                var other = KubernetesClientFactory.BuildConfiguration(new KubernetesOptions { Kubeconfig = path, Context = context });
+                other.Should().BeEquivalentTo(k8s.KubernetesClientConfiguration.BuildConfigFromConfigFile(path, context), o => o
+                    .Including(c => c.Host).Including(c => c.AccessToken).Including(c => c.SkipTlsVerify).Including(c => c.CurrentContext), context);
+            }
+
+            KubernetesClientFactory.BuildConfiguration(new KubernetesOptions { Kubeconfig = path, Context = "robot" })
+                .Should().Match<k8s.KubernetesClientConfiguration>(c => c.SkipTlsVerify && c.AccessToken == "s3cret");
+            KubernetesClientFactory.BuildConfiguration(new KubernetesOptions { Kubeconfig = path, Context = "data" })
+                .SslCaCerts.Should().ContainSingle().Which.Subject.Should().Be("CN=sandbox-ca");
         }
         finally
         {
