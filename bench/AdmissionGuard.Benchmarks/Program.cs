@@ -6,6 +6,20 @@ using AdmissionGuard.Benchmarks.Load;
 using AdmissionGuard.Benchmarks.Scale;
 using BenchmarkDotNet.Running;
 
+// The console commands below answer --help with their usage, whatever else the command line says.
+var usages = new Dictionary<string, string>(StringComparer.Ordinal)
+{
+    ["healing-scenario"] = HealingScenario.Usage,
+    ["load"] = LoadCommand.Usage,
+    ["scale-scenario"] = ScaleScenario.Usage,
+    ["fuzz"] = FuzzCommand.Usage,
+};
+if (args is [var command, ..] && usages.TryGetValue(command, out var usage) && args.Any(arg => arg is "--help" or "-h"))
+{
+    Console.WriteLine(usage);
+    return 0;
+}
+
 // A whole reconciler run is a console scenario, not a BenchmarkDotNet workload: `-- healing-scenario` runs it.
 if (args is ["healing-scenario", ..])
 {
@@ -27,18 +41,11 @@ if (args is ["scale-scenario", ..])
 // `-- fuzz [N [SEED]]`: mutated reviews against the guard on real Kestrel over HTTPS; the last line is the verdict.
 if (args is ["fuzz", ..])
 {
-    const string usage = "usage: fuzz [REQUESTS [SEED]] (defaults 100000 and 1)";
-    if (args.Contains("--help") || args.Contains("-h"))
-    {
-        Console.WriteLine(usage);
-        return 0;
-    }
-
     var count = args.Length > 1 ? OptionValues.Whole(args[1], 1, int.MaxValue) : 100_000;
     var seed = args.Length > 2 ? OptionValues.Whole(args[2], 0, int.MaxValue) : 1;
     if (count is null || seed is null || args.Length > 3)
     {
-        await Console.Error.WriteLineAsync($"fuzz: REQUESTS and SEED are whole numbers\n{usage}");
+        await Console.Error.WriteLineAsync($"fuzz: REQUESTS and SEED are whole numbers\n{FuzzCommand.Usage}");
         return 2;
     }
 

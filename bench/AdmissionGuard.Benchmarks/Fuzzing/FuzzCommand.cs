@@ -8,6 +8,8 @@ namespace AdmissionGuard.Benchmarks.Fuzzing;
 /// <summary><c>make fuzz</c>: the guard composed as <c>serve</c> composes it, on Kestrel over HTTPS, against the 1,000-node cluster.</summary>
 internal static class FuzzCommand
 {
+    internal const string Usage = "usage: fuzz [REQUESTS [SEED]] (defaults 100000 and 1)";
+
     /// <summary>The test suite's reviews, each the start of many mutations.</summary>
     public static IReadOnlyList<string> Seeds =>
     [

@@ -33,7 +33,7 @@ internal static class HealingScenario
     internal const string Namespace = "apps";
     private const string ScenarioLabel = "bench";
     private static readonly TimeSpan Tick = TimeSpan.FromSeconds(1);
-    private const string Usage = "usage: healing-scenario [--nodes N] [--grace SECONDS] [--start SECONDS] [--concurrency OwnerBudget|One|N] [--plot FILE.svg]";
+    internal const string Usage = "usage: healing-scenario [--nodes N] [--grace SECONDS] [--start SECONDS] [--concurrency OwnerBudget|One|N] [--plot FILE.svg]";
     private static readonly TimeSpan Quiet = TimeSpan.FromMilliseconds(50);
     private static readonly TimeSpan CiliumInterval = TimeSpan.FromSeconds(15);
     private static readonly TimeSpan CiliumMinAge = TimeSpan.FromSeconds(30);
@@ -41,12 +41,6 @@ internal static class HealingScenario
 
     public static async Task<int> RunAsync(string[] args)
     {
-        if (args.Contains("--help") || args.Contains("-h"))
-        {
-            Console.WriteLine(Usage);
-            return 0;
-        }
-
         if (!ScenarioOptions.TryParse(args, out var options, out var error))
         {
             await Console.Error.WriteLineAsync($"healing-scenario: {error}\n{Usage}");

@@ -26,17 +26,11 @@ internal static class LoadCommand
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(120);
     private static readonly TimeSpan Warmup = TimeSpan.FromSeconds(3);
 
-    private const string Usage = "usage: load --guard DLL --baseline DLL [--seconds 10] [--rounds 3] [--rate 1000]";
+    internal const string Usage = "usage: load --guard DLL --baseline DLL [--seconds 10] [--rounds 3] [--rate 1000]";
 
     /// <summary><c>load --guard DLL --baseline DLL [--seconds 10] [--rounds 3] [--rate 1000]</c></summary>
     public static async Task<int> RunAsync(string[] args)
     {
-        if (args.Contains("--help") || args.Contains("-h"))
-        {
-            Console.WriteLine(Usage);
-            return 0;
-        }
-
         var guardDll = Argument(args, "--guard");
         var baselineDll = Argument(args, "--baseline");
         var seconds = Whole(Argument(args, "--seconds") ?? "10", 1, 3600);

@@ -13,17 +13,11 @@ namespace AdmissionGuard.Benchmarks.Scale;
 /// </summary>
 internal static class ScaleScenario
 {
-    private const string Usage = "usage: scale-scenario [--pods N] [--nodes M] [--cycles C] [--interval SECONDS] [--guard-env NAME=VALUE]... [--reviews C [--review-seconds S]] [--no-build]";
+    internal const string Usage = "usage: scale-scenario [--pods N] [--nodes M] [--cycles C] [--interval SECONDS] [--guard-env NAME=VALUE]... [--reviews C [--review-seconds S]] [--no-build]";
     private static readonly TimeSpan ReadyTimeout = TimeSpan.FromMinutes(10);
 
     public static async Task<int> RunAsync(string[] args)
     {
-        if (args.Contains("--help") || args.Contains("-h"))
-        {
-            Console.WriteLine(Usage);
-            return 0;
-        }
-
         if (!ScaleOptions.TryParse(args, out var options, out var error))
         {
             await Console.Error.WriteLineAsync($"scale-scenario: {error}\n{Usage}");
