@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using AdmissionGuard.Benchmarks.Cluster;
 using AdmissionGuard.Cluster;
+using AdmissionGuard.Cluster.Informers;
 using AdmissionGuard.Core.Cilium;
 using AdmissionGuard.Tests.Support;
 using k8s;
@@ -25,8 +26,8 @@ internal static class AdmissionCluster
     public static async Task<(ClusterCaches Caches, ClusterSnapshot Snapshot)> StartAsync()
     {
         var caches = await SyntheticCluster.FillAsync(new ClusterSources(
-            new FixedSource<V1Pod>("pods", UnpinnedPod(tolerateEverything: true)),
-            new FixedSource<V1Pod>("agent pods", [.. Enumerable.Range(0, Nodes).Select(node => SyntheticCluster.AgentPod(node, ready: !IsTainted(node)))]),
+            new FixedSource<DecodedPod>("pods", SyntheticPods.Decode(UnpinnedPod(tolerateEverything: true))),
+            new FixedSource<DecodedPod>("agent pods", [.. Enumerable.Range(0, Nodes).Select(node => SyntheticPods.Decode(SyntheticCluster.AgentPod(node, ready: !IsTainted(node))))]),
             new FixedSource<V1Node>("nodes", [.. NodeObjects()]),
             new FixedSource<V1Namespace>("namespaces", [.. Enumerable.Range(0, 40).Select(n => new V1Namespace { Metadata = new V1ObjectMeta { Name = $"team-{n}" } })]),
             new FixedSource<CiliumEndpoint>("ciliumendpoints"),

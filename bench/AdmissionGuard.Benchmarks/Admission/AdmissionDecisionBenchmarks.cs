@@ -1,3 +1,4 @@
+using AdmissionGuard.Benchmarks.Cluster;
 using AdmissionGuard.Cluster;
 using AdmissionGuard.Core.Admission;
 using AdmissionGuard.Core.Pods;
@@ -27,10 +28,10 @@ public class AdmissionDecisionBenchmarks
     public void Setup()
     {
         (_caches, _snapshot) = AdmissionCluster.StartAsync().GetAwaiter().GetResult();
-        _pinnedToTainted = PodFacts.From(AdmissionCluster.DaemonSetPod(AdmissionCluster.TaintedNode));
-        _pinnedToReady = PodFacts.From(AdmissionCluster.DaemonSetPod(AdmissionCluster.ReadyNode));
-        _unpinnedTolerating = PodFacts.From(AdmissionCluster.UnpinnedPod(tolerateEverything: true));
-        _unpinnedPlain = PodFacts.From(AdmissionCluster.UnpinnedPod(tolerateEverything: false));
+        _pinnedToTainted = SyntheticPods.Decode(AdmissionCluster.DaemonSetPod(AdmissionCluster.TaintedNode)).Fields.ToPodFacts();
+        _pinnedToReady = SyntheticPods.Decode(AdmissionCluster.DaemonSetPod(AdmissionCluster.ReadyNode)).Fields.ToPodFacts();
+        _unpinnedTolerating = SyntheticPods.Decode(AdmissionCluster.UnpinnedPod(tolerateEverything: true)).Fields.ToPodFacts();
+        _unpinnedPlain = SyntheticPods.Decode(AdmissionCluster.UnpinnedPod(tolerateEverything: false)).Fields.ToPodFacts();
         _bindingToTainted = new PodBinding("default", "web", AdmissionCluster.TaintedNode);
         _bindingToReady = new PodBinding("default", "web", AdmissionCluster.ReadyNode);
     }

@@ -22,7 +22,7 @@ public class PodCacheBenchmarks
     private ClusterSnapshot _snapshot = null!;
     private (string Namespace, string Name)[] _pods = [];
     private string[] _nodes = [];
-    private IReadOnlyList<V1Pod> _page = [];
+    private IReadOnlyList<DecodedPod> _page = [];
     private FactsCompactor _compactor = null!;
 
     // Synchronous on purpose: an async setup keeps the last awaited task, and the cache in it, reachable,
@@ -32,7 +32,7 @@ public class PodCacheBenchmarks
     {
         // The first fill also pays one-time costs (JSON metadata, JIT): measure after it.
         Fill().Dispose();
-        ReportRetained("PodFacts.From only", pod => PodFacts.From(pod));
+        ReportRetained("ToPodFacts only", pod => pod.Fields.ToPodFacts());
         var compactor = new FactsCompactor();
         ReportRetained("with FactsCompactor", pod => compactor.Pod(pod));
         _caches = Fill();
@@ -54,10 +54,10 @@ public class PodCacheBenchmarks
         return caches.Pods.Count;
     }
 
-    [Benchmark(Description = "project a page of 500 pods, PodFacts.From only")]
-    public int ProjectPagePlain() => _page.Select(pod => PodFacts.From(pod)).Count(facts => facts.Ready);
+    [Benchmark(Description = "project a page of 500 decoded pods, ToPodFacts only")]
+    public int ProjectPagePlain() => _page.Select(pod => pod.Fields.ToPodFacts()).Count(facts => facts.Ready);
 
-    [Benchmark(Description = "project a page of 500 pods, compacted")]
+    [Benchmark(Description = "project a page of 500 decoded pods, compacted")]
     public int ProjectPageCompacted() => _page.Select(pod => _compactor.Pod(pod)).Count(facts => facts.Ready);
 
     [Benchmark(Description = "1,000 snapshot GetPod")]
@@ -87,7 +87,7 @@ public class PodCacheBenchmarks
     [Benchmark(Description = "enumerate 50k snapshot pods")]
     public int EnumerateAll() => _snapshot.Pods.Count(pod => pod.Ready);
 
-    private static void ReportRetained(string label, Func<V1Pod, PodFacts> project)
+    private static void ReportRetained(string label, Func<DecodedPod, PodFacts> project)
     {
         var before = GC.GetTotalMemory(forceFullCollection: true);
         var informer = FillInformerAsync(project).GetAwaiter().GetResult();
@@ -97,9 +97,9 @@ public class PodCacheBenchmarks
         GC.KeepAlive(informer);
     }
 
-    private static async Task<Informer<V1Pod, PodFacts>> FillInformerAsync(Func<V1Pod, PodFacts> project)
+    private static async Task<Informer<DecodedPod, PodFacts>> FillInformerAsync(Func<DecodedPod, PodFacts> project)
     {
-        var informer = new Informer<V1Pod, PodFacts>(
+        var informer = new Informer<DecodedPod, PodFacts>(
             new SyntheticPodSource(PodCount), project, pod => new ObjectKey(pod.Namespace, pod.Name),
             TimeProvider.System, NullLogger.Instance);
         using var stop = new CancellationTokenSource();
@@ -115,7 +115,7 @@ public class PodCacheBenchmarks
     // Every other node has a Ready agent.
     private static Task<ClusterCaches> FillAsync() => SyntheticCluster.FillAsync(new ClusterSources(
         new SyntheticPodSource(PodCount),
-        new FixedSource<V1Pod>("agent pods", [.. Enumerable.Range(0, SyntheticPods.Nodes).Select(node => SyntheticCluster.AgentPod(node, ready: node % 2 == 0))]),
+        new FixedSource<DecodedPod>("agent pods", [.. Enumerable.Range(0, SyntheticPods.Nodes).Select(node => SyntheticPods.Decode(SyntheticCluster.AgentPod(node, ready: node % 2 == 0)))]),
         new FixedSource<V1Node>("nodes", [.. Enumerable.Range(0, SyntheticPods.Nodes).Select(node => SyntheticCluster.Node(node))]),
         new FixedSource<V1Namespace>("namespaces"),
         new FixedSource<CiliumEndpoint>("ciliumendpoints"),

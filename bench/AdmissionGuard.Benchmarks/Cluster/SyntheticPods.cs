@@ -1,3 +1,5 @@
+using System.Text.Json;
+using AdmissionGuard.Cluster.Informers;
 using k8s;
 using k8s.Models;
 
@@ -17,11 +19,16 @@ internal static class SyntheticPods
 
     public static string NodeName(int node) => $"ip-10-0-{node / 250}-{node % 250}.eu-west-1.compute.internal";
 
-    public static IReadOnlyList<V1Pod> Page(int first, int count)
+    /// <summary>A page as the caches receive it: the list's JSON read by the guard's pod decoder.</summary>
+    public static IReadOnlyList<DecodedPod> Page(int first, int count)
     {
         var list = new V1PodList { Items = Enumerable.Range(first, count).Select(Pod).ToList(), Metadata = new V1ListMeta() };
-        return KubernetesJson.Deserialize<V1PodList>(KubernetesJson.Serialize(list)).Items.ToList();
+        return [.. JsonSerializer.Deserialize<DecodedPodList>(KubernetesJson.Serialize(list), ListWatchJson.Options)!.Items];
     }
+
+    /// <summary>One pod as the caches receive it (see <see cref="Page"/>).</summary>
+    public static DecodedPod Decode(V1Pod pod) =>
+        JsonSerializer.Deserialize<DecodedPod>(KubernetesJson.Serialize(pod), ListWatchJson.Options)!;
 
     /// <summary>A unique UID per pod, the same on every list, so that endpoints can be made to match it.</summary>
     public static string PodUid(int index) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{index:d8}-5e1f-4000-8000-{index:d12}");

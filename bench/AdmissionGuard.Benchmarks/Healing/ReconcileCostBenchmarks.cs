@@ -1,5 +1,6 @@
 using AdmissionGuard.Benchmarks.Cluster;
 using AdmissionGuard.Cluster;
+using AdmissionGuard.Cluster.Informers;
 using AdmissionGuard.Core;
 using AdmissionGuard.Core.Cilium;
 using AdmissionGuard.Core.Healing;
@@ -42,7 +43,7 @@ public class ReconcileCostBenchmarks
     {
         _caches = SyntheticCluster.FillAsync(new ClusterSources(
             new SyntheticPodSource(PodCount),
-            new FixedSource<V1Pod>("agent pods", [.. Enumerable.Range(0, SyntheticPods.Nodes).Select(node => SyntheticCluster.AgentPod(node, ready: true))]),
+            new FixedSource<DecodedPod>("agent pods", [.. Enumerable.Range(0, SyntheticPods.Nodes).Select(node => SyntheticPods.Decode(SyntheticCluster.AgentPod(node, ready: true)))]),
             new FixedSource<V1Node>("nodes", [.. Enumerable.Range(0, SyntheticPods.Nodes).Select(node => SyntheticCluster.Node(node))]),
             new FixedSource<V1Namespace>("namespaces"),
             new FixedSource<CiliumEndpoint>("ciliumendpoints", [.. Enumerable.Range(0, PodCount).Where(i => i % UnmanagedEvery != 0).Select(Endpoint)]),

@@ -1,11 +1,11 @@
 using AdmissionGuard.Core.Scheduling;
-using k8s.Models;
 
 namespace AdmissionGuard.Core.Pods;
 
 /// <summary>
-/// The part of a pod that AdmissionGuard decides on. Admission builds it from the pod in the review;
-/// the caches keep only this (a full V1Pod is ~10x larger, and caches hold every pod of the cluster).
+/// The part of a pod that AdmissionGuard decides on, built by the guard's JSON reader from the pod in an admission
+/// review and from every pod the caches list and watch: the caches keep only this (a full V1Pod is ~10x larger, and
+/// caches hold every pod of the cluster).
 /// </summary>
 public sealed record PodFacts
 {
@@ -35,39 +35,4 @@ public sealed record PodFacts
     public bool HasGate(string gate) => SchedulingGates.Contains(gate);
 
     public static readonly IReadOnlyDictionary<string, string> NoLabels = new Dictionary<string, string>();
-
-    /// <summary>
-    /// Projects an API pod. Null list items (valid JSON that no apiserver sends) are ignored rather than trusted, so
-    /// an odd object never turns into an exception inside a decision.
-    /// </summary>
-    /// <param name="pod">The pod.</param>
-    /// <param name="namespaceOverride">Admission reviews of CREATE may carry the namespace only on the request.</param>
-    public static PodFacts From(V1Pod pod, string? namespaceOverride = null)
-    {
-        ArgumentNullException.ThrowIfNull(pod);
-        var metadata = pod.Metadata ?? new V1ObjectMeta();
-        var spec = pod.Spec;
-        var controller = metadata.OwnerReferences?.FirstOrDefault(o => o?.Controller == true);
-        return new PodFacts
-        {
-            Namespace = string.IsNullOrEmpty(metadata.NamespaceProperty) ? namespaceOverride ?? "" : metadata.NamespaceProperty,
-            Name = metadata.Name ?? metadata.GenerateName ?? "",
-            Uid = metadata.Uid ?? "",
-            Labels = metadata.Labels is { Count: > 0 } labels ? new Dictionary<string, string>(labels.Where(l => l.Value is not null)) : NoLabels,
-            HostNetwork = spec?.HostNetwork == true,
-            IsMirror = metadata.Annotations?.ContainsKey(WellKnown.MirrorPodAnnotation) == true,
-            Target = TargetNode.Resolve(spec),
-            Tolerations = spec?.Tolerations?.Where(t => t is not null).Select(Toleration.From).ToArray() ?? [],
-            SchedulingGates = spec?.SchedulingGates?.Where(g => g?.Name is not null).Select(g => g.Name).ToArray() ?? [],
-            Owner = controller is null ? null : new PodOwner(controller.Kind, controller.Name, controller.Uid),
-            Phase = pod.Status?.Phase ?? "",
-            StartTime = AsUtc(pod.Status?.StartTime),
-            CreationTime = AsUtc(metadata.CreationTimestamp),
-            Ready = pod.Status?.Conditions?.Any(c => c?.Type == "Ready" && c.Status == "True") == true,
-            Terminating = metadata.DeletionTimestamp is not null,
-        };
-    }
-
-    private static DateTimeOffset? AsUtc(DateTime? time) =>
-        time is { } value ? new DateTimeOffset(DateTime.SpecifyKind(value, DateTimeKind.Utc)) : null;
 }

@@ -1,5 +1,3 @@
-using k8s.Models;
-
 namespace AdmissionGuard.Core.Pods;
 
 public enum TargetKind
@@ -18,16 +16,6 @@ public enum TargetKind
 public sealed record TargetNode(TargetKind Kind, string? Name)
 {
     public static readonly TargetNode Unknown = new(TargetKind.Unknown, null);
-
-    /// <summary>From an API pod spec. Null list items (valid JSON, never sent by an apiserver) are ignored.</summary>
-    public static TargetNode Resolve(V1PodSpec? spec) => Resolve(
-        spec?.NodeName,
-        spec?.Affinity?.NodeAffinity?.RequiredDuringSchedulingIgnoredDuringExecution?.NodeSelectorTerms?
-            .Where(term => term is not null)
-            .Select(term => (IReadOnlyList<FieldRequirement>)[.. (term.MatchFields ?? [])
-                .Where(field => field is not null)
-                .Select(field => new FieldRequirement(field.Key ?? "", field.OperatorProperty ?? "", [.. (field.Values ?? []).Where(v => v is not null)]))])
-            .ToList() ?? []);
 
     /// <param name="nodeName"><c>spec.nodeName</c>.</param>
     /// <param name="requiredTerms">The <c>matchFields</c> of each term of the required node affinity.</param>

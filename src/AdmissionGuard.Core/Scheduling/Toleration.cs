@@ -1,5 +1,3 @@
-using k8s.Models;
-
 namespace AdmissionGuard.Core.Scheduling;
 
 /// <summary>
@@ -11,13 +9,6 @@ public sealed record Toleration(string Key, string Operator, string Value, strin
 {
     public const string OperatorExists = "Exists";
     public const string OperatorEqual = "Equal";
-
-    public static Toleration From(V1Toleration toleration)
-    {
-        ArgumentNullException.ThrowIfNull(toleration);
-        return new(toleration.Key ?? "", toleration.OperatorProperty ?? "", toleration.Value ?? "",
-            toleration.Effect ?? "", toleration.TolerationSeconds);
-    }
 
     public bool Tolerates(Taint taint)
     {

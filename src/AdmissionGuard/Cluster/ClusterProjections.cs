@@ -5,7 +5,7 @@ using k8s.Models;
 
 namespace AdmissionGuard.Cluster;
 
-/// <summary>API objects to the slim facts the caches keep (pods: <see cref="Core.Pods.PodFacts.From"/>).</summary>
+/// <summary>API objects to the slim facts the caches keep (pods: <see cref="Json.DecodedObject.ToPodFacts"/>).</summary>
 internal static class ClusterProjections
 {
     private static readonly IReadOnlyDictionary<string, string> NoLabels = new Dictionary<string, string>();

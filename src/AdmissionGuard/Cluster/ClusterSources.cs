@@ -8,8 +8,8 @@ namespace AdmissionGuard.Cluster;
 
 /// <summary>Where each cache lists and watches from: the API server in production, scripted fakes in tests.</summary>
 internal sealed record ClusterSources(
-    IListWatchClient<V1Pod> Pods,
-    IListWatchClient<V1Pod> AgentPods,
+    IListWatchClient<DecodedPod> Pods,
+    IListWatchClient<DecodedPod> AgentPods,
     IListWatchClient<V1Node> Nodes,
     IListWatchClient<V1Namespace> Namespaces,
     IListWatchClient<CiliumEndpoint> Endpoints,

@@ -25,9 +25,10 @@ internal sealed class FactsCompactor
     private readonly Interner<TargetNode> _targets = new();
 
     /// <param name="endpoints">The CiliumEndpoints seen so far, whose strings the pod may share.</param>
-    public PodFacts Pod(V1Pod pod, IResourceCache<EndpointFacts>? endpoints = null)
+    public PodFacts Pod(DecodedPod pod, IResourceCache<EndpointFacts>? endpoints = null)
     {
-        var facts = PodFacts.From(pod);
+        ArgumentNullException.ThrowIfNull(pod);
+        var facts = pod.Fields.ToPodFacts();
         var endpoint = endpoints?.Get(new ObjectKey(facts.Namespace, facts.Name));
         return facts with
         {

@@ -1,3 +1,5 @@
+using AdmissionGuard.Json;
+
 namespace AdmissionGuard.Webhook;
 
 /// <summary>
@@ -17,7 +19,7 @@ internal sealed record AdmissionRequest(
     string Namespace,
     string Name,
     bool DryRun,
-    ReviewedObject? Object,
+    DecodedObject? Object,
     string? ObjectProblem)
 {
     public RequestKind KindFor(WebhookKind webhook) => (Operation, Group, Kind, SubResource) switch

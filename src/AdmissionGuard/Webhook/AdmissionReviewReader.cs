@@ -1,17 +1,15 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using System.Text.Unicode;
-using AdmissionGuard.Core;
-using AdmissionGuard.Core.Pods;
-using AdmissionGuard.Core.Scheduling;
+using AdmissionGuard.Json;
 
 namespace AdmissionGuard.Webhook;
 
 /// <summary>
-/// Decodes an AdmissionReview in one forward pass into exactly the fields the webhook reads (a pod is never
-/// materialized as a <c>V1Pod</c>). Every field is type-checked as it is read, so a crafted body gets a clear
-/// reason instead of an exception. Null stands for absent, as in the apiserver's Go decoding; null list items are
-/// skipped; of duplicate keys the last wins.
+/// Decodes an AdmissionReview in one forward pass into exactly the fields the webhook reads; its
+/// <c>request.object</c> is read by <see cref="KubernetesJsonReader.ReadObject"/>, as the caches read pods. A field of
+/// the wrong type gets a clear reason instead of an exception: in the request, the review is refused; in the object,
+/// only a request the guard decides is (see <see cref="AdmissionRequest.ObjectProblem"/>).
 /// </summary>
 internal ref struct AdmissionReviewReader
 {
@@ -21,12 +19,11 @@ internal ref struct AdmissionReviewReader
     /// <summary>Values quoted in a reason are cut to this many characters: a reason must stay one short line.</summary>
     private const int QuotedValueLength = 64;
 
-    private Utf8JsonReader _json;
+    private KubernetesJsonReader _json;
     private string? _requestProblem;
     private string? _objectProblem;
-    private bool _readingObject;
 
-    private AdmissionReviewReader(ReadOnlySpan<byte> body) => _json = new Utf8JsonReader(body);
+    private AdmissionReviewReader(ReadOnlySpan<byte> body) => _json = new KubernetesJsonReader(new Utf8JsonReader(body));
 
     /// <param name="body">The whole request body.</param>
     /// <param name="request">The decoded request.</param>
@@ -64,27 +61,27 @@ internal ref struct AdmissionReviewReader
         _json.Read();
         if (_json.TokenType != JsonTokenType.StartObject)
         {
-            var type = Describe(_json.TokenType);
-            ReadToEnd();
+            var type = KubernetesJsonReader.Describe(_json.TokenType);
+            _json.ReadToEnd();
             return $"the body must be a JSON object (an AdmissionReview), not {type}";
         }
 
         string? apiVersion = null, kind = null;
         AdmissionRequest? body = null;
         var hasRequest = false;
-        while (NextProperty())
+        while (_json.NextProperty())
         {
-            if (Is("apiVersion"u8))
+            if (_json.Is("apiVersion"u8))
             {
-                apiVersion = StringOrIgnored();
+                apiVersion = _json.StringOrIgnored();
             }
-            else if (Is("kind"u8))
+            else if (_json.Is("kind"u8))
             {
-                kind = StringOrIgnored();
+                kind = _json.StringOrIgnored();
             }
-            else if (Is("request"u8))
+            else if (_json.Is("request"u8))
             {
-                hasRequest = EnterObject(path: null);
+                hasRequest = _json.EnterObject(path: null);
                 body = hasRequest ? ReadRequest() : null;
             }
             else
@@ -93,7 +90,7 @@ internal ref struct AdmissionReviewReader
             }
         }
 
-        ReadToEnd();
+        _json.ReadToEnd();
         if (apiVersion != ApiVersion)
         {
             return $"apiVersion must be {ApiVersion}, got {Quote(apiVersion)}";
@@ -118,25 +115,25 @@ internal ref struct AdmissionReviewReader
         string? uid = null, group = null, kind = null, operation = null, subResource = null, ns = null, name = null;
         bool? dryRun = null;
         var hasKind = false;
-        ReviewedObject? reviewed = null;
-        while (NextProperty())
+        DecodedObject? reviewed = null;
+        while (_json.NextProperty())
         {
-            if (Is("uid"u8))
+            if (_json.Is("uid"u8))
             {
-                uid = StringOrIgnored();
+                uid = _json.StringOrIgnored();
             }
-            else if (Is("kind"u8))
+            else if (_json.Is("kind"u8))
             {
-                hasKind = EnterObject(path: null);
-                while (hasKind && NextProperty())
+                hasKind = _json.EnterObject(path: null);
+                while (hasKind && _json.NextProperty())
                 {
-                    if (Is("group"u8))
+                    if (_json.Is("group"u8))
                     {
-                        group = String("request.kind.group");
+                        group = _json.String("request.kind.group");
                     }
-                    else if (Is("kind"u8))
+                    else if (_json.Is("kind"u8))
                     {
-                        kind = String("request.kind.kind");
+                        kind = _json.String("request.kind.kind");
                     }
                     else
                     {
@@ -144,29 +141,31 @@ internal ref struct AdmissionReviewReader
                     }
                 }
             }
-            else if (Is("operation"u8))
+            else if (_json.Is("operation"u8))
             {
-                operation = String("request.operation");
+                operation = _json.String("request.operation");
             }
-            else if (Is("subResource"u8))
+            else if (_json.Is("subResource"u8))
             {
-                subResource = String("request.subResource");
+                subResource = _json.String("request.subResource");
             }
-            else if (Is("namespace"u8))
+            else if (_json.Is("namespace"u8))
             {
-                ns = String("request.namespace");
+                ns = _json.String("request.namespace");
             }
-            else if (Is("name"u8))
+            else if (_json.Is("name"u8))
             {
-                name = String("request.name");
+                name = _json.String("request.name");
             }
-            else if (Is("dryRun"u8))
+            else if (_json.Is("dryRun"u8))
             {
-                dryRun = Boolean("request.dryRun");
+                dryRun = _json.Boolean("request.dryRun");
             }
-            else if (Is("object"u8))
+            else if (_json.Is("object"u8))
             {
-                reviewed = EnterObject(path: null) ? ReadObject() : null;
+                _requestProblem ??= _json.TakeProblem();
+                reviewed = _json.EnterObject(path: null) ? _json.ReadObject() : null;
+                _objectProblem ??= _json.TakeProblem();
             }
             else
             {
@@ -174,6 +173,7 @@ internal ref struct AdmissionReviewReader
             }
         }
 
+        _requestProblem ??= _json.TakeProblem();
         _requestProblem = string.IsNullOrEmpty(uid) ? "request.uid is missing or empty"
             : !hasKind ? "request.kind is missing or not an object"
             : _requestProblem;
@@ -182,501 +182,11 @@ internal ref struct AdmissionReviewReader
             : new AdmissionRequest(uid!, group ?? "", kind ?? "", operation ?? "", subResource ?? "", ns ?? "", name ?? "", dryRun == true, reviewed, _objectProblem);
     }
 
-    private ReviewedObject ReadObject()
-    {
-        _readingObject = true;
-        var reviewed = new ReviewedObject();
-        while (NextProperty())
-        {
-            if (Is("metadata"u8))
-            {
-                ReadMetadata(reviewed);
-            }
-            else if (Is("spec"u8))
-            {
-                reviewed.HasSpec = EnterObject("spec");
-                if (reviewed.HasSpec)
-                {
-                    ReadSpec(reviewed);
-                }
-            }
-            else if (Is("target"u8))
-            {
-                var inTarget = EnterObject("target");
-                while (inTarget && NextProperty())
-                {
-                    if (Is("name"u8))
-                    {
-                        reviewed.TargetName = String("target.name");
-                    }
-                    else
-                    {
-                        _json.Skip();
-                    }
-                }
-            }
-            else
-            {
-                _json.Skip();
-            }
-        }
-
-        _readingObject = false;
-        return reviewed;
-    }
-
-    private void ReadMetadata(ReviewedObject reviewed)
-    {
-        if (!EnterObject("metadata"))
-        {
-            return;
-        }
-
-        while (NextProperty())
-        {
-            if (Is("name"u8))
-            {
-                reviewed.Name = String("metadata.name");
-            }
-            else if (Is("generateName"u8))
-            {
-                reviewed.GenerateName = String("metadata.generateName");
-            }
-            else if (Is("namespace"u8))
-            {
-                reviewed.Namespace = String("metadata.namespace");
-            }
-            else if (Is("uid"u8))
-            {
-                reviewed.Uid = String("metadata.uid");
-            }
-            else if (Is("labels"u8))
-            {
-                reviewed.Labels = ReadLabels();
-            }
-            else if (Is("annotations"u8))
-            {
-                reviewed.IsMirror = ReadHasMirrorAnnotation();
-            }
-            else
-            {
-                _json.Skip();
-            }
-        }
-    }
-
-    private Dictionary<string, string>? ReadLabels()
-    {
-        if (!EnterObject("metadata.labels"))
-        {
-            return null;
-        }
-
-        var labels = new Dictionary<string, string>();
-        while (NextProperty())
-        {
-            var key = _json.GetString()!;
-            if (String("metadata.labels") is { } value)
-            {
-                labels[key] = value;
-            }
-        }
-
-        return labels;
-    }
-
-    private bool ReadHasMirrorAnnotation()
-    {
-        var mirror = false;
-        var entered = EnterObject("metadata.annotations");
-        while (entered && NextProperty())
-        {
-            mirror |= _json.ValueTextEquals(WellKnown.MirrorPodAnnotation);
-            _json.Skip();
-        }
-
-        return mirror;
-    }
-
-    private void ReadSpec(ReviewedObject reviewed)
-    {
-        while (NextProperty())
-        {
-            if (Is("nodeName"u8))
-            {
-                reviewed.NodeName = String("spec.nodeName");
-            }
-            else if (Is("hostNetwork"u8))
-            {
-                reviewed.HostNetwork = Boolean("spec.hostNetwork") == true;
-            }
-            else if (Is("tolerations"u8))
-            {
-                reviewed.Tolerations = ReadTolerations();
-            }
-            else if (Is("schedulingGates"u8))
-            {
-                reviewed.SchedulingGates = ReadSchedulingGates();
-            }
-            else if (Is("affinity"u8))
-            {
-                reviewed.RequiredTerms = ReadRequiredTerms();
-            }
-            else
-            {
-                _json.Skip();
-            }
-        }
-    }
-
-    private List<Toleration>? ReadTolerations()
-    {
-        if (!EnterArray("spec.tolerations"))
-        {
-            return null;
-        }
-
-        var tolerations = new List<Toleration>();
-        while (NextItem())
-        {
-            if (!EnterObject("spec.tolerations[*]"))
-            {
-                continue;
-            }
-
-            string? key = null, op = null, value = null, effect = null;
-            long? seconds = null;
-            while (NextProperty())
-            {
-                if (Is("key"u8))
-                {
-                    key = String("spec.tolerations[*].key");
-                }
-                else if (Is("operator"u8))
-                {
-                    op = String("spec.tolerations[*].operator");
-                }
-                else if (Is("value"u8))
-                {
-                    value = String("spec.tolerations[*].value");
-                }
-                else if (Is("effect"u8))
-                {
-                    effect = String("spec.tolerations[*].effect");
-                }
-                else if (Is("tolerationSeconds"u8))
-                {
-                    seconds = Integer("spec.tolerations[*].tolerationSeconds");
-                }
-                else
-                {
-                    _json.Skip();
-                }
-            }
-
-            tolerations.Add(new Toleration(key ?? "", op ?? "", value ?? "", effect ?? "", seconds));
-        }
-
-        return tolerations;
-    }
-
-    private List<string>? ReadSchedulingGates()
-    {
-        if (!EnterArray("spec.schedulingGates"))
-        {
-            return null;
-        }
-
-        var gates = new List<string>();
-        while (NextItem())
-        {
-            var entered = EnterObject("spec.schedulingGates[*]");
-            while (entered && NextProperty())
-            {
-                if (!Is("name"u8))
-                {
-                    _json.Skip();
-                }
-                else if (String("spec.schedulingGates[*].name") is { } name)
-                {
-                    gates.Add(name);
-                }
-            }
-        }
-
-        return gates;
-    }
-
-    // spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[*].matchFields[*]
-    private List<IReadOnlyList<FieldRequirement>>? ReadRequiredTerms()
-    {
-        List<IReadOnlyList<FieldRequirement>>? terms = null;
-        var inAffinity = EnterObject("spec.affinity");
-        while (inAffinity && NextProperty())
-        {
-            if (!Is("nodeAffinity"u8))
-            {
-                _json.Skip();
-                continue;
-            }
-
-            var inNodeAffinity = EnterObject("spec.affinity.nodeAffinity");
-            while (inNodeAffinity && NextProperty())
-            {
-                if (!Is("requiredDuringSchedulingIgnoredDuringExecution"u8))
-                {
-                    _json.Skip();
-                    continue;
-                }
-
-                var inRequired = EnterObject("spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution");
-                while (inRequired && NextProperty())
-                {
-                    if (Is("nodeSelectorTerms"u8))
-                    {
-                        terms = ReadTerms();
-                    }
-                    else
-                    {
-                        _json.Skip();
-                    }
-                }
-            }
-        }
-
-        return terms;
-    }
-
-    private List<IReadOnlyList<FieldRequirement>>? ReadTerms()
-    {
-        const string Path = "spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms";
-        if (!EnterArray(Path))
-        {
-            return null;
-        }
-
-        var terms = new List<IReadOnlyList<FieldRequirement>>();
-        while (NextItem())
-        {
-            if (!EnterObject(Path + "[*]"))
-            {
-                continue;
-            }
-
-            var fields = new List<FieldRequirement>();
-            while (NextProperty())
-            {
-                if (Is("matchFields"u8))
-                {
-                    ReadMatchFields(Path + "[*].matchFields", fields);
-                }
-                else
-                {
-                    _json.Skip();
-                }
-            }
-
-            terms.Add(fields);
-        }
-
-        return terms;
-    }
-
-    private void ReadMatchFields(string path, List<FieldRequirement> fields)
-    {
-        fields.Clear();
-        if (!EnterArray(path))
-        {
-            return;
-        }
-
-        while (NextItem())
-        {
-            if (!EnterObject(path + "[*]"))
-            {
-                continue;
-            }
-
-            string? key = null, op = null;
-            List<string> values = [];
-            while (NextProperty())
-            {
-                if (Is("key"u8))
-                {
-                    key = String(path + "[*].key");
-                }
-                else if (Is("operator"u8))
-                {
-                    op = String(path + "[*].operator");
-                }
-                else if (Is("values"u8))
-                {
-                    values = ReadStrings(path + "[*].values");
-                }
-                else
-                {
-                    _json.Skip();
-                }
-            }
-
-            fields.Add(new FieldRequirement(key ?? "", op ?? "", values));
-        }
-    }
-
-    private List<string> ReadStrings(string path)
-    {
-        List<string> values = [];
-        if (!EnterArray(path))
-        {
-            return values;
-        }
-
-        while (NextItem())
-        {
-            if (String(path + "[*]") is { } value)
-            {
-                values.Add(value);
-            }
-        }
-
-        return values;
-    }
-
-    /// <summary>On the root value or its end: reads past it; the reader throws when anything but whitespace follows.</summary>
-    private void ReadToEnd()
-    {
-        _json.Skip();
-        _json.Read();
-    }
-
-    /// <summary>Moves to the next property name of the current object; false at its end.</summary>
-    private bool NextProperty() => _json.Read() && _json.TokenType == JsonTokenType.PropertyName;
-
-    /// <summary>True when the current array has another item; the item is read by the next value read.</summary>
-    private bool NextItem()
-    {
-        var peek = _json;
-        peek.Read();
-        if (peek.TokenType != JsonTokenType.EndArray)
-        {
-            return true;
-        }
-
-        _json = peek;
-        return false;
-    }
-
-    private readonly bool Is(ReadOnlySpan<byte> name) => _json.ValueTextEquals(name);
-
-    /// <summary>Reads a value: true when it is an object (then read its properties); null and other types are skipped.</summary>
-    /// <param name="path">Where, for the reason; null when another type counts as absent.</param>
-    private bool EnterObject(string? path) => Enter(JsonTokenType.StartObject, path, "an object");
-
-    private bool EnterArray(string path) => Enter(JsonTokenType.StartArray, path, "an array");
-
-    private bool Enter(JsonTokenType start, string? path, string expected)
-    {
-        _json.Read();
-        if (_json.TokenType == start)
-        {
-            return true;
-        }
-
-        if (path is not null)
-        {
-            Mismatch(path, expected);
-        }
-
-        _json.Skip();
-        return false;
-    }
-
-    private string? String(string path)
-    {
-        _json.Read();
-        if (_json.TokenType == JsonTokenType.String)
-        {
-            return _json.GetString();
-        }
-
-        Mismatch(path, "a string");
-        _json.Skip();
-        return null;
-    }
-
-    /// <summary>A string, or null for any other type (for fields whose absence already says what is wrong).</summary>
-    private string? StringOrIgnored()
-    {
-        _json.Read();
-        if (_json.TokenType == JsonTokenType.String)
-        {
-            return _json.GetString();
-        }
-
-        _json.Skip();
-        return null;
-    }
-
-    private bool? Boolean(string path)
-    {
-        _json.Read();
-        if (_json.TokenType is JsonTokenType.True or JsonTokenType.False)
-        {
-            return _json.GetBoolean();
-        }
-
-        Mismatch(path, "a boolean");
-        _json.Skip();
-        return null;
-    }
-
-    private long? Integer(string path)
-    {
-        _json.Read();
-        if (_json.TokenType == JsonTokenType.Number && _json.TryGetInt64(out var value))
-        {
-            return value;
-        }
-
-        Mismatch(path, "an integer");
-        _json.Skip();
-        return null;
-    }
-
-    /// <summary>Notes the first value of a wrong type (null is absence, never a mismatch).</summary>
-    private void Mismatch(string path, string expected)
-    {
-        if (_json.TokenType == JsonTokenType.Null)
-        {
-            return;
-        }
-
-        var problem = $"{path} must be {expected}, not {Describe(_json.TokenType)}";
-        if (_readingObject)
-        {
-            _objectProblem ??= problem;
-        }
-        else
-        {
-            _requestProblem ??= problem;
-        }
-    }
-
     private static string Quote(string? value) => value switch
     {
         null => "nothing",
         { Length: > QuotedValueLength } => $"'{value[..QuotedValueLength]}...' ({value.Length} characters)",
         _ => $"'{value}'",
-    };
-
-    private static string Describe(JsonTokenType token) => token switch
-    {
-        JsonTokenType.StartObject => "an object",
-        JsonTokenType.StartArray => "an array",
-        JsonTokenType.String => "a string",
-        JsonTokenType.Number => "a number",
-        JsonTokenType.True or JsonTokenType.False => "a boolean",
-        _ => "null",
     };
 
     private static int InvalidUtf8Offset(ReadOnlySpan<byte> body)

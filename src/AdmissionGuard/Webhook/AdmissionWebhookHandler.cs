@@ -123,7 +123,7 @@ internal sealed class AdmissionWebhookHandler(
         var decision = PodAdmission.DecideCreate(facts, snapshot, policy);
         var share = webhook == WebhookKind.Mutating ? decision.ForMutatingPodCreate() : decision.ForValidatingPodCreate();
         Log(operation, facts.Namespace, facts.Name, facts.NodeName, share, request);
-        return new ReviewAnswer(operation, request.Uid, share, pod.PatchShape);
+        return new ReviewAnswer(operation, request.Uid, share, GatePatch.ShapeOf(pod));
     }
 
     private async Task<WebhookAnswer> AnswerBindingAsync(HttpContext context, string operation, AdmissionRequest request)

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using AdmissionGuard.Core;
+using AdmissionGuard.Json;
 
 namespace AdmissionGuard.Webhook;
 
@@ -23,6 +24,10 @@ internal static class GatePatch
     private static readonly byte[] ToNewSpec = Build(Shape.NoSpec);
     private static readonly byte[] ToSpec = Build(Shape.Spec);
     private static readonly byte[] ToGateList = Build(Shape.GateList);
+
+    /// <summary>Where the patch that adds the gate to <paramref name="pod"/> has to add it.</summary>
+    public static Shape ShapeOf(DecodedObject pod) =>
+        pod.SchedulingGates is not null ? Shape.GateList : pod.HasSpec ? Shape.Spec : Shape.NoSpec;
 
     public static ReadOnlySpan<byte> For(Shape shape) => shape switch
     {

@@ -11,7 +11,8 @@ internal sealed class FakeCluster : IAsyncDisposable
 {
     public FakeCluster()
     {
-        var sources = new ClusterSources(Pods, AgentPods, Nodes, Namespaces, Endpoints, Lease, DisruptionBudgets);
+        var sources = new ClusterSources(
+            DecodedPods.Decoding(Pods), DecodedPods.Decoding(AgentPods), Nodes, Namespaces, Endpoints, Lease, DisruptionBudgets);
         var timing = new InformerTiming { Random = () => 0 };
         Caches = new ClusterCaches(sources, new FactsCompactor(), Time, NullLogger<ClusterCaches>.Instance, timing);
         Snapshot = new ClusterSnapshot(Caches, Time);

@@ -1,9 +1,11 @@
+using System.Text;
 using System.Text.Json;
 using AdmissionGuard.Cluster;
 using AdmissionGuard.Cluster.Informers;
 using AdmissionGuard.Cluster.Owners;
 using AdmissionGuard.Core.Cilium;
 using AdmissionGuard.Core.Pods;
+using AdmissionGuard.Core.Scheduling;
 using AdmissionGuard.Reconciler;
 using k8s;
 using k8s.Models;
@@ -11,13 +13,16 @@ using k8s.Models;
 namespace AdmissionGuard.Tests.Cluster;
 
 /// <summary>
-/// The caches decode list and watch bodies with <see cref="ListWatchJson"/>, which drops what no projection reads:
-/// every projection must give the same facts from those slim objects as from the whole object.
+/// The caches decode list and watch bodies with <see cref="ListWatchJson"/>: pods straight into their facts, every
+/// other resource with what no projection reads dropped, so every projection must give the same facts from those
+/// slim objects as from the whole object.
 /// </summary>
 public sealed class ListWatchJsonTests
 {
+    private static readonly JsonSerializerOptions SmallReads = new(ListWatchJson.Options) { DefaultBufferSize = 64 };
+
     [Fact]
-    public void A_pod_projects_to_the_same_facts_and_leaves_containers_status_details_and_managed_fields_unbuilt()
+    public void A_pod_decodes_straight_into_its_facts_whatever_else_it_carries()
     {
         var whole = KubernetesJson.Deserialize<V1Pod>(ClusterObjects.EbsCsiNodePod);
         whole.Metadata.ManagedFields = [new V1ManagedFieldsEntry { Manager = "kubelet", Operation = "Update" }];
@@ -26,18 +31,17 @@ public sealed class ListWatchJsonTests
         whole.Spec.HostNetwork = true;
         whole.Metadata.DeletionTimestamp = new DateTime(2026, 11, 25, 12, 0, 0, DateTimeKind.Utc);
 
-        var slim = Slim(whole);
+        var decoded = DecodedPods.Decode(whole);
+        var facts = decoded.Fields.ToPodFacts();
 
-        PodFacts.From(slim).Should().BeEquivalentTo(PodFacts.From(whole));
-        PodFacts.From(slim).Should().Match<PodFacts>(p => p.IsMirror && p.HostNetwork && p.Terminating && p.SchedulingGates.Count == 1);
-        slim.Spec.Containers.Should().BeNull();
-        slim.Spec.Volumes.Should().BeNull();
-        slim.Status.ContainerStatuses.Should().BeNull();
-        slim.Status.PodIP.Should().BeNull();
-        slim.Metadata.ManagedFields.Should().BeNull();
-        slim.Status.Conditions.Should().NotBeEmpty().And.OnlyContain(c => c.LastTransitionTime == null);
-        slim.Metadata.OwnerReferences.Should().ContainSingle().Which.ApiVersion.Should().BeNull();
-        slim.Metadata.ResourceVersion.Should().Be("184467", "watches resume from the resourceVersion of the last object seen");
+        facts.Should().Match<PodFacts>(p => p.IsMirror && p.HostNetwork && p.Terminating && p.Ready);
+        facts.SchedulingGates.Should().Equal("admissionguard.io/cilium-ready");
+        facts.Owner.Should().Be(new PodOwner("DaemonSet", "ebs-csi-node", "0e2d4b8a-11c3-4f6e-a1d2-93b7c5e8f014"));
+        facts.CreationTime.Should().Be(new DateTimeOffset(2026, 11, 25, 11, 58, 2, TimeSpan.Zero));
+        facts.Labels.Should().HaveCount(6);
+        decoded.Metadata.ResourceVersion.Should().Be("184467", "watches resume from the resourceVersion of the last object seen");
+        decoded.Metadata.Name.Should().Be("ebs-csi-node-7xk2p");
+        decoded.Metadata.NamespaceProperty.Should().Be("kube-system");
     }
 
     [Fact]
@@ -47,10 +51,82 @@ public sealed class ListWatchJsonTests
         whole.Spec.NodeName = null;
         whole.Spec.Affinity.PodAntiAffinity = new V1PodAntiAffinity { RequiredDuringSchedulingIgnoredDuringExecution = [] };
 
-        var slim = Slim(whole);
+        DecodedPods.Facts(whole).Target.Should().Be(new TargetNode(TargetKind.PinnedByAffinity, "ip-10-0-1-7.eu-west-1.compute.internal"));
+    }
 
-        PodFacts.From(slim).Target.Should().Be(PodFacts.From(whole).Target).And.Be(new TargetNode(TargetKind.PinnedByAffinity, "ip-10-0-1-7.eu-west-1.compute.internal"));
-        slim.Spec.Affinity.PodAntiAffinity.Should().BeNull();
+    [Fact]
+    public void Null_items_in_every_list_of_a_pod_are_skipped()
+    {
+        var facts = DecodedPods.Decode("""
+            {"metadata":{"name":"p","namespace":"ns","labels":{"app":"web","empty":null},
+              "ownerReferences":[null,{"kind":"ReplicaSet","name":"rs","uid":"u","controller":true}]},
+             "spec":{"tolerations":[null,{"operator":"Exists"}],"schedulingGates":[null,{"name":null},{"name":"g"}]},
+             "status":{"conditions":[null,{"type":"Ready","status":"True"}]}}
+            """).Fields.ToPodFacts();
+
+        facts.Tolerations.Should().Equal(new Toleration("", "Exists", "", ""));
+        facts.SchedulingGates.Should().Equal("g");
+        facts.Labels.Should().Equal(new Dictionary<string, string> { ["app"] = "web" });
+        facts.Owner.Should().Be(new PodOwner("ReplicaSet", "rs", "u"));
+        facts.Ready.Should().BeTrue();
+    }
+
+    [Fact]
+    public void The_controller_is_the_owner_with_controller_true_and_times_may_carry_fractions()
+    {
+        var facts = DecodedPods.Decode("""
+            {"metadata":{"name":"p","namespace":"ns","creationTimestamp":"2026-11-25T11:58:02.123456Z",
+              "ownerReferences":[{"kind":"Node","name":"n","uid":"a"},{"kind":"DaemonSet","name":"ds","uid":"b","controller":true},
+                                 {"kind":"ReplicaSet","name":"rs","uid":"c","controller":true}]},
+             "status":{"phase":"Pending","startTime":null,"conditions":[{"type":"Ready","status":"False"},{"type":"PodScheduled","status":"True"}]}}
+            """).Fields.ToPodFacts();
+
+        facts.Owner.Should().Be(new PodOwner("DaemonSet", "ds", "b"));
+        facts.CreationTime.Should().Be(new DateTimeOffset(2026, 11, 25, 11, 58, 2, TimeSpan.Zero).AddTicks(1_234_560));
+        facts.StartTime.Should().BeNull();
+        facts.Phase.Should().Be("Pending");
+        facts.Ready.Should().BeFalse();
+        facts.Terminating.Should().BeFalse();
+    }
+
+    [Theory]
+    [InlineData("""{"items":[{"metadata":{"name":"p","namespace":"ns"},"spec":{"hostNetwork":"yes"}}]}""", "pod ns/p: spec.hostNetwork must be a boolean, not a string")]
+    [InlineData("""{"items":[{"metadata":{"name":"p","creationTimestamp":"yesterday"}}]}""", "pod /p: metadata.creationTimestamp must be an RFC 3339 time")]
+    [InlineData("""{"items":[{"metadata":{"name":"p"},"status":{"conditions":{"type":"Ready"}}}]}""", "pod /p: status.conditions must be an array, not an object")]
+    [InlineData("""{"items":["p"]}""", "a pod must be a JSON object, not a string")]
+    public void A_pod_of_the_wrong_shape_fails_the_list_with_its_reason(string body, string reason)
+    {
+        var read = () => JsonSerializer.Deserialize<DecodedPodList>(body, ListWatchJson.Options);
+
+        read.Should().Throw<JsonException>().Which.Message.Should().Contain(reason);
+    }
+
+    [Fact]
+    public void A_list_page_and_a_watch_event_of_pods_decode_through_the_pod_reader()
+    {
+        var list = JsonSerializer.Deserialize<DecodedPodList>(
+            $$"""{"kind":"PodList","apiVersion":"v1","metadata":{"resourceVersion":"9","continue":"next"},"items":[{{ClusterObjects.EbsCsiNodePod}}]}""",
+            ListWatchJson.Options)!;
+        var change = JsonSerializer.Deserialize<Watcher<DecodedPod>.WatchEvent>(
+            $$"""{"type":"MODIFIED","object":{{ClusterObjects.EbsCsiNodePod}}}""", ListWatchJson.Options)!;
+
+        list.Metadata.ResourceVersion.Should().Be("9");
+        list.Metadata.ContinueProperty.Should().Be("next");
+        list.Items.Should().ContainSingle().Which.Fields.Name.Should().Be("ebs-csi-node-7xk2p");
+        change.Type.Should().Be(WatchEventType.Modified);
+        change.Object.Fields.ToPodFacts().Should().BeEquivalentTo(list.Items[0].Fields.ToPodFacts());
+    }
+
+    [Fact]
+    public async Task A_page_read_from_a_stream_in_small_pieces_decodes_every_pod()
+    {
+        var body = $$"""{"kind":"PodList","apiVersion":"v1","metadata":{"resourceVersion":"9"},"items":[{{ClusterObjects.EbsCsiNodePod}},{{ClusterObjects.EbsCsiNodePod}}]}""";
+
+        // The serializer hands the converter a reader that is never final, over as little as one pod.
+        var list = await JsonSerializer.DeserializeAsync<DecodedPodList>(
+            new MemoryStream(Encoding.UTF8.GetBytes(body)), SmallReads, TestContext.Current.CancellationToken);
+
+        list!.Items.Should().HaveCount(2).And.OnlyContain(pod => pod.Fields.ToPodFacts().Owner!.Name == "ebs-csi-node");
     }
 
     [Fact]

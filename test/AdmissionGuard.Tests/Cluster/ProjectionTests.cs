@@ -13,7 +13,7 @@ public sealed class ProjectionTests
     [Fact]
     public void A_DaemonSet_pod_keeps_what_decisions_read()
     {
-        var facts = new FactsCompactor().Pod(KubernetesJson.Deserialize<V1Pod>(ClusterObjects.EbsCsiNodePod));
+        var facts = new FactsCompactor().Pod(DecodedPods.Decode(ClusterObjects.EbsCsiNodePod));
 
         facts.Namespace.Should().Be("kube-system");
         facts.Name.Should().Be("ebs-csi-node-7xk2p");
@@ -34,8 +34,8 @@ public sealed class ProjectionTests
     [Fact]
     public void Compacted_facts_equal_the_plain_projection()
     {
-        var pod = KubernetesJson.Deserialize<V1Pod>(ClusterObjects.EbsCsiNodePod);
-        var plain = PodFacts.From(pod);
+        var pod = DecodedPods.Decode(ClusterObjects.EbsCsiNodePod);
+        var plain = pod.Fields.ToPodFacts();
 
         var compacted = new FactsCompactor().Pod(pod);
 
@@ -46,8 +46,8 @@ public sealed class ProjectionTests
     public void Pods_of_one_controller_share_labels_tolerations_owner_and_strings()
     {
         var compactor = new FactsCompactor();
-        var first = compactor.Pod(KubernetesJson.Deserialize<V1Pod>(ClusterObjects.EbsCsiNodePod));
-        var second = compactor.Pod(KubernetesJson.Deserialize<V1Pod>(
+        var first = compactor.Pod(DecodedPods.Decode(ClusterObjects.EbsCsiNodePod));
+        var second = compactor.Pod(DecodedPods.Decode(
             ClusterObjects.EbsCsiNodePod.Replace("ebs-csi-node-7xk2p", "ebs-csi-node-q9d4w", StringComparison.Ordinal)));
 
         second.Name.Should().Be("ebs-csi-node-q9d4w");
@@ -57,6 +57,7 @@ public sealed class ProjectionTests
         second.Target.Should().BeSameAs(first.Target);
         second.Namespace.Should().BeSameAs(first.Namespace);
         second.Phase.Should().BeSameAs(first.Phase);
+        second.SchedulingGates.Should().BeEmpty().And.BeSameAs(first.SchedulingGates, "an empty list is not kept once per pod");
     }
 
     [Fact]
@@ -79,8 +80,8 @@ public sealed class ProjectionTests
     public void A_different_label_set_is_not_shared()
     {
         var compactor = new FactsCompactor();
-        var first = compactor.Pod(KubernetesJson.Deserialize<V1Pod>(ClusterObjects.EbsCsiNodePod));
-        var other = compactor.Pod(KubernetesJson.Deserialize<V1Pod>(
+        var first = compactor.Pod(DecodedPods.Decode(ClusterObjects.EbsCsiNodePod));
+        var other = compactor.Pod(DecodedPods.Decode(
             ClusterObjects.EbsCsiNodePod.Replace("\"6f9c7d8b4c\"", "\"77d5b9c8f6\"", StringComparison.Ordinal)));
 
         other.Labels.Should().NotBeSameAs(first.Labels);

@@ -2,6 +2,7 @@ using AdmissionGuard.Core;
 using AdmissionGuard.Core.Cluster;
 using AdmissionGuard.Core.Pods;
 using AdmissionGuard.Core.Scheduling;
+using AdmissionGuard.Tests.Cluster;
 using k8s;
 using k8s.Models;
 
@@ -21,7 +22,7 @@ internal static class TestCluster
 
     /// <summary>The unpinned web pod, cached in the default namespace with the uid the bindings name.</summary>
     public static readonly PodFacts CachedWebPod =
-        PodFacts.From(KubernetesJson.Deserialize<V1Pod>(PodFixtures.Web().ToJsonString()), "default") with { Uid = AdmissionReviews.BoundPodUid };
+        DecodedPods.Decode(PodFixtures.Web().ToJsonString()).Fields.ToPodFacts("default") with { Uid = AdmissionReviews.BoundPodUid };
 
     public static StaticClusterSnapshot Snapshot(bool gateReleaserAlive = true) => new(
         [

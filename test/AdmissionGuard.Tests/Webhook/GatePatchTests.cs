@@ -27,6 +27,6 @@ public sealed class GatePatchTests
         var review = AdmissionReviews.PodCreate(JsonNode.Parse(pod)!.AsObject());
         AdmissionReviewReader.TryRead(Encoding.UTF8.GetBytes(review), out var request, out _).Should().BeTrue();
 
-        Encoding.UTF8.GetString(GatePatch.For(request!.Object!.PatchShape)).Should().Be(patch);
+        Encoding.UTF8.GetString(GatePatch.For(GatePatch.ShapeOf(request!.Object!))).Should().Be(patch);
     }
 }

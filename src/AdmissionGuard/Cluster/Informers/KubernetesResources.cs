@@ -8,12 +8,12 @@ namespace AdmissionGuard.Cluster.Informers;
 /// <summary>The list+watch calls of every resource the guard reads: the caches' and the restart history's.</summary>
 internal static class KubernetesResources
 {
-    public static IListWatchClient<V1Pod> Pods(Kubernetes client) =>
-        new KubernetesListWatchClient<V1Pod, V1PodList>(client, "pods", "api/v1/pods");
+    public static IListWatchClient<DecodedPod> Pods(Kubernetes client) =>
+        new KubernetesListWatchClient<DecodedPod, DecodedPodList>(client, "pods", "api/v1/pods");
 
     /// <summary>The pods of one namespace matching a label selector, e.g. the Cilium agents.</summary>
-    public static IListWatchClient<V1Pod> Pods(Kubernetes client, string podNamespace, string labelSelector) =>
-        new KubernetesListWatchClient<V1Pod, V1PodList>(
+    public static IListWatchClient<DecodedPod> Pods(Kubernetes client, string podNamespace, string labelSelector) =>
+        new KubernetesListWatchClient<DecodedPod, DecodedPodList>(
             client, $"pods in {podNamespace} matching {labelSelector}", $"api/v1/namespaces/{Uri.EscapeDataString(podNamespace)}/pods",
             $"labelSelector={Uri.EscapeDataString(labelSelector)}");
 

@@ -7,13 +7,13 @@ using k8s.Models;
 namespace AdmissionGuard.Cluster.Informers;
 
 /// <summary>
-/// How list and watch bodies are decoded: KubernetesClient's JSON settings (its converters for Kubernetes' time
-/// formats) with every property the caches never read dropped from the object types below, so that the decoder skips
-/// those properties instead of building them. At 50,000 pods most of a page is what is dropped here: managedFields,
-/// containers, volumes, container statuses, condition times, node images, pod templates, endpoint identities. A dropped
-/// property reads as absent, so the projections (<see cref="ClusterProjections"/>, <c>PodFacts.From</c>,
-/// <c>OwnerCaches</c>, <c>RestartEvents.Read</c>) may read only the ones kept; <c>ListWatchJsonTests</c> project full
-/// objects both ways and compare. Types not listed are read whole.
+/// How list and watch bodies are decoded. Pods, the bulk of every large cluster, are read by
+/// <see cref="DecodedPodConverter"/> straight into the fields the caches keep. Every other resource goes through
+/// KubernetesClient's models and JSON settings (its converters for Kubernetes' time formats) with every property the
+/// caches never read dropped from the object types below, so that the decoder skips those properties instead of
+/// building them: managedFields, node images, pod templates, endpoint identities. A dropped property reads as absent,
+/// so the projections (<see cref="ClusterProjections"/>, <c>OwnerCaches</c>, <c>RestartEvents.Read</c>) may read only
+/// the ones kept; <c>ListWatchJsonTests</c> project full objects both ways and compare. Types not listed are read whole.
 /// </summary>
 internal static class ListWatchJson
 {
@@ -24,11 +24,6 @@ internal static class ListWatchJson
             "name", "generateName", "namespace", "uid", "resourceVersion", "generation", "creationTimestamp",
             "deletionTimestamp", "labels", "annotations", "ownerReferences",
         ],
-        [typeof(V1PodSpec)] = ["nodeName", "hostNetwork", "tolerations", "schedulingGates", "affinity"],
-        [typeof(V1Affinity)] = ["nodeAffinity"],
-        [typeof(V1NodeAffinity)] = ["requiredDuringSchedulingIgnoredDuringExecution"],
-        [typeof(V1PodStatus)] = ["phase", "startTime", "conditions"],
-        [typeof(V1PodCondition)] = ["type", "status"],
         [typeof(V1OwnerReference)] = ["kind", "name", "uid", "controller"],
         [typeof(V1Node)] = ["apiVersion", "kind", "metadata", "spec"],
         [typeof(V1NodeSpec)] = ["taints"],
@@ -54,7 +49,10 @@ internal static class ListWatchJson
         // KubernetesClient hands its settings out only this way; they are copied here, never changed.
         KubernetesJson.AddJsonOptions(options => kubernetes = options);
         var options = new JsonSerializerOptions(kubernetes ?? throw new InvalidOperationException("KubernetesJson gave no options"));
-        options.TypeInfoResolver = (options.TypeInfoResolver ?? new DefaultJsonTypeInfoResolver()).WithAddedModifier(DropUnread);
+        // The decoded pod types are not KubernetesClient's: the reflection resolver describes them.
+        options.TypeInfoResolver = options.TypeInfoResolver is { } kubernetesTypes
+            ? JsonTypeInfoResolver.Combine(kubernetesTypes.WithAddedModifier(DropUnread), new DefaultJsonTypeInfoResolver())
+            : new DefaultJsonTypeInfoResolver().WithAddedModifier(DropUnread);
         options.MakeReadOnly();
         return options;
     }

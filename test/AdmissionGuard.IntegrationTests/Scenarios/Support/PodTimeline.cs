@@ -25,7 +25,8 @@ internal sealed class PodTimeline : IAsyncDisposable
 
     public static async Task<PodTimeline> StartAsync(Kubernetes client, CancellationToken cancellationToken)
     {
-        var pods = KubernetesResources.Pods(client);
+        // Whole pods, as the scenarios' observer sees them: not through the guard's own pod decoder.
+        var pods = new KubernetesListWatchClient<V1Pod, V1PodList>(client, "pods", "api/v1/pods");
         // One page: the scenarios' clusters are small.
         return new PodTimeline(pods, await pods.ListAsync(10_000, null, cancellationToken));
     }
