@@ -20,10 +20,15 @@ public sealed record PodFacts
     public IReadOnlyList<string> SchedulingGates { get; init; } = [];
     public PodOwner? Owner { get; init; }
     public string Phase { get; init; } = "";
-    public DateTimeOffset? StartTime { get; init; }
+    // The times are kept as UTC ticks (0: none), 8 bytes each instead of a nullable DateTimeOffset's 24: the caches
+    // hold the facts of every pod of the cluster.
+    private readonly long _startTicks;
+    private readonly long _creationTicks;
+
+    public DateTimeOffset? StartTime { get => FromTicks(_startTicks); init => _startTicks = ToTicks(value); }
 
     /// <summary>metadata.creationTimestamp: how long a gated pod (which has no start time) has waited.</summary>
-    public DateTimeOffset? CreationTime { get; init; }
+    public DateTimeOffset? CreationTime { get => FromTicks(_creationTicks); init => _creationTicks = ToTicks(value); }
     public bool Ready { get; init; }
     public bool Terminating { get; init; }
 
@@ -35,4 +40,8 @@ public sealed record PodFacts
     public bool HasGate(string gate) => SchedulingGates.Contains(gate);
 
     public static readonly IReadOnlyDictionary<string, string> NoLabels = new Dictionary<string, string>();
+
+    private static DateTimeOffset? FromTicks(long ticks) => ticks == 0 ? null : new DateTimeOffset(ticks, TimeSpan.Zero);
+
+    private static long ToTicks(DateTimeOffset? time) => time?.UtcTicks ?? 0;
 }
