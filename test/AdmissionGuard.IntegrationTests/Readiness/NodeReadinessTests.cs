@@ -31,7 +31,7 @@ public sealed class NodeReadinessTests
         await cluster.RemoveTaintAsync(Node, Token);
 
         await Observe.UntilAsync(async () => await cluster.PodAsync("csi", Token) is { Gated: false, Phase: "Running" }, "the pod released and running", Token);
-        (await GuardEvents.ListAsync(cluster.Client, GuardEvents.GateReleased, Token)).Should().ContainSingle()
+        (await GuardEvents.AtLeastAsync(cluster.Client, GuardEvents.GateReleased, 1, Token)).Should().ContainSingle()
             .Which.InvolvedObject.Uid.Should().Be(pod.Metadata.Uid);
     }
 
@@ -94,7 +94,7 @@ public sealed class NodeReadinessTests
         await cluster.AddNodeAsync(Node, tainted: false, Token);
 
         await Observe.UntilAsync(async () => await cluster.PodAsync("csi", Token) is { Gated: false, Phase: "Running" }, "the pod released and running", Token);
-        (await GuardEvents.ListAsync(cluster.Client, GuardEvents.GateReleased, Token)).Should().ContainSingle()
+        (await GuardEvents.AtLeastAsync(cluster.Client, GuardEvents.GateReleased, 1, Token)).Should().ContainSingle()
             .Which.InvolvedObject.Uid.Should().Be(pod.Metadata.Uid);
     }
 

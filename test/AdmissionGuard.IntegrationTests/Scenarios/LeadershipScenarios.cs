@@ -85,7 +85,7 @@ public abstract class LeadershipScenarios
         await cluster.InstallCiliumAsync(withoutAgentOn: null, token);
         await Observe.UntilAsync(async () => (await Observe.PodsAsync(cluster.Client, Namespace, token)) is [{ Phase: "Running" }], "the pod released and running", token);
 
-        var releases = await GuardEvents.ListAsync(cluster.Client, GuardEvents.GateReleased, token);
+        var releases = await GuardEvents.AtLeastAsync(cluster.Client, GuardEvents.GateReleased, 1, token);
         releases.Should().ContainSingle().Which.Source.Host.Should().Be(first.Identity);
         var leaderMetrics = await GuardMetrics.ScrapeAsync(first, token);
         var followerMetrics = await GuardMetrics.ScrapeAsync(follower, token);
@@ -107,7 +107,7 @@ public abstract class LeadershipScenarios
         await Observe.UntilAsync(
             async () => (await Observe.PodsAsync(cluster.Client, Namespace, token)) is { Count: 2 } pods && pods.All(p => p.Phase == "Running"),
             "both pods running", token);
-        releases = await GuardEvents.ListAsync(cluster.Client, GuardEvents.GateReleased, token);
+        releases = await GuardEvents.AtLeastAsync(cluster.Client, GuardEvents.GateReleased, 2, token);
         releases.Select(e => e.Source.Host).Should().Equal(first.Identity, follower.Identity);
         (await GuardMetrics.ScrapeAsync(follower, token)).GateReleases(ReconcilerMetrics.NodeReady).Should().Be(1);
         second.Should().NotBe(nodes[0]);

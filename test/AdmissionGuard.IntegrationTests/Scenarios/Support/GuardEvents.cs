@@ -28,4 +28,14 @@ internal static class GuardEvents
 
     public static async Task<IReadOnlyList<Corev1Event>> ListAsync(IKubernetes client, string reason, CancellationToken cancellationToken) =>
         [.. (await ListAsync(client, cancellationToken)).Where(e => e.Reason == reason)];
+
+    /// <summary>
+    /// The Events of <paramref name="reason"/> once there are at least <paramref name="count"/>. The guard records an
+    /// Event after its action, so what the action causes (a released pod starting) may be seen before the Event is.
+    /// </summary>
+    public static async Task<IReadOnlyList<Corev1Event>> AtLeastAsync(IKubernetes client, string reason, int count, CancellationToken cancellationToken)
+    {
+        await Observe.UntilAsync(async () => (await ListAsync(client, reason, cancellationToken)).Count >= count, $"{count} {reason} event(s)", cancellationToken);
+        return await ListAsync(client, reason, cancellationToken);
+    }
 }
