@@ -47,6 +47,7 @@ public abstract class GateModeScenarios
         running.Select(p => p.Node).Should().BeEquivalentTo(nodes);
         timeline.States().Should().OnlyContain(
             pods => pods.Values.Count(p => p.Namespace == Namespace) == nodes.Count, "no csi-node pod was ever deleted or replaced");
+        await GuardEvents.AtLeastAsync(cluster.Client, GuardEvents.GateReleased, nodes.Count, token);
         var events = await GuardEvents.ListAsync(cluster.Client, token);
         events.Where(e => e.InvolvedObject.NamespaceProperty == Namespace).Select(e => e.Reason)
             .Should().AllBe(GuardEvents.GateReleased).And.HaveCount(nodes.Count);
