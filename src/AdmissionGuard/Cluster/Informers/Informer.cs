@@ -146,7 +146,10 @@ internal sealed class Informer<TObject, TFacts> : IResourceCache<TFacts>
 
     private async Task ListAsync(CancellationToken cancellationToken)
     {
-        var listed = new HashSet<ObjectKey>();
+        // A relist is the only way to learn about deletions missed while the watch was down: what it does not list
+        // goes. The first list starts from an empty store, so it has nothing to compare (no set of every key).
+        var listed = _store.IsEmpty ? null : new HashSet<ObjectKey>();
+        var count = 0;
         string? continueToken = null;
         ListPage<TObject> page;
         do
@@ -156,7 +159,8 @@ internal sealed class Informer<TObject, TFacts> : IResourceCache<TFacts>
             {
                 if (Upsert(item) is { } key)
                 {
-                    listed.Add(key);
+                    listed?.Add(key);
+                    count++;
                 }
             }
 
@@ -164,10 +168,12 @@ internal sealed class Informer<TObject, TFacts> : IResourceCache<TFacts>
         }
         while (!string.IsNullOrEmpty(continueToken));
 
-        // A relist is the only way to learn about deletions missed while the watch was down.
-        foreach (var key in _store.Keys.Where(key => !listed.Contains(key)))
+        if (listed is not null)
         {
-            Remove(key);
+            foreach (var key in _store.Keys.Where(key => !listed.Contains(key)))
+            {
+                Remove(key);
+            }
         }
 
         Volatile.Write(ref _resourceVersion, page.ResourceVersion);
@@ -179,7 +185,7 @@ internal sealed class Informer<TObject, TFacts> : IResourceCache<TFacts>
 
         _backoff.Reset();
         InSync();
-        CacheLog.Listed(_logger, Resource, listed.Count, page.ResourceVersion);
+        CacheLog.Listed(_logger, Resource, count, page.ResourceVersion);
         _synced.TrySetResult();
     }
 
@@ -287,18 +293,34 @@ internal sealed class Informer<TObject, TFacts> : IResourceCache<TFacts>
         }
 
         var key = _keyOf(facts);
-        TFacts? old = null;
-        _store.AddOrUpdate(key, facts, (_, existing) =>
-        {
-            old = existing;
-            return facts;
-        });
+        var old = Store(key, facts);
         if (!EqualityComparer<TFacts>.Default.Equals(old, facts))
         {
             Changed(new CacheChange<TFacts>(old is null ? CacheChangeKind.Added : CacheChangeKind.Modified, key, old, facts));
         }
 
         return key;
+    }
+
+    /// <summary>Adds or replaces the facts under <paramref name="key"/>; returns what they replaced.</summary>
+    private TFacts? Store(ObjectKey key, TFacts facts)
+    {
+        // The informer is the store's only writer, so the loop ends at once; it is written for the general case
+        // all the same. Unlike AddOrUpdate, it allocates no closure per object.
+        while (true)
+        {
+            if (_store.TryGetValue(key, out var existing))
+            {
+                if (_store.TryUpdate(key, facts, existing))
+                {
+                    return existing;
+                }
+            }
+            else if (_store.TryAdd(key, facts))
+            {
+                return null;
+            }
+        }
     }
 
     private void Remove(ObjectKey key)
