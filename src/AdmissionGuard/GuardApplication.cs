@@ -32,7 +32,11 @@ internal static class GuardApplication
     public static WebApplicationBuilder CreateBuilder(string[] args)
     {
         DefaultRegistry.Configure();
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+
+        // The slim builder: the guard listens on its own Kestrel endpoints (configured in code), so IIS integration,
+        // HTTP/3 (QUIC), host filtering, regex route constraints and the Debug and EventSource log providers would
+        // only be loaded, JIT-compiled and kept resident (docs/performance.md, "Scale").
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
             Args = args,
             // appsettings.json ships beside the binary; the working directory is wherever the user is.
