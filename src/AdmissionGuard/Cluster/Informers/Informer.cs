@@ -305,22 +305,11 @@ internal sealed class Informer<TObject, TFacts> : IResourceCache<TFacts>
     /// <summary>Adds or replaces the facts under <paramref name="key"/>; returns what they replaced.</summary>
     private TFacts? Store(ObjectKey key, TFacts facts)
     {
-        // The informer is the store's only writer, so the loop ends at once; it is written for the general case
-        // all the same. Unlike AddOrUpdate, it allocates no closure per object.
-        while (true)
-        {
-            if (_store.TryGetValue(key, out var existing))
-            {
-                if (_store.TryUpdate(key, facts, existing))
-                {
-                    return existing;
-                }
-            }
-            else if (_store.TryAdd(key, facts))
-            {
-                return null;
-            }
-        }
+        // The informer is the store's only writer, so what it reads here is what it replaces; unlike AddOrUpdate,
+        // this allocates no closure per object.
+        _store.TryGetValue(key, out var old);
+        _store[key] = facts;
+        return old;
     }
 
     private void Remove(ObjectKey key)
