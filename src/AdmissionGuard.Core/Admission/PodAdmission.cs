@@ -82,16 +82,18 @@ public static class PodAdmission
 
         var pinned = pod.Target.Kind == TargetKind.PinnedByAffinity;
         var finding = new Finding(pinned ? "pinned-to-tainted-node" : "node-name-on-tainted-node", node.Name, taint);
-        var risk = AdmissionMessages.StillTainted(node.Name, taint);
         return mode.Mode switch
         {
             GuardMode.Deny => AdmissionDecision.Deny(mode, finding, AdmissionMessages.PodDenied(node.Name, taint)),
-            GuardMode.Gate when !pinned => AdmissionDecision.Warn(mode, finding, risk, AdmissionMessages.CannotGateNodeName),
+            GuardMode.Gate when !pinned => AdmissionDecision.Warn(mode, finding, Risk(), AdmissionMessages.CannotGateNodeName),
             // A gate nobody releases would hold the pod forever: warn instead while no leader is alive.
-            GuardMode.Gate when !snapshot.GateReleaserAlive => AdmissionDecision.Warn(mode, finding, risk, AdmissionMessages.NoReconciler),
+            GuardMode.Gate when !snapshot.GateReleaserAlive => AdmissionDecision.Warn(mode, finding, Risk(), AdmissionMessages.NoReconciler),
             GuardMode.Gate => AdmissionDecision.Gate(mode, finding, addGate: !pod.HasGate(WellKnown.SchedulingGate), AdmissionMessages.Gated(node.Name, taint)),
-            _ => AdmissionDecision.Warn(mode, finding, risk),
+            _ => AdmissionDecision.Warn(mode, finding, Risk()),
         };
+
+        // Rendered only where it is shown: the gate and deny answers have their own texts.
+        string Risk() => AdmissionMessages.StillTainted(node.Name, taint);
     }
 
     // The scheduler picks the node later; the binding check refuses a tainted one. Warn now so that the

@@ -38,16 +38,23 @@ public static class WarningText
     }
 
     /// <summary>
-    /// Renders a warning from sanitized <paramref name="values"/>, shortening the longest value (node names may
-    /// have 253 characters) until the text fits in <see cref="MaxLength"/>.
+    /// Renders <paramref name="template"/> with sanitized <paramref name="values"/>, shortening the longest value (node
+    /// names may have 253 characters) until the text fits in <see cref="MaxLength"/>. The length is worked out before
+    /// rendering, so the text is rendered once: this runs for most admission requests.
     /// </summary>
-    public static string Fit(Func<string[], string> render, params string[] values)
+    public static string Fit(WarningTemplate template, params string[] values)
     {
-        ArgumentNullException.ThrowIfNull(render);
+        ArgumentNullException.ThrowIfNull(template);
         ArgumentNullException.ThrowIfNull(values);
-        var parts = values.Select(v => Sanitize(v)).ToArray();
-        var text = render(parts);
-        while (text.Length > MaxLength && parts.Length > 0)
+        var parts = new string[values.Length];
+        var length = template.FixedLength;
+        for (var i = 0; i < values.Length; i++)
+        {
+            parts[i] = Sanitize(values[i]);
+            length += parts[i].Length;
+        }
+
+        while (length > MaxLength && parts.Length > 0)
         {
             var longest = 0;
             for (var i = 1; i < parts.Length; i++)
@@ -55,16 +62,18 @@ public static class WarningText
                 longest = parts[i].Length > parts[longest].Length ? i : longest;
             }
 
-            var target = Math.Max(ShortestPart, parts[longest].Length - (text.Length - MaxLength));
+            var target = Math.Max(ShortestPart, parts[longest].Length - (length - MaxLength));
             if (parts[longest].Length <= target)
             {
                 break;
             }
 
-            parts[longest] = Shorten(parts[longest], target);
-            text = render(parts);
+            var shortened = Shorten(parts[longest], target);
+            length += shortened.Length - parts[longest].Length;
+            parts[longest] = shortened;
         }
 
+        var text = template.Render(parts);
         return text.Length > MaxLength ? Shorten(text, MaxLength) : text;
     }
 
@@ -77,6 +86,6 @@ public static class WarningText
             keep--;
         }
 
-        return text[..keep] + Ellipsis;
+        return string.Concat(text.AsSpan(0, keep), Ellipsis);
     }
 }

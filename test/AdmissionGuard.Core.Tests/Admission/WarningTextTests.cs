@@ -66,6 +66,39 @@ public sealed class WarningTextTests
         warning.Length.Should().Be(WarningText.MaxLength);
     }
 
+    [Fact]
+    public void A_template_knows_the_length_of_its_text_without_the_values()
+    {
+        new WarningTemplate("node {0} is still tainted {1}").FixedLength.Should().Be("node  is still tainted ".Length);
+    }
+
+    [Fact]
+    public void Values_that_fit_are_rendered_as_they_are()
+    {
+        WarningText.Fit(new WarningTemplate("node {0} is still tainted {1}"), "worker-1", "node.cilium.io/agent-not-ready")
+            .Should().Be("node worker-1 is still tainted node.cilium.io/agent-not-ready");
+    }
+
+    [Fact]
+    public void Only_the_longest_value_is_shortened_and_just_enough_to_fit()
+    {
+        var template = new WarningTemplate("{0} / {1}");
+        var longest = new string('n', 150);
+
+        var warning = WarningText.Fit(template, longest, "taint");
+
+        warning.Should().Be(new string('n', 108) + "... / taint");
+        warning.Length.Should().Be(WarningText.MaxLength);
+    }
+
+    [Fact]
+    public void A_text_too_long_without_its_values_is_cut_at_the_limit()
+    {
+        var warning = WarningText.Fit(new WarningTemplate(new string('t', 130) + " {0}"), "node");
+
+        warning.Should().Be(new string('t', WarningText.MaxLength - 3) + "...");
+    }
+
     [Theory]
     [InlineData("a\nb", "a?b")]
     [InlineData("tab\there", "tab?here")]
