@@ -6,6 +6,9 @@ using AdmissionGuard.Webhook;
 // one constant AdmissionReview, so the difference to the guard is what the guard does per request.
 //   dotnet AdmissionGuard.LoadBaseline.dll --Port 9443 --CertFile tls.crt --KeyFile tls.key
 var builder = WebApplication.CreateSlimBuilder(args);
+// The ASP.NET Core template's logging (its appsettings.json): Microsoft.AspNetCore at Warning, so no line per request.
+// This runs from the repository root, not beside an appsettings.json: without the filter, every request was logged twice.
+builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
 var port = builder.Configuration.GetValue<int>("Port");
 var certificate = X509Certificate2.CreateFromPem(
     File.ReadAllText(builder.Configuration["CertFile"] ?? throw new InvalidOperationException("--CertFile is required")),
