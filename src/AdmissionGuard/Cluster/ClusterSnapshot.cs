@@ -107,8 +107,17 @@ internal sealed class ClusterSnapshot : IClusterSnapshot
     {
         get
         {
+            // A loop, not Any with a lambda: asked by every gate decision, and the closure over now was garbage each time.
             var now = _time.GetUtcNow();
-            return _caches.Leases.Items.Any(lease => lease.IsHeldAt(now));
+            foreach (var lease in _caches.Leases.Items)
+            {
+                if (lease.IsHeldAt(now))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
     }
 

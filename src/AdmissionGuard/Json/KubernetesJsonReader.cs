@@ -558,7 +558,7 @@ internal ref struct KubernetesJsonReader(Utf8JsonReader json)
             {
                 if (Is("matchFields"u8))
                 {
-                    ReadMatchFields(Path + "[*].matchFields", fields);
+                    ReadMatchFields(fields);
                 }
                 else
                 {
@@ -572,17 +572,19 @@ internal ref struct KubernetesJsonReader(Utf8JsonReader json)
         return terms;
     }
 
-    private void ReadMatchFields(string path, List<FieldRequirement> fields)
+    private void ReadMatchFields(List<FieldRequirement> fields)
     {
+        // Constant paths: they only name a field in an error, so they must cost nothing per pod.
+        const string Path = "spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[*].matchFields";
         fields.Clear();
-        if (!EnterArray(path))
+        if (!EnterArray(Path))
         {
             return;
         }
 
         while (NextItem())
         {
-            if (!EnterObject(path + "[*]"))
+            if (!EnterObject(Path + "[*]"))
             {
                 continue;
             }
@@ -593,15 +595,15 @@ internal ref struct KubernetesJsonReader(Utf8JsonReader json)
             {
                 if (Is("key"u8))
                 {
-                    key = String(path + "[*].key");
+                    key = String(Path + "[*].key");
                 }
                 else if (Is("operator"u8))
                 {
-                    op = String(path + "[*].operator");
+                    op = String(Path + "[*].operator");
                 }
                 else if (Is("values"u8))
                 {
-                    values = ReadStrings(path + "[*].values");
+                    values = ReadStrings(Path + "[*].values", Path + "[*].values[*]");
                 }
                 else
                 {
@@ -613,7 +615,7 @@ internal ref struct KubernetesJsonReader(Utf8JsonReader json)
         }
     }
 
-    private List<string> ReadStrings(string path)
+    private List<string> ReadStrings(string path, string itemPath)
     {
         List<string> values = [];
         if (!EnterArray(path))
@@ -623,7 +625,7 @@ internal ref struct KubernetesJsonReader(Utf8JsonReader json)
 
         while (NextItem())
         {
-            if (String(path + "[*]") is { } value)
+            if (String(itemPath) is { } value)
             {
                 values.Add(value);
             }

@@ -130,13 +130,14 @@ internal static class AdmissionWebhookExtensions
         // Only large bodies are what can exhaust memory. Everyday reviews (a pod is a few KB, a binding less than one) must
         // not queue behind each other: a burst of bindings each waiting up to Admission:CacheWaitTimeout for the cache
         // would otherwise overrun the API server's 3 s timeout and be admitted unchecked.
-        limiter.AddPolicy(RequestLimit, context => context.Request.ContentLength is <= SmallBodyBytes
-            ? RateLimitPartition.GetConcurrencyLimiter("small", _ => new ConcurrencyLimiterOptions { PermitLimit = MaxSmallRequests })
-            : RateLimitPartition.GetConcurrencyLimiter("large", _ => new ConcurrencyLimiterOptions
-            {
-                PermitLimit = options.Value.MaxConcurrentRequests,
-                QueueLimit = options.Value.RequestQueueLimit,
-                QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
-            }));
+        // The two partitions are made once: each GetConcurrencyLimiter call allocates, and this runs per request.
+        var small = RateLimitPartition.GetConcurrencyLimiter("small", _ => new ConcurrencyLimiterOptions { PermitLimit = MaxSmallRequests });
+        var large = RateLimitPartition.GetConcurrencyLimiter("large", _ => new ConcurrencyLimiterOptions
+        {
+            PermitLimit = options.Value.MaxConcurrentRequests,
+            QueueLimit = options.Value.RequestQueueLimit,
+            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+        });
+        limiter.AddPolicy(RequestLimit, context => context.Request.ContentLength is <= SmallBodyBytes ? small : large);
     }
 }

@@ -53,7 +53,7 @@ internal sealed class AdmissionWebhookHandler(
         metrics.Record(answer.Operation, answer.Decision, timeProvider.GetElapsedTime(started));
     }
 
-    private async Task<WebhookAnswer> AnswerAsync(HttpContext context, WebhookKind webhook)
+    private async ValueTask<WebhookAnswer> AnswerAsync(HttpContext context, WebhookKind webhook)
     {
         var unreadable = Operations.Unreadable(webhook);
         AdmissionRequest request;
@@ -101,7 +101,7 @@ internal sealed class AdmissionWebhookHandler(
         }
     }
 
-    private async Task<WebhookAnswer> AnswerPodAsync(HttpContext context, WebhookKind webhook, string operation, AdmissionRequest request)
+    private async ValueTask<WebhookAnswer> AnswerPodAsync(HttpContext context, WebhookKind webhook, string operation, AdmissionRequest request)
     {
         if (request.Object is not { } pod)
         {
@@ -126,7 +126,7 @@ internal sealed class AdmissionWebhookHandler(
         return new ReviewAnswer(operation, request.Uid, share, GatePatch.ShapeOf(pod));
     }
 
-    private async Task<WebhookAnswer> AnswerBindingAsync(HttpContext context, string operation, AdmissionRequest request)
+    private async ValueTask<WebhookAnswer> AnswerBindingAsync(HttpContext context, string operation, AdmissionRequest request)
     {
         if (request.ObjectProblem is { } problem)
         {
@@ -170,7 +170,7 @@ internal sealed class AdmissionWebhookHandler(
     }
 
     /// <summary>Reads the whole body, at most <see cref="MaxBodyBytes"/>, and decodes it.</summary>
-    private static async Task<(AdmissionRequest? Request, int Status, string? Problem)> ReadAsync(PipeReader body, long? contentLength, CancellationToken cancellationToken)
+    private static async ValueTask<(AdmissionRequest? Request, int Status, string? Problem)> ReadAsync(PipeReader body, long? contentLength, CancellationToken cancellationToken)
     {
         const string TooLarge = "the body exceeds 3145728 bytes (3 MiB)";
         if (contentLength > MaxBodyBytes)

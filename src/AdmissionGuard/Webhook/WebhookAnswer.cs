@@ -59,9 +59,10 @@ internal sealed record ReviewAnswer(string Operation, string Decision, string Ui
         if (Share.Warnings.Count > 0)
         {
             json.WriteStartArray("warnings"u8);
-            foreach (var warning in Share.Warnings)
+            // By index: a foreach over the interface would allocate an enumerator per answer.
+            for (var i = 0; i < Share.Warnings.Count; i++)
             {
-                json.WriteStringValue(warning);
+                json.WriteStringValue(Share.Warnings[i]);
             }
 
             json.WriteEndArray();
