@@ -82,7 +82,6 @@ internal static class GuardApplication
         var app = builder.Build();
         app.UseRouting();
         app.UseListenerSeparation();
-        app.UseRateLimiter();
         app.MapHealthAndMetrics();
         app.MapAdmissionWebhook();
         return app;

@@ -1,10 +1,8 @@
 using System.Net;
-using System.Threading.RateLimiting;
 using AdmissionGuard.Configuration;
 using AdmissionGuard.Hosting;
 using AdmissionGuard.Metrics;
 using Microsoft.AspNetCore.Connections;
-using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -16,19 +14,12 @@ internal static class AdmissionWebhookExtensions
     public const string MutatePath = "/mutate-pods";
     public const string ValidatePath = "/validate-pods";
 
-    private const string RequestLimit = "webhook-requests";
-
-    /// <summary>Reviews with a declared body up to this size are "small": at most <see cref="MaxSmallRequests"/> x 64 KiB in memory.</summary>
-    private const long SmallBodyBytes = 64 * 1024;
-
-    private const int MaxSmallRequests = 512;
-
     /// <summary>
     /// The webhook's services: decision handler, metrics, the PEM certificate source and its readiness check,
     /// and Kestrel on <c>Webhook:Port</c> (HTTPS, <see cref="TlsProfile"/>) and <c>Webhook:MetricsAddress</c>:<c>Webhook:MetricsPort</c>
     /// (HTTP). The webhook's memory is bounded here, in one place: at most <c>Webhook:MaxConnections</c> connections,
     /// <c>Webhook:MaxConcurrentRequests</c> requests read at once (bodies of at most 3 MiB), <c>Webhook:RequestQueueLimit</c>
-    /// waiting, the rest answered 429 (the application must call <c>UseRateLimiter</c> after <c>UseRouting</c>).
+    /// waiting, the rest answered 429 (<see cref="AdmissionRequestLimit"/>).
     /// Expects an <see cref="Core.Cluster.IClusterSnapshot"/> singleton from the cluster caches.
     /// </summary>
     public static WebApplicationBuilder AddAdmissionWebhook(this WebApplicationBuilder builder)
@@ -46,8 +37,7 @@ internal static class AdmissionWebhookExtensions
         services.AddHostedService(sp => sp.GetRequiredService<PemFileCertificateSource>());
         services.AddHealthChecks().AddCheck<CertificateHealthCheck>(CertificateHealthCheck.Name, tags: [HealthEndpointExtensions.ReadyTag]);
         services.AddOptions<KestrelServerOptions>().Configure<IOptions<WebhookOptions>, ICertificateSource>(ConfigureKestrel);
-        services.AddRateLimiter(_ => { });
-        services.AddOptions<RateLimiterOptions>().Configure<IOptions<WebhookOptions>>(ConfigureRequestLimit);
+        services.TryAddSingleton<AdmissionRequestLimit>();
         return builder;
     }
 
@@ -57,8 +47,11 @@ internal static class AdmissionWebhookExtensions
         // The singleton handler is resolved on the first request, not here, so that bad options fail start-up's
         // validation rather than mapping; and from the root services, as the request's would open a scope per request.
         var handler = new Lazy<AdmissionWebhookHandler>(endpoints.ServiceProvider.GetRequiredService<AdmissionWebhookHandler>);
-        endpoints.MapPost(MutatePath, context => handler.Value.HandleAsync(context, WebhookKind.Mutating)).ServedOn(Listener.Webhook).RequireRateLimiting(RequestLimit);
-        endpoints.MapPost(ValidatePath, context => handler.Value.HandleAsync(context, WebhookKind.Validating)).ServedOn(Listener.Webhook).RequireRateLimiting(RequestLimit);
+        var limit = new Lazy<AdmissionRequestLimit>(endpoints.ServiceProvider.GetRequiredService<AdmissionRequestLimit>);
+        Func<HttpContext, Task> mutate = context => handler.Value.HandleAsync(context, WebhookKind.Mutating);
+        Func<HttpContext, Task> validate = context => handler.Value.HandleAsync(context, WebhookKind.Validating);
+        endpoints.MapPost(MutatePath, context => limit.Value.RunAsync(context, mutate)).ServedOn(Listener.Webhook);
+        endpoints.MapPost(ValidatePath, context => limit.Value.RunAsync(context, validate)).ServedOn(Listener.Webhook);
         return endpoints;
     }
 
@@ -69,7 +62,7 @@ internal static class AdmissionWebhookExtensions
 
         // Kestrel buffers up to 1 MiB of unread body per connection by default: a request waiting for its turn would
         // hold that much per open connection. 64 KiB keeps Webhook:MaxConnections idle-ish connections cheap.
-        kestrel.Limits.MaxRequestBufferSize = SmallBodyBytes;
+        kestrel.Limits.MaxRequestBufferSize = AdmissionRequestLimit.SmallBodyBytes;
         kestrel.ListenAnyIP(options.Value.Port, listen =>
         {
             listen.Use(LimitConnections(options.Value.MaxConnections));
@@ -119,25 +112,5 @@ internal static class AdmissionWebhookExtensions
                 Interlocked.Decrement(ref open);
             }
         };
-    }
-
-    private static void ConfigureRequestLimit(RateLimiterOptions limiter, IOptions<WebhookOptions> options)
-    {
-        // The API server calls with failurePolicy Ignore: a 429 admits the request unchecked, as a timeout would, but at once.
-        limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-        limiter.OnRejected = (rejected, cancellationToken) => new ValueTask(rejected.HttpContext.Response.WriteAsync(
-            "too many admission requests at once (Webhook:MaxConcurrentRequests, Webhook:RequestQueueLimit)", cancellationToken));
-        // Only large bodies are what can exhaust memory. Everyday reviews (a pod is a few KB, a binding less than one) must
-        // not queue behind each other: a burst of bindings each waiting up to Admission:CacheWaitTimeout for the cache
-        // would otherwise overrun the API server's 3 s timeout and be admitted unchecked.
-        // The two partitions are made once: each GetConcurrencyLimiter call allocates, and this runs per request.
-        var small = RateLimitPartition.GetConcurrencyLimiter("small", _ => new ConcurrencyLimiterOptions { PermitLimit = MaxSmallRequests });
-        var large = RateLimitPartition.GetConcurrencyLimiter("large", _ => new ConcurrencyLimiterOptions
-        {
-            PermitLimit = options.Value.MaxConcurrentRequests,
-            QueueLimit = options.Value.RequestQueueLimit,
-            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
-        });
-        limiter.AddPolicy(RequestLimit, context => context.Request.ContentLength is <= SmallBodyBytes ? small : large);
     }
 }
