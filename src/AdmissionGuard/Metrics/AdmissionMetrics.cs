@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Prometheus;
 
 namespace AdmissionGuard.Metrics;
@@ -31,13 +30,10 @@ internal sealed class AdmissionMetrics(IMetricFactory factory)
             ExemplarBehavior = NoExemplars,
         });
 
-    // The label values are a few constants: their children are looked up once, not with a new label array per request.
-    private readonly ConcurrentDictionary<(string Operation, string Decision), Counter.Child> _requestChildren = new();
-    private readonly ConcurrentDictionary<string, Histogram.Child> _durationChildren = new(StringComparer.Ordinal);
-
     public void Record(string operation, string decision, TimeSpan elapsed)
     {
-        _requestChildren.GetOrAdd((operation, decision), static (labels, counter) => counter.WithLabels(labels.Operation, labels.Decision), _requests).Inc();
-        _durationChildren.GetOrAdd(operation, static (label, histogram) => histogram.WithLabels(label), _duration).Observe(elapsed.TotalSeconds);
+        // Label values as spans: prometheus-net then finds the existing child without allocating a label array.
+        _requests.WithLabels([operation, decision]).Inc();
+        _duration.WithLabels([operation]).Observe(elapsed.TotalSeconds);
     }
 }
