@@ -48,7 +48,7 @@ public sealed class InformerTests : IAsyncDisposable
         watch.Timeout.Should().Be(WatchTimeout);
         _informer.Synced.Should().BeTrue();
         await _informer.WaitForSyncAsync(TestContext.Current.CancellationToken);
-        _informer.Items.Select(s => s.Value).Should().BeEquivalentTo(["1", "2", "3"]);
+        _informer.Items.Select(s => s.Value).Should().Equal(["1", "2", "3"]);
         _informer.Get(new ObjectKey("default", "b"))!.Value.Should().Be("2");
         (await NextChangesAsync(3)).Should().OnlyContain(c => c.Kind == CacheChangeKind.Added);
     }

@@ -10,7 +10,7 @@ internal interface IResourceCache<TFacts> : IResourceCacheStatus
     /// <summary>Grows with every change: lets readers rebuild derived indexes only when something changed.</summary>
     long Version { get; }
 
-    /// <summary>A live, lock-free view: enumeration sees a consistent object per entry, not a frozen set.</summary>
+    /// <summary>A copy taken at the call, in the order the objects were first stored (the first list's order).</summary>
     IEnumerable<TFacts> Items { get; }
 
     TFacts? Get(ObjectKey key);

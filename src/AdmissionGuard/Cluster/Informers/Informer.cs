@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using k8s;
 using k8s.Models;
@@ -24,7 +23,7 @@ internal sealed class Informer<TObject, TFacts> : IResourceCache<TFacts>
     private readonly ILogger _logger;
     private readonly InformerTiming _timing;
     private readonly ExponentialBackoff _backoff;
-    private readonly ConcurrentDictionary<ObjectKey, TFacts> _store = new();
+    private readonly FactsStore<TFacts> _store = new();
     private readonly TaskCompletionSource _synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock _subscribersLock = new();
     private ImmutableArray<Action<CacheChange<TFacts>>> _subscribers = [];
@@ -67,13 +66,12 @@ internal sealed class Informer<TObject, TFacts> : IResourceCache<TFacts>
         ? _time.GetUtcNow() - new DateTimeOffset(since, TimeSpan.Zero)
         : TimeSpan.Zero;
 
-    // Enumerating the dictionary itself is lock-free; its Values property would lock and copy 50,000 entries.
-    public IEnumerable<TFacts> Items => _store.Select(entry => entry.Value);
+    public IEnumerable<TFacts> Items => _store.Values();
 
     /// <summary>The resourceVersion the next watch starts from.</summary>
     public string ResourceVersion => Volatile.Read(ref _resourceVersion);
 
-    public TFacts? Get(ObjectKey key) => _store.TryGetValue(key, out var facts) ? facts : null;
+    public TFacts? Get(ObjectKey key) => _store.Get(key);
 
     public Task WaitForSyncAsync(CancellationToken cancellationToken) => _synced.Task.WaitAsync(cancellationToken);
 
@@ -148,7 +146,7 @@ internal sealed class Informer<TObject, TFacts> : IResourceCache<TFacts>
     {
         // A relist is the only way to learn about deletions missed while the watch was down: what it does not list
         // goes. The first list starts from an empty store, so it has nothing to compare (no set of every key).
-        var listed = _store.IsEmpty ? null : new HashSet<ObjectKey>();
+        var listed = _store.Count == 0 ? null : new HashSet<ObjectKey>();
         var count = 0;
         string? continueToken = null;
         ListPage<TObject> page;
@@ -170,7 +168,7 @@ internal sealed class Informer<TObject, TFacts> : IResourceCache<TFacts>
 
         if (listed is not null)
         {
-            foreach (var key in _store.Keys.Where(key => !listed.Contains(key)))
+            foreach (var key in _store.Keys().Where(key => !listed.Contains(key)))
             {
                 Remove(key);
             }
@@ -293,7 +291,7 @@ internal sealed class Informer<TObject, TFacts> : IResourceCache<TFacts>
         }
 
         var key = _keyOf(facts);
-        var old = Store(key, facts);
+        var old = _store.Set(key, facts);
         if (!EqualityComparer<TFacts>.Default.Equals(old, facts))
         {
             Changed(new CacheChange<TFacts>(old is null ? CacheChangeKind.Added : CacheChangeKind.Modified, key, old, facts));
@@ -302,19 +300,9 @@ internal sealed class Informer<TObject, TFacts> : IResourceCache<TFacts>
         return key;
     }
 
-    /// <summary>Adds or replaces the facts under <paramref name="key"/>; returns what they replaced.</summary>
-    private TFacts? Store(ObjectKey key, TFacts facts)
-    {
-        // The informer is the store's only writer, so what it reads here is what it replaces; unlike AddOrUpdate,
-        // this allocates no closure per object.
-        _store.TryGetValue(key, out var old);
-        _store[key] = facts;
-        return old;
-    }
-
     private void Remove(ObjectKey key)
     {
-        if (_store.TryRemove(key, out var old))
+        if (_store.Remove(key) is { } old)
         {
             Changed(new CacheChange<TFacts>(CacheChangeKind.Deleted, key, old, null));
         }
@@ -325,7 +313,7 @@ internal sealed class Informer<TObject, TFacts> : IResourceCache<TFacts>
         if (_served)
         {
             _served = false;
-            foreach (var key in _store.Keys)
+            foreach (var key in _store.Keys())
             {
                 Remove(key);
             }
