@@ -98,14 +98,24 @@ public static class PodAdmission
 
     // The scheduler picks the node later; the binding check refuses a tainted one. Warn now so that the
     // author learns why the pod may wait, naming one tainted node (the first by name, for stable output).
-    // Counted in one pass without collecting the exposures: this runs for every unpinned pod.
+    // Counted in one pass without collecting the exposures: this runs for every unpinned pod. The exposure depends on
+    // the node's taints alone, and nodes with equal taints share one list in the caches (all the nodes Cilium has not
+    // reached carry the same taint), so a list is judged once for a run of nodes that share it, not once per node.
     private static AdmissionDecision DecideUnpinned(PodFacts pod, IClusterSnapshot snapshot, AdmissionPolicy policy, ModeResolution mode)
     {
         var exposed = 0;
         (string Name, Taint Taint)? first = null;
+        IReadOnlyList<Taint>? judgedTaints = null;
+        Taint? tolerated = null;
         foreach (var node in snapshot.TaintedNodes)
         {
-            if (TaintExposure.FindToleratedTaint(pod, node, policy.TaintKeys) is not { } taint)
+            if (!ReferenceEquals(node.Taints, judgedTaints))
+            {
+                judgedTaints = node.Taints;
+                tolerated = TaintExposure.FindToleratedTaint(pod, node, policy.TaintKeys);
+            }
+
+            if (tolerated is not { } taint)
             {
                 continue;
             }

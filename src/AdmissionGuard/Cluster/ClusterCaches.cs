@@ -24,7 +24,7 @@ internal sealed class ClusterCaches : BackgroundService, IClusterCacheStatus
         Informer<CiliumEndpoint, EndpointFacts>? endpoints = null;
         var pods = new Informer<DecodedPod, PodFacts>(sources.Pods, pod => compactor.Pod(pod, endpoints), PodKey, time, logger, timing);
         var agentPods = new Informer<DecodedPod, PodFacts>(sources.AgentPods, pod => pod.Fields.ToPodFacts(), PodKey, time, logger, timing);
-        var nodes = new Informer<k8s.Models.V1Node, NodeFacts>(sources.Nodes, ClusterProjections.Node, node => new ObjectKey("", node.Name), time, logger, timing);
+        var nodes = new Informer<k8s.Models.V1Node, NodeFacts>(sources.Nodes, compactor.Node, node => new ObjectKey("", node.Name), time, logger, timing);
         var namespaces = new Informer<k8s.Models.V1Namespace, NamespaceFacts>(
             sources.Namespaces, ClusterProjections.Namespace, ns => new ObjectKey("", ns.Name), time, logger, timing);
         endpoints = new Informer<CiliumEndpoint, EndpointFacts>(

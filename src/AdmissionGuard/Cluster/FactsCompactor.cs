@@ -8,9 +8,10 @@ using k8s.Models;
 namespace AdmissionGuard.Cluster;
 
 /// <summary>
-/// Projects pods and CiliumEndpoints for the caches and shares what they have in common: namespaces, phases, label
-/// maps (replicas carry identical labels), toleration lists (every DaemonSet pod carries the same ones), owners,
-/// target nodes, endpoint states and node addresses. A pod and its CiliumEndpoint also share their name and the pod's
+/// Projects pods, CiliumEndpoints and nodes for the caches and shares what they have in common: namespaces, phases,
+/// label maps (replicas carry identical labels), toleration lists (every DaemonSet pod carries the same ones), owners,
+/// target nodes, endpoint states, node addresses and taint lists (every node Cilium has not reached yet carries the
+/// same not-ready taint; admission judges a shared list once, see <c>PodAdmission</c>). A pod and its CiliumEndpoint also share their name and the pod's
 /// UID: whichever the caches see second takes the strings of the first, so that the pair holds one copy of each (and
 /// the detector's comparisons of the two stop at the reference). Measured on 50,000 pods by <c>PodCacheBenchmarks</c>;
 /// see docs/performance.md for the figures.
@@ -23,6 +24,7 @@ internal sealed class FactsCompactor
     private readonly Interner<IReadOnlyList<Toleration>> _tolerations = new(SequenceComparer<Toleration>.Instance);
     private readonly Interner<PodOwner> _owners = new();
     private readonly Interner<TargetNode> _targets = new();
+    private readonly Interner<IReadOnlyList<Taint>> _taints = new(SequenceComparer<Taint>.Instance);
 
     /// <param name="endpoints">The CiliumEndpoints seen so far, whose strings the pod may share.</param>
     public PodFacts Pod(DecodedPod pod, IResourceCache<EndpointFacts>? endpoints = null)
@@ -56,6 +58,12 @@ internal sealed class FactsCompactor
             State = _strings.Intern(facts.State),
             NodeIp = facts.NodeIp is null ? null : _strings.Intern(facts.NodeIp),
         };
+    }
+
+    public NodeFacts Node(V1Node node)
+    {
+        var facts = ClusterProjections.Node(node);
+        return facts.Taints.Count == 0 ? facts : facts with { Taints = _taints.Intern(facts.Taints) };
     }
 
     private static string Shared(string value, string? held) => held is not null && held == value ? held : value;

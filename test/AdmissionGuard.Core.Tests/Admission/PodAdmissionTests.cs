@@ -148,6 +148,21 @@ public sealed class PodAdmissionTests
     }
 
     [Fact]
+    public void Unpinned_pod_counts_each_node_by_its_own_taints_when_nodes_share_taint_lists()
+    {
+        // As in the caches, nodes with equal taints share one list: the decision may judge a list once for a run of
+        // nodes, but never carry one node's answer over to a node with other taints.
+        IReadOnlyList<Taint> tolerated = [CiliumTaint];
+        IReadOnlyList<Taint> untolerated = [CiliumTaint with { Effect = "NoSchedule" }];
+        var nodes = new[] { ("b", untolerated), ("c", tolerated), ("d", tolerated), ("a", untolerated), ("e", untolerated), ("f", tolerated) }
+            .Select(n => new NodeFacts(n.Item1, n.Item2));
+
+        var decision = PodAdmission.DecideCreate(Pod(TargetKind.Unknown), Snapshot(GuardMode.Gate, nodes: nodes), Policy);
+
+        decision.Warnings.Should().ContainSingle().Which.Should().StartWith("node c and 2 more are still tainted node.cilium.io/agent-not-ready");
+    }
+
+    [Fact]
     public void Unpinned_pod_is_allowed_when_no_node_is_tainted()
     {
         var decision = PodAdmission.DecideCreate(Pod(TargetKind.Unknown), Snapshot(GuardMode.Deny, nodes: [new NodeFacts(ReadyNode, [])]), Policy);

@@ -102,6 +102,25 @@ public sealed class ProjectionTests
     }
 
     [Fact]
+    public void Nodes_with_equal_taints_share_one_list_and_other_taints_keep_theirs()
+    {
+        var compactor = new FactsCompactor();
+        var first = compactor.Node(KubernetesJson.Deserialize<V1Node>(ClusterObjects.TaintedNode));
+        var second = compactor.Node(KubernetesJson.Deserialize<V1Node>(
+            ClusterObjects.TaintedNode.Replace("ip-10-0-1-7.eu-west-1", "ip-10-0-1-8.eu-west-1", StringComparison.Ordinal)));
+        var other = compactor.Node(KubernetesJson.Deserialize<V1Node>(
+            ClusterObjects.TaintedNode.Replace("node.kubernetes.io/not-ready", "dedicated", StringComparison.Ordinal)));
+
+        second.Name.Should().Be("ip-10-0-1-8.eu-west-1.compute.internal");
+        second.Taints.Should().BeSameAs(first.Taints);
+        first.Should().BeEquivalentTo(ClusterProjections.Node(KubernetesJson.Deserialize<V1Node>(ClusterObjects.TaintedNode)));
+        other.Taints.Should().NotBeSameAs(first.Taints);
+        other.Taints.Should().Equal(
+            new Taint(WellKnown.CiliumAgentNotReadyTaint, "true", "NoExecute"),
+            new Taint("dedicated", "", "NoSchedule"));
+    }
+
+    [Fact]
     public void A_node_without_taints_has_an_empty_list()
     {
         var node = ClusterProjections.Node(new V1Node { Metadata = new V1ObjectMeta { Name = "n1" }, Spec = new V1NodeSpec() });
