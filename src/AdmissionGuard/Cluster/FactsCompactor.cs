@@ -11,9 +11,9 @@ namespace AdmissionGuard.Cluster;
 /// Projects pods, CiliumEndpoints and nodes for the caches and shares what they have in common: namespaces, phases,
 /// label maps (replicas carry identical labels), toleration lists (every DaemonSet pod carries the same ones), owners,
 /// target nodes, endpoint states, node addresses and taint lists (every node Cilium has not reached yet carries the
-/// same not-ready taint; admission judges a shared list once, see <c>PodAdmission</c>). A pod and its CiliumEndpoint also share their name and the pod's
-/// UID: whichever the caches see second takes the strings of the first, so that the pair holds one copy of each (and
-/// the detector's comparisons of the two stop at the reference). Measured on 50,000 pods by <c>PodCacheBenchmarks</c>;
+/// same not-ready taint; admission judges a shared list once, see <c>PodAdmission</c>). A pod and its CiliumEndpoint
+/// also share their name and the pod's UID: whichever the caches see second takes the strings of the first, so that
+/// the pair holds one copy of each (and the detector's comparisons of the two stop at the reference). Measured on 50,000 pods by <c>PodCacheBenchmarks</c>;
 /// see docs/performance.md for the figures.
 /// </summary>
 internal sealed class FactsCompactor
