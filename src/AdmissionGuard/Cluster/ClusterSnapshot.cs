@@ -25,6 +25,10 @@ internal sealed class ClusterSnapshot : IClusterSnapshot
     // (both versions only grow, so their sum moves whenever one does).
     private readonly VersionedIndex<NodeFacts[]> _taintedNodes;
 
+    // Every gate decision asks whether the leader's Lease is held; the cache's items are a copy taken under its lock,
+    // so they are taken again only when the Lease changed (every renewal), not per decision.
+    private readonly VersionedIndex<LeaseFacts[]> _leases;
+
     // Pods seen with the scheduling gate, as they were then: the gate release looks at these instead of every pod. Only
     // candidates: a read checks each against the cache and drops the ones whose gate is gone, unless the pod changed
     // again meanwhile (the removal compares the facts seen). A change that adds the gate adds its pod.
@@ -46,6 +50,7 @@ internal sealed class ClusterSnapshot : IClusterSnapshot
         _taintedNodes = new(
             () => caches.Nodes.Version + caches.AgentPods.Version,
             () => caches.Nodes.Items.Where(node => node.Taints.Count > 0).Select(WithAgent).ToArray());
+        _leases = new(() => caches.Leases.Version, () => [.. caches.Leases.Items]);
 
         // Subscribed before looking at what is cached already, so that no change falls between the two.
         caches.Pods.Subscribe(change =>
@@ -109,7 +114,7 @@ internal sealed class ClusterSnapshot : IClusterSnapshot
         {
             // A loop, not Any with a lambda: asked by every gate decision, and the closure over now was garbage each time.
             var now = _time.GetUtcNow();
-            foreach (var lease in _caches.Leases.Items)
+            foreach (var lease in _leases.Value)
             {
                 if (lease.IsHeldAt(now))
                 {

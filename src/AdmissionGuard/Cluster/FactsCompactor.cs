@@ -13,8 +13,8 @@ namespace AdmissionGuard.Cluster;
 /// target nodes, endpoint states, node addresses and taint lists (every node Cilium has not reached yet carries the
 /// same not-ready taint; admission judges a shared list once, see <c>PodAdmission</c>). A pod and its CiliumEndpoint
 /// also share their name and the pod's UID: whichever the caches see second takes the strings of the first, so that
-/// the pair holds one copy of each (and the detector's comparisons of the two stop at the reference). Measured on 50,000 pods by <c>PodCacheBenchmarks</c>;
-/// see docs/performance.md for the figures.
+/// the pair holds one copy of each (and the detector's comparisons of the two stop at the reference). Measured on
+/// 50,000 pods by <c>PodCacheBenchmarks</c>; see docs/performance.md for the figures.
 /// </summary>
 internal sealed class FactsCompactor
 {

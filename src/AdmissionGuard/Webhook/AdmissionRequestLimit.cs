@@ -28,7 +28,7 @@ internal sealed class AdmissionRequestLimit(IOptions<WebhookOptions> options) : 
         QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
     });
 
-    private int _small;
+    private readonly ConcurrencyCap _small = new(MaxSmallRequests);
 
     /// <summary>Runs <paramref name="next"/> within the limits, or answers 429.</summary>
     public async Task RunAsync(HttpContext context, Func<HttpContext, Task> next)
@@ -40,9 +40,8 @@ internal sealed class AdmissionRequestLimit(IOptions<WebhookOptions> options) : 
         // unchecked. Only large bodies can exhaust memory.
         if (context.Request.ContentLength is <= SmallBodyBytes)
         {
-            if (Interlocked.Increment(ref _small) > MaxSmallRequests)
+            if (!_small.TryEnter())
             {
-                Interlocked.Decrement(ref _small);
                 await RejectAsync(context);
                 return;
             }
@@ -53,7 +52,7 @@ internal sealed class AdmissionRequestLimit(IOptions<WebhookOptions> options) : 
             }
             finally
             {
-                Interlocked.Decrement(ref _small);
+                _small.Exit();
             }
 
             return;

@@ -93,12 +93,11 @@ internal static class AdmissionWebhookExtensions
     /// <summary>Closes a connection beyond <paramref name="max"/> open ones before its TLS handshake costs anything.</summary>
     private static Func<ConnectionDelegate, ConnectionDelegate> LimitConnections(int max)
     {
-        var open = 0;
+        var open = new ConcurrencyCap(max);
         return next => async connection =>
         {
-            if (Interlocked.Increment(ref open) > max)
+            if (!open.TryEnter())
             {
-                Interlocked.Decrement(ref open);
                 connection.Abort(new ConnectionAbortedException($"more than Webhook:MaxConnections ({max}) connections"));
                 return;
             }
@@ -109,7 +108,7 @@ internal static class AdmissionWebhookExtensions
             }
             finally
             {
-                Interlocked.Decrement(ref open);
+                open.Exit();
             }
         };
     }

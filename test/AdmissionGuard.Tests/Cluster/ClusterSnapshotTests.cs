@@ -109,6 +109,24 @@ public sealed class ClusterSnapshotTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_renewal_seen_after_the_lease_expired_makes_the_gate_releaser_alive_again()
+    {
+        _cluster.Lease.ListReturns("5", [FakeCluster.LeaderLease("guard-0", _cluster.Time.GetUtcNow().AddSeconds(-20))]);
+        _cluster.ListEverythingElseEmpty();
+        await _cluster.StartAndSyncAsync();
+        _cluster.Snapshot.GateReleaserAlive.Should().BeFalse();
+        var changed = Channel.CreateUnbounded<CacheChange<LeaseFacts>>();
+        using var subscription = _cluster.Caches.Leases.Subscribe(change => changed.Writer.TryWrite(change));
+
+        var renewed = FakeCluster.LeaderLease("guard-1", _cluster.Time.GetUtcNow());
+        renewed.Metadata.ResourceVersion = "6";
+        (await _cluster.Lease.NextWatchAsync()).Send(WatchEventType.Modified, renewed);
+        await changed.Reader.ReadAsync(TestContext.Current.CancellationToken).AsTask().WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+
+        _cluster.Snapshot.GateReleaserAlive.Should().BeTrue("the snapshot reads the renewed Lease, not the one it saw before");
+    }
+
+    [Fact]
     public async Task Without_a_lease_nobody_releases_gates()
     {
         _cluster.ListEverythingElseEmpty();
