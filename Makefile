@@ -57,8 +57,9 @@ load: ## the guard (serve, 1,000 nodes) vs a bare Kestrel endpoint: wrk throughp
 	@missing=; for tool in wrk hey; do command -v $$tool >/dev/null || missing="$$missing $$tool"; done; \
 	if [ -n "$$missing" ]; then \
 		echo "make load: installing$$missing (Debian packages)"; \
-		$$([ "$$(id -u)" = 0 ] || echo sudo) apt-get install -y $$missing \
-			|| { echo "make load: needs$$missing on PATH (apt-get install -y$$missing)" >&2; exit 2; }; \
+		sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		{ $$sudo apt-get install -y $$missing || { $$sudo apt-get update -qq && $$sudo apt-get install -y $$missing; }; } \
+			|| { echo "make load: needs$$missing on PATH (apt-get update && apt-get install -y$$missing)" >&2; exit 2; }; \
 	fi
 	$(DOTNET) build $(BENCHMARKS) -c Release -nologo -clp:ErrorsOnly
 	$(DOTNET) build $(BASELINE) -c Release -nologo -clp:ErrorsOnly
