@@ -42,10 +42,9 @@ public static class WarningText
     /// names may have 253 characters) until the text fits in <see cref="MaxLength"/>. The length is worked out before
     /// rendering, so the text is rendered once: this runs for most admission requests.
     /// </summary>
-    public static string Fit(WarningTemplate template, params string[] values)
+    public static string Fit(WarningTemplate template, params ReadOnlySpan<string> values)
     {
         ArgumentNullException.ThrowIfNull(template);
-        ArgumentNullException.ThrowIfNull(values);
         var parts = new string[values.Length];
         var length = template.FixedLength;
         for (var i = 0; i < values.Length; i++)

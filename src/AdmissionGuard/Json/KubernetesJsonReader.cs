@@ -94,7 +94,7 @@ internal ref struct KubernetesJsonReader(Utf8JsonReader json)
         _json.Read();
         if (_json.TokenType == JsonTokenType.String)
         {
-            return _json.GetString();
+            return GetString();
         }
 
         Mismatch(path, "a string");
@@ -108,12 +108,16 @@ internal ref struct KubernetesJsonReader(Utf8JsonReader json)
         _json.Read();
         if (_json.TokenType == JsonTokenType.String)
         {
-            return _json.GetString();
+            return GetString();
         }
 
         Skip();
         return null;
     }
+
+    /// <summary>The current string or property name; a <see cref="KnownValues"/> one without allocating.</summary>
+    private readonly string GetString() =>
+        !_json.HasValueSequence && !_json.ValueIsEscaped && KnownValues.Find(_json.ValueSpan) is { } known ? known : _json.GetString()!;
 
     public bool? Boolean(string path)
     {
@@ -313,7 +317,7 @@ internal ref struct KubernetesJsonReader(Utf8JsonReader json)
         var labels = new Dictionary<string, string>();
         while (NextProperty())
         {
-            var key = _json.GetString()!;
+            var key = GetString();
             if (String("metadata.labels") is { } value)
             {
                 labels[key] = value;
