@@ -17,7 +17,7 @@ namespace AdmissionGuard.Benchmarks.Load;
 /// <c>make load</c>: the guard as a separate <c>serve</c> process (the product, logging as shipped) on the sandbox with
 /// 1,000 nodes (100 tainted), against a bare Kestrel HTTPS endpoint (<c>bench/AdmissionGuard.LoadBaseline</c>) with the
 /// same certificate and TLS profile. wrk -t2 -c4 (keep-alive) alternates between the two, rounds x paths; then hey at
-/// a fixed rate gives the p99 of both, alternating the same way (the median of the rounds counts). The last line is
+/// a fixed rate gives the p99 of both, alternating the same way (over every request of the rounds). The last line is
 /// <c>load: gate=&lt;ratio&gt; warn=&lt;ratio&gt; binding=&lt;ratio&gt; p99_ratio=&lt;ratio&gt;</c> (guard / baseline; p99_ratio is the
 /// worst path's).
 /// </summary>
@@ -35,11 +35,11 @@ internal static class LoadCommand
         var baselineDll = Argument(args, "--baseline");
         var seconds = Whole(Argument(args, "--seconds") ?? "10", 1, 3600);
         var rounds = Whole(Argument(args, "--rounds") ?? "3", 1, 100);
-        var rate = Whole(Argument(args, "--rate") ?? "1000", 1, 1_000_000);
+        var rate = Whole(Argument(args, "--rate") ?? "1000", LoadTools.Connections, 1_000_000);
         if (guardDll is null || baselineDll is null || seconds is null || rounds is null || rate is null)
         {
             await Console.Error.WriteLineAsync(
-                $"load: --guard and --baseline are required; --seconds (1-3600), --rounds (1-100) and --rate (1-1000000) take whole numbers\n{Usage}");
+                $"load: --guard and --baseline are required; --seconds (1-3600), --rounds (1-100) and --rate ({LoadTools.Connections}-1000000, requests per second over {LoadTools.Connections} connections) take whole numbers\n{Usage}");
             return 2;
         }
 
@@ -99,12 +99,17 @@ internal static class LoadCommand
         }
 
         var throughput = await AlternateAsync(paths, rounds, baselineUrl, guardUrl, "req/s",
-            (path, url) => LoadTools.WrkAsync(scripts[path.Name], url, seconds, cancellationToken));
-        // The p99s alternate the same way; the median of the rounds counts, as one scheduling hiccup on a shared
-        // machine moves a single p99 a lot.
-        var latency = await AlternateAsync(paths, rounds, baselineUrl, guardUrl, $"ms p99 at {rate} req/s",
-            (path, url) => LoadTools.HeyP99Async(directory.File($"{path.Name}.json"), url, rate, seconds, cancellationToken));
-        Report(paths, throughput, latency, seconds, rounds, rate, startup, loadAtStart, LoadAverage(), guard.HasExited || baseline.HasExited);
+            (path, url, _) => LoadTools.WrkAsync(scripts[path.Name], url, seconds, cancellationToken));
+        // The p99s alternate the same way and count over every request of the rounds: a single round's p99 is its
+        // 100th slowest request, and one scheduling hiccup on a shared machine moves it by a millisecond.
+        var latencies = paths.ToDictionary(p => p.Name, _ => (Baseline: new List<double>(), Guard: new List<double>()));
+        var latency = await AlternateAsync(paths, rounds, baselineUrl, guardUrl, $"ms p99 at {rate} req/s", async (path, url, isGuard) =>
+        {
+            var round = await LoadTools.HeyLatenciesAsync(directory.File($"{path.Name}.json"), url, rate, seconds, cancellationToken);
+            (isGuard ? latencies[path.Name].Guard : latencies[path.Name].Baseline).AddRange(round);
+            return LoadTools.Percentile(round, 0.99);
+        });
+        Report(paths, throughput, latency, latencies, seconds, rounds, rate, startup, loadAtStart, LoadAverage(), guard.HasExited || baseline.HasExited);
         return 0;
     }
 
@@ -113,7 +118,7 @@ internal static class LoadCommand
     /// that drift in the machine's load is shared; prints each figure as it comes.
     /// </summary>
     private static async Task<Dictionary<string, (List<double> Baseline, List<double> Guard)>> AlternateAsync(
-        LoadPath[] paths, int rounds, Uri baselineUrl, Uri guardUrl, string unit, Func<LoadPath, Uri, Task<double>> measure)
+        LoadPath[] paths, int rounds, Uri baselineUrl, Uri guardUrl, string unit, Func<LoadPath, Uri, bool, Task<double>> measure)
     {
         var figures = paths.ToDictionary(p => p.Name, _ => (Baseline: new List<double>(), Guard: new List<double>()));
         for (var round = 0; round < rounds; round++)
@@ -122,7 +127,7 @@ internal static class LoadCommand
             {
                 foreach (var isGuard in round % 2 == 0 ? new[] { false, true } : [true, false])
                 {
-                    var figure = await measure(path, new Uri(isGuard ? guardUrl : baselineUrl, path.Path));
+                    var figure = await measure(path, new Uri(isGuard ? guardUrl : baselineUrl, path.Path), isGuard);
                     (isGuard ? figures[path.Name].Guard : figures[path.Name].Baseline).Add(figure);
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  round {round + 1} {path.Name,-7} {(isGuard ? "guard" : "baseline"),-8} {figure,8:F1} {unit}"));
                 }
@@ -198,6 +203,7 @@ internal static class LoadCommand
         LoadPath[] paths,
         Dictionary<string, (List<double> Baseline, List<double> Guard)> throughput,
         Dictionary<string, (List<double> Baseline, List<double> Guard)> latency,
+        Dictionary<string, (List<double> Baseline, List<double> Guard)> latencies,
         TimeSpan seconds,
         int rounds,
         int rate,
@@ -211,7 +217,7 @@ internal static class LoadCommand
         Console.WriteLine(string.Create(c, $"guard (serve, 1,000 nodes, 100 tainted) vs bare Kestrel, HTTPS; wrk -t{LoadTools.Threads} -c{LoadTools.Connections} {seconds.TotalSeconds:F0} s x {rounds} rounds per path, alternating; hey -c {LoadTools.Connections} -q {rate / LoadTools.Connections} ({rate} req/s) {seconds.TotalSeconds:F0} s"));
         Console.WriteLine(string.Create(c, $"load average {loadAtStart} at the start, {loadAtEnd} at the end ({Environment.ProcessorCount} cores); set-up {startup.TotalSeconds:F0} s"));
         Console.WriteLine();
-        Console.WriteLine("| path | baseline req/s (rounds) | guard req/s (rounds) | ratio | baseline p99 ms (rounds) | guard p99 ms (rounds) | p99 ratio |");
+        Console.WriteLine("| path | baseline req/s (rounds) | guard req/s (rounds) | ratio | baseline p99 ms, all rounds (each) | guard p99 ms, all rounds (each) | p99 ratio |");
         Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
         var ratios = new Dictionary<string, double>();
         var p99Ratios = new Dictionary<string, double>();
@@ -219,10 +225,11 @@ internal static class LoadCommand
         {
             var (baseline, guard) = throughput[path.Name];
             var (baselineP99, guardP99) = latency[path.Name];
+            var (pooledBaseline, pooledGuard) = (LoadTools.Percentile(latencies[path.Name].Baseline, 0.99), LoadTools.Percentile(latencies[path.Name].Guard, 0.99));
             ratios[path.Name] = guard.Average() / baseline.Average();
-            p99Ratios[path.Name] = Median(guardP99) / Median(baselineP99);
+            p99Ratios[path.Name] = pooledGuard / pooledBaseline;
             Console.WriteLine(string.Create(c,
-                $"| {path.Name}: {path.What} | {baseline.Average():F0} ({Rounds(baseline, "F0")}) | {guard.Average():F0} ({Rounds(guard, "F0")}) | {ratios[path.Name]:F2} | {Median(baselineP99):F1} ({Rounds(baselineP99, "F1")}) | {Median(guardP99):F1} ({Rounds(guardP99, "F1")}) | {p99Ratios[path.Name]:F2} |"));
+                $"| {path.Name}: {path.What} | {baseline.Average():F0} ({Rounds(baseline, "F0")}) | {guard.Average():F0} ({Rounds(guard, "F0")}) | {ratios[path.Name]:F2} | {pooledBaseline:F1} ({Rounds(baselineP99, "F1")}) | {pooledGuard:F1} ({Rounds(guardP99, "F1")}) | {p99Ratios[path.Name]:F2} |"));
         }
 
         if (aServerExited)
@@ -231,13 +238,6 @@ internal static class LoadCommand
         }
 
         Console.WriteLine(string.Create(c, $"load: gate={ratios["gate"]:F2} warn={ratios["warn"]:F2} binding={ratios["binding"]:F2} p99_ratio={p99Ratios.Values.Max():F2}"));
-    }
-
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToList();
-        var middle = sorted.Count / 2;
-        return sorted.Count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
     }
 
     private static string Rounds(List<double> values, string format) => string.Join(" / ", values.Select(v => v.ToString(format, CultureInfo.InvariantCulture)));

@@ -10,6 +10,11 @@ internal static partial class LoadTools
     public const int Threads = 2;
     public const int Connections = 4;
 
+    /// <summary>hey at a fixed rate must have had this share of its requests answered (a start-up lag loses a few).</summary>
+    public const double LeastAnsweredShare = 0.95;
+
+    private const string HeyCsvHeader = "response-time,DNS+dialup,DNS,Request-write,Response-delay,Response-read,status-code,offset";
+
     private static readonly string[] Tools = ["wrk", "hey"];
 
     /// <summary>What is missing of wrk and hey, with how to install it; null when both are on PATH.</summary>
@@ -49,32 +54,51 @@ internal static partial class LoadTools
     }
 
     /// <summary>
-    /// The 99th percentile latency in milliseconds of <c>hey</c> at <paramref name="rate"/> requests per second in
-    /// total (<see cref="Connections"/> workers of rate / connections each), for <paramref name="duration"/>.
+    /// The latency in milliseconds of every request <c>hey</c> sends at <paramref name="rate"/> requests per second in
+    /// total (<see cref="Connections"/> workers of rate / connections each) for <paramref name="duration"/>, read from
+    /// its CSV output. That output leaves failed requests out, so a run that answered fewer than
+    /// <see cref="LeastAnsweredShare"/> of the requests the rate asks for, or anything but 200, fails.
     /// </summary>
-    public static async Task<double> HeyP99Async(string body, Uri url, int rate, TimeSpan duration, CancellationToken cancellationToken)
+    public static async Task<double[]> HeyLatenciesAsync(string body, Uri url, int rate, TimeSpan duration, CancellationToken cancellationToken)
     {
         var result = await ProcessRunner.RunAsync("hey",
-            ["-z", Seconds(duration), "-c", $"{Connections}", "-q", $"{rate / Connections}", "-m", "POST", "-T", "application/json", "-D", body, url.ToString()],
+            ["-z", Seconds(duration), "-c", $"{Connections}", "-q", $"{rate / Connections}", "-m", "POST", "-T", "application/json", "-D", body, "-o", "csv", url.ToString()],
             duration + TimeSpan.FromSeconds(30), cancellationToken);
-        var output = result.StandardOutput;
-        var statuses = HeyStatus().Matches(output).Select(m => m.Groups[1].Value).ToList();
-        if (!result.Succeeded || statuses is not ["200"] || output.Contains("Error distribution", StringComparison.Ordinal))
+        var rows = result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (!result.Succeeded || rows is not [HeyCsvHeader, ..])
         {
-            throw new InvalidOperationException($"hey against {url} failed or got errors:\n{result.Output}");
+            throw new InvalidOperationException($"hey against {url} failed:\n{result.Output}");
         }
 
-        return double.Parse(HeyP99().Match(output) is { Success: true } p99 ? p99.Groups[1].Value : throw new InvalidOperationException($"no 99% line in hey's output:\n{output}"), CultureInfo.InvariantCulture) * 1000;
+        var latencies = new double[rows.Length - 1];
+        for (var i = 1; i < rows.Length; i++)
+        {
+            // response-time (seconds), five phases, status-code, offset
+            var columns = rows[i].Split(',');
+            if (columns.Length != 8 || columns[6] != "200" || !double.TryParse(columns[0], NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds))
+            {
+                throw new InvalidOperationException($"hey against {url}: an answer other than 200, or a row not understood: '{rows[i]}'");
+            }
+
+            latencies[i - 1] = seconds * 1000;
+        }
+
+        var asked = rate / Connections * Connections * duration.TotalSeconds;
+        return latencies.Length >= LeastAnsweredShare * asked
+            ? latencies
+            : throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture,
+                $"hey against {url} got {latencies.Length} answers of the {asked:F0} the rate asks for: requests failed (hey's CSV leaves them out) or the server fell behind the rate"));
+    }
+
+    /// <summary>The nearest-rank percentile (0 &lt; <paramref name="fraction"/> &lt;= 1) of <paramref name="values"/>.</summary>
+    public static double Percentile(IReadOnlyCollection<double> values, double fraction)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted[Math.Max(0, (int)Math.Ceiling(fraction * sorted.Length) - 1)];
     }
 
     private static string Seconds(TimeSpan duration) => string.Create(CultureInfo.InvariantCulture, $"{(int)duration.TotalSeconds}s");
 
     [GeneratedRegex(@"Requests/sec:\s+([0-9.]+)")]
     private static partial Regex WrkRate();
-
-    [GeneratedRegex(@"99%+ in ([0-9.]+) secs")]
-    private static partial Regex HeyP99();
-
-    [GeneratedRegex(@"\[(\d{3})\]\s+\d+ responses")]
-    private static partial Regex HeyStatus();
 }
