@@ -5,11 +5,21 @@ namespace AdmissionGuard.Core.Scheduling;
 /// <summary>A node taint, reduced to what toleration matching reads.</summary>
 public sealed record Taint(string Key, string Value, string Effect)
 {
+    // Get-only, so that no `with` can change a part without its text. The text is rendered once per taint: admission
+    // writes it into the audit annotations of every decision that finds one, and the caches share a node's taints.
+    private readonly string _text = Value.Length == 0 ? $"{Key}:{Effect}" : $"{Key}={Value}:{Effect}";
+
+    public string Key { get; } = Key;
+
+    public string Value { get; } = Value;
+
+    public string Effect { get; } = Effect;
+
     public static Taint From(V1Taint taint)
     {
         ArgumentNullException.ThrowIfNull(taint);
         return new(taint.Key ?? "", taint.Value ?? "", taint.Effect ?? "");
     }
 
-    public override string ToString() => Value.Length == 0 ? $"{Key}:{Effect}" : $"{Key}={Value}:{Effect}";
+    public override string ToString() => _text;
 }

@@ -153,7 +153,7 @@ public sealed class PodAdmissionTests
         // As in the caches, nodes with equal taints share one list: the decision may judge a list once for a run of
         // nodes, but never carry one node's answer over to a node with other taints.
         IReadOnlyList<Taint> tolerated = [CiliumTaint];
-        IReadOnlyList<Taint> untolerated = [CiliumTaint with { Effect = "NoSchedule" }];
+        IReadOnlyList<Taint> untolerated = [new Taint(CiliumTaint.Key, CiliumTaint.Value, "NoSchedule")];
         var nodes = new[] { ("b", untolerated), ("c", tolerated), ("d", tolerated), ("a", untolerated), ("e", untolerated), ("f", tolerated) }
             .Select(n => new NodeFacts(n.Item1, n.Item2));
 
