@@ -102,14 +102,14 @@ internal static class LoadCommand
             (path, url, _) => LoadTools.WrkAsync(scripts[path.Name], url, seconds, cancellationToken));
         // The p99s alternate the same way and count over every request of the rounds: a single round's p99 is its
         // 100th slowest request, and one scheduling hiccup on a shared machine moves it by a millisecond.
-        var latencies = paths.ToDictionary(p => p.Name, _ => (Baseline: new List<double>(), Guard: new List<double>()));
-        var latency = await AlternateAsync(paths, rounds, baselineUrl, guardUrl, $"ms p99 at {rate} req/s", async (path, url, isGuard) =>
+        var everyLatency = paths.ToDictionary(p => p.Name, _ => (Baseline: new List<double>(), Guard: new List<double>()));
+        var roundP99s = await AlternateAsync(paths, rounds, baselineUrl, guardUrl, $"ms p99 at {rate} req/s", async (path, url, isGuard) =>
         {
             var round = await LoadTools.HeyLatenciesAsync(directory.File($"{path.Name}.json"), url, rate, seconds, cancellationToken);
-            (isGuard ? latencies[path.Name].Guard : latencies[path.Name].Baseline).AddRange(round);
+            (isGuard ? everyLatency[path.Name].Guard : everyLatency[path.Name].Baseline).AddRange(round);
             return LoadTools.Percentile(round, 0.99);
         });
-        Report(paths, throughput, latency, latencies, seconds, rounds, rate, startup, loadAtStart, LoadAverage(), guard.HasExited || baseline.HasExited);
+        Report(paths, throughput, roundP99s, everyLatency, seconds, rounds, rate, startup, loadAtStart, LoadAverage(), guard.HasExited || baseline.HasExited);
         return 0;
     }
 
@@ -202,8 +202,8 @@ internal static class LoadCommand
     private static void Report(
         LoadPath[] paths,
         Dictionary<string, (List<double> Baseline, List<double> Guard)> throughput,
-        Dictionary<string, (List<double> Baseline, List<double> Guard)> latency,
-        Dictionary<string, (List<double> Baseline, List<double> Guard)> latencies,
+        Dictionary<string, (List<double> Baseline, List<double> Guard)> roundP99s,
+        Dictionary<string, (List<double> Baseline, List<double> Guard)> everyLatency,
         TimeSpan seconds,
         int rounds,
         int rate,
@@ -224,8 +224,8 @@ internal static class LoadCommand
         foreach (var path in paths)
         {
             var (baseline, guard) = throughput[path.Name];
-            var (baselineP99, guardP99) = latency[path.Name];
-            var (pooledBaseline, pooledGuard) = (LoadTools.Percentile(latencies[path.Name].Baseline, 0.99), LoadTools.Percentile(latencies[path.Name].Guard, 0.99));
+            var (baselineP99, guardP99) = roundP99s[path.Name];
+            var (pooledBaseline, pooledGuard) = (LoadTools.Percentile(everyLatency[path.Name].Baseline, 0.99), LoadTools.Percentile(everyLatency[path.Name].Guard, 0.99));
             ratios[path.Name] = guard.Average() / baseline.Average();
             p99Ratios[path.Name] = pooledGuard / pooledBaseline;
             Console.WriteLine(string.Create(c,
