@@ -51,7 +51,7 @@ public sealed record AdmissionDecision
     internal static AdmissionDecision Warn(ModeResolution mode, Finding finding, params string[] warnings) => new()
     {
         Outcome = AdmissionOutcome.Warned,
-        Warnings = [.. mode.Warnings, .. warnings],
+        Warnings = mode.WarningsWith(warnings),
         AuditAnnotations = finding.ToAnnotations(AdmissionOutcome.Warned, mode.Mode),
     };
 
@@ -59,7 +59,7 @@ public sealed record AdmissionDecision
     {
         Outcome = AdmissionOutcome.Gated,
         AddGate = addGate,
-        Warnings = [.. mode.Warnings, warning],
+        Warnings = mode.WarningsWith(warning),
         AuditAnnotations = finding.ToAnnotations(AdmissionOutcome.Gated, mode.Mode),
     };
 

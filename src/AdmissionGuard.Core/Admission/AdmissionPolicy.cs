@@ -18,11 +18,11 @@ public sealed record AdmissionPolicy(GuardMode DefaultMode, IReadOnlyList<string
     {
         if (namespaceLabels is null || !namespaceLabels.TryGetValue(WellKnown.NamespaceModeLabel, out var text))
         {
-            return new(DefaultMode, null);
+            return ModeResolution.Of(DefaultMode);
         }
 
         return GuardModes.TryParse(text, out var mode)
-            ? new(mode, null)
+            ? ModeResolution.Of(mode)
             : new(DefaultMode, AdmissionMessages.InvalidModeLabel(podNamespace, text, DefaultMode));
     }
 }

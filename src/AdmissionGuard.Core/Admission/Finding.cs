@@ -8,23 +8,21 @@ internal sealed record Finding(string Reason, string? Node = null, Taint? Taint 
     public IReadOnlyDictionary<string, string> ToAnnotations(AdmissionOutcome outcome, GuardMode mode)
     {
         // Keys carry no prefix: the apiserver prefixes them with the webhook name, and a second '/' is invalid.
-        // Sized for all five keys: every decision that finds something builds one.
-        var annotations = new Dictionary<string, string>(5)
-        {
-            ["decision"] = outcome.ToLabelValue(),
-            ["mode"] = mode.ToLabelValue(),
-            ["reason"] = Reason,
-        };
+        var entries = new KeyValuePair<string, string>[3 + (Node is null ? 0 : 1) + (Taint is null ? 0 : 1)];
+        entries[0] = new("decision", outcome.ToLabelValue());
+        entries[1] = new("mode", mode.ToLabelValue());
+        entries[2] = new("reason", Reason);
+        var next = 3;
         if (Node is not null)
         {
-            annotations["node"] = Node;
+            entries[next++] = new("node", Node);
         }
 
         if (Taint is not null)
         {
-            annotations["taint"] = Taint.ToString();
+            entries[next] = new("taint", Taint.ToString());
         }
 
-        return annotations;
+        return new AuditAnnotations(entries);
     }
 }
