@@ -7,7 +7,7 @@ public sealed record ModeResolution(GuardMode Mode, string? Warning)
     // by the mode's value (GuardMode numbers its members from 0).
     private static readonly ModeResolution[] Plain = [.. Enum.GetValues<GuardMode>().Select(mode => new ModeResolution(mode, null))];
 
-    public IReadOnlyList<string> Warnings => Warning is null ? [] : [Warning];
+    public IReadOnlyList<string> Warnings => WarningsWith();
 
     /// <summary>This resolution's warning, if any, followed by <paramref name="more"/> (the array itself when there is none).</summary>
     public IReadOnlyList<string> WarningsWith(params string[] more) => Warning is null ? more : [Warning, .. more];
