@@ -52,8 +52,8 @@ fuzz: ## mutated AdmissionReviews against the guard over HTTPS (FUZZ_N, FUZZ_SEE
 	@# The command alone, no pipe and no `dotnet run` between: SIGTERM and Ctrl+C reach it, and it ends with its verdict.
 	$(DOTNET) $(BENCHMARKS_DLL) fuzz $(FUZZ_N) $(FUZZ_SEED)
 
-LOAD_SECONDS ?= 10
-load: ## the guard (serve, 1,000 nodes) vs a bare Kestrel endpoint: wrk throughput, hey p99 at 1,000 req/s (LOAD_SECONDS); last line "load: gate=R warn=R binding=R p99_ratio=R"
+LOAD_SECONDS ?= 30
+load: ## the guard (serve, 1,000 nodes) vs a bare Kestrel endpoint: wrk throughput, hey p99 at 1,000 req/s, alternating every 2 s (LOAD_SECONDS per path and side); last line "load: gate=R warn=R binding=R p99_ratio=R"
 	@missing=; for tool in wrk hey; do command -v $$tool >/dev/null || missing="$$missing $$tool"; done; \
 	if [ -n "$$missing" ]; then \
 		echo "make load: installing$$missing (Debian packages)"; \

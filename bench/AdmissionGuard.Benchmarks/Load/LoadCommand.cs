@@ -16,8 +16,10 @@ namespace AdmissionGuard.Benchmarks.Load;
 /// <summary>
 /// <c>make load</c>: the guard as a separate <c>serve</c> process (the product, logging as shipped) on the sandbox with
 /// 1,000 nodes (100 tainted), against a bare Kestrel HTTPS endpoint (<c>bench/AdmissionGuard.LoadBaseline</c>) with the
-/// same certificate and TLS profile. wrk -t2 -c4 (keep-alive) alternates between the two, rounds x paths; then hey at
-/// a fixed rate gives the p99 of both, alternating the same way (over every request of the rounds). The last line is
+/// same certificate and TLS profile. wrk -t2 -c4 (keep-alive) measures throughput, then hey at a fixed rate the p99 of
+/// both; each path gets the same measured time on both sides, in short slices that alternate between the two (ABBA),
+/// so that the machine's drift, which on shared cores moves either server's figures by tens of percent from one ten
+/// seconds to the next, falls on both alike. The last line is
 /// <c>load: gate=&lt;ratio&gt; warn=&lt;ratio&gt; binding=&lt;ratio&gt; p99_ratio=&lt;ratio&gt;</c> (guard / baseline; p99_ratio is the
 /// worst path's).
 /// </summary>
@@ -26,20 +28,25 @@ internal static class LoadCommand
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(120);
     private static readonly TimeSpan Warmup = TimeSpan.FromSeconds(3);
 
-    internal const string Usage = "usage: load --guard DLL --baseline DLL [--seconds 10] [--rounds 3] [--rate 1000]";
+    internal const string Usage =
+        "usage: load --guard DLL --baseline DLL [--seconds 30] [--slice 2] [--rate 1000]\n" +
+        "  --seconds  measured seconds per path and side, for wrk and for hey each\n" +
+        "  --slice    seconds of one run of wrk or hey; the runs alternate between baseline and guard\n" +
+        "  --rate     hey's requests per second, over 4 connections";
 
-    /// <summary><c>load --guard DLL --baseline DLL [--seconds 10] [--rounds 3] [--rate 1000]</c></summary>
+    /// <summary><c>load --guard DLL --baseline DLL [--seconds 30] [--slice 2] [--rate 1000]</c></summary>
     public static async Task<int> RunAsync(string[] args)
     {
         var guardDll = Argument(args, "--guard");
         var baselineDll = Argument(args, "--baseline");
-        var seconds = Whole(Argument(args, "--seconds") ?? "10", 1, 3600);
-        var rounds = Whole(Argument(args, "--rounds") ?? "3", 1, 100);
+        var seconds = Whole(Argument(args, "--seconds") ?? "30", 1, 36_000);
+        // A one-second run (a smoke test) gets one-second slices unless told otherwise.
+        var slice = Whole(Argument(args, "--slice") ?? (seconds == 1 ? "1" : "2"), 1, 3600);
         var rate = Whole(Argument(args, "--rate") ?? "1000", LoadTools.Connections, 1_000_000);
-        if (guardDll is null || baselineDll is null || seconds is null || rounds is null || rate is null)
+        if (guardDll is null || baselineDll is null || seconds is null || slice is null || rate is null || slice > seconds)
         {
             await Console.Error.WriteLineAsync(
-                $"load: --guard and --baseline are required; --seconds (1-3600), --rounds (1-100) and --rate ({LoadTools.Connections}-1000000, requests per second over {LoadTools.Connections} connections) take whole numbers\n{Usage}");
+                $"load: --guard and --baseline are required; --seconds (1-36000), --slice (1-3600, at most --seconds) and --rate ({LoadTools.Connections}-1000000, requests per second over {LoadTools.Connections} connections) take whole numbers\n{Usage}");
             return 2;
         }
 
@@ -52,16 +59,24 @@ internal static class LoadCommand
         using var stop = new StopSignals();
         try
         {
-            return await MeasureAsync(guardDll, baselineDll, TimeSpan.FromSeconds(seconds.Value), rounds.Value, rate.Value, stop.Token);
+            // Whole slices: a remainder would give the last run a different length from the others.
+            var slices = seconds.Value / slice.Value;
+            return await MeasureAsync(guardDll, baselineDll, TimeSpan.FromSeconds(slice.Value), slices, rate.Value, stop.Token);
         }
         catch (OperationCanceledException) when (stop.Received)
         {
             await Console.Error.WriteLineAsync("load: stopped by a signal; nothing measured to the end");
             return 130;
         }
+        catch (InvalidOperationException e)
+        {
+            // A server that would not start or answer, or a wrk or hey run that failed: what happened, not a stack trace.
+            await Console.Error.WriteLineAsync($"load: {e.Message}");
+            return 1;
+        }
     }
 
-    private static async Task<int> MeasureAsync(string guardDll, string baselineDll, TimeSpan seconds, int rounds, int rate, CancellationToken cancellationToken)
+    private static async Task<int> MeasureAsync(string guardDll, string baselineDll, TimeSpan slice, int slices, int rate, CancellationToken cancellationToken)
     {
         using var directory = new TempDirectory();
         var thumbprint = TestCertificates.WriteNew(directory.File("tls.crt"), directory.File("tls.key"));
@@ -98,44 +113,48 @@ internal static class LoadCommand
             await LoadTools.WrkAsync(scripts[path.Name], new Uri(guardUrl, path.Path), Warmup, cancellationToken);
         }
 
-        var throughput = await AlternateAsync(paths, rounds, baselineUrl, guardUrl, "req/s",
-            (path, url, _) => LoadTools.WrkAsync(scripts[path.Name], url, seconds, cancellationToken));
-        // The p99s alternate the same way and count over every request of the rounds: a single round's p99 is its
-        // 100th slowest request, and one scheduling hiccup on a shared machine moves it by a millisecond.
-        var everyLatency = paths.ToDictionary(p => p.Name, _ => (Baseline: new List<double>(), Guard: new List<double>()));
-        var roundP99s = await AlternateAsync(paths, rounds, baselineUrl, guardUrl, $"ms p99 at {rate} req/s", async (path, url, isGuard) =>
-        {
-            var round = await LoadTools.HeyLatenciesAsync(directory.File($"{path.Name}.json"), url, rate, seconds, cancellationToken);
-            (isGuard ? everyLatency[path.Name].Guard : everyLatency[path.Name].Baseline).AddRange(round);
-            return LoadTools.Percentile(round, 0.99);
-        });
-        Report(paths, throughput, roundP99s, everyLatency, seconds, rounds, rate, startup, loadAtStart, LoadAverage(), guard.HasExited || baseline.HasExited);
+        var throughput = await AlternateAsync(paths, slices, baselineUrl, guardUrl, "wrk", Throughput,
+            async (path, url) => [await LoadTools.WrkAsync(scripts[path.Name], url, slice, cancellationToken)]);
+        // Every request of every slice counts: one slice's p99 is its 20th slowest request.
+        var latencies = await AlternateAsync(paths, slices, baselineUrl, guardUrl, "hey", Latency,
+            (path, url) => LoadTools.HeyLatenciesAsync(directory.File($"{path.Name}.json"), url, rate, slice, cancellationToken));
+        Report(paths, throughput, latencies, slice, slices, rate, startup, loadAtStart, LoadAverage(), guard.HasExited || baseline.HasExited);
         return 0;
     }
 
     /// <summary>
-    /// Measures every path against the baseline and the guard, alternating, in the opposite order every other round so
-    /// that drift in the machine's load is shared; prints each figure as it comes.
+    /// Measures every path <paramref name="slices"/> times against the baseline and the guard, alternating, the guard
+    /// first in every other pair (ABBA), so that drift in the machine's load is shared; collects what each run returns
+    /// and prints one line per path and side.
     /// </summary>
     private static async Task<Dictionary<string, (List<double> Baseline, List<double> Guard)>> AlternateAsync(
-        LoadPath[] paths, int rounds, Uri baselineUrl, Uri guardUrl, string unit, Func<LoadPath, Uri, bool, Task<double>> measure)
+        LoadPath[] paths, int slices, Uri baselineUrl, Uri guardUrl, string tool, Func<List<double>, string> describe, Func<LoadPath, Uri, Task<double[]>> measure)
     {
         var figures = paths.ToDictionary(p => p.Name, _ => (Baseline: new List<double>(), Guard: new List<double>()));
-        for (var round = 0; round < rounds; round++)
+        foreach (var path in paths)
         {
-            foreach (var path in paths)
+            for (var run = 0; run < slices; run++)
             {
-                foreach (var isGuard in round % 2 == 0 ? new[] { false, true } : [true, false])
+                foreach (var isGuard in run % 2 == 0 ? new[] { false, true } : [true, false])
                 {
-                    var figure = await measure(path, new Uri(isGuard ? guardUrl : baselineUrl, path.Path), isGuard);
-                    (isGuard ? figures[path.Name].Guard : figures[path.Name].Baseline).Add(figure);
-                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  round {round + 1} {path.Name,-7} {(isGuard ? "guard" : "baseline"),-8} {figure,8:F1} {unit}"));
+                    var figure = await measure(path, new Uri(isGuard ? guardUrl : baselineUrl, path.Path));
+                    (isGuard ? figures[path.Name].Guard : figures[path.Name].Baseline).AddRange(figure);
                 }
             }
+
+            var (baseline, guard) = figures[path.Name];
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  {tool} {path.Name,-7} baseline {describe(baseline)}   guard {describe(guard)}"));
         }
 
         return figures;
     }
+
+    private static string Throughput(List<double> rates) =>
+        string.Create(CultureInfo.InvariantCulture, $"{rates.Average(),6:F0} req/s (runs {Range(rates)})");
+
+    private static string Latency(List<double> latencies) =>
+        string.Create(CultureInfo.InvariantCulture, $"p99 {LoadTools.Percentile(latencies, 0.99):F1} ms over {latencies.Count} requests");
 
     /// <summary>The namespaces, the 1,000 nodes of <see cref="AdmissionCluster"/> and the unscheduled pod the binding names; returns its uid.</summary>
     private static async Task<string> FillAsync(SandboxServer sandbox, CancellationToken cancellationToken)
@@ -202,10 +221,9 @@ internal static class LoadCommand
     private static void Report(
         LoadPath[] paths,
         Dictionary<string, (List<double> Baseline, List<double> Guard)> throughput,
-        Dictionary<string, (List<double> Baseline, List<double> Guard)> roundP99s,
-        Dictionary<string, (List<double> Baseline, List<double> Guard)> everyLatency,
-        TimeSpan seconds,
-        int rounds,
+        Dictionary<string, (List<double> Baseline, List<double> Guard)> latencies,
+        TimeSpan slice,
+        int slices,
         int rate,
         TimeSpan startup,
         string loadAtStart,
@@ -214,22 +232,22 @@ internal static class LoadCommand
     {
         var c = CultureInfo.InvariantCulture;
         Console.WriteLine();
-        Console.WriteLine(string.Create(c, $"guard (serve, 1,000 nodes, 100 tainted) vs bare Kestrel, HTTPS; wrk -t{LoadTools.Threads} -c{LoadTools.Connections} {seconds.TotalSeconds:F0} s x {rounds} rounds per path, alternating; hey -c {LoadTools.Connections} -q {rate / LoadTools.Connections} ({rate} req/s) {seconds.TotalSeconds:F0} s"));
+        Console.WriteLine(string.Create(c, $"guard (serve, 1,000 nodes, 100 tainted) vs bare Kestrel, HTTPS; per path and side {slices} runs of {slice.TotalSeconds:F0} s, alternating: wrk -t{LoadTools.Threads} -c{LoadTools.Connections}, then hey -c {LoadTools.Connections} -q {rate / LoadTools.Connections} ({rate} req/s)"));
         Console.WriteLine(string.Create(c, $"load average {loadAtStart} at the start, {loadAtEnd} at the end ({Environment.ProcessorCount} cores); set-up {startup.TotalSeconds:F0} s"));
         Console.WriteLine();
-        Console.WriteLine("| path | baseline req/s (rounds) | guard req/s (rounds) | ratio | baseline p99 ms, all rounds (each) | guard p99 ms, all rounds (each) | p99 ratio |");
+        Console.WriteLine("| path | baseline req/s (runs) | guard req/s (runs) | ratio | baseline p50 / p99 ms | guard p50 / p99 ms | p99 ratio |");
         Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
         var ratios = new Dictionary<string, double>();
         var p99Ratios = new Dictionary<string, double>();
         foreach (var path in paths)
         {
             var (baseline, guard) = throughput[path.Name];
-            var (baselineP99, guardP99) = roundP99s[path.Name];
-            var (pooledBaseline, pooledGuard) = (LoadTools.Percentile(everyLatency[path.Name].Baseline, 0.99), LoadTools.Percentile(everyLatency[path.Name].Guard, 0.99));
+            var (baselineLatencies, guardLatencies) = latencies[path.Name];
+            var (baselineP99, guardP99) = (LoadTools.Percentile(baselineLatencies, 0.99), LoadTools.Percentile(guardLatencies, 0.99));
             ratios[path.Name] = guard.Average() / baseline.Average();
-            p99Ratios[path.Name] = pooledGuard / pooledBaseline;
+            p99Ratios[path.Name] = guardP99 / baselineP99;
             Console.WriteLine(string.Create(c,
-                $"| {path.Name}: {path.What} | {baseline.Average():F0} ({Rounds(baseline, "F0")}) | {guard.Average():F0} ({Rounds(guard, "F0")}) | {ratios[path.Name]:F2} | {pooledBaseline:F1} ({Rounds(baselineP99, "F1")}) | {pooledGuard:F1} ({Rounds(guardP99, "F1")}) | {p99Ratios[path.Name]:F2} |"));
+                $"| {path.Name}: {path.What} | {baseline.Average():F0} ({Range(baseline)}) | {guard.Average():F0} ({Range(guard)}) | {ratios[path.Name]:F2} | {LoadTools.Percentile(baselineLatencies, 0.5):F1} / {baselineP99:F1} | {LoadTools.Percentile(guardLatencies, 0.5):F1} / {guardP99:F1} | {p99Ratios[path.Name]:F2} |"));
         }
 
         if (aServerExited)
@@ -240,7 +258,7 @@ internal static class LoadCommand
         Console.WriteLine(string.Create(c, $"load: gate={ratios["gate"]:F2} warn={ratios["warn"]:F2} binding={ratios["binding"]:F2} p99_ratio={p99Ratios.Values.Max():F2}"));
     }
 
-    private static string Rounds(List<double> values, string format) => string.Join(" / ", values.Select(v => v.ToString(format, CultureInfo.InvariantCulture)));
+    private static string Range(List<double> values) => string.Create(CultureInfo.InvariantCulture, $"{values.Min():F0}-{values.Max():F0}");
 
     private static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
