@@ -125,7 +125,7 @@ internal static class LoadCommand
     /// <summary>
     /// Measures every path <paramref name="slices"/> times against the baseline and the guard, alternating, the guard
     /// first in every other pair (ABBA), so that drift in the machine's load is shared; collects what each run returns
-    /// and prints one line per path and side.
+    /// and prints one line per path with both sides.
     /// </summary>
     private static async Task<Dictionary<string, (List<double> Baseline, List<double> Guard)>> AlternateAsync(
         LoadPath[] paths, int slices, Uri baselineUrl, Uri guardUrl, string tool, Func<List<double>, string> describe, Func<LoadPath, Uri, Task<double[]>> measure)
