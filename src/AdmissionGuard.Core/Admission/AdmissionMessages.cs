@@ -8,7 +8,7 @@ public static class AdmissionMessages
     private static readonly WarningTemplate StillTaintedText = new("node {0} is still tainted {1}: pod would start without Cilium networking");
     private static readonly WarningTemplate GatedText = new($"node {{0}} is still tainted {{1}}: gate {WellKnown.SchedulingGate} holds the pod");
     private static readonly WarningTemplate MayLandText = new("node {0} is still tainted {1}: pod tolerates it and may start there without Cilium");
-    private static readonly WarningTemplate MayLandOnOneOfText = new("node {0} and {1} more are still tainted {2}: pod tolerates it and may start without Cilium");
+    private static readonly WarningTemplate MayLandOnOneOfText = new("node {0} and {1} more are still tainted {2}: pod tolerates it, may start without Cilium");
     private static readonly WarningTemplate UnknownNodeText = new("node {0} is not known to AdmissionGuard yet: cannot check that its Cilium agent is ready");
     private static readonly WarningTemplate InvalidModeLabelText =
         new($"namespace {{0}}: label {WellKnown.NamespaceModeLabel}={{1}} is not one of {GuardModes.Allowed}; using {{2}}");

@@ -4,11 +4,14 @@ namespace AdmissionGuard.Core.Admission;
 
 /// <summary>
 /// Makes texts safe for kubectl warnings: the apiserver silently drops a warning with control characters or
-/// invalid UTF-8, and kubectl shows long ones badly, so every warning is one line under 120 characters.
+/// invalid UTF-8, and kubectl shows long ones badly, so every warning is one line under 160 characters. That is room
+/// for the names a user needs whole: a cloud provider's node name (EKS's <c>ip-a-b-c-d.region.compute.internal</c>
+/// runs to 45 characters, AKS's and GKE's to about 40), the taint's key and the longest text around them; only names
+/// longer than that (a node name may have 253 characters) are shortened.
 /// </summary>
 public static class WarningText
 {
-    public const int MaxLength = 119;
+    public const int MaxLength = 159;
     private const string Ellipsis = "...";
     private const int ShortestPart = 12;
 

@@ -15,7 +15,7 @@ public sealed class WarningTextTests
 
     private static void ShouldBeAValidWarning(string warning)
     {
-        warning.Length.Should().BeLessThan(120);
+        warning.Length.Should().BeLessThan(160);
         warning.Should().NotContainAny("\n", "\r");
         warning.Any(char.IsControl).Should().BeFalse();
         var strict = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
@@ -23,7 +23,7 @@ public sealed class WarningTextTests
     }
 
     [Fact]
-    public void Every_admission_warning_is_one_valid_line_under_120_characters()
+    public void Every_admission_warning_is_one_valid_line_under_160_characters()
     {
         Gen.Select(AnyText, AnyText, AnyText, Gen.Int[0, 5000]).Sample((node, key, ns, count) =>
         {
@@ -66,6 +66,29 @@ public sealed class WarningTextTests
         warning.Length.Should().Be(WarningText.MaxLength);
     }
 
+    [Theory]
+    [InlineData("ip-192-168-100-200.us-west-2.compute.internal")]
+    [InlineData("ip-10-0-1-23.ec2.internal")]
+    [InlineData("aks-nodepool1-12345678-vmss000000")]
+    [InlineData("gke-prod-cluster-default-pool-1a2b3c4d-abcd")]
+    public void Cloud_provider_node_names_and_the_Cilium_taint_are_shown_whole(string node)
+    {
+        string[] warnings =
+        [
+            AdmissionMessages.StillTainted(node, CiliumTaint),
+            AdmissionMessages.Gated(node, CiliumTaint),
+            AdmissionMessages.MayLandOnTaintedNode(node, 1, CiliumTaint),
+            AdmissionMessages.MayLandOnTaintedNode(node, 5000, CiliumTaint), // Kubernetes' largest cluster
+        ];
+
+        warnings.Should().AllSatisfy(warning =>
+        {
+            warning.Should().Contain($"node {node} ").And.Contain($" {CiliumTaint.Key}: ").And.NotContain("...");
+            ShouldBeAValidWarning(warning);
+        });
+        AdmissionMessages.UnknownNode(node).Should().Contain($"node {node} ").And.NotContain("...");
+    }
+
     [Fact]
     public void A_template_knows_the_length_of_its_text_without_the_values()
     {
@@ -83,18 +106,18 @@ public sealed class WarningTextTests
     public void Only_the_longest_value_is_shortened_and_just_enough_to_fit()
     {
         var template = new WarningTemplate("{0} / {1}");
-        var longest = new string('n', 150);
+        var longest = new string('n', 200);
 
         var warning = WarningText.Fit(template, longest, "taint");
 
-        warning.Should().Be(new string('n', 108) + "... / taint");
+        warning.Should().Be(new string('n', 148) + "... / taint");
         warning.Length.Should().Be(WarningText.MaxLength);
     }
 
     [Fact]
     public void A_text_too_long_without_its_values_is_cut_at_the_limit()
     {
-        var warning = WarningText.Fit(new WarningTemplate(new string('t', 130) + " {0}"), "node");
+        var warning = WarningText.Fit(new WarningTemplate(new string('t', 170) + " {0}"), "node");
 
         warning.Should().Be(new string('t', WarningText.MaxLength - 3) + "...");
     }
