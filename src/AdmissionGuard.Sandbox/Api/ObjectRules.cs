@@ -45,6 +45,104 @@ internal static partial class ObjectRules
             spec["serviceAccountName"] ??= "default";
             spec["priority"] ??= 0;
         }
+
+        if (obj["spec"] is JsonObject workloadSpec)
+        {
+            ApplyWorkloadDefaults(type, workloadSpec);
+        }
+    }
+
+    /// <summary>
+    /// The apps/v1 defaults (<c>pkg/apis/apps/v1/defaults.go</c>): clients such as <c>kubectl rollout status</c> and
+    /// the guard read the update strategy of every workload, and on a real cluster it is never absent.
+    /// </summary>
+    private static void ApplyWorkloadDefaults(ResourceType type, JsonObject spec)
+    {
+        if (type == ResourceTypes.DaemonSets)
+        {
+            var strategy = RollingUpdateStrategy(spec, "updateStrategy");
+            if (strategy is not null)
+            {
+                strategy["maxUnavailable"] ??= 1;
+                strategy["maxSurge"] ??= 0;
+            }
+
+            spec["revisionHistoryLimit"] ??= 10;
+        }
+        else if (type == ResourceTypes.Deployments)
+        {
+            spec["replicas"] ??= 1;
+            var strategy = RollingUpdateStrategy(spec, "strategy");
+            if (strategy is not null)
+            {
+                strategy["maxUnavailable"] ??= "25%";
+                strategy["maxSurge"] ??= "25%";
+            }
+
+            spec["revisionHistoryLimit"] ??= 10;
+            spec["progressDeadlineSeconds"] ??= 600;
+        }
+        else if (type == ResourceTypes.StatefulSets)
+        {
+            spec["replicas"] ??= 1;
+            spec["podManagementPolicy"] ??= "OrderedReady";
+            // Upstream gives a StatefulSet's rolling update its partition only when the type was defaulted too.
+            var defaultedType = spec["updateStrategy"] is not JsonObject { } given || given["type"] is null;
+            var strategy = RollingUpdateStrategy(spec, "updateStrategy", createRollingUpdate: defaultedType);
+            if (strategy is not null)
+            {
+                strategy["partition"] ??= 0;
+            }
+
+            if (spec["persistentVolumeClaimRetentionPolicy"] is null or JsonObject)
+            {
+                var retention = spec["persistentVolumeClaimRetentionPolicy"] as JsonObject ?? [];
+                retention["whenDeleted"] ??= "Retain";
+                retention["whenScaled"] ??= "Retain";
+                spec["persistentVolumeClaimRetentionPolicy"] = retention;
+            }
+
+            spec["revisionHistoryLimit"] ??= 10;
+        }
+        else if (type == ResourceTypes.ReplicaSets)
+        {
+            spec["replicas"] ??= 1;
+        }
+    }
+
+    /// <summary>
+    /// Defaults <c>spec.{field}.type</c> to RollingUpdate and returns its <c>rollingUpdate</c> object when the type is
+    /// RollingUpdate (created unless <paramref name="createRollingUpdate"/> is false and it is absent); null otherwise.
+    /// A field of the wrong shape is left as it is, for validation to refuse.
+    /// </summary>
+    private static JsonObject? RollingUpdateStrategy(JsonObject spec, string field, bool createRollingUpdate = true)
+    {
+        if (spec[field] is not (null or JsonObject))
+        {
+            return null;
+        }
+
+        var strategy = spec[field] as JsonObject ?? [];
+        spec[field] = strategy;
+        strategy["type"] ??= "RollingUpdate";
+        if (strategy["type"] is not JsonValue type || !type.TryGetValue<string>(out var name) || name != "RollingUpdate")
+        {
+            return null;
+        }
+
+        if (strategy["rollingUpdate"] is JsonObject rollingUpdate)
+        {
+            return rollingUpdate;
+        }
+
+        if (!createRollingUpdate || strategy["rollingUpdate"] is not null)
+        {
+            return null;
+        }
+
+        rollingUpdate = [];
+        strategy["rollingUpdate"] = rollingUpdate;
+        return rollingUpdate;
     }
 
     /// <summary>What a create resets after mutating admission (PrepareForCreate).</summary>

@@ -13,10 +13,16 @@ namespace AdmissionGuard.Sandbox.Simulation;
 /// created unbound and pinned through required node affinity <c>matchFields metadata.name In [node]</c>, exactly
 /// as the real controller does, so admission sees the pinning and the scheduler binds them. A deleted pod is
 /// recreated once it is gone (not while it is still terminating); a pod on a node that is gone, no longer matches, or has a NoExecute taint it does not tolerate is
-/// deleted (a NoSchedule taint added later does not remove running pods).
+/// deleted (a NoSchedule taint added later does not remove running pods). Pods carry the template's hash
+/// (<c>controller-revision-hash</c>); when the template changes, a RollingUpdate DaemonSet replaces pods of older
+/// templates as upstream's <c>rollingUpdate</c> does with <c>maxSurge: 0</c>: those not Ready at once, Ready ones while
+/// fewer than <c>maxUnavailable</c> of its nodes lack a Ready pod (a <c>maxSurge</c> is not simulated: it replaces one
+/// at a time). An OnDelete DaemonSet replaces only the pods that are deleted.
 /// </summary>
 internal sealed class DaemonSetController(ClusterApi api, ILogger logger) : IController
 {
+    public const string RevisionLabel = "controller-revision-hash";
+
     private readonly VersionCache<V1Pod> _pods = VersionCache.OfModels<V1Pod>();
     private readonly VersionCache<V1Node> _nodes = VersionCache.OfModels<V1Node>();
 
@@ -53,11 +59,13 @@ internal sealed class DaemonSetController(ClusterApi api, ILogger logger) : ICon
     private async Task SyncAsync(V1DaemonSet daemonSet, IReadOnlyList<V1Node> nodes, List<V1Pod> pods, CancellationToken cancellationToken)
     {
         var template = daemonSet.Spec.Template.Spec;
+        var revision = DeploymentController.TemplateHash(daemonSet.Spec.Template);
         var tolerations = DaemonSetTolerations.For(template);
         var byNode = pods
             .GroupBy(p => DaemonPods.TargetNodeName(p.Spec) ?? "")
             .ToDictionary(g => g.Key, g => g.OrderBy(p => p.Metadata.CreationTimestamp).ToList(), StringComparer.Ordinal);
-        var counts = new DaemonCounts();
+        var counts = new DaemonCounts(revision);
+        var outdated = new List<V1Pod>();
         foreach (var node in nodes)
         {
             var name = node.Metadata.Name;
@@ -69,7 +77,7 @@ internal sealed class DaemonSetController(ClusterApi api, ILogger logger) : ICon
             counts.Count(shouldRun, running);
             if (onNode.Count == 0 && shouldRun)
             {
-                await CreatePodAsync(daemonSet, name, cancellationToken);
+                await CreatePodAsync(daemonSet, revision, name, cancellationToken);
             }
             else if (running.Count > 0 && !mayContinue)
             {
@@ -79,6 +87,10 @@ internal sealed class DaemonSetController(ClusterApi api, ILogger logger) : ICon
             {
                 await DeletePodsAsync(daemonSet, running.Skip(1), "a second pod on the node", cancellationToken);
             }
+            else if (shouldRun && running.Count == 1 && !IsOfRevision(running[0], revision))
+            {
+                outdated.Add(running[0]);
+            }
         }
 
         foreach (var leftover in byNode.Values.Select(g => g.Where(p => p.Metadata.DeletionTimestamp is null).ToList()).Where(g => g.Count > 0))
@@ -87,10 +99,42 @@ internal sealed class DaemonSetController(ClusterApi api, ILogger logger) : ICon
             await DeletePodsAsync(daemonSet, leftover, "its node does not exist", cancellationToken);
         }
 
+        await RollAsync(daemonSet, outdated, counts, cancellationToken);
         await WriteStatusAsync(daemonSet, counts, cancellationToken);
     }
 
-    private async Task CreatePodAsync(V1DaemonSet daemonSet, string node, CancellationToken cancellationToken)
+    private static bool IsOfRevision(V1Pod pod, string revision) =>
+        pod.Metadata.Labels?.TryGetValue(RevisionLabel, out var podRevision) == true && podRevision == revision;
+
+    private static bool IsReady(V1Pod pod) => StatusConditions.IsTrue(pod.Status, "Ready");
+
+    private async Task RollAsync(V1DaemonSet daemonSet, List<V1Pod> outdated, DaemonCounts counts, CancellationToken cancellationToken)
+    {
+        var strategy = daemonSet.Spec.UpdateStrategy;
+        if (outdated.Count == 0 || strategy?.Type == "OnDelete")
+        {
+            return;
+        }
+
+        // Upstream never lets a rolling update stall at zero: a percentage that scales to 0 allows one.
+        var maxUnavailable = Math.Max(1, IntOrPercent.Scale(strategy?.RollingUpdate?.MaxUnavailable?.Value ?? "1", counts.Desired) ?? 1);
+        var unavailable = counts.Desired - counts.Ready;
+        var replaced = outdated.Where(p => !IsReady(p)).ToList();
+        foreach (var ready in outdated.Where(IsReady))
+        {
+            if (unavailable >= maxUnavailable)
+            {
+                break;
+            }
+
+            replaced.Add(ready);
+            unavailable++;
+        }
+
+        await DeletePodsAsync(daemonSet, replaced, "rolling update to the current template", cancellationToken);
+    }
+
+    private async Task CreatePodAsync(V1DaemonSet daemonSet, string revision, string node, CancellationToken cancellationToken)
     {
         var pod = PodTemplates.NewPod(daemonSet.Spec.Template, daemonSet.Metadata.NamespaceProperty, Owners.Controller("apps/v1", "DaemonSet", daemonSet.Metadata));
         var spec = pod.Spec;
@@ -108,6 +152,7 @@ internal sealed class DaemonSetController(ClusterApi api, ILogger logger) : ICon
             ],
         };
         pod.Metadata.Labels["pod-template-generation"] = (daemonSet.Metadata.Generation ?? 1).ToString(CultureInfo.InvariantCulture);
+        pod.Metadata.Labels[RevisionLabel] = revision;
         try
         {
             var created = await api.CreateAsync(pod, cancellationToken: cancellationToken);
@@ -138,7 +183,7 @@ internal sealed class DaemonSetController(ClusterApi api, ILogger logger) : ICon
         {
             DesiredNumberScheduled = counts.Desired,
             CurrentNumberScheduled = counts.Current,
-            UpdatedNumberScheduled = counts.Current,
+            UpdatedNumberScheduled = counts.Updated,
             NumberMisscheduled = counts.Misscheduled,
             NumberReady = counts.Ready,
             NumberAvailable = counts.Ready,
@@ -154,11 +199,13 @@ internal sealed class DaemonSetController(ClusterApi api, ILogger logger) : ICon
         await Writes.TryAsync(() => api.UpdateStatusAsync(daemonSet, cancellationToken: cancellationToken), Name, ResourceTypes.DaemonSets, daemonSet.Metadata, logger);
     }
 
-    private sealed class DaemonCounts
+    private sealed class DaemonCounts(string revision)
     {
         public int Desired { get; private set; }
 
         public int Current { get; private set; }
+
+        public int Updated { get; private set; }
 
         public int Ready { get; private set; }
 
@@ -174,7 +221,8 @@ internal sealed class DaemonSetController(ClusterApi api, ILogger logger) : ICon
 
             Desired++;
             Current += running.Count > 0 ? 1 : 0;
-            Ready += running.Any(p => StatusConditions.IsTrue(p.Status, "Ready")) ? 1 : 0;
+            Updated += running.Any(p => IsOfRevision(p, revision)) ? 1 : 0;
+            Ready += running.Any(IsReady) ? 1 : 0;
         }
     }
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using AdmissionGuard.Sandbox.Api;
 using AdmissionGuard.Sandbox.Labels;
 using AdmissionGuard.Sandbox.Store;
@@ -86,7 +85,7 @@ internal sealed class DisruptionController(ClusterApi api, ILogger logger) : ICo
         int desired;
         if (maxUnavailable is not null)
         {
-            if (Scaled(maxUnavailable, expected) is not { } unavailable)
+            if (IntOrPercent.Scale(maxUnavailable, expected) is not { } unavailable)
             {
                 return (null, null);
             }
@@ -95,7 +94,7 @@ internal sealed class DisruptionController(ClusterApi api, ILogger logger) : ICo
         }
         else if (minAvailable is not null)
         {
-            if (Scaled(minAvailable, expected) is not { } available)
+            if (IntOrPercent.Scale(minAvailable, expected) is not { } available)
             {
                 return (null, null);
             }
@@ -175,19 +174,6 @@ internal sealed class DisruptionController(ClusterApi api, ILogger logger) : ICo
         }
 
         return (disrupted, recheck);
-    }
-
-    /// <summary>An int, or a percentage of <paramref name="total"/> rounded up; null when malformed.</summary>
-    private static int? Scaled(string value, int total)
-    {
-        if (value.EndsWith('%'))
-        {
-            return int.TryParse(value[..^1], NumberStyles.None, CultureInfo.InvariantCulture, out var percent)
-                ? (int)Math.Ceiling(percent * total / 100.0)
-                : null;
-        }
-
-        return int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var count) ? count : null;
     }
 
     /// <summary>The summed scale of the pods' controllers, or why it cannot be known (upstream's getExpectedScale).</summary>

@@ -40,6 +40,41 @@ public sealed class KubectlWorkflowTests
     }
 
     [Fact]
+    public async Task Rollout_restart_of_a_daemonset_replaces_its_pods_and_rollout_status_waits_for_them()
+    {
+        Kubectl.RequireInstalled();
+        await using var sandbox = await StartClusterAsync("node-1", "node-2");
+        var kubectl = sandbox.Kubectl;
+        const string DaemonSet = """
+            apiVersion: apps/v1
+            kind: DaemonSet
+            metadata: {name: agent}
+            spec:
+              selector: {matchLabels: {app: agent}}
+              template:
+                # Stops at once when deleted instead of using up its 30 s grace period, as a process ignoring SIGTERM would.
+                metadata: {labels: {app: agent}, annotations: {sandbox.admissionguard.io/shutdown-delay: 100ms}}
+                spec: {containers: [{name: agent, image: busybox}]}
+            """;
+
+        var applied = await kubectl.RunAsync("apply -f -", DaemonSet);
+        var firstRollout = await kubectl.RunAsync("rollout status daemonset/agent --timeout=30s");
+        var first = sandbox.Server.Api.List<V1Pod>("default").Select(p => p.Metadata.Uid).ToList();
+        var restarted = await kubectl.RunAsync("rollout restart daemonset/agent");
+        var secondRollout = await kubectl.RunAsync("rollout status daemonset/agent --timeout=30s");
+
+        applied.Output.Should().Contain("daemonset.apps/agent created", applied.Error);
+        firstRollout.Output.Should().Contain("daemon set \"agent\" successfully rolled out", firstRollout.Error);
+        first.Should().HaveCount(2);
+        restarted.Output.Should().Contain("daemonset.apps/agent restarted", restarted.Error);
+        secondRollout.Output.Should().Contain("daemon set \"agent\" successfully rolled out", secondRollout.Error);
+        var pods = sandbox.Server.Api.List<V1Pod>("default").Where(p => p.Metadata.DeletionTimestamp is null).ToList();
+        pods.Select(p => p.Spec.NodeName).Should().BeEquivalentTo(["node-1", "node-2"]);
+        pods.Select(p => p.Metadata.Uid).Should().NotIntersectWith(first, "rollout restart replaced every pod");
+        pods.Should().OnlyContain(p => p.Metadata.Annotations.ContainsKey("kubectl.kubernetes.io/restartedAt"));
+    }
+
+    [Fact]
     public async Task Get_wide_describe_and_get_events_show_the_running_pods()
     {
         Kubectl.RequireInstalled();

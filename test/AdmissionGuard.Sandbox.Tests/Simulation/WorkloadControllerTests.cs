@@ -1,6 +1,10 @@
+using System.Globalization;
+using System.Threading.Channels;
 using AdmissionGuard.Sandbox.Api;
 using AdmissionGuard.Sandbox.Scheduling;
 using AdmissionGuard.Sandbox.Simulation;
+using AdmissionGuard.Sandbox.Store;
+using k8s;
 using k8s.Models;
 
 namespace AdmissionGuard.Sandbox.Tests.Simulation;
@@ -122,5 +126,97 @@ public sealed class WorkloadControllerTests
         var second = await cluster.Until(() => cluster.Pods("default", "app=web") is [var only] && only.Metadata.Uid != first.Metadata.Uid ? only : null, "the pod of the new template", letTimeFlow: true);
         second.Spec.Containers.Single().Image.Should().Be("nginx:2");
         cluster.Api.List<V1ReplicaSet>("default").Select(r => r.Spec.Replicas).Should().BeEquivalentTo([0, 1]);
+    }
+
+    [Fact]
+    public async Task A_changed_daemonset_template_replaces_the_pods_one_node_at_a_time()
+    {
+        await using var cluster = TestCluster.Start();
+        string[] nodes = ["node-a", "node-b", "node-c"];
+        foreach (var node in nodes)
+        {
+            await cluster.Simulation.AddNodeAsync(node, new NodeSetup { CiliumTaint = false }, TestCluster.Token);
+        }
+
+        await cluster.Api.CreateAsync(LoggerDaemonSet(), cancellationToken: TestCluster.Token);
+        var first = await cluster.Until(() => cluster.Pods("default", "app=logger") is { Count: 3 } p && p.All(TestCluster.IsReady) ? p : null, "a ready pod per node", letTimeFlow: true);
+        cluster.Api.Get<V1DaemonSet>("default", "logger")!.Status.UpdatedNumberScheduled.Should().Be(3);
+        using var watch = cluster.Api.Watch(ResourceTypes.Pods, "default", new WatchOptions { ResourceVersion = cluster.Api.Store.Revision.ToString(CultureInfo.InvariantCulture) });
+
+        var patched = await cluster.Api.PatchAsync<V1DaemonSet>("default", "logger", PatchType.Merge,
+            """{"spec":{"template":{"metadata":{"annotations":{"kubectl.kubernetes.io/restartedAt":"2026-12-04T15:00:00Z"}}}}}""", cancellationToken: TestCluster.Token);
+
+        var second = await cluster.Until(() => cluster.Api.Get<V1DaemonSet>("default", "logger")!.Status is { UpdatedNumberScheduled: 3, NumberAvailable: 3 } status
+                && status.ObservedGeneration == patched.Metadata.Generation
+                && cluster.Pods("default", "app=logger") is { Count: 3 } p && p.All(TestCluster.IsReady) ? p : null,
+            "every node runs a ready pod of the new template", letTimeFlow: true);
+        second.Select(p => p.Metadata.Uid).Should().NotIntersectWith(first.Select(p => p.Metadata.Uid));
+        second.Select(p => p.Spec.NodeName).Should().BeEquivalentTo(nodes);
+        second.Should().OnlyContain(p => p.Metadata.Annotations["kubectl.kubernetes.io/restartedAt"] == "2026-12-04T15:00:00Z");
+        MostNodesWithoutAReadyPod(first, watch, nodes).Should().Be(1, "maxUnavailable defaults to 1 and nothing surges");
+    }
+
+    [Fact]
+    public async Task An_on_delete_daemonset_keeps_its_pods_until_they_are_deleted()
+    {
+        await using var cluster = TestCluster.Start();
+        await cluster.Simulation.AddNodeAsync("node-a", new NodeSetup { CiliumTaint = false }, TestCluster.Token);
+        await cluster.Simulation.AddNodeAsync("node-b", new NodeSetup { CiliumTaint = false }, TestCluster.Token);
+        var daemonSet = LoggerDaemonSet();
+        daemonSet.Spec.UpdateStrategy = new V1DaemonSetUpdateStrategy { Type = "OnDelete" };
+        await cluster.Api.CreateAsync(daemonSet, cancellationToken: TestCluster.Token);
+        var first = await cluster.Until(() => cluster.Pods("default", "app=logger") is { Count: 2 } p && p.All(TestCluster.IsReady) ? p : null, "a ready pod per node", letTimeFlow: true);
+
+        var patched = await cluster.Api.PatchAsync<V1DaemonSet>("default", "logger", PatchType.Merge,
+            """{"spec":{"template":{"spec":{"containers":[{"name":"fluent-bit","image":"fluent-bit:2"}]}}}}""", cancellationToken: TestCluster.Token);
+        await cluster.Until(() => cluster.Api.Get<V1DaemonSet>("default", "logger")!.Status is { UpdatedNumberScheduled: 0 } status && status.ObservedGeneration == patched.Metadata.Generation,
+            "the status counts no pod of the new template", letTimeFlow: true);
+        cluster.Pods("default", "app=logger").Select(p => p.Metadata.Uid).Should().BeEquivalentTo(first.Select(p => p.Metadata.Uid));
+
+        await cluster.Api.DeleteAsync<V1Pod>("default", first[0].Metadata.Name, cancellationToken: TestCluster.Token);
+
+        var replacement = await cluster.Until(() => cluster.Pods("default", "app=logger").SingleOrDefault(p => p.Spec.NodeName == first[0].Spec.NodeName && p.Metadata.Uid != first[0].Metadata.Uid && TestCluster.IsReady(p)),
+            "the deleted pod's replacement", letTimeFlow: true);
+        replacement.Spec.Containers.Single().Image.Should().Be("fluent-bit:2");
+        await cluster.Until(() => cluster.Api.Get<V1DaemonSet>("default", "logger")!.Status.UpdatedNumberScheduled == 1, "the status counts the replacement");
+        cluster.Pods("default", "app=logger").Should().Contain(p => p.Metadata.Uid == first[1].Metadata.Uid, "the other pod is left alone");
+    }
+
+    private static V1DaemonSet LoggerDaemonSet() =>
+        SimulatedWorkloads.DaemonSet("logger", "default", new Dictionary<string, string> { ["app"] = "logger" }, "fluent-bit", hostNetwork: false, []);
+
+    /// <summary>
+    /// Replays a watch's pod events onto the pods it started from and returns the most nodes that were, at any
+    /// revision, without a Ready pod that is not terminating.
+    /// </summary>
+    private static int MostNodesWithoutAReadyPod(IEnumerable<V1Pod> start, WatchSubscription watch, IReadOnlyList<string> nodes)
+    {
+        var pods = start.ToDictionary(p => p.Metadata.Name, StringComparer.Ordinal);
+        var most = 0;
+        foreach (var change in watch.Backlog.Concat(Drain(watch.Live)))
+        {
+            var pod = change.Item.ToModel<V1Pod>();
+            if (change.Type == WatchEventType.Deleted)
+            {
+                pods.Remove(pod.Metadata.Name);
+            }
+            else
+            {
+                pods[pod.Metadata.Name] = pod;
+            }
+
+            var serving = pods.Values.Where(p => p.Metadata.DeletionTimestamp is null && TestCluster.IsReady(p)).Select(p => p.Spec.NodeName).ToHashSet();
+            most = Math.Max(most, nodes.Count(n => !serving.Contains(n)));
+        }
+
+        return most;
+    }
+
+    private static IEnumerable<StoreWatchEvent> Drain(ChannelReader<StoreWatchEvent> live)
+    {
+        while (live.TryRead(out var change))
+        {
+            yield return change;
+        }
     }
 }

@@ -53,6 +53,60 @@ public sealed class ObjectShapeTests
             .Should().Be("""{"disruptionsAllowed":0,"currentHealthy":0,"desiredHealthy":0,"expectedPods":0}""");
     }
 
+    [Theory]
+    [InlineData("DaemonSet", """{"updateStrategy":{"type":"RollingUpdate","rollingUpdate":{"maxUnavailable":1,"maxSurge":0}},"revisionHistoryLimit":10}""")]
+    [InlineData("Deployment", """{"replicas":1,"strategy":{"type":"RollingUpdate","rollingUpdate":{"maxUnavailable":"25%","maxSurge":"25%"}},"revisionHistoryLimit":10,"progressDeadlineSeconds":600}""")]
+    [InlineData("StatefulSet", """{"replicas":1,"podManagementPolicy":"OrderedReady","updateStrategy":{"type":"RollingUpdate","rollingUpdate":{"partition":0}},"persistentVolumeClaimRetentionPolicy":{"whenDeleted":"Retain","whenScaled":"Retain"},"revisionHistoryLimit":10}""")]
+    [InlineData("ReplicaSet", """{"replicas":1}""")]
+    public async Task Workloads_get_the_apps_v1_defaults(string kind, string defaults)
+    {
+        var api = ClusterApi.CreateInMemory();
+        var type = ResourceTypes.All.Single(t => t.Kind == kind);
+
+        await api.CreateAsync(type, "default", Workload(kind, new JsonObject()), cancellationToken: Ct);
+
+        var spec = api.Get(type, "default", "w").ToJsonObject()["spec"]!.AsObject();
+        foreach (var (field, value) in JsonNode.Parse(defaults)!.AsObject())
+        {
+            spec[field]!.ToJsonString().Should().Be(value!.ToJsonString(), $"{kind} spec.{field} is defaulted");
+        }
+    }
+
+    [Fact]
+    public async Task Strategies_that_are_set_are_completed_not_replaced()
+    {
+        var api = ClusterApi.CreateInMemory();
+        var onDelete = new JsonObject { ["updateStrategy"] = new JsonObject { ["type"] = "OnDelete" } };
+        var surge = new JsonObject { ["updateStrategy"] = new JsonObject { ["rollingUpdate"] = new JsonObject { ["maxSurge"] = "10%" } } };
+        var recreate = new JsonObject { ["strategy"] = new JsonObject { ["type"] = "Recreate" } };
+
+        await api.CreateAsync(ResourceTypes.DaemonSets, "default", Workload("DaemonSet", onDelete), cancellationToken: Ct);
+        await api.CreateAsync(ResourceTypes.DaemonSets, "default", Workload("DaemonSet", surge, "surge"), cancellationToken: Ct);
+        await api.CreateAsync(ResourceTypes.Deployments, "default", Workload("Deployment", recreate), cancellationToken: Ct);
+
+        api.Get(ResourceTypes.DaemonSets, "default", "w").ToJsonObject()["spec"]!["updateStrategy"]!.ToJsonString().Should().Be("""{"type":"OnDelete"}""");
+        api.Get(ResourceTypes.DaemonSets, "default", "surge").ToJsonObject()["spec"]!["updateStrategy"]!.ToJsonString()
+            .Should().Be("""{"rollingUpdate":{"maxSurge":"10%","maxUnavailable":1},"type":"RollingUpdate"}""");
+        api.Get(ResourceTypes.Deployments, "default", "w").ToJsonObject()["spec"]!["strategy"]!.ToJsonString().Should().Be("""{"type":"Recreate"}""");
+    }
+
+    private static JsonObject Workload(string kind, JsonObject spec, string name = "w")
+    {
+        spec["selector"] = new JsonObject { ["matchLabels"] = new JsonObject { ["app"] = name } };
+        spec["template"] = new JsonObject
+        {
+            ["metadata"] = new JsonObject { ["labels"] = new JsonObject { ["app"] = name } },
+            ["spec"] = new JsonObject { ["containers"] = new JsonArray(new JsonObject { ["name"] = "app", ["image"] = "nginx" }) },
+        };
+        return new JsonObject
+        {
+            ["apiVersion"] = "apps/v1",
+            ["kind"] = kind,
+            ["metadata"] = new JsonObject { ["name"] = name, ["namespace"] = "default" },
+            ["spec"] = spec,
+        };
+    }
+
     [Fact]
     public async Task A_pod_created_with_a_node_name_and_scheduling_gates_is_invalid()
     {
