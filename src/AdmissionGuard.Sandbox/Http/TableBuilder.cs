@@ -1,12 +1,18 @@
 using System.Globalization;
+using System.Text.Json;
 using System.Text.Json.Nodes;
+using AdmissionGuard.Sandbox.Labels;
 using AdmissionGuard.Sandbox.Store;
+using k8s;
+using k8s.Models;
 
 namespace AdmissionGuard.Sandbox.Http;
 
 /// <summary>
-/// meta.k8s.io/v1 Table responses, the server-side printing kubectl asks for. Pods and nodes get the columns of
-/// kube-apiserver's printers (priority 1 = shown with <c>-o wide</c>); namespaces add STATUS; others NAME and AGE.
+/// meta.k8s.io/v1 Table responses, the server-side printing kubectl asks for. Pods, nodes, events, DaemonSets,
+/// Deployments, ReplicaSets and PodDisruptionBudgets get the columns of kube-apiserver's printers
+/// (<c>pkg/printers/internalversion/printers.go</c>; priority 1 = shown with <c>-o wide</c>; as upstream's table
+/// convertor, every row carries the wide cells too); namespaces add STATUS; others NAME and AGE.
 /// </summary>
 internal sealed class TableBuilder(TimeProvider time)
 {
@@ -27,6 +33,43 @@ internal sealed class TableBuilder(TimeProvider time)
 
     private static readonly Column[] NamespaceColumns =
         [new("Name", "string", "name", 0), new("Status", "string", "", 0), new("Age", "string", "", 0)];
+
+    private static readonly Column[] EventColumns =
+    [
+        new("Last Seen", "string", "", 0), new("Type", "string", "", 0), new("Reason", "string", "", 0),
+        new("Object", "string", "", 0), new("Subobject", "string", "", 1), new("Source", "string", "", 1),
+        new("Message", "string", "", 0), new("First Seen", "string", "", 1), new("Count", "string", "", 1),
+        new("Name", "string", "name", 1),
+    ];
+
+    // Before the workloads' columns: static fields are initialized in the order they are written.
+    private static readonly Column[] WorkloadWideColumns =
+        [new("Containers", "string", "", 1), new("Images", "string", "", 1), new("Selector", "string", "", 1)];
+
+    private static readonly Column[] DaemonSetColumns =
+    [
+        new("Name", "string", "name", 0), new("Desired", "integer", "", 0), new("Current", "integer", "", 0),
+        new("Ready", "integer", "", 0), new("Up-to-date", "integer", "", 0), new("Available", "integer", "", 0),
+        new("Node Selector", "string", "", 0), new("Age", "string", "", 0), .. WorkloadWideColumns,
+    ];
+
+    private static readonly Column[] DeploymentColumns =
+    [
+        new("Name", "string", "name", 0), new("Ready", "string", "", 0), new("Up-to-date", "integer", "", 0),
+        new("Available", "integer", "", 0), new("Age", "string", "", 0), .. WorkloadWideColumns,
+    ];
+
+    private static readonly Column[] ReplicaSetColumns =
+    [
+        new("Name", "string", "name", 0), new("Desired", "integer", "", 0), new("Current", "integer", "", 0),
+        new("Ready", "integer", "", 0), new("Age", "string", "", 0), .. WorkloadWideColumns,
+    ];
+
+    private static readonly Column[] DisruptionBudgetColumns =
+    [
+        new("Name", "string", "name", 0), new("Min Available", "string", "", 0), new("Max Unavailable", "string", "", 0),
+        new("Allowed Disruptions", "integer", "", 0), new("Age", "string", "", 0),
+    ];
 
     private static readonly Column[] GenericColumns = [new("Name", "string", "name", 0), new("Age", "string", "", 0)];
 
@@ -79,6 +122,11 @@ internal sealed class TableBuilder(TimeProvider time)
         type == ResourceTypes.Pods ? PodColumns
         : type == ResourceTypes.Nodes ? NodeColumns
         : type == ResourceTypes.Namespaces ? NamespaceColumns
+        : type == ResourceTypes.Events ? EventColumns
+        : type == ResourceTypes.DaemonSets ? DaemonSetColumns
+        : type == ResourceTypes.Deployments ? DeploymentColumns
+        : type == ResourceTypes.ReplicaSets ? ReplicaSetColumns
+        : type == ResourceTypes.PodDisruptionBudgets ? DisruptionBudgetColumns
         : GenericColumns;
 
     private IEnumerable<JsonNode?> Cells(ResourceType type, JsonObject obj)
@@ -99,9 +147,115 @@ internal sealed class TableBuilder(TimeProvider time)
                 Unknown(info?["kernelVersion"]), Unknown(info?["containerRuntimeVersion"])];
         }
 
+        var spec = obj["spec"];
+        var status = obj["status"];
+        if (type == ResourceTypes.Events)
+        {
+            return EventCells(obj, name);
+        }
+
+        if (type == ResourceTypes.DaemonSets)
+        {
+            return [name, Count(status?["desiredNumberScheduled"]), Count(status?["currentNumberScheduled"]),
+                Count(status?["numberReady"]), Count(status?["updatedNumberScheduled"]), Count(status?["numberAvailable"]),
+                NodeSelector(spec?["template"]?["spec"]?["nodeSelector"]), age, .. WorkloadWideCells(spec)];
+        }
+
+        if (type == ResourceTypes.Deployments)
+        {
+            return [name, $"{Count(status?["readyReplicas"])}/{Count(spec?["replicas"])}", Count(status?["updatedReplicas"]),
+                Count(status?["availableReplicas"]), age, .. WorkloadWideCells(spec)];
+        }
+
+        if (type == ResourceTypes.ReplicaSets)
+        {
+            return [name, Count(spec?["replicas"]), Count(status?["replicas"]), Count(status?["readyReplicas"]), age, .. WorkloadWideCells(spec)];
+        }
+
+        if (type == ResourceTypes.PodDisruptionBudgets)
+        {
+            return [name, NotApplicable(spec?["minAvailable"]), NotApplicable(spec?["maxUnavailable"]), Count(status?["disruptionsAllowed"]), age];
+        }
+
         return type == ResourceTypes.Namespaces
-            ? [name, (string?)obj["status"]?["phase"] ?? "", age]
+            ? [name, (string?)status?["phase"] ?? "", age]
             : [name, age];
+    }
+
+    /// <summary>Upstream's printEvent: series, then lastTimestamp, then the first time; the object as <c>kind/name</c>.</summary>
+    private IEnumerable<JsonNode?> EventCells(JsonObject obj, string name)
+    {
+        var first = Since(obj["firstTimestamp"]) ?? Since(obj["eventTime"]) ?? "<unknown>";
+        var last = Since(obj["lastTimestamp"]) ?? first;
+        var count = Count(obj["count"]);
+        if (obj["series"] is JsonObject series)
+        {
+            last = Since(series["lastObservedTime"]) ?? last;
+            count = Count(series["count"]);
+        }
+        else if (count == 0)
+        {
+            count = 1;
+        }
+
+        var involved = obj["involvedObject"];
+        var kind = ((string?)involved?["kind"] ?? "").ToLowerInvariant();
+        var target = (string?)involved?["name"] is { Length: > 0 } objectName ? $"{kind}/{objectName}" : kind;
+        return [last, (string?)obj["type"] ?? "", (string?)obj["reason"] ?? "", target, (string?)involved?["fieldPath"] ?? "",
+            EventSource(obj), ((string?)obj["message"] ?? "").Trim(), first, count, name];
+    }
+
+    /// <summary>Upstream's formatEventSource: the source component (else the reporting controller) and its host.</summary>
+    private static string EventSource(JsonObject obj)
+    {
+        var component = (string?)obj["source"]?["component"] is { Length: > 0 } source ? source : (string?)obj["reportingComponent"] ?? "";
+        var host = (string?)obj["source"]?["host"] is { Length: > 0 } sourceHost ? sourceHost : (string?)obj["reportingInstance"] ?? "";
+        return host.Length > 0 ? $"{component}, {host}" : component;
+    }
+
+    private string? Since(JsonNode? timestamp) =>
+        DateTimeOffset.TryParse((string?)timestamp, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)
+            ? HumanDuration(time.GetUtcNow() - at)
+            : null;
+
+    private static JsonNode?[] WorkloadWideCells(JsonNode? spec)
+    {
+        var containers = (spec?["template"]?["spec"]?["containers"] as JsonArray)?.OfType<JsonObject>().ToList() ?? [];
+        return
+        [
+            string.Join(',', containers.Select(c => (string?)c["name"] ?? "")),
+            string.Join(',', containers.Select(c => (string?)c["image"] ?? "")),
+            Selector(spec?["selector"]),
+        ];
+    }
+
+    private static int Count(JsonNode? node) => node is JsonValue value && value.TryGetValue<int>(out var count) ? count : 0;
+
+    private static string NotApplicable(JsonNode? node) => node is null ? "N/A" : node.ToString();
+
+    /// <summary>labels.FormatLabels: <c>k=v</c> pairs sorted by key, <c>&lt;none&gt;</c> when empty.</summary>
+    private static string NodeSelector(JsonNode? node) =>
+        node is JsonObject { Count: > 0 } selector
+            ? string.Join(',', selector.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}"))
+            : None;
+
+    private static string Selector(JsonNode? node)
+    {
+        if (node is not JsonObject selector)
+        {
+            return "";
+        }
+
+        try
+        {
+            return LabelSelector.FromModel(KubernetesJson.Deserialize<V1LabelSelector>(selector.ToJsonString())) is { IsEverything: false } parsed
+                ? parsed.ToString()
+                : "";
+        }
+        catch (Exception e) when (e is FormatException or JsonException)
+        {
+            return "<invalid>";
+        }
     }
 
     private static JsonObject? RowObject(JsonObject obj, string? includeObject) => includeObject switch

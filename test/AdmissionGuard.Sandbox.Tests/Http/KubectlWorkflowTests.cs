@@ -97,6 +97,67 @@ public sealed class KubectlWorkflowTests
     }
 
     [Fact]
+    public async Task Get_prints_the_upstream_columns_of_events_workloads_and_budgets()
+    {
+        Kubectl.RequireInstalled();
+        await using var sandbox = await StartClusterAsync("node-1");
+        var kubectl = sandbox.Kubectl;
+        await kubectl.RunAsync("create deployment web --image=nginx --replicas=2");
+        await kubectl.RunAsync("create pdb web --selector=app=web --min-available=1");
+        await kubectl.RunAsync("apply -f -", """
+            apiVersion: apps/v1
+            kind: DaemonSet
+            metadata: {name: agent}
+            spec:
+              selector: {matchLabels: {app: agent}}
+              template:
+                metadata: {labels: {app: agent}}
+                spec: {nodeSelector: {disk: ssd}, containers: [{name: agent, image: busybox}]}
+            """);
+        await kubectl.RunAsync("rollout status deployment/web --timeout=30s");
+        await sandbox.Server.Api.CreateAsync(new Corev1Event
+        {
+            Metadata = new V1ObjectMeta { Name = "web-1.restart", NamespaceProperty = "default" },
+            InvolvedObject = new V1ObjectReference { Kind = "Pod", Name = "web-1", NamespaceProperty = "default" },
+            Type = "Normal",
+            Reason = "UnmanagedPodEvicted",
+            Message = "Evicted so that it restarts under Cilium ",
+            Source = new V1EventSource { Component = "admissionguard" },
+            Count = 3,
+            // Ages that read the same for a whole minute, however slow the machine.
+            FirstTimestamp = DateTime.UtcNow.AddHours(-5),
+            LastTimestamp = DateTime.UtcNow.AddMinutes(-30),
+        }, cancellationToken: Ct);
+        await Simulation.Eventually.Until(sandbox.Server.Api, () => sandbox.Server.Api.Get<V1PodDisruptionBudget>("default", "web")?.Status?.DisruptionsAllowed == 1, "the budget allows one disruption");
+
+        var events = await kubectl.RunAsync("get events");
+        var wideEvents = await kubectl.RunAsync("get events -o wide");
+        var daemonSets = await kubectl.RunAsync("get daemonsets -o wide");
+        var deployments = await kubectl.RunAsync("get deployments");
+        var replicaSets = await kubectl.RunAsync("get replicasets");
+        var budgets = await kubectl.RunAsync("get pdb");
+
+        events.Rows.Should().BeEquivalentTo<string[]>(
+            [
+                ["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"],
+                ["30m", "Normal", "UnmanagedPodEvicted", "pod/web-1", "Evicted so that it restarts under Cilium"],
+            ],
+            o => o.WithStrictOrdering());
+        wideEvents.Rows[0].Should().Equal("LAST SEEN", "TYPE", "REASON", "OBJECT", "SUBOBJECT", "SOURCE", "MESSAGE", "FIRST SEEN", "COUNT", "NAME");
+        wideEvents.Rows[1][^4..].Should().Equal("Evicted so that it restarts under Cilium", "5h", "3", "web-1.restart");
+        daemonSets.Rows.Should().BeEquivalentTo<string[]>(
+            [
+                ["NAME", "DESIRED", "CURRENT", "READY", "UP-TO-DATE", "AVAILABLE", "NODE SELECTOR", "AGE", "CONTAINERS", "IMAGES", "SELECTOR"],
+                ["agent", "0", "0", "0", "0", "0", "disk=ssd", daemonSets.Rows[1][7], "agent", "busybox", "app=agent"],
+            ],
+            o => o.WithStrictOrdering());
+        deployments.Rows.Should().BeEquivalentTo<string[]>([["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"], ["web", "2/2", "2", "2", deployments.Rows[1][4]]], o => o.WithStrictOrdering());
+        replicaSets.Rows[0].Should().Equal("NAME", "DESIRED", "CURRENT", "READY", "AGE");
+        replicaSets.Rows[1][1..4].Should().Equal("2", "2", "2");
+        budgets.Rows.Should().BeEquivalentTo<string[]>([["NAME", "MIN AVAILABLE", "MAX UNAVAILABLE", "ALLOWED DISRUPTIONS", "AGE"], ["web", "1", "N/A", "1", budgets.Rows[1][4]]], o => o.WithStrictOrdering());
+    }
+
+    [Fact]
     public async Task Label_annotate_cordon_and_uncordon_change_the_stored_objects()
     {
         Kubectl.RequireInstalled();
