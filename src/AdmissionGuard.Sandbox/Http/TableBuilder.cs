@@ -10,7 +10,7 @@ namespace AdmissionGuard.Sandbox.Http;
 
 /// <summary>
 /// meta.k8s.io/v1 Table responses, the server-side printing kubectl asks for. Pods, nodes, events, DaemonSets,
-/// Deployments, ReplicaSets and PodDisruptionBudgets get the columns of kube-apiserver's printers
+/// Deployments, ReplicaSets, PodDisruptionBudgets, Leases and webhook configurations get the columns of kube-apiserver's printers
 /// (<c>pkg/printers/internalversion/printers.go</c>; priority 1 = shown with <c>-o wide</c>; as upstream's table
 /// convertor, every row carries the wide cells too); namespaces add STATUS; others NAME and AGE.
 /// </summary>
@@ -71,6 +71,12 @@ internal sealed class TableBuilder(TimeProvider time)
         new("Allowed Disruptions", "integer", "", 0), new("Age", "string", "", 0),
     ];
 
+    private static readonly Column[] LeaseColumns =
+        [new("Name", "string", "name", 0), new("Holder", "string", "", 0), new("Age", "string", "", 0)];
+
+    private static readonly Column[] WebhookConfigurationColumns =
+        [new("Name", "string", "name", 0), new("Webhooks", "integer", "", 0), new("Age", "string", "", 0)];
+
     private static readonly Column[] GenericColumns = [new("Name", "string", "name", 0), new("Age", "string", "", 0)];
 
     private const string None = "<none>";
@@ -127,6 +133,8 @@ internal sealed class TableBuilder(TimeProvider time)
         : type == ResourceTypes.Deployments ? DeploymentColumns
         : type == ResourceTypes.ReplicaSets ? ReplicaSetColumns
         : type == ResourceTypes.PodDisruptionBudgets ? DisruptionBudgetColumns
+        : type == ResourceTypes.Leases ? LeaseColumns
+        : type == ResourceTypes.MutatingWebhookConfigurations || type == ResourceTypes.ValidatingWebhookConfigurations ? WebhookConfigurationColumns
         : GenericColumns;
 
     private IEnumerable<JsonNode?> Cells(ResourceType type, JsonObject obj)
@@ -175,6 +183,16 @@ internal sealed class TableBuilder(TimeProvider time)
         if (type == ResourceTypes.PodDisruptionBudgets)
         {
             return [name, NotApplicable(spec?["minAvailable"]), NotApplicable(spec?["maxUnavailable"]), Count(status?["disruptionsAllowed"]), age];
+        }
+
+        if (type == ResourceTypes.Leases)
+        {
+            return [name, (string?)spec?["holderIdentity"] ?? "", age];
+        }
+
+        if (type == ResourceTypes.MutatingWebhookConfigurations || type == ResourceTypes.ValidatingWebhookConfigurations)
+        {
+            return [name, (obj["webhooks"] as JsonArray)?.Count ?? 0, age];
         }
 
         return type == ResourceTypes.Namespaces

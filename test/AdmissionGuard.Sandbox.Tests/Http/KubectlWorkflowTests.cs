@@ -97,7 +97,7 @@ public sealed class KubectlWorkflowTests
     }
 
     [Fact]
-    public async Task Get_prints_the_upstream_columns_of_events_workloads_and_budgets()
+    public async Task Get_prints_the_upstream_columns_of_events_workloads_budgets_and_leases()
     {
         Kubectl.RequireInstalled();
         await using var sandbox = await StartClusterAsync("node-1");
@@ -130,6 +130,9 @@ public sealed class KubectlWorkflowTests
         }, cancellationToken: Ct);
         await Simulation.Eventually.Until(sandbox.Server.Api, () => sandbox.Server.Api.Get<V1PodDisruptionBudget>("default", "web")?.Status?.DisruptionsAllowed == 1, "the budget allows one disruption");
 
+        await sandbox.Server.Api.CreateAsync(new V1Lease { Metadata = new V1ObjectMeta { Name = "leader", NamespaceProperty = "default" }, Spec = new V1LeaseSpec { HolderIdentity = "guard-1" } }, cancellationToken: Ct);
+
+        var leases = await kubectl.RunAsync("get leases");
         var events = await kubectl.RunAsync("get events");
         var wideEvents = await kubectl.RunAsync("get events -o wide");
         var daemonSets = await kubectl.RunAsync("get daemonsets -o wide");
@@ -154,6 +157,7 @@ public sealed class KubectlWorkflowTests
         deployments.Rows.Should().BeEquivalentTo<string[]>([["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"], ["web", "2/2", "2", "2", deployments.Rows[1][4]]], o => o.WithStrictOrdering());
         replicaSets.Rows[0].Should().Equal("NAME", "DESIRED", "CURRENT", "READY", "AGE");
         replicaSets.Rows[1][1..4].Should().Equal("2", "2", "2");
+        leases.Rows.Should().BeEquivalentTo<string[]>([["NAME", "HOLDER", "AGE"], ["leader", "guard-1", leases.Rows[1][2]]], o => o.WithStrictOrdering());
         budgets.Rows.Should().BeEquivalentTo<string[]>([["NAME", "MIN AVAILABLE", "MAX UNAVAILABLE", "ALLOWED DISRUPTIONS", "AGE"], ["web", "1", "N/A", "1", budgets.Rows[1][4]]], o => o.WithStrictOrdering());
     }
 
