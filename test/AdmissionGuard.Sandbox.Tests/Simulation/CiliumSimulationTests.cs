@@ -28,7 +28,9 @@ public sealed class CiliumSimulationTests
             "Cilium removes the taints and reports the network up", letTimeFlow: true);
 
         await api.CreateAsync(Manifests.Deployment("web", 2), cancellationToken: TestCluster.Token);
-        var web = await cluster.Until(() => cluster.Pods("default", "app=web") is { Count: 2 } pods && pods.All(p => cluster.Endpoint(p) is not null) ? pods : null,
+        // The pods are read before their endpoints: a pod read before the kubelet started it has no IP yet, though
+        // its endpoint may exist by the time it is looked up, so only started pods count.
+        var web = await cluster.Until(() => cluster.Pods("default", "app=web") is { Count: 2 } pods && pods.All(p => p.Status?.PodIP is not null && cluster.Endpoint(p) is not null) ? pods : null,
             "the pods created after Cilium got ready have CiliumEndpoints");
 
         foreach (var pod in web)
