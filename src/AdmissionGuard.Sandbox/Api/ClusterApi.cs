@@ -83,6 +83,7 @@ public sealed partial class ClusterApi(ObjectStore store, IAdmission admission, 
         ArgumentNullException.ThrowIfNull(obj);
         context ??= new RequestContext();
         var metadata = Normalize(type, obj);
+        ObjectRules.RequireDecodable(type, obj);
         var bodyNamespace = (string?)metadata["namespace"];
         if (type.Namespaced)
         {
@@ -410,6 +411,7 @@ public sealed partial class ClusterApi(ObjectStore store, IAdmission admission, 
 
     private async Task<StoredObject> ReplaceAsync(ResourceType type, StoredObject current, JsonObject obj, string? subresource, long? expected, RequestContext context, CancellationToken cancellationToken)
     {
+        ObjectRules.RequireDecodable(type, obj);
         var old = current.ToJsonObject();
         var name = current.Name;
         if (subresource == "status")

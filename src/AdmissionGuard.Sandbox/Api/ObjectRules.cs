@@ -1,6 +1,8 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using AdmissionGuard.Sandbox.Store;
+using k8s;
 using k8s.Models;
 
 namespace AdmissionGuard.Sandbox.Api;
@@ -11,6 +13,34 @@ namespace AdmissionGuard.Sandbox.Api;
 /// </summary>
 internal static partial class ObjectRules
 {
+    private static readonly JsonSerializerOptions ModelJson = KubernetesModelJson();
+
+    /// <summary>
+    /// kube-apiserver decodes a body into its Go type before anything else and refuses one that does not fit (a
+    /// string where the type has an object, a number for a string): 400 <c>X in version "v" cannot be handled as a
+    /// X</c>. Decoding into the kind's model does the same here, so no controller and no client ever reads such an
+    /// object back. Unknown fields are not refused (the sandbox has no schemas).
+    /// </summary>
+    /// <exception cref="ApiException">400 BadRequest naming the field that does not fit.</exception>
+    public static void RequireDecodable(ResourceType type, JsonObject obj)
+    {
+        try
+        {
+            _ = obj.Deserialize(type.ModelType, ModelJson);
+        }
+        catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException or OverflowException or NotSupportedException)
+        {
+            throw new ApiException(ApiErrors.BadRequest($"{type.Kind} in version \"{type.Version}\" cannot be handled as a {type.Kind}: {e.Message}"));
+        }
+    }
+
+    private static JsonSerializerOptions KubernetesModelJson()
+    {
+        JsonSerializerOptions? options = null;
+        // KubernetesClient hands its settings (its converters for Kubernetes' time and quantity formats) out only this way.
+        KubernetesJson.AddJsonOptions(o => options = o);
+        return options ?? throw new InvalidOperationException("KubernetesJson gave no options");
+    }
     /// <summary>Defaults applied when decoding a new object, before mutating admission (webhooks see them).</summary>
     public static void ApplyDefaults(ResourceType type, JsonObject obj)
     {

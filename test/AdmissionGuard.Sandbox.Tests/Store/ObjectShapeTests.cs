@@ -72,6 +72,28 @@ public sealed class ObjectShapeTests
         }
     }
 
+    [Theory]
+    [InlineData("""{"updateStrategy":"oops"}""", "$.spec.updateStrategy")]
+    [InlineData("""{"updateStrategy":{"type":5}}""", "$.spec.updateStrategy.type")]
+    [InlineData("""{"updateStrategy":{"type":"RollingUpdate","rollingUpdate":"x"}}""", "$.spec.updateStrategy.rollingUpdate")]
+    [InlineData("""{"revisionHistoryLimit":"ten"}""", "$.spec.revisionHistoryLimit")]
+    public async Task A_body_that_does_not_fit_the_kind_is_a_bad_request_on_create_and_on_patch(string spec, string path)
+    {
+        var api = ClusterApi.CreateInMemory();
+        var bad = Workload("DaemonSet", JsonNode.Parse(spec)!.AsObject());
+        await api.CreateAsync(ResourceTypes.DaemonSets, "default", Workload("DaemonSet", new JsonObject(), "good"), cancellationToken: Ct);
+
+        var create = () => api.CreateAsync(ResourceTypes.DaemonSets, "default", bad, cancellationToken: Ct);
+        var patch = () => api.PatchAsync(ResourceTypes.DaemonSets, "default", "good", PatchType.Merge, $$"""{"spec":{{spec}}}""", cancellationToken: Ct);
+
+        var refused = (await create.Should().ThrowAsync<ApiException>()).Which;
+        refused.Code.Should().Be(400);
+        refused.Message.Should().StartWith("DaemonSet in version \"v1\" cannot be handled as a DaemonSet: ").And.Contain(path);
+        (await patch.Should().ThrowAsync<ApiException>()).Which.Code.Should().Be(400);
+        api.Store.Get(ResourceTypes.DaemonSets, "default", "w").Should().BeNull("nothing is stored");
+        api.Get<V1DaemonSet>("default", "good")!.Spec.UpdateStrategy.Type.Should().Be("RollingUpdate", "the patch changed nothing");
+    }
+
     [Fact]
     public async Task Strategies_that_are_set_are_completed_not_replaced()
     {
