@@ -143,7 +143,7 @@ internal static partial class ObjectRules
     /// <summary>
     /// Defaults <c>spec.{field}.type</c> to RollingUpdate and returns its <c>rollingUpdate</c> object when the type is
     /// RollingUpdate (created unless <paramref name="createRollingUpdate"/> is false and it is absent); null otherwise.
-    /// A field of the wrong shape is left as it is, for validation to refuse.
+    /// A field of the wrong shape is left as it is (decoding refuses such a body before defaults are applied).
     /// </summary>
     private static JsonObject? RollingUpdateStrategy(JsonObject spec, string field, bool createRollingUpdate = true)
     {

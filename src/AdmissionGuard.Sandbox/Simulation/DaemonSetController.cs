@@ -16,12 +16,12 @@ namespace AdmissionGuard.Sandbox.Simulation;
 /// deleted (a NoSchedule taint added later does not remove running pods). Pods carry the template's hash
 /// (<c>controller-revision-hash</c>); when the template changes, a RollingUpdate DaemonSet replaces pods of older
 /// templates as upstream's <c>rollingUpdate</c> does with <c>maxSurge: 0</c>: those not Ready at once, Ready ones while
-/// fewer than <c>maxUnavailable</c> of its nodes lack a Ready pod (a <c>maxSurge</c> is not simulated: it replaces one
-/// at a time). An OnDelete DaemonSet replaces only the pods that are deleted.
+/// fewer than <c>maxUnavailable</c> of its nodes lack a Ready pod (<c>maxSurge</c> is not simulated: a surging
+/// DaemonSet rolls as if it were 0). An OnDelete DaemonSet replaces only the pods that are deleted.
 /// </summary>
 internal sealed class DaemonSetController(ClusterApi api, ILogger logger) : IController
 {
-    public const string RevisionLabel = "controller-revision-hash";
+    private const string RevisionLabel = "controller-revision-hash";
 
     private readonly VersionCache<V1Pod> _pods = VersionCache.OfModels<V1Pod>();
     private readonly VersionCache<V1Node> _nodes = VersionCache.OfModels<V1Node>();
