@@ -97,10 +97,16 @@ internal sealed partial class ApiHandler
             Metadata = new V1ListMeta(),
         });
 
-    /// <summary>A 404 that names the version served when the resource exists in another version of the group (kubectl autoscale asks for autoscaling/v1).</summary>
+    /// <summary>
+    /// A 404 that names the version served when the resource exists in another version of the group (kubectl autoscale
+    /// asks for autoscaling/v1), and says why there are no access reviews (<c>kubectl auth can-i</c>): an answer of
+    /// "yes", true of the sandbox, would pass for what a cluster's RBAC allows.
+    /// </summary>
     private static ApiException NotServed(string group, string version, string[] rest) =>
         ResourceTypes.All.FirstOrDefault(r => r.Group == group && r.Version != version && rest.Contains(r.Plural)) is { } served
             ? NotServed($"the sandbox serves {served} only as {served.ApiVersion}, not {group}/{version}")
+            : group == "authorization.k8s.io"
+            ? NotServed("the sandbox does not authorize requests (RBAC objects are stored, not enforced), so it answers no access reviews: check RBAC on a cluster")
             : NotServed();
 
     private static void PrepareJson(HttpContext context, int code, RequestContext requestContext)

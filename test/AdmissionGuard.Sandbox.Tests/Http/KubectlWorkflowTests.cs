@@ -381,6 +381,19 @@ public sealed class KubectlWorkflowTests
         sandbox.Server.Api.Get<V1Service>("default", "web")!.Spec.Selector.Should().Contain("app", "web");
     }
 
+    [Fact]
+    public async Task Auth_can_i_says_the_sandbox_authorizes_nothing_instead_of_answering_yes()
+    {
+        Kubectl.RequireInstalled();
+        await using var sandbox = await StartClusterAsync();
+
+        var canI = await sandbox.Kubectl.RunAsync("auth can-i delete pods --as=system:serviceaccount:admissionguard-system:admissionguard");
+
+        canI.ExitCode.Should().NotBe(0);
+        canI.Output.Should().NotContain("yes");
+        canI.Error.Should().Contain("the sandbox does not authorize requests (RBAC objects are stored, not enforced)");
+    }
+
     private static async Task<SandboxFixture> StartClusterAsync(params string[] nodes)
     {
         var sandbox = await SandboxFixture.StartAsync(new SandboxOptions { Simulation = new SimulationOptions { StartupDelay = TimeSpan.FromMilliseconds(200) } });
