@@ -37,7 +37,7 @@ internal static class ClusterScan
         var started = false;
         try
         {
-            // Validates the options (ValidateOnStart) before anything resolves them, then starts the caches' list+watch.
+            SettingsFailures.ThrowIfAny(host.Services);
             await host.StartAsync(deadline.Token);
             started = true;
             caches = host.Services.GetRequiredService<ClusterCaches>();

@@ -57,6 +57,7 @@ internal static class ServeCommand
         try
         {
             await using var app = GuardApplication.BuildGuard(args);
+            SettingsFailures.ThrowIfAny(app.Services);
             await app.StartAsync(cancellationToken);
             await app.WaitForShutdownAsync(cancellationToken);
             return 0;

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace AdmissionGuard.Configuration;
@@ -9,6 +10,15 @@ namespace AdmissionGuard.Configuration;
 /// </summary>
 internal static class SettingsFailures
 {
+    /// <summary>
+    /// Validates every section at once, before the host starts. The host validates only after it has resolved its
+    /// hosted services, and those read their own sections as they are built (the caches the Kubernetes one, Kestrel
+    /// the Webhook one), so a start-up otherwise reported one wrong section per attempt, behind a logged stack trace.
+    /// </summary>
+    /// <exception cref="OptionsValidationException">One section is wrong.</exception>
+    /// <exception cref="AggregateException">Several are; <see cref="Of"/> reads every failure of either.</exception>
+    public static void ThrowIfAny(IServiceProvider services) => services.GetService<IStartupValidator>()?.Validate();
+
     /// <returns>Every failure message, or null when <paramref name="exception"/> is not about settings.</returns>
     public static IReadOnlyList<string>? Of(Exception exception) => exception switch
     {

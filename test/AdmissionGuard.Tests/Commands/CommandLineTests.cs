@@ -60,6 +60,23 @@ public sealed class CommandLineTests
     }
 
     [Fact]
+    public void Serve_names_every_bad_setting_at_once_without_a_stack_trace()
+    {
+        using var certificates = new TempDirectory();
+        TestCertificates.WriteNew(certificates.File("tls.crt"), certificates.File("tls.key"));
+
+        var (exitCode, _, error) = Run("serve", "--mode", "bogus", "--kubeconfig", "/nonexistent/kubeconfig",
+            "--cert-file", certificates.File("tls.crt"), "--key-file", certificates.File("tls.key"), "--Reconciler:MaxRestartsPerCycle=0");
+
+        exitCode.Should().Be(2);
+        error.Should().StartWith("admissionguard: invalid configuration:")
+            .And.Contain("Admission:Mode: 'bogus' is not one of off, warn, gate, deny")
+            .And.Contain("Kubernetes:Kubeconfig: file '/nonexistent/kubeconfig' does not exist")
+            .And.Contain("Reconciler:MaxRestartsPerCycle")
+            .And.NotContain("   at ").And.NotContain("Hosting failed to start");
+    }
+
+    [Fact]
     public void Options_become_configuration_arguments_after_pass_through_settings()
     {
         var root = new RootCommand();

@@ -63,6 +63,19 @@ public sealed class ScanCommandLineTests
         error.Should().Be($"admissionguard scan: invalid configuration:{Environment.NewLine}  Kubernetes:Kubeconfig: file '/nonexistent/kubeconfig' does not exist{Environment.NewLine}");
     }
 
+    [Fact]
+    public async Task Every_bad_setting_is_named_at_once()
+    {
+        var (exitCode, _, error) = await RunAsync("scan", "--kubeconfig", "/nonexistent/kubeconfig", "--agent-namespace", "Kube_System", "--exclude-pods", "app in (a");
+
+        exitCode.Should().Be(2);
+        error.Should().StartWith("admissionguard scan: invalid configuration:")
+            .And.Contain("Kubernetes:Kubeconfig: file '/nonexistent/kubeconfig' does not exist")
+            .And.Contain("Cni:AgentNamespace: must be a DNS label")
+            .And.Contain("Admission:ExcludedPodSelector")
+            .And.NotContain("   at ");
+    }
+
     [Theory]
     [InlineData("Cni:AgentNamespace: must be a DNS label", "--agent-namespace", "Kube_System")]
     [InlineData("Admission:ExcludedPodSelector", "--exclude-pods", "app in (a")]
