@@ -12,6 +12,12 @@ public sealed record ScanReport(
 {
     public bool HasUnmanagedPods => UnmanagedPods.Count > 0;
 
+    /// <summary>
+    /// Pods that need Cilium and have no CiliumEndpoint of their own yet, but started less than <c>MinPodAge</c> ago:
+    /// the agent may still be creating it, so neither the reconciler nor the scan judges them until then.
+    /// </summary>
+    public IReadOnlyList<PodClassification> NotYetJudged { get; init; } = [];
+
     /// <summary>Unmanaged pods (by UID) whose eviction the Eviction API refuses or will refuse, and why.</summary>
     public IReadOnlyDictionary<string, EvictionBlock> EvictionBlocks { get; init; } = new Dictionary<string, EvictionBlock>();
 }

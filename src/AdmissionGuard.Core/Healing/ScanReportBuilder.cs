@@ -32,6 +32,7 @@ public static class ScanReportBuilder
             .ToDictionary(b => b.Uid, b => b.Block!, StringComparer.Ordinal);
         return new ScanReport(now, detection.Enabled, tainted, GateReleasePlanner.Plan(snapshot, policy, now), atRisk, unmanaged)
         {
+            NotYetJudged = [.. detection.Pods.Where(c => c.Verdict == PodVerdict.TooYoung).OrderBy(c => c.Pod.Key, StringComparer.Ordinal)],
             EvictionBlocks = blocks,
         };
     }

@@ -8,7 +8,8 @@ internal static class ScanCommand
     private const string Description =
         "Read the cluster once (list only, nothing is changed) and report with the reconciler's own rules: nodes still " +
         "tainted, pods held by the scheduling gate, pods at risk (they need the CNI and tolerate the taint of the tainted " +
-        "node they are on) and unmanaged pods (running without their CiliumEndpoint) with the reason. " +
+        "node they are on), unmanaged pods (running without their CiliumEndpoint) with the reason, and pods too young " +
+        "to judge yet (see --min-pod-age). " +
         "Exit code 0: no unmanaged pod; 1: unmanaged pods found; 2: bad arguments, or the cluster could not be read " +
         "within --timeout. Every setting can also be given as --Section:Key=value, as environment variable Section__Key, " +
         "or in appsettings.json (sections Kubernetes, Admission, Reconciler).";

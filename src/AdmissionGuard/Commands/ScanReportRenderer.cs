@@ -52,6 +52,12 @@ internal static class ScanReportRenderer
                 c.Pod.Owner is { } owner ? $"{owner.Kind}/{owner.Name}" : "<none>",
                 report.EvictionBlocks.TryGetValue(c.Pod.Uid, out var block) ? $"{c.Detail}; eviction blocked: {block.Detail}" : c.Detail,
             }).ToList());
+        if (report.NotYetJudged.Count > 0)
+        {
+            // Said only when there are some: "none unmanaged" must not read as "all managed" while these wait.
+            WriteSection(output, "Not judged yet (no CiliumEndpoint, younger than Reconciler:MinPodAge)", ["NAMESPACE", "POD", "NODE", "WHY"],
+                report.NotYetJudged.Select(c => new[] { c.Pod.Namespace, c.Pod.Name, c.Pod.NodeName ?? "<none>", c.Detail }).ToList());
+        }
     }
 
     private static void WriteSection(TextWriter output, string title, string[] headers, List<string[]> rows)
@@ -138,6 +144,14 @@ internal static class ScanReportRenderer
                     json.WriteString("detail", block.Detail);
                     json.WriteEndObject();
                 }
+            });
+            WriteArray(json, "notYetJudged", report.NotYetJudged, c =>
+            {
+                json.WriteString("namespace", c.Pod.Namespace);
+                json.WriteString("name", c.Pod.Name);
+                json.WriteString("uid", c.Pod.Uid);
+                json.WriteString("node", c.Pod.NodeName);
+                json.WriteString("detail", c.Detail);
             });
             json.WriteEndObject();
         }

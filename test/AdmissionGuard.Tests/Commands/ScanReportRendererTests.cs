@@ -68,6 +68,31 @@ public sealed class ScanReportRendererTests
     }
 
     [Fact]
+    public void Young_pods_without_an_endpoint_are_listed_as_not_judged_yet_and_do_not_fail_the_scan()
+    {
+        var cluster = Healthy().With(RunningPod("istio-cni-new", ns: "istio-system", node: "ready", age: TimeSpan.FromSeconds(12)));
+
+        var (exitCode, table) = Render(Report(cluster), ScanOutputFormat.Table);
+        var (_, json) = Render(Report(cluster), ScanOutputFormat.Json);
+
+        exitCode.Should().Be(ScanReportRenderer.Clean, "the reconciler does not act on them yet either");
+        table.ReplaceLineEndings("\n").Should().EndWith("""
+            Unmanaged pods (running without Cilium): none
+
+            Not judged yet (no CiliumEndpoint, younger than Reconciler:MinPodAge): 1
+            NAMESPACE     POD            NODE   WHY
+            istio-system  istio-cni-new  ready  started 12s ago, less than 30s
+
+
+            """);
+        using var document = JsonDocument.Parse(json);
+        var young = document.RootElement.GetProperty("notYetJudged").EnumerateArray().Single();
+        young.GetProperty("name").GetString().Should().Be("istio-cni-new");
+        young.GetProperty("detail").GetString().Should().Be("started 12s ago, less than 30s");
+        document.RootElement.GetProperty("unmanagedPods").GetArrayLength().Should().Be(0);
+    }
+
+    [Fact]
     public void A_healthy_cluster_exits_zero_and_says_none()
     {
         var (exitCode, output) = Render(Report(Healthy()), ScanOutputFormat.Table);
@@ -122,7 +147,7 @@ public sealed class ScanReportRendererTests
 
         exitCode.Should().Be(ScanReportRenderer.Clean);
         using var json = JsonDocument.Parse(output);
-        foreach (var list in new[] { "taintedNodes", "gatedPods", "atRiskPods", "unmanagedPods" })
+        foreach (var list in new[] { "taintedNodes", "gatedPods", "atRiskPods", "unmanagedPods", "notYetJudged" })
         {
             json.RootElement.GetProperty(list).GetArrayLength().Should().Be(0, list);
         }
