@@ -117,21 +117,17 @@ internal static partial class ObjectRules
             spec["replicas"] ??= 1;
             spec["podManagementPolicy"] ??= "OrderedReady";
             // Upstream gives a StatefulSet's rolling update its partition only when the type was defaulted too.
-            var defaultedType = spec["updateStrategy"] is not JsonObject { } given || given["type"] is null;
+            var defaultedType = spec["updateStrategy"]?["type"] is null;
             var strategy = RollingUpdateStrategy(spec, "updateStrategy", createRollingUpdate: defaultedType);
             if (strategy is not null)
             {
                 strategy["partition"] ??= 0;
             }
 
-            if (spec["persistentVolumeClaimRetentionPolicy"] is null or JsonObject)
-            {
-                var retention = spec["persistentVolumeClaimRetentionPolicy"] as JsonObject ?? [];
-                retention["whenDeleted"] ??= "Retain";
-                retention["whenScaled"] ??= "Retain";
-                spec["persistentVolumeClaimRetentionPolicy"] = retention;
-            }
-
+            var retention = spec["persistentVolumeClaimRetentionPolicy"] as JsonObject ?? [];
+            retention["whenDeleted"] ??= "Retain";
+            retention["whenScaled"] ??= "Retain";
+            spec["persistentVolumeClaimRetentionPolicy"] = retention;
             spec["revisionHistoryLimit"] ??= 10;
         }
         else if (type == ResourceTypes.ReplicaSets)
@@ -143,19 +139,14 @@ internal static partial class ObjectRules
     /// <summary>
     /// Defaults <c>spec.{field}.type</c> to RollingUpdate and returns its <c>rollingUpdate</c> object when the type is
     /// RollingUpdate (created unless <paramref name="createRollingUpdate"/> is false and it is absent); null otherwise.
-    /// A field of the wrong shape is left as it is (decoding refuses such a body before defaults are applied).
+    /// Every field has its type's shape here: <see cref="RequireDecodable"/> runs first.
     /// </summary>
     private static JsonObject? RollingUpdateStrategy(JsonObject spec, string field, bool createRollingUpdate = true)
     {
-        if (spec[field] is not (null or JsonObject))
-        {
-            return null;
-        }
-
         var strategy = spec[field] as JsonObject ?? [];
         spec[field] = strategy;
         strategy["type"] ??= "RollingUpdate";
-        if (strategy["type"] is not JsonValue type || !type.TryGetValue<string>(out var name) || name != "RollingUpdate")
+        if ((string?)strategy["type"] != "RollingUpdate")
         {
             return null;
         }
@@ -165,7 +156,7 @@ internal static partial class ObjectRules
             return rollingUpdate;
         }
 
-        if (!createRollingUpdate || strategy["rollingUpdate"] is not null)
+        if (!createRollingUpdate)
         {
             return null;
         }

@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -16,82 +17,98 @@ namespace AdmissionGuard.Sandbox.Http;
 /// </summary>
 internal sealed class TableBuilder(TimeProvider time)
 {
-    private static readonly Column[] PodColumns =
-    [
-        new("Name", "string", "name", 0), new("Ready", "string", "", 0), new("Status", "string", "", 0),
-        new("Restarts", "string", "", 0), new("Age", "string", "", 0), new("IP", "string", "", 1),
-        new("Node", "string", "", 1), new("Nominated Node", "string", "", 1), new("Readiness Gates", "string", "", 1),
-    ];
+    private const string None = "<none>";
 
-    private static readonly Column[] NodeColumns =
-    [
-        new("Name", "string", "name", 0), new("Status", "string", "", 0), new("Roles", "string", "", 0),
-        new("Age", "string", "", 0), new("Version", "string", "", 0), new("Internal-IP", "string", "", 1),
-        new("External-IP", "string", "", 1), new("OS-Image", "string", "", 1), new("Kernel-Version", "string", "", 1),
-        new("Container-Runtime", "string", "", 1),
-    ];
-
-    private static readonly Column[] NamespaceColumns =
-        [new("Name", "string", "name", 0), new("Status", "string", "", 0), new("Age", "string", "", 0)];
-
-    private static readonly Column[] EventColumns =
-    [
-        new("Last Seen", "string", "", 0), new("Type", "string", "", 0), new("Reason", "string", "", 0),
-        new("Object", "string", "", 0), new("Subobject", "string", "", 1), new("Source", "string", "", 1),
-        new("Message", "string", "", 0), new("First Seen", "string", "", 1), new("Count", "string", "", 1),
-        new("Name", "string", "name", 1),
-    ];
-
-    // Before the workloads' columns: static fields are initialized in the order they are written.
+    // Before the printers that spread them: static fields are initialized in the order they are written.
     private static readonly Column[] WorkloadWideColumns =
         [new("Containers", "string", "", 1), new("Images", "string", "", 1), new("Selector", "string", "", 1)];
 
-    private static readonly Column[] DaemonSetColumns =
-    [
-        new("Name", "string", "name", 0), new("Desired", "integer", "", 0), new("Current", "integer", "", 0),
-        new("Ready", "integer", "", 0), new("Up-to-date", "integer", "", 0), new("Available", "integer", "", 0),
-        new("Node Selector", "string", "", 0), new("Age", "string", "", 0), .. WorkloadWideColumns,
-    ];
+    private static readonly Printer Generic = new([new("Name", "string", "name", 0), new("Age", "string", "", 0)], r => [r.Name, r.Age]);
 
-    private static readonly Column[] DeploymentColumns =
-    [
-        new("Name", "string", "name", 0), new("Ready", "string", "", 0), new("Up-to-date", "integer", "", 0),
-        new("Available", "integer", "", 0), new("Age", "string", "", 0), .. WorkloadWideColumns,
-    ];
+    private static readonly Printer WebhookConfigurations = new(
+        [new("Name", "string", "name", 0), new("Webhooks", "integer", "", 0), new("Age", "string", "", 0)],
+        r => [r.Name, (r.Object["webhooks"] as JsonArray)?.Count ?? 0, r.Age]);
 
-    private static readonly Column[] ReplicaSetColumns =
-    [
-        new("Name", "string", "name", 0), new("Desired", "integer", "", 0), new("Current", "integer", "", 0),
-        new("Ready", "integer", "", 0), new("Age", "string", "", 0), .. WorkloadWideColumns,
-    ];
-
-    private static readonly Column[] DisruptionBudgetColumns =
-    [
-        new("Name", "string", "name", 0), new("Min Available", "string", "", 0), new("Max Unavailable", "string", "", 0),
-        new("Allowed Disruptions", "integer", "", 0), new("Age", "string", "", 0),
-    ];
-
-    private static readonly Column[] LeaseColumns =
-        [new("Name", "string", "name", 0), new("Holder", "string", "", 0), new("Age", "string", "", 0)];
-
-    private static readonly Column[] WebhookConfigurationColumns =
-        [new("Name", "string", "name", 0), new("Webhooks", "integer", "", 0), new("Age", "string", "", 0)];
-
-    private static readonly Column[] GenericColumns = [new("Name", "string", "name", 0), new("Age", "string", "", 0)];
-
-    private const string None = "<none>";
+    /// <summary>Each kind's columns and cells, as kube-apiserver's printers for that kind.</summary>
+    private static readonly FrozenDictionary<ResourceType, Printer> Printers = new Dictionary<ResourceType, Printer>
+    {
+        [ResourceTypes.Pods] = new(
+            [
+                new("Name", "string", "name", 0), new("Ready", "string", "", 0), new("Status", "string", "", 0),
+                new("Restarts", "string", "", 0), new("Age", "string", "", 0), new("IP", "string", "", 1),
+                new("Node", "string", "", 1), new("Nominated Node", "string", "", 1), new("Readiness Gates", "string", "", 1),
+            ],
+            r => [r.Name, PodReady(r.Object), PodStatus(r.Object), PodRestarts(r.Object), r.Age, Text(r.Status?["podIP"]),
+                Text(r.Spec?["nodeName"]), Text(r.Status?["nominatedNodeName"]), ReadinessGates(r.Object)]),
+        [ResourceTypes.Nodes] = new(
+            [
+                new("Name", "string", "name", 0), new("Status", "string", "", 0), new("Roles", "string", "", 0),
+                new("Age", "string", "", 0), new("Version", "string", "", 0), new("Internal-IP", "string", "", 1),
+                new("External-IP", "string", "", 1), new("OS-Image", "string", "", 1), new("Kernel-Version", "string", "", 1),
+                new("Container-Runtime", "string", "", 1),
+            ],
+            r => [r.Name, NodeStatus(r.Object), NodeRoles(r.Object), r.Age, (string?)r.Status?["nodeInfo"]?["kubeletVersion"] ?? "",
+                NodeAddress(r.Object, "InternalIP"), NodeAddress(r.Object, "ExternalIP"), Unknown(r.Status?["nodeInfo"]?["osImage"]),
+                Unknown(r.Status?["nodeInfo"]?["kernelVersion"]), Unknown(r.Status?["nodeInfo"]?["containerRuntimeVersion"])]),
+        [ResourceTypes.Namespaces] = new(
+            [new("Name", "string", "name", 0), new("Status", "string", "", 0), new("Age", "string", "", 0)],
+            r => [r.Name, (string?)r.Status?["phase"] ?? "", r.Age]),
+        [ResourceTypes.Events] = new(
+            [
+                new("Last Seen", "string", "", 0), new("Type", "string", "", 0), new("Reason", "string", "", 0),
+                new("Object", "string", "", 0), new("Subobject", "string", "", 1), new("Source", "string", "", 1),
+                new("Message", "string", "", 0), new("First Seen", "string", "", 1), new("Count", "string", "", 1),
+                new("Name", "string", "name", 1),
+            ],
+            EventCells),
+        [ResourceTypes.DaemonSets] = new(
+            [
+                new("Name", "string", "name", 0), new("Desired", "integer", "", 0), new("Current", "integer", "", 0),
+                new("Ready", "integer", "", 0), new("Up-to-date", "integer", "", 0), new("Available", "integer", "", 0),
+                new("Node Selector", "string", "", 0), new("Age", "string", "", 0), .. WorkloadWideColumns,
+            ],
+            r => [r.Name, Count(r.Status?["desiredNumberScheduled"]), Count(r.Status?["currentNumberScheduled"]),
+                Count(r.Status?["numberReady"]), Count(r.Status?["updatedNumberScheduled"]), Count(r.Status?["numberAvailable"]),
+                NodeSelector(r.Spec?["template"]?["spec"]?["nodeSelector"]), r.Age, .. WorkloadWideCells(r.Spec)]),
+        [ResourceTypes.Deployments] = new(
+            [
+                new("Name", "string", "name", 0), new("Ready", "string", "", 0), new("Up-to-date", "integer", "", 0),
+                new("Available", "integer", "", 0), new("Age", "string", "", 0), .. WorkloadWideColumns,
+            ],
+            r => [r.Name, $"{Count(r.Status?["readyReplicas"])}/{Count(r.Spec?["replicas"])}", Count(r.Status?["updatedReplicas"]),
+                Count(r.Status?["availableReplicas"]), r.Age, .. WorkloadWideCells(r.Spec)]),
+        [ResourceTypes.ReplicaSets] = new(
+            [
+                new("Name", "string", "name", 0), new("Desired", "integer", "", 0), new("Current", "integer", "", 0),
+                new("Ready", "integer", "", 0), new("Age", "string", "", 0), .. WorkloadWideColumns,
+            ],
+            r => [r.Name, Count(r.Spec?["replicas"]), Count(r.Status?["replicas"]), Count(r.Status?["readyReplicas"]), r.Age, .. WorkloadWideCells(r.Spec)]),
+        [ResourceTypes.PodDisruptionBudgets] = new(
+            [
+                new("Name", "string", "name", 0), new("Min Available", "string", "", 0), new("Max Unavailable", "string", "", 0),
+                new("Allowed Disruptions", "integer", "", 0), new("Age", "string", "", 0),
+            ],
+            r => [r.Name, NotApplicable(r.Spec?["minAvailable"]), NotApplicable(r.Spec?["maxUnavailable"]), Count(r.Status?["disruptionsAllowed"]), r.Age]),
+        [ResourceTypes.Leases] = new(
+            [new("Name", "string", "name", 0), new("Holder", "string", "", 0), new("Age", "string", "", 0)],
+            r => [r.Name, (string?)r.Spec?["holderIdentity"] ?? "", r.Age]),
+        [ResourceTypes.MutatingWebhookConfigurations] = WebhookConfigurations,
+        [ResourceTypes.ValidatingWebhookConfigurations] = WebhookConfigurations,
+    }.ToFrozenDictionary();
 
     /// <param name="includeObject">The includeObject query parameter: None, Metadata (default) or Object.</param>
     public JsonObject Build(ResourceType type, IEnumerable<StoredObject> objects, string? resourceVersion, string? continueToken, string? includeObject)
     {
-        var columns = ColumnsOf(type);
+        var printer = Printers.GetValueOrDefault(type) ?? Generic;
+        var now = time.GetUtcNow();
         var rows = new JsonArray();
         foreach (var stored in objects)
         {
             var obj = stored.ToJsonObject();
+            var row = new Row(obj, (string?)obj["metadata"]?["name"] ?? "", Since(obj["metadata"]?["creationTimestamp"], now) ?? "<unknown>", now);
             rows.Add(new JsonObject
             {
-                ["cells"] = new JsonArray([.. Cells(type, obj)]),
+                ["cells"] = new JsonArray([.. printer.Cells(row)]),
                 ["object"] = RowObject(obj, includeObject),
             });
         }
@@ -112,7 +129,7 @@ internal sealed class TableBuilder(TimeProvider time)
             ["kind"] = "Table",
             ["apiVersion"] = "meta.k8s.io/v1",
             ["metadata"] = metadata,
-            ["columnDefinitions"] = new JsonArray([.. columns.Select(c => (JsonNode)new JsonObject
+            ["columnDefinitions"] = new JsonArray([.. printer.Columns.Select(c => (JsonNode)new JsonObject
             {
                 ["name"] = c.Name,
                 ["type"] = c.Type,
@@ -124,91 +141,16 @@ internal sealed class TableBuilder(TimeProvider time)
         };
     }
 
-    private static Column[] ColumnsOf(ResourceType type) =>
-        type == ResourceTypes.Pods ? PodColumns
-        : type == ResourceTypes.Nodes ? NodeColumns
-        : type == ResourceTypes.Namespaces ? NamespaceColumns
-        : type == ResourceTypes.Events ? EventColumns
-        : type == ResourceTypes.DaemonSets ? DaemonSetColumns
-        : type == ResourceTypes.Deployments ? DeploymentColumns
-        : type == ResourceTypes.ReplicaSets ? ReplicaSetColumns
-        : type == ResourceTypes.PodDisruptionBudgets ? DisruptionBudgetColumns
-        : type == ResourceTypes.Leases ? LeaseColumns
-        : type == ResourceTypes.MutatingWebhookConfigurations || type == ResourceTypes.ValidatingWebhookConfigurations ? WebhookConfigurationColumns
-        : GenericColumns;
-
-    private IEnumerable<JsonNode?> Cells(ResourceType type, JsonObject obj)
-    {
-        var name = (string?)obj["metadata"]?["name"] ?? "";
-        var age = Age(obj);
-        if (type == ResourceTypes.Pods)
-        {
-            return [name, PodReady(obj), PodStatus(obj), PodRestarts(obj), age, Text(obj["status"]?["podIP"]),
-                Text(obj["spec"]?["nodeName"]), Text(obj["status"]?["nominatedNodeName"]), ReadinessGates(obj)];
-        }
-
-        if (type == ResourceTypes.Nodes)
-        {
-            var info = obj["status"]?["nodeInfo"];
-            return [name, NodeStatus(obj), NodeRoles(obj), age, (string?)info?["kubeletVersion"] ?? "",
-                NodeAddress(obj, "InternalIP"), NodeAddress(obj, "ExternalIP"), Unknown(info?["osImage"]),
-                Unknown(info?["kernelVersion"]), Unknown(info?["containerRuntimeVersion"])];
-        }
-
-        var spec = obj["spec"];
-        var status = obj["status"];
-        if (type == ResourceTypes.Events)
-        {
-            return EventCells(obj, name);
-        }
-
-        if (type == ResourceTypes.DaemonSets)
-        {
-            return [name, Count(status?["desiredNumberScheduled"]), Count(status?["currentNumberScheduled"]),
-                Count(status?["numberReady"]), Count(status?["updatedNumberScheduled"]), Count(status?["numberAvailable"]),
-                NodeSelector(spec?["template"]?["spec"]?["nodeSelector"]), age, .. WorkloadWideCells(spec)];
-        }
-
-        if (type == ResourceTypes.Deployments)
-        {
-            return [name, $"{Count(status?["readyReplicas"])}/{Count(spec?["replicas"])}", Count(status?["updatedReplicas"]),
-                Count(status?["availableReplicas"]), age, .. WorkloadWideCells(spec)];
-        }
-
-        if (type == ResourceTypes.ReplicaSets)
-        {
-            return [name, Count(spec?["replicas"]), Count(status?["replicas"]), Count(status?["readyReplicas"]), age, .. WorkloadWideCells(spec)];
-        }
-
-        if (type == ResourceTypes.PodDisruptionBudgets)
-        {
-            return [name, NotApplicable(spec?["minAvailable"]), NotApplicable(spec?["maxUnavailable"]), Count(status?["disruptionsAllowed"]), age];
-        }
-
-        if (type == ResourceTypes.Leases)
-        {
-            return [name, (string?)spec?["holderIdentity"] ?? "", age];
-        }
-
-        if (type == ResourceTypes.MutatingWebhookConfigurations || type == ResourceTypes.ValidatingWebhookConfigurations)
-        {
-            return [name, (obj["webhooks"] as JsonArray)?.Count ?? 0, age];
-        }
-
-        return type == ResourceTypes.Namespaces
-            ? [name, (string?)status?["phase"] ?? "", age]
-            : [name, age];
-    }
-
     /// <summary>Upstream's printEvent: series, then lastTimestamp, then the first time; the object as <c>kind/name</c>.</summary>
-    private IEnumerable<JsonNode?> EventCells(JsonObject obj, string name)
+    private static IEnumerable<JsonNode?> EventCells(Row row)
     {
-        var first = Since(obj["firstTimestamp"]) ?? Since(obj["eventTime"]) ?? "<unknown>";
-        var last = Since(obj["lastTimestamp"]) ?? first;
+        var obj = row.Object;
+        var first = Since(obj["firstTimestamp"], row.Now) ?? Since(obj["eventTime"], row.Now) ?? "<unknown>";
+        var last = Since(obj["lastTimestamp"], row.Now) ?? first;
         var count = Count(obj["count"]);
         if (obj["series"] is JsonObject series)
         {
-            last = Since(series["lastObservedTime"]) ?? last;
+            last = Since(series["lastObservedTime"], row.Now) ?? last;
             count = Count(series["count"]);
         }
         else if (count == 0)
@@ -220,7 +162,7 @@ internal sealed class TableBuilder(TimeProvider time)
         var kind = ((string?)involved?["kind"] ?? "").ToLowerInvariant();
         var target = (string?)involved?["name"] is { Length: > 0 } objectName ? $"{kind}/{objectName}" : kind;
         return [last, (string?)obj["type"] ?? "", (string?)obj["reason"] ?? "", target, (string?)involved?["fieldPath"] ?? "",
-            EventSource(obj), ((string?)obj["message"] ?? "").Trim(), first, count, name];
+            EventSource(obj), ((string?)obj["message"] ?? "").Trim(), first, count, row.Name];
     }
 
     /// <summary>Upstream's formatEventSource: the source component (else the reporting controller) and its host.</summary>
@@ -231,9 +173,10 @@ internal sealed class TableBuilder(TimeProvider time)
         return host.Length > 0 ? $"{component}, {host}" : component;
     }
 
-    private string? Since(JsonNode? timestamp) =>
+    /// <summary>How long ago a timestamp was, as kubectl rounds it; null when absent or unreadable.</summary>
+    private static string? Since(JsonNode? timestamp, DateTimeOffset now) =>
         DateTimeOffset.TryParse((string?)timestamp, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)
-            ? HumanDuration(time.GetUtcNow() - at)
+            ? HumanDuration(now - at)
             : null;
 
     private static JsonNode?[] WorkloadWideCells(JsonNode? spec)
@@ -380,11 +323,6 @@ internal sealed class TableBuilder(TimeProvider time)
 
     private static string Unknown(JsonNode? node) => node is null || node.ToString().Length == 0 ? "<unknown>" : node.ToString();
 
-    private string Age(JsonObject obj) =>
-        DateTimeOffset.TryParse((string?)obj["metadata"]?["creationTimestamp"], CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var created)
-            ? HumanDuration(time.GetUtcNow() - created)
-            : "<unknown>";
-
     /// <summary>kubectl's rounding of ages: seconds below two minutes, then coarser units.</summary>
     internal static string HumanDuration(TimeSpan age)
     {
@@ -436,4 +374,15 @@ internal sealed class TableBuilder(TimeProvider time)
     }
 
     private sealed record Column(string Name, string Type, string Format, int Priority);
+
+    /// <summary>A kind's columns and how one object fills them (always with the wide cells, as upstream).</summary>
+    private sealed record Printer(Column[] Columns, Func<Row, IEnumerable<JsonNode?>> Cells);
+
+    /// <summary>What a printer reads: the object, its name and age, and the time ages count to.</summary>
+    private readonly record struct Row(JsonObject Object, string Name, string Age, DateTimeOffset Now)
+    {
+        public JsonNode? Spec => Object["spec"];
+
+        public JsonNode? Status => Object["status"];
+    }
 }

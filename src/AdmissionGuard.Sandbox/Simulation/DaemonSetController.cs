@@ -59,7 +59,7 @@ internal sealed class DaemonSetController(ClusterApi api, ILogger logger) : ICon
     private async Task SyncAsync(V1DaemonSet daemonSet, IReadOnlyList<V1Node> nodes, List<V1Pod> pods, CancellationToken cancellationToken)
     {
         var template = daemonSet.Spec.Template.Spec;
-        var revision = DeploymentController.TemplateHash(daemonSet.Spec.Template);
+        var revision = PodTemplates.Hash(daemonSet.Spec.Template);
         var tolerations = DaemonSetTolerations.For(template);
         var byNode = pods
             .GroupBy(p => DaemonPods.TargetNodeName(p.Spec) ?? "")

@@ -15,7 +15,6 @@ namespace AdmissionGuard.Sandbox.Simulation;
 internal sealed class DeploymentController(ClusterApi api, ILogger logger) : IController
 {
     public const string TemplateHashLabel = "pod-template-hash";
-    private const string SafeAlphabet = "bcdfghjklmnpqrstvwxz2456789";
 
     public string Name => "deployment-controller";
 
@@ -37,17 +36,10 @@ internal sealed class DeploymentController(ClusterApi api, ILogger logger) : ICo
         return null;
     }
 
-    /// <summary>kube-controller-manager's hash of a pod template, encoded with the alphabet of generated names.</summary>
-    public static string TemplateHash(V1PodTemplateSpec template)
-    {
-        var hash = Fnv.Hash(KubernetesJson.Serialize(template));
-        return string.Concat(hash.ToString(CultureInfo.InvariantCulture).Select(c => SafeAlphabet[c % SafeAlphabet.Length]));
-    }
-
     private async Task SyncAsync(V1Deployment deployment, List<V1ReplicaSet> replicaSets, CancellationToken cancellationToken)
     {
         var desired = deployment.Spec.Replicas ?? 1;
-        var hash = TemplateHash(deployment.Spec.Template);
+        var hash = PodTemplates.Hash(deployment.Spec.Template);
         var current = replicaSets.FirstOrDefault(r => IsOfTemplate(r, hash));
         if (current is null)
         {
@@ -102,7 +94,7 @@ internal sealed class DeploymentController(ClusterApi api, ILogger logger) : ICo
     private async Task WriteStatusAsync(V1Deployment deployment, List<V1ReplicaSet> replicaSets, CancellationToken cancellationToken)
     {
         var desired = deployment.Spec.Replicas ?? 1;
-        var hash = TemplateHash(deployment.Spec.Template);
+        var hash = PodTemplates.Hash(deployment.Spec.Template);
         var available = replicaSets.Sum(r => r.Status?.AvailableReplicas ?? 0);
         var updated = replicaSets.Where(r => IsOfTemplate(r, hash)).Sum(r => r.Status?.Replicas ?? 0);
         var previous = deployment.Status ?? new V1DeploymentStatus();

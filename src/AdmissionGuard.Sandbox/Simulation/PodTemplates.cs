@@ -1,3 +1,4 @@
+using System.Globalization;
 using AdmissionGuard.Sandbox.Labels;
 using k8s;
 using k8s.Models;
@@ -7,6 +8,8 @@ namespace AdmissionGuard.Sandbox.Simulation;
 /// <summary>What the workload controllers share: turning a pod template into a pod, and checking the selector.</summary>
 internal static class PodTemplates
 {
+    private const string SafeAlphabet = "bcdfghjklmnpqrstvwxz2456789";
+
     /// <summary>
     /// False when the selector does not select the template's labels (the real API rejects such workloads; the
     /// simulation skips them instead of creating pods it could never count) or is malformed.
@@ -40,6 +43,16 @@ internal static class PodTemplates
             },
             Spec = Copy(template.Spec),
         };
+    }
+
+    /// <summary>
+    /// kube-controller-manager's hash of a pod template, encoded with the alphabet of generated names: a Deployment's
+    /// <c>pod-template-hash</c>, a DaemonSet's <c>controller-revision-hash</c>.
+    /// </summary>
+    public static string Hash(V1PodTemplateSpec template)
+    {
+        var hash = Fnv.Hash(KubernetesJson.Serialize(template));
+        return string.Concat(hash.ToString(CultureInfo.InvariantCulture).Select(c => SafeAlphabet[c % SafeAlphabet.Length]));
     }
 
     public static T Copy<T>(T model) => KubernetesJson.Deserialize<T>(KubernetesJson.Serialize(model));
