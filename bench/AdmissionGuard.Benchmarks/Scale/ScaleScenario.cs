@@ -45,6 +45,7 @@ internal static class ScaleScenario
         var readyRss = guard.ResidentMegabytes();
         var sandboxCpu = (Process.GetCurrentProcess().TotalProcessorTime - sandboxCpuBefore).TotalSeconds;
         var loadAtReady = LoadAverage();
+        var collections = await CollectionsAsync(guard);
 
         const string Cycles = "admissionguard_reconcile_duration_seconds";
         var deadline = Stopwatch.StartNew();
@@ -85,6 +86,7 @@ internal static class ScaleScenario
         // The guard's CPU seconds grow when its cores are shared: the sandbox serving the lists shares them by design,
         // anything else on the machine should not, and the load average says whether it did.
         Console.WriteLine(Row("meanwhile: the sandbox's CPU (this process), load average before / at ready", $"{sandboxCpu:0.0} s, {loadBefore} / {loadAtReady}"));
+        Console.WriteLine(Row("garbage collections until ready, gen0 / gen1 / gen2", collections));
         Console.WriteLine(Row("RSS at ready", $"{readyRss:0} MB"));
         Console.WriteLine(Row($"RSS after {count:0} reconcile cycles", $"{cyclesRss:0} MB"));
         Console.WriteLine(Row("peak RSS (VmHWM)", $"{peakRss:0} MB"));
@@ -106,6 +108,19 @@ internal static class ScaleScenario
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"scale: pods={options.Pods} rss_mb={Math.Round(cyclesRss)} ready_cpu_s={readyCpu:0.0} cycle_ms={Math.Round(cycleMs)}"));
         return 0;
+    }
+
+    /// <summary>The guard's collections so far, from prometheus-net's <c>dotnet_collection_count_total</c>.</summary>
+    private static async Task<string> CollectionsAsync(GuardProcess guard)
+    {
+        var counts = new List<string>();
+        foreach (var generation in new[] { "0", "1", "2" })
+        {
+            var count = await guard.MetricAsync($"dotnet_collection_count_total{{generation=\"{generation}\"}}");
+            counts.Add(count.ToString("0", CultureInfo.InvariantCulture));
+        }
+
+        return string.Join(" / ", counts);
     }
 
     /// <summary>The 1-minute load average (Linux), or "n/a".</summary>

@@ -37,6 +37,34 @@ public sealed class KubernetesListWatchClientTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_page_written_in_many_chunks_is_read_whole_and_the_next_page_reuses_its_buffer()
+    {
+        var pods = KubernetesResources.Pods(await StartAsync());
+
+        var page = await pods.ListAsync(500, "big", TestContext.Current.CancellationToken);
+        var next = await pods.ListAsync(500, page.Continue, TestContext.Current.CancellationToken);
+
+        // About 300 KB in 500 writes: the page outgrows the first buffer and arrives in pieces. The next, short page is
+        // read into the same buffer: nothing of the longer one is left over.
+        page.Items.Select(p => p.Metadata.Name).Should().Equal(Enumerable.Range(0, 500).Select(BigPagePod));
+        page.Items.Should().OnlyContain(p => p.Fields.Labels!["padding"].Length == 500);
+        page.ResourceVersion.Should().Be("100");
+        next.Items.Select(p => p.Metadata.Name).Should().Equal("c");
+    }
+
+    [Fact]
+    public async Task A_page_that_is_null_or_cut_short_is_an_error_not_an_empty_list()
+    {
+        var pods = KubernetesResources.Pods(await StartAsync());
+
+        var nullPage = () => pods.ListAsync(500, "null", TestContext.Current.CancellationToken);
+        var cutPage = () => pods.ListAsync(500, "cut", TestContext.Current.CancellationToken);
+
+        (await nullPage.Should().ThrowAsync<InvalidDataException>()).WithMessage("pods: the API server answered the list with null");
+        await cutPage.Should().ThrowAsync<System.Text.Json.JsonException>();
+    }
+
+    [Fact]
     public async Task Watches_with_bookmarks_and_turns_a_410_error_event_into_ResourceExpiredException()
     {
         var pods = KubernetesResources.Pods(await StartAsync());
@@ -149,9 +177,32 @@ public sealed class KubernetesListWatchClientTests : IAsyncDisposable
                 """{"type":"ERROR","object":{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"too old resource version: 100 (150)","reason":"Expired","code":410}}""");
         }
 
-        return context.Request.Query["continue"] == "page-2"
-            ? Json(context, 200, """{"kind":"PodList","apiVersion":"v1","metadata":{"resourceVersion":"100"},"items":[{"metadata":{"name":"c","namespace":"default"}}]}""")
-            : Json(context, 200, """{"kind":"PodList","apiVersion":"v1","metadata":{"resourceVersion":"100","continue":"page-2"},"items":[{"metadata":{"name":"a","namespace":"default"}},{"metadata":{"name":"b","namespace":"default"}}]}""");
+        return context.Request.Query["continue"].ToString() switch
+        {
+            "big" => BigPage(context),
+            "null" => Json(context, 200, "null"),
+            "cut" => Json(context, 200, """{"kind":"PodList","apiVersion":"v1","metadata":{"resourceVersion":"100"},"items":[{"metadata":{"name":"c","namesp"""),
+            "page-2" => Json(context, 200, """{"kind":"PodList","apiVersion":"v1","metadata":{"resourceVersion":"100"},"items":[{"metadata":{"name":"c","namespace":"default"}}]}"""),
+            _ => Json(context, 200, """{"kind":"PodList","apiVersion":"v1","metadata":{"resourceVersion":"100","continue":"page-2"},"items":[{"metadata":{"name":"a","namespace":"default"}},{"metadata":{"name":"b","namespace":"default"}}]}"""),
+        };
+    }
+
+    private static string BigPagePod(int index) => $"pod-{index:d4}";
+
+    private static async Task BigPage(HttpContext context)
+    {
+        context.Response.ContentType = "application/json";
+        var padding = new string('x', 500);
+        await context.Response.WriteAsync("""{"kind":"PodList","apiVersion":"v1","metadata":{"resourceVersion":"100","continue":"page-2"},"items":[""", context.RequestAborted);
+        for (var i = 0; i < 500; i++)
+        {
+            var separator = i == 0 ? "" : ",";
+            await context.Response.WriteAsync(
+                separator + $$"""{"metadata":{"name":"{{BigPagePod(i)}}","namespace":"default","labels":{"padding":"{{padding}}"}""" + "}}", context.RequestAborted);
+            await context.Response.Body.FlushAsync(context.RequestAborted);
+        }
+
+        await context.Response.WriteAsync("]}", context.RequestAborted);
     }
 
     private static Task ServeEvents(HttpContext context)

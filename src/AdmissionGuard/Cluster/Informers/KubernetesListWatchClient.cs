@@ -23,6 +23,13 @@ internal sealed class KubernetesListWatchClient<TObject, TList>(Kubernetes clien
     where TObject : class, IKubernetesObject<V1ObjectMeta>
     where TList : IItems<TObject>, IMetadata<V1ListMeta>
 {
+    // A page is decoded from one array: from the stream, the serializer would skip over each pod before the pod converter
+    // reads it (to be sure the pod is buffered whole), and over a pipe's segments the reader is as slow: 2.5-2.6 ms
+    // against 1.5 ms for a 500-pod page (ListDecodeBenchmarks). The array is kept from page to page of one list and
+    // dropped after the last, so a synced cache holds none; a shared pool kept one per thread that had returned one:
+    // 20-30 MB more RSS at 50,000 pods.
+    private byte[]? _pageBuffer;
+
     public string Resource => resource;
 
     public async Task<ListPage<TObject>> ListAsync(int limit, string? continueToken, CancellationToken cancellationToken)
@@ -34,10 +41,16 @@ internal sealed class KubernetesListWatchClient<TObject, TList>(Kubernetes clien
         {
             var query = $"limit={limit}" + (string.IsNullOrEmpty(continueToken) ? "" : $"&continue={Uri.EscapeDataString(continueToken)}");
             using var response = await SendAsync(query, timeout.Token);
-            await using var body = await response.Content.ReadAsStreamAsync(timeout.Token);
-            var list = await JsonSerializer.DeserializeAsync<TList>(body, ListWatchJson.Options, timeout.Token)
+            var (buffer, length) = await ReadWholeAsync(response.Content, Interlocked.Exchange(ref _pageBuffer, null) ?? new byte[64 * 1024], timeout.Token);
+            var list = JsonSerializer.Deserialize<TList>(buffer.AsSpan(0, length), ListWatchJson.Options)
                 ?? throw new InvalidDataException($"{resource}: the API server answered the list with null");
-            return new ListPage<TObject>(list.Items?.ToArray() ?? [], list.Metadata?.ResourceVersion ?? "", list.Metadata?.ContinueProperty);
+            var page = new ListPage<TObject>(list.Items?.ToArray() ?? [], list.Metadata?.ResourceVersion ?? "", list.Metadata?.ContinueProperty);
+            if (!string.IsNullOrEmpty(page.Continue))
+            {
+                _pageBuffer = buffer;
+            }
+
+            return page;
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
@@ -88,6 +101,36 @@ internal sealed class KubernetesListWatchClient<TObject, TList>(Kubernetes clien
         finally
         {
             await body.CompleteAsync();
+        }
+    }
+
+    /// <summary>Reads the body to its end into <paramref name="buffer"/>, or a larger array when it does not fit.</summary>
+    private async Task<(byte[] Buffer, int Length)> ReadWholeAsync(HttpContent content, byte[] buffer, CancellationToken cancellationToken)
+    {
+        await using var body = await content.ReadAsStreamAsync(cancellationToken);
+        var length = 0;
+        while (true)
+        {
+            if (length == buffer.Length)
+            {
+                var larger = (int)Math.Min(2L * buffer.Length, Array.MaxLength);
+                if (larger == length)
+                {
+                    throw new InvalidDataException($"{resource}: the API server answered the list with a page over {Array.MaxLength:N0} bytes");
+                }
+
+                var grown = GC.AllocateUninitializedArray<byte>(larger);
+                buffer.CopyTo(grown, 0);
+                buffer = grown;
+            }
+
+            var read = await body.ReadAsync(buffer.AsMemory(length), cancellationToken);
+            if (read == 0)
+            {
+                return (buffer, length);
+            }
+
+            length += read;
         }
     }
 
