@@ -250,6 +250,10 @@ internal static partial class ObjectRules
                 causes.Add(ApiErrors.Cause("spec.nodeName", "Forbidden: cannot be set until all schedulingGates have been cleared", "FieldValueForbidden"));
             }
         }
+        else if (type == ResourceTypes.ControllerRevisions)
+        {
+            ValidateControllerRevision(obj, causes);
+        }
 
         return causes;
     }
@@ -257,6 +261,18 @@ internal static partial class ObjectRules
     public static List<V1StatusCause> ValidateUpdate(ResourceType type, JsonObject obj, JsonObject old)
     {
         var causes = new List<V1StatusCause>();
+        if (type == ResourceTypes.ControllerRevisions)
+        {
+            ValidateControllerRevision(obj, causes);
+            // A revision is a snapshot: only its number (and metadata) may change, which is how a rollback renumbers one.
+            if (!JsonNode.DeepEquals(obj["data"], old["data"]))
+            {
+                causes.Add(ApiErrors.Cause("data", $"Invalid value: {obj["data"]?.ToJsonString() ?? "null"}: field is immutable"));
+            }
+
+            return causes;
+        }
+
         if (type != ResourceTypes.Pods)
         {
             return causes;
@@ -381,6 +397,20 @@ internal static partial class ObjectRules
         },
         ["leases"] = new() { ["spec"] = new JsonObject() },
     };
+
+    /// <summary>kube-apiserver's <c>ValidateControllerRevision</c>: data is required, the revision number not negative.</summary>
+    private static void ValidateControllerRevision(JsonObject revision, List<V1StatusCause> causes)
+    {
+        if (revision["data"] is null)
+        {
+            causes.Add(ApiErrors.Cause("data", "Required value: data is mandatory", "FieldValueRequired"));
+        }
+
+        if (revision["revision"]?.Deserialize<long>() is { } number && number < 0)
+        {
+            causes.Add(ApiErrors.Cause("revision", $"Invalid value: {number}: must be greater than or equal to 0"));
+        }
+    }
 
     private static void ValidatePodSpec(JsonObject pod, List<V1StatusCause> causes)
     {

@@ -11,7 +11,7 @@ namespace AdmissionGuard.Sandbox.Http;
 
 /// <summary>
 /// meta.k8s.io/v1 Table responses, the server-side printing kubectl asks for. Pods, nodes, events, DaemonSets,
-/// Deployments, ReplicaSets, PodDisruptionBudgets, Leases and webhook configurations get the columns of kube-apiserver's printers
+/// Deployments, ReplicaSets, ControllerRevisions, PodDisruptionBudgets, Leases and webhook configurations get the columns of kube-apiserver's printers
 /// (<c>pkg/printers/internalversion/printers.go</c>; priority 1 = shown with <c>-o wide</c>; as upstream's table
 /// convertor, every row carries the wide cells too); namespaces add STATUS; others NAME and AGE.
 /// </summary>
@@ -89,6 +89,9 @@ internal sealed class TableBuilder(TimeProvider time)
                 new("Allowed Disruptions", "integer", "", 0), new("Age", "string", "", 0),
             ],
             r => [r.Name, NotApplicable(r.Spec?["minAvailable"]), NotApplicable(r.Spec?["maxUnavailable"]), Count(r.Status?["disruptionsAllowed"]), r.Age]),
+        [ResourceTypes.ControllerRevisions] = new(
+            [new("Name", "string", "name", 0), new("Controller", "string", "", 0), new("Revision", "string", "", 0), new("Age", "string", "", 0)],
+            r => [r.Name, ControllerName(r.Object), (long?)r.Object["revision"] ?? 0, r.Age]),
         [ResourceTypes.Leases] = new(
             [new("Name", "string", "name", 0), new("Holder", "string", "", 0), new("Age", "string", "", 0)],
             r => [r.Name, (string?)r.Spec?["holderIdentity"] ?? "", r.Age]),
@@ -188,6 +191,24 @@ internal sealed class TableBuilder(TimeProvider time)
             string.Join(',', containers.Select(c => (string?)c["image"] ?? "")),
             Selector(spec?["selector"]),
         ];
+    }
+
+    /// <summary>Upstream's formatResourceName of the controller reference: <c>kind.group/name</c> in lower case, <c>&lt;none&gt;</c> without one.</summary>
+    private static string ControllerName(JsonObject obj)
+    {
+        var controller = (obj["metadata"]?["ownerReferences"] as JsonArray)?.FirstOrDefault(o => (bool?)o?["controller"] == true);
+        if (controller is null)
+        {
+            return None;
+        }
+
+        var apiVersion = (string?)controller["apiVersion"] ?? "";
+        var slash = apiVersion.IndexOf('/', StringComparison.Ordinal);
+        var group = slash < 0 ? "" : apiVersion[..slash];
+        var kind = (string?)controller["kind"] ?? "";
+        var groupKind = group.Length == 0 ? kind : $"{kind}.{group}";
+        var name = (string?)controller["name"] ?? "";
+        return groupKind.Length == 0 ? name : $"{groupKind.ToLowerInvariant()}/{name}";
     }
 
     private static int Count(JsonNode? node) => node is JsonValue value && value.TryGetValue<int>(out var count) ? count : 0;

@@ -35,6 +35,10 @@ public static class ResourceTypes
     public static ResourceType Deployments { get; } =
         new("apps", "v1", "Deployment", "deployments", "deployment", true, ["deploy"], ["all"], ["scale", "status"], typeof(V1Deployment));
 
+    /// <summary>The DaemonSet controller's history (<c>kubectl rollout history/undo</c> read it); no short name, as upstream.</summary>
+    public static ResourceType ControllerRevisions { get; } =
+        new("apps", "v1", "ControllerRevision", "controllerrevisions", "controllerrevision", true, [], [], [], typeof(V1ControllerRevision));
+
     /// <summary>Stored and served (the guard's owner caches list them); no StatefulSet controller runs.</summary>
     public static ResourceType StatefulSets { get; } =
         new("apps", "v1", "StatefulSet", "statefulsets", "statefulset", true, ["sts"], ["all"], ["status"], typeof(V1StatefulSet));
@@ -79,8 +83,8 @@ public static class ResourceTypes
     public static IReadOnlyList<ResourceType> All { get; } =
     [
         Namespaces, Nodes, Pods, Events, Secrets, ConfigMaps, ServiceAccounts, Services, Endpoints, DaemonSets, ReplicaSets,
-        Deployments, StatefulSets, Jobs, CronJobs, HorizontalPodAutoscalers, PodDisruptionBudgets, PriorityClasses, Roles, RoleBindings,
-        ClusterRoles, ClusterRoleBindings, Leases, MutatingWebhookConfigurations, ValidatingWebhookConfigurations, CiliumEndpoints,
+        Deployments, StatefulSets, ControllerRevisions, Jobs, CronJobs, HorizontalPodAutoscalers, PodDisruptionBudgets, PriorityClasses,
+        Roles, RoleBindings, ClusterRoles, ClusterRoleBindings, Leases, MutatingWebhookConfigurations, ValidatingWebhookConfigurations, CiliumEndpoints,
     ];
 
     private static readonly FrozenDictionary<Type, ResourceType> ByModel = All.ToFrozenDictionary(r => r.ModelType);

@@ -53,6 +53,28 @@ public sealed class ObjectShapeTests
             .Should().Be("""{"disruptionsAllowed":0,"currentHealthy":0,"desiredHealthy":0,"expectedPods":0}""");
     }
 
+    [Fact]
+    public async Task A_controller_revision_needs_data_which_it_keeps_while_its_number_may_change()
+    {
+        var api = ClusterApi.CreateInMemory();
+        var revision = new JsonObject { ["metadata"] = new JsonObject { ["name"] = "r" }, ["revision"] = -1 };
+
+        var invalid = () => api.CreateAsync(ResourceTypes.ControllerRevisions, "default", revision.DeepClone().AsObject(), cancellationToken: Ct);
+        (await invalid.Should().ThrowAsync<ApiException>()).Which.Message.Should()
+            .Contain("data: Required value: data is mandatory").And.Contain("revision: Invalid value: -1: must be greater than or equal to 0");
+        revision["data"] = new JsonObject { ["spec"] = new JsonObject() };
+        revision["revision"] = 1;
+        await api.CreateAsync(ResourceTypes.ControllerRevisions, "default", revision, cancellationToken: Ct);
+
+        var renumbered = await api.PatchAsync<V1ControllerRevision>("default", "r", PatchType.Merge, """{"revision":3}""", cancellationToken: Ct);
+        var changeData = () => api.PatchAsync(ResourceTypes.ControllerRevisions, "default", "r", PatchType.Merge, """{"data":{"spec":{"x":1}}}""", cancellationToken: Ct);
+
+        renumbered.Revision.Should().Be(3);
+        var refused = (await changeData.Should().ThrowAsync<ApiException>()).Which;
+        refused.Code.Should().Be(422);
+        refused.Message.Should().Contain("data: Invalid value").And.Contain("field is immutable");
+    }
+
     [Theory]
     [InlineData("DaemonSet", """{"updateStrategy":{"type":"RollingUpdate","rollingUpdate":{"maxUnavailable":1,"maxSurge":0}},"revisionHistoryLimit":10}""")]
     [InlineData("Deployment", """{"replicas":1,"strategy":{"type":"RollingUpdate","rollingUpdate":{"maxUnavailable":"25%","maxSurge":"25%"}},"revisionHistoryLimit":10,"progressDeadlineSeconds":600}""")]
