@@ -50,4 +50,26 @@ public sealed class PatchTests
         patched["spec"]!["containers"]!.ToJsonString().Should().Be("""[{"name":"app","image":"v1"},{"name":"side","image":"s2"}]""");
         patched["spec"]!["tolerations"]!.ToJsonString().Should().Be("""[{"key":"k","operator":"Exists"}]""");
     }
+
+    [Fact]
+    public void Strategic_merge_patch_replace_directive_replaces_a_map_whole_and_drops_the_directive()
+    {
+        var daemonSet = JsonNode.Parse("""
+            {"metadata":{"name":"agent"},
+             "spec":{"revisionHistoryLimit":10,
+                     "template":{"metadata":{"labels":{"app":"agent"},"annotations":{"kubectl.kubernetes.io/restartedAt":"now"}},
+                                 "spec":{"containers":[{"name":"agent","image":"busybox:2"},{"name":"side","image":"s"}],"hostNetwork":true}}}}
+            """)!.AsObject();
+
+        // What kubectl rollout undo sends: a ControllerRevision's data.
+        var patched = StrategicMergePatch.Apply(daemonSet, JsonNode.Parse("""
+            {"spec":{"template":{"$patch":"replace","metadata":{"creationTimestamp":null,"labels":{"app":"agent"}},
+                                 "spec":{"containers":[{"image":"busybox","name":"agent","resources":{}}]}}}}
+            """));
+
+        patched["spec"]!["template"]!.ToJsonString().Should().Be(
+            """{"metadata":{"creationTimestamp":null,"labels":{"app":"agent"}},"spec":{"containers":[{"image":"busybox","name":"agent","resources":{}}]}}""",
+            "the template is the patch's, nothing of the old one merged in");
+        ((int?)patched["spec"]!["revisionHistoryLimit"]).Should().Be(10, "only the map carrying the directive is replaced");
+    }
 }
