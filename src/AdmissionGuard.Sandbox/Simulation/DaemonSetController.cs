@@ -17,9 +17,10 @@ namespace AdmissionGuard.Sandbox.Simulation;
 /// (<c>controller-revision-hash</c>); when the template changes, a RollingUpdate DaemonSet replaces pods of older
 /// templates as upstream's <c>rollingUpdate</c> does with <c>maxSurge: 0</c>: those not Ready at once, Ready ones while
 /// fewer than <c>maxUnavailable</c> of its nodes lack a Ready pod (<c>maxSurge</c> is not simulated: a surging
-/// DaemonSet rolls as if it were 0). An OnDelete DaemonSet replaces only the pods that are deleted.
+/// DaemonSet rolls as if it were 0). An OnDelete DaemonSet replaces only the pods that are deleted. The hash is that of
+/// the template's ControllerRevision (see the History part), so a rolled-back template brings its old pods' hash back.
 /// </summary>
-internal sealed class DaemonSetController(ClusterApi api, ILogger logger) : IController
+internal sealed partial class DaemonSetController(ClusterApi api, ILogger logger) : IController
 {
     private const string RevisionLabel = "controller-revision-hash";
 
@@ -28,12 +29,13 @@ internal sealed class DaemonSetController(ClusterApi api, ILogger logger) : ICon
 
     public string Name => "daemonset-controller";
 
-    public IReadOnlyList<ResourceType> WatchedTypes { get; } = [ResourceTypes.DaemonSets, ResourceTypes.Pods, ResourceTypes.Nodes];
+    public IReadOnlyList<ResourceType> WatchedTypes { get; } = [ResourceTypes.DaemonSets, ResourceTypes.Pods, ResourceTypes.Nodes, ResourceTypes.ControllerRevisions];
 
     public async Task<DateTimeOffset?> ReconcileAsync(CancellationToken cancellationToken)
     {
         _pods.StartPass();
         _nodes.StartPass();
+        _revisions.StartPass();
         var daemonSets = api.List<V1DaemonSet>();
         if (daemonSets.Count == 0)
         {
@@ -44,11 +46,13 @@ internal sealed class DaemonSetController(ClusterApi api, ILogger logger) : ICon
         foreach (var namespaceSets in daemonSets.GroupBy(d => d.Metadata.NamespaceProperty))
         {
             var owned = Owners.ByController(_pods.ReadAll(api.List(ResourceTypes.Pods, namespaceSets.Key).Items), p => p.Metadata);
+            var histories = Owners.ByController(_revisions.ReadAll(api.List(ResourceTypes.ControllerRevisions, namespaceSets.Key).Items), r => r.Model.Metadata);
             foreach (var daemonSet in namespaceSets)
             {
-                if (daemonSet.Metadata.DeletionTimestamp is null && PodTemplates.SelectsOwnTemplate(daemonSet.Spec?.Selector, daemonSet.Spec?.Template))
+                if (daemonSet.Metadata.DeletionTimestamp is null && PodTemplates.SelectsOwnTemplate(daemonSet.Spec?.Selector, daemonSet.Spec?.Template)
+                    && await ConstructHistoryAsync(daemonSet, histories.GetValueOrDefault(daemonSet.Metadata.Uid) ?? [], cancellationToken) is { } history)
                 {
-                    await SyncAsync(daemonSet, nodes, owned.GetValueOrDefault(daemonSet.Metadata.Uid) ?? [], cancellationToken);
+                    await SyncAsync(daemonSet, history, nodes, owned.GetValueOrDefault(daemonSet.Metadata.Uid) ?? [], cancellationToken);
                 }
             }
         }
@@ -56,10 +60,10 @@ internal sealed class DaemonSetController(ClusterApi api, ILogger logger) : ICon
         return null;
     }
 
-    private async Task SyncAsync(V1DaemonSet daemonSet, IReadOnlyList<V1Node> nodes, List<V1Pod> pods, CancellationToken cancellationToken)
+    private async Task SyncAsync(V1DaemonSet daemonSet, History history, IReadOnlyList<V1Node> nodes, List<V1Pod> pods, CancellationToken cancellationToken)
     {
         var template = daemonSet.Spec.Template.Spec;
-        var revision = PodTemplates.Hash(daemonSet.Spec.Template);
+        var revision = history.Hash;
         var tolerations = DaemonSetTolerations.For(template);
         var byNode = pods
             .GroupBy(p => DaemonPods.TargetNodeName(p.Spec) ?? "")
@@ -100,6 +104,7 @@ internal sealed class DaemonSetController(ClusterApi api, ILogger logger) : ICon
         }
 
         await RollAsync(daemonSet, outdated, counts, cancellationToken);
+        await CleanupHistoryAsync(daemonSet, history.Old, pods, cancellationToken);
         await WriteStatusAsync(daemonSet, counts, cancellationToken);
     }
 
