@@ -7,7 +7,7 @@ namespace AdmissionGuard.Sandbox.Tests.Http;
 
 /// <summary>
 /// The real kubectl 1.32, typed as people type it, against a sandbox running the simulated cluster: generators
-/// (protobuf bodies), rollouts, scaling, waiting, node maintenance, jobs, tokens and edits, each effect checked.
+/// (protobuf bodies), rollouts and rollbacks, scaling, waiting, node maintenance, jobs, tokens and edits, each effect checked.
 /// </summary>
 public sealed class KubectlWorkflowTests
 {
@@ -72,6 +72,54 @@ public sealed class KubectlWorkflowTests
         pods.Select(p => p.Spec.NodeName).Should().BeEquivalentTo(["node-1", "node-2"]);
         pods.Select(p => p.Metadata.Uid).Should().NotIntersectWith(first, "rollout restart replaced every pod");
         pods.Should().OnlyContain(p => p.Metadata.Annotations.ContainsKey("kubectl.kubernetes.io/restartedAt"));
+    }
+
+    [Fact]
+    public async Task Rollout_history_and_undo_of_a_daemonset_read_its_controller_revisions_and_renumber_the_one_restored()
+    {
+        Kubectl.RequireInstalled();
+        await using var sandbox = await StartClusterAsync("node-1", "node-2");
+        var kubectl = sandbox.Kubectl;
+        const string DaemonSet = """
+            apiVersion: apps/v1
+            kind: DaemonSet
+            metadata: {name: agent, annotations: {kubernetes.io/change-cause: install}}
+            spec:
+              selector: {matchLabels: {app: agent}}
+              template:
+                metadata: {labels: {app: agent}, annotations: {sandbox.admissionguard.io/shutdown-delay: 100ms}}
+                spec: {containers: [{name: agent, image: busybox}]}
+            """;
+        await kubectl.RunAsync("apply -f -", DaemonSet);
+        await kubectl.RunAsync("rollout status daemonset/agent --timeout=30s");
+        await kubectl.RunAsync("annotate daemonset agent kubernetes.io/change-cause=upgrade --overwrite");
+        await kubectl.RunAsync("set image daemonset/agent agent=busybox:2");
+        await kubectl.RunAsync("rollout status daemonset/agent --timeout=30s");
+
+        var history = await kubectl.RunAsync("rollout history daemonset/agent");
+        var first = await kubectl.RunAsync("rollout history daemonset/agent --revision=1");
+        var revisions = await kubectl.RunAsync("get controllerrevisions");
+        var dryRun = await kubectl.RunAsync("rollout undo daemonset/agent --dry-run=server");
+        var imageAfterDryRun = sandbox.Server.Api.Get<V1DaemonSet>("default", "agent")!.Spec.Template.Spec.Containers.Single().Image;
+        var undone = await kubectl.RunAsync("rollout undo daemonset/agent");
+        var rolledBack = await kubectl.RunAsync("rollout status daemonset/agent --timeout=30s");
+        var again = await kubectl.RunAsync("rollout undo daemonset/agent --to-revision=3");
+        var after = await kubectl.RunAsync("rollout history daemonset/agent");
+
+        history.Rows.Should().BeEquivalentTo<string[]>([["daemonset.apps/agent"], ["REVISION", "CHANGE-CAUSE"], ["1", "install"], ["2", "upgrade"]], o => o.WithStrictOrdering());
+        first.Output.Should().Contain("daemonset.apps/agent with revision #1", first.Error).And.MatchRegex(@"Image:\s+busybox\n");
+        revisions.Rows[0].Should().Equal("NAME", "CONTROLLER", "REVISION", "AGE");
+        revisions.Rows.Skip(1).Select(r => r[1..3]).Should().BeEquivalentTo<string[]>([["daemonset.apps/agent", "1"], ["daemonset.apps/agent", "2"]]);
+        dryRun.Output.Should().Contain("daemonset.apps/agent rolled back (server dry run)", dryRun.Error);
+        imageAfterDryRun.Should().Be("busybox:2", "a dry run changes nothing");
+        undone.Output.Should().Contain("daemonset.apps/agent rolled back", undone.Error);
+        rolledBack.Output.Should().Contain("daemon set \"agent\" successfully rolled out", rolledBack.Error);
+        sandbox.Server.Api.List<V1Pod>("default").Where(p => p.Metadata.DeletionTimestamp is null).Should().HaveCount(2)
+            .And.OnlyContain(p => p.Spec.Containers.Single().Image == "busybox");
+        again.Output.Should().Contain("daemonset.apps/agent skipped rollback (current template already matches revision 3)", again.Error);
+        after.Rows.Skip(1).Should().BeEquivalentTo<string[]>([["REVISION", "CHANGE-CAUSE"], ["2", "upgrade"], ["3", "install"]], o => o.WithStrictOrdering());
+        sandbox.Server.Api.List<V1ControllerRevision>("default").Select(r => r.Metadata.Name)
+            .Should().BeEquivalentTo(revisions.Rows.Skip(1).Select(r => r[0]), "the undo renumbered revision 1 instead of creating a third");
     }
 
     [Fact]
