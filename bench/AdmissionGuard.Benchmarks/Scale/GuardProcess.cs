@@ -107,19 +107,17 @@ internal sealed class GuardProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>The value of an unlabelled series in <c>/metrics</c>, e.g. a histogram's <c>_sum</c> or <c>_count</c>.</summary>
-    public async Task<double> MetricAsync(string series)
+    /// <summary>
+    /// The values of <paramref name="series"/> in <c>/metrics</c>, from one scrape, so that they agree (a histogram's
+    /// <c>_sum</c> and <c>_count</c>); a series is its name with its labels as prometheus-net writes them.
+    /// </summary>
+    public async Task<double[]> MetricsAsync(params string[] series)
     {
         var text = await Http.GetStringAsync(new Uri($"http://127.0.0.1:{MetricsPort}/metrics"));
-        foreach (var line in text.Split('\n'))
-        {
-            if (line.StartsWith(series + " ", StringComparison.Ordinal))
-            {
-                return double.Parse(line[(series.Length + 1)..], CultureInfo.InvariantCulture);
-            }
-        }
-
-        throw new InvalidOperationException($"/metrics has no series {series}");
+        var lines = text.Split('\n');
+        return [.. series.Select(name => lines.FirstOrDefault(line => line.StartsWith(name + " ", StringComparison.Ordinal)) is { } line
+            ? double.Parse(line[(name.Length + 1)..], CultureInfo.InvariantCulture)
+            : throw new InvalidOperationException($"/metrics has no series {name}"))];
     }
 
     /// <summary>Resident set size now (VmRSS), in MiB.</summary>

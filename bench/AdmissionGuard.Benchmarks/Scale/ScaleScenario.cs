@@ -52,12 +52,12 @@ internal static class ScaleScenario
 
         // The first cycle judges every pod, the later ones what changed: both are shown apart from the mean.
         var (firstCount, firstSum) = (0.0, 0.0);
-        double observed;
-        while ((observed = await guard.MetricAsync(Cycles + "_count")) < options.Cycles)
+        double[] observed;
+        while ((observed = await guard.MetricsAsync(Cycles + "_count", Cycles + "_sum"))[0] < options.Cycles)
         {
-            if (firstCount == 0 && observed > 0)
+            if (firstCount == 0 && observed[0] > 0)
             {
-                (firstCount, firstSum) = (observed, await guard.MetricAsync(Cycles + "_sum"));
+                (firstCount, firstSum) = (observed[0], observed[1]);
             }
 
             if (deadline.Elapsed > (options.Interval * (options.Cycles + 2)) + ReadyTimeout)
@@ -70,8 +70,7 @@ internal static class ScaleScenario
             await Task.Delay(TimeSpan.FromSeconds(1));
         }
 
-        var count = await guard.MetricAsync(Cycles + "_count");
-        var sum = await guard.MetricAsync(Cycles + "_sum");
+        var (count, sum) = (observed[0], observed[1]);
         var cycleMs = sum / count * 1000;
         var cyclesRss = guard.ResidentMegabytes();
         var peakRss = guard.PeakResidentMegabytes();
@@ -113,14 +112,8 @@ internal static class ScaleScenario
     /// <summary>The guard's collections so far, from prometheus-net's <c>dotnet_collection_count_total</c>.</summary>
     private static async Task<string> CollectionsAsync(GuardProcess guard)
     {
-        var counts = new List<string>();
-        foreach (var generation in new[] { "0", "1", "2" })
-        {
-            var count = await guard.MetricAsync($"dotnet_collection_count_total{{generation=\"{generation}\"}}");
-            counts.Add(count.ToString("0", CultureInfo.InvariantCulture));
-        }
-
-        return string.Join(" / ", counts);
+        var counts = await guard.MetricsAsync([.. Enumerable.Range(0, 3).Select(generation => $"dotnet_collection_count_total{{generation=\"{generation}\"}}")]);
+        return string.Join(" / ", counts.Select(count => count.ToString("0", CultureInfo.InvariantCulture)));
     }
 
     /// <summary>The 1-minute load average (Linux), or "n/a".</summary>

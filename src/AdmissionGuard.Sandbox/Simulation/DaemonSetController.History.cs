@@ -34,9 +34,10 @@ internal sealed partial class DaemonSetController
     private async Task<History?> ConstructHistoryAsync(V1DaemonSet daemonSet, List<Revision> revisions, CancellationToken cancellationToken)
     {
         var data = RestorePatch(daemonSet.Spec.Template);
-        var old = revisions.Where(r => !JsonNode.DeepEquals(r.Data, data)).ToList();
+        var ofTemplate = revisions.ToLookup(r => JsonNode.DeepEquals(r.Data, data));
+        var old = ofTemplate[false].ToList();
         var next = old.Count == 0 ? 1 : old.Max(r => r.Number) + 1;
-        var current = revisions.Where(r => JsonNode.DeepEquals(r.Data, data)).MaxBy(r => r.Number);
+        var current = ofTemplate[true].MaxBy(r => r.Number);
         if (current is null)
         {
             var hash = PodTemplates.Hash(daemonSet.Spec.Template);
@@ -95,7 +96,7 @@ internal sealed partial class DaemonSetController
             return;
         }
 
-        var live = pods.Select(p => p.Metadata.Labels is { } labels && labels.TryGetValue(RevisionLabel, out var hash) ? hash : null)
+        var live = pods.Select(p => RevisionOf(p.Metadata))
             .OfType<string>()
             .ToHashSet(StringComparer.Ordinal);
         foreach (var revision in old.Where(r => !live.Contains(r.Hash)).OrderBy(r => r.Number).Take(surplus))
@@ -165,6 +166,6 @@ internal sealed partial class DaemonSetController
         public long Number => Model.Revision ?? 0;
 
         /// <summary>Upstream labels a revision without the hash label with its name, and reads that.</summary>
-        public string Hash => Model.Metadata.Labels is { } labels && labels.TryGetValue(RevisionLabel, out var hash) ? hash : Name;
+        public string Hash => RevisionOf(Model.Metadata) ?? Name;
     }
 }

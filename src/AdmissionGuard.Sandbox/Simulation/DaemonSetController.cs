@@ -108,8 +108,11 @@ internal sealed partial class DaemonSetController(ClusterApi api, ILogger logger
         await WriteStatusAsync(daemonSet, counts, cancellationToken);
     }
 
-    private static bool IsOfRevision(V1Pod pod, string revision) =>
-        pod.Metadata.Labels?.TryGetValue(RevisionLabel, out var podRevision) == true && podRevision == revision;
+    /// <summary>The <c>controller-revision-hash</c> of a pod or a revision; null when it has none.</summary>
+    private static string? RevisionOf(V1ObjectMeta metadata) =>
+        metadata.Labels is { } labels && labels.TryGetValue(RevisionLabel, out var revision) ? revision : null;
+
+    private static bool IsOfRevision(V1Pod pod, string revision) => RevisionOf(pod.Metadata) == revision;
 
     private static bool IsReady(V1Pod pod) => StatusConditions.IsTrue(pod.Status, "Ready");
 

@@ -11,6 +11,19 @@ namespace AdmissionGuard.Sandbox.Tests.Http;
 /// </summary>
 public sealed class KubectlWorkflowTests
 {
+    /// <summary>A DaemonSet for the rollout tests, its CHANGE-CAUSE "install".</summary>
+    private const string AgentDaemonSet = """
+        apiVersion: apps/v1
+        kind: DaemonSet
+        metadata: {name: agent, annotations: {kubernetes.io/change-cause: install}}
+        spec:
+          selector: {matchLabels: {app: agent}}
+          template:
+            # Stops at once when deleted instead of using up its 30 s grace period, as a process ignoring SIGTERM would.
+            metadata: {labels: {app: agent}, annotations: {sandbox.admissionguard.io/shutdown-delay: 100ms}}
+            spec: {containers: [{name: agent, image: busybox}]}
+        """;
+
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
@@ -45,19 +58,8 @@ public sealed class KubectlWorkflowTests
         Kubectl.RequireInstalled();
         await using var sandbox = await StartClusterAsync("node-1", "node-2");
         var kubectl = sandbox.Kubectl;
-        const string DaemonSet = """
-            apiVersion: apps/v1
-            kind: DaemonSet
-            metadata: {name: agent}
-            spec:
-              selector: {matchLabels: {app: agent}}
-              template:
-                # Stops at once when deleted instead of using up its 30 s grace period, as a process ignoring SIGTERM would.
-                metadata: {labels: {app: agent}, annotations: {sandbox.admissionguard.io/shutdown-delay: 100ms}}
-                spec: {containers: [{name: agent, image: busybox}]}
-            """;
 
-        var applied = await kubectl.RunAsync("apply -f -", DaemonSet);
+        var applied = await kubectl.RunAsync("apply -f -", AgentDaemonSet);
         var firstRollout = await kubectl.RunAsync("rollout status daemonset/agent --timeout=30s");
         var first = sandbox.Server.Api.List<V1Pod>("default").Select(p => p.Metadata.Uid).ToList();
         var restarted = await kubectl.RunAsync("rollout restart daemonset/agent");
@@ -80,17 +82,7 @@ public sealed class KubectlWorkflowTests
         Kubectl.RequireInstalled();
         await using var sandbox = await StartClusterAsync("node-1", "node-2");
         var kubectl = sandbox.Kubectl;
-        const string DaemonSet = """
-            apiVersion: apps/v1
-            kind: DaemonSet
-            metadata: {name: agent, annotations: {kubernetes.io/change-cause: install}}
-            spec:
-              selector: {matchLabels: {app: agent}}
-              template:
-                metadata: {labels: {app: agent}, annotations: {sandbox.admissionguard.io/shutdown-delay: 100ms}}
-                spec: {containers: [{name: agent, image: busybox}]}
-            """;
-        await kubectl.RunAsync("apply -f -", DaemonSet);
+        await kubectl.RunAsync("apply -f -", AgentDaemonSet);
         await kubectl.RunAsync("rollout status daemonset/agent --timeout=30s");
         await kubectl.RunAsync("annotate daemonset agent kubernetes.io/change-cause=upgrade --overwrite");
         await kubectl.RunAsync("set image daemonset/agent agent=busybox:2");
