@@ -113,12 +113,23 @@ internal static class LoadCommand
             await LoadTools.WrkAsync(scripts[path.Name], new Uri(guardUrl, path.Path), Warmup, cancellationToken);
         }
 
+        // What each side's process spends per request under wrk: the work a request costs, which the tail at a fixed
+        // rate pays for on shared cores, and a steadier figure than either rate or tail.
+        var cpu = paths.ToDictionary(p => p.Name, _ => (Baseline: new List<double>(), Guard: new List<double>()));
         var throughput = await AlternateAsync(paths, slices, baselineUrl, guardUrl, "wrk", Throughput,
-            async (path, url) => [await LoadTools.WrkAsync(scripts[path.Name], url, slice, cancellationToken)]);
+            async (path, url, isGuard) =>
+            {
+                var pid = isGuard ? guard.Id : baseline.Id;
+                var before = ProcessCpu.Seconds(pid);
+                var rate = await LoadTools.WrkAsync(scripts[path.Name], url, slice, cancellationToken);
+                var microseconds = (ProcessCpu.Seconds(pid) - before) / (rate * slice.TotalSeconds) * 1e6;
+                (isGuard ? cpu[path.Name].Guard : cpu[path.Name].Baseline).Add(microseconds);
+                return [rate];
+            });
         // Every request of every slice counts: one slice's p99 is its 20th slowest request.
         var latencies = await AlternateAsync(paths, slices, baselineUrl, guardUrl, "hey", Latency,
-            (path, url) => LoadTools.HeyLatenciesAsync(directory.File($"{path.Name}.json"), url, rate, slice, cancellationToken));
-        Report(paths, throughput, latencies, slice, slices, rate, startup, loadAtStart, LoadAverage(), guard.HasExited || baseline.HasExited);
+            (path, url, _) => LoadTools.HeyLatenciesAsync(directory.File($"{path.Name}.json"), url, rate, slice, cancellationToken));
+        Report(paths, throughput, cpu, latencies, slice, slices, rate, startup, loadAtStart, LoadAverage(), guard.HasExited || baseline.HasExited);
         return 0;
     }
 
@@ -128,7 +139,7 @@ internal static class LoadCommand
     /// and prints one line per path with both sides.
     /// </summary>
     private static async Task<Dictionary<string, (List<double> Baseline, List<double> Guard)>> AlternateAsync(
-        LoadPath[] paths, int slices, Uri baselineUrl, Uri guardUrl, string tool, Func<List<double>, string> describe, Func<LoadPath, Uri, Task<double[]>> measure)
+        LoadPath[] paths, int slices, Uri baselineUrl, Uri guardUrl, string tool, Func<List<double>, string> describe, Func<LoadPath, Uri, bool, Task<double[]>> measure)
     {
         var figures = paths.ToDictionary(p => p.Name, _ => (Baseline: new List<double>(), Guard: new List<double>()));
         foreach (var path in paths)
@@ -137,7 +148,7 @@ internal static class LoadCommand
             {
                 foreach (var isGuard in run % 2 == 0 ? new[] { false, true } : [true, false])
                 {
-                    var figure = await measure(path, new Uri(isGuard ? guardUrl : baselineUrl, path.Path));
+                    var figure = await measure(path, new Uri(isGuard ? guardUrl : baselineUrl, path.Path), isGuard);
                     (isGuard ? figures[path.Name].Guard : figures[path.Name].Baseline).AddRange(figure);
                 }
             }
@@ -221,6 +232,7 @@ internal static class LoadCommand
     private static void Report(
         LoadPath[] paths,
         Dictionary<string, (List<double> Baseline, List<double> Guard)> throughput,
+        Dictionary<string, (List<double> Baseline, List<double> Guard)> cpu,
         Dictionary<string, (List<double> Baseline, List<double> Guard)> latencies,
         TimeSpan slice,
         int slices,
@@ -235,8 +247,8 @@ internal static class LoadCommand
         Console.WriteLine(string.Create(c, $"guard (serve, 1,000 nodes, 100 tainted) vs bare Kestrel, HTTPS; per path and side {slices} runs of {slice.TotalSeconds:F0} s, alternating: wrk -t{LoadTools.Threads} -c{LoadTools.Connections}, then hey -c {LoadTools.Connections} -q {rate / LoadTools.Connections} ({rate} req/s)"));
         Console.WriteLine(string.Create(c, $"load average {loadAtStart} at the start, {loadAtEnd} at the end ({Environment.ProcessorCount} cores); set-up {startup.TotalSeconds:F0} s"));
         Console.WriteLine();
-        Console.WriteLine("| path | baseline req/s (runs) | guard req/s (runs) | ratio | baseline p50 / p99 ms | guard p50 / p99 ms | p99 ratio |");
-        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
+        Console.WriteLine("| path | baseline req/s (runs) | guard req/s (runs) | ratio | CPU per request under wrk, baseline / guard | baseline p50 / p99 ms | guard p50 / p99 ms | p99 ratio |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|");
         var ratios = new Dictionary<string, double>();
         var p99Ratios = new Dictionary<string, double>();
         foreach (var path in paths)
@@ -247,7 +259,7 @@ internal static class LoadCommand
             ratios[path.Name] = guard.Average() / baseline.Average();
             p99Ratios[path.Name] = guardP99 / baselineP99;
             Console.WriteLine(string.Create(c,
-                $"| {path.Name}: {path.What} | {baseline.Average():F0} ({Range(baseline)}) | {guard.Average():F0} ({Range(guard)}) | {ratios[path.Name]:F2} | {LoadTools.Percentile(baselineLatencies, 0.5):F1} / {baselineP99:F1} | {LoadTools.Percentile(guardLatencies, 0.5):F1} / {guardP99:F1} | {p99Ratios[path.Name]:F2} |"));
+                $"| {path.Name}: {path.What} | {baseline.Average():F0} ({Range(baseline)}) | {guard.Average():F0} ({Range(guard)}) | {ratios[path.Name]:F2} | {cpu[path.Name].Baseline.Average():F0} / {cpu[path.Name].Guard.Average():F0} us | {LoadTools.Percentile(baselineLatencies, 0.5):F1} / {baselineP99:F1} | {LoadTools.Percentile(guardLatencies, 0.5):F1} / {guardP99:F1} | {p99Ratios[path.Name]:F2} |"));
         }
 
         if (aServerExited)

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using AdmissionGuard.Benchmarks.CommandLine;
 using AdmissionGuard.Tests.Support;
 
 namespace AdmissionGuard.Benchmarks.Scale;
@@ -126,24 +127,14 @@ internal sealed class GuardProcess : IAsyncDisposable
     /// <summary>The most resident memory so far (VmHWM), in MiB.</summary>
     public double PeakResidentMegabytes() => StatusKilobytes("VmHWM:") / 1024.0;
 
-    /// <summary>User plus system CPU seconds used so far (utime + stime of <c>/proc/&lt;pid&gt;/stat</c>).</summary>
-    public double CpuSeconds()
-    {
-        var stat = File.ReadAllText($"/proc/{Id}/stat");
-        // The command name (field 2) may hold spaces; the fields after its closing parenthesis start at field 3.
-        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
-        return ticks / (double)ClockTicksPerSecond;
-    }
+    /// <summary>User plus system CPU seconds used so far.</summary>
+    public double CpuSeconds() => ProcessCpu.Seconds(Id);
 
     public async ValueTask DisposeAsync()
     {
         await _process.DisposeAsync();
         _certificates.Dispose();
     }
-
-    // USER_HZ: 100 on every Linux architecture .NET runs on.
-    private const int ClockTicksPerSecond = 100;
 
     private long StatusKilobytes(string field)
     {
