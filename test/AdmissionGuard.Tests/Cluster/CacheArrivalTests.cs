@@ -29,6 +29,27 @@ public sealed class CacheArrivalTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_pod_or_node_already_cached_is_answered_without_allocating()
+    {
+        var arrival = await StartAsync(Pod("web", "uid-1"));
+        var watch = await _cluster.Nodes.NextWatchAsync();
+        watch.Send(WatchEventType.Added, FakeCluster.Node("node-1"));
+        (await arrival.WaitForNodeAsync("node-1", Timeout, TestContext.Current.CancellationToken)
+            .WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken)).Should().BeTrue();
+        var binding = Binding("web", "uid-1");
+        (await arrival.WaitForPodAsync(binding, Timeout, TestContext.Current.CancellationToken)).Should().BeTrue("a first call loads what it needs");
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var pod = arrival.WaitForPodAsync(binding, Timeout, TestContext.Current.CancellationToken);
+        var node = arrival.WaitForNodeAsync("node-1", Timeout, TestContext.Current.CancellationToken);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        allocated.Should().Be(0, "every admission request asks, and the object is almost always there");
+        (await pod).Should().BeTrue();
+        (await node).Should().BeTrue();
+    }
+
+    [Fact]
     public async Task A_pod_delivered_while_waiting_ends_the_wait_before_the_timeout()
     {
         var arrival = await StartAsync();
