@@ -8,6 +8,18 @@ namespace AdmissionGuard.Core.Cluster;
 public sealed record NodeFacts(string Name, IReadOnlyList<Taint> Taints, bool? AgentReady = null, string? Agent = null)
 {
     /// <summary>The first taint whose key is one of <paramref name="taintKeys"/>, or null.</summary>
-    public Taint? FindTaint(IReadOnlyCollection<string> taintKeys) =>
-        Taints.FirstOrDefault(t => taintKeys.Contains(t.Key));
+    public Taint? FindTaint(IReadOnlyCollection<string> taintKeys)
+    {
+        ArgumentNullException.ThrowIfNull(taintKeys);
+        // An indexed loop: the binding check asks for every binding, and a lambda over an interface's enumerator allocates.
+        for (var i = 0; i < Taints.Count; i++)
+        {
+            if (taintKeys.Contains(Taints[i].Key))
+            {
+                return Taints[i];
+            }
+        }
+
+        return null;
+    }
 }
