@@ -29,12 +29,13 @@ internal static class LoadCommand
     private static readonly TimeSpan Warmup = TimeSpan.FromSeconds(3);
 
     internal const string Usage =
-        "usage: load --guard DLL --baseline DLL [--seconds 30] [--slice 2] [--rate 1000]\n" +
-        "  --seconds  measured seconds per path and side, for wrk and for hey each\n" +
-        "  --slice    seconds of one run of wrk or hey; the runs alternate between baseline and guard\n" +
-        "  --rate     hey's requests per second, over 4 connections";
+        "usage: load --guard DLL --baseline DLL [--seconds 30] [--slice 2] [--rate 1000] [--guard-env NAME=VALUE]...\n" +
+        "  --seconds    measured seconds per path and side, for wrk and for hey each\n" +
+        "  --slice      seconds of one run of wrk or hey; the runs alternate between baseline and guard\n" +
+        "  --rate       hey's requests per second, over 4 connections\n" +
+        "  --guard-env  a variable for the guard's environment only (repeatable), e.g. to compare runtime settings";
 
-    /// <summary><c>load --guard DLL --baseline DLL [--seconds 30] [--slice 2] [--rate 1000]</c></summary>
+    /// <summary><c>load --guard DLL --baseline DLL [--seconds 30] [--slice 2] [--rate 1000] [--guard-env NAME=VALUE]...</c></summary>
     public static async Task<int> RunAsync(string[] args)
     {
         var guardDll = Argument(args, "--guard");
@@ -43,10 +44,11 @@ internal static class LoadCommand
         // A one-second run (a smoke test) gets one-second slices unless told otherwise.
         var slice = Whole(Argument(args, "--slice") ?? (seconds == 1 ? "1" : "2"), 1, 3600);
         var rate = Whole(Argument(args, "--rate") ?? "1000", LoadTools.Connections, 1_000_000);
-        if (guardDll is null || baselineDll is null || seconds is null || slice is null || rate is null || slice > seconds)
+        var guardEnvironment = GuardEnvironment(args);
+        if (guardDll is null || baselineDll is null || seconds is null || slice is null || rate is null || slice > seconds || guardEnvironment is null)
         {
             await Console.Error.WriteLineAsync(
-                $"load: --guard and --baseline are required; --seconds (1-36000), --slice (1-3600, at most --seconds) and --rate ({LoadTools.Connections}-1000000, requests per second over {LoadTools.Connections} connections) take whole numbers\n{Usage}");
+                $"load: --guard and --baseline are required; --seconds (1-36000), --slice (1-3600, at most --seconds) and --rate ({LoadTools.Connections}-1000000, requests per second over {LoadTools.Connections} connections) take whole numbers; --guard-env takes NAME=VALUE\n{Usage}");
             return 2;
         }
 
@@ -61,7 +63,7 @@ internal static class LoadCommand
         {
             // Whole slices: a remainder would give the last run a different length from the others.
             var slices = seconds.Value / slice.Value;
-            return await MeasureAsync(guardDll, baselineDll, TimeSpan.FromSeconds(slice.Value), slices, rate.Value, stop.Token);
+            return await MeasureAsync(guardDll, baselineDll, guardEnvironment, TimeSpan.FromSeconds(slice.Value), slices, rate.Value, stop.Token);
         }
         catch (OperationCanceledException) when (stop.Received)
         {
@@ -76,7 +78,8 @@ internal static class LoadCommand
         }
     }
 
-    private static async Task<int> MeasureAsync(string guardDll, string baselineDll, TimeSpan slice, int slices, int rate, CancellationToken cancellationToken)
+    private static async Task<int> MeasureAsync(
+        string guardDll, string baselineDll, Dictionary<string, string> guardEnvironment, TimeSpan slice, int slices, int rate, CancellationToken cancellationToken)
     {
         using var directory = new TempDirectory();
         var thumbprint = TestCertificates.WriteNew(directory.File("tls.crt"), directory.File("tls.key"));
@@ -92,12 +95,18 @@ internal static class LoadCommand
             new("binding", "/validate-pods", AdmissionCluster.BindingReview(podUid), "\"allowed\":false", "pods/binding onto a tainted node: denied"),
         ];
 
+        if (guardEnvironment.Count > 0)
+        {
+            // Not the shipped settings: the figures below are for this environment.
+            Console.WriteLine($"guard environment: {string.Join(' ', guardEnvironment.Select(e => $"{e.Key}={e.Value}"))}");
+        }
+
         var (guardPort, guardMetricsPort, baselinePort) = (FreePort(), FreePort(), FreePort());
         await using var guard = ProcessRunner.Start("dotnet",
         [
             guardDll, "serve", "--kubeconfig", sandbox.KubeconfigPath, "--cert-file", directory.File("tls.crt"), "--key-file", directory.File("tls.key"),
             "--port", $"{guardPort}", "--metrics-port", $"{guardMetricsPort}",
-        ]);
+        ], environment: guardEnvironment);
         await using var baseline = ProcessRunner.Start("dotnet",
             [baselineDll, "--Port", $"{baselinePort}", "--CertFile", directory.File("tls.crt"), "--KeyFile", directory.File("tls.key")]);
         var guardUrl = new Uri($"https://127.0.0.1:{guardPort}");
@@ -280,6 +289,28 @@ internal static class LoadCommand
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>Every <c>--guard-env NAME=VALUE</c>; null when one has no name or no <c>=</c>.</summary>
+    private static Dictionary<string, string>? GuardEnvironment(string[] args)
+    {
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (args[i] != "--guard-env")
+            {
+                continue;
+            }
+
+            if (i + 1 >= args.Length || args[i + 1].IndexOf('=', StringComparison.Ordinal) is not (> 0 and var equals))
+            {
+                return null;
+            }
+
+            environment[args[i + 1][..equals]] = args[i + 1][(equals + 1)..];
+        }
+
+        return environment;
     }
 
     private static string? Argument(string[] args, string name)
