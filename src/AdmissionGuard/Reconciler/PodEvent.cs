@@ -15,6 +15,7 @@ internal sealed record PodEvent(string Type, string Reason, string Message)
     public const string RestartBlocked = "RestartBlocked";
     public const string BlockedPodDeleted = "BlockedPodDeleted";
     public const string RestartsPaused = "UnmanagedPodRestartsPaused";
+    public const string NotRestarted = "UnmanagedPodNotRestarted";
     public const string RestartFailed = "RestartFailed";
     public const string DryRunWouldEvict = "DryRunWouldEvict";
     public const string DryRunWouldDelete = "DryRunWouldDelete";

@@ -33,8 +33,10 @@ internal sealed class ReconcileCycle(
     // Pods already warned about an overdue gate: one Warning per pod, not one per cycle.
     private readonly HashSet<string> _overdueWarned = new(StringComparer.Ordinal);
 
-    // Pods reported as blocked (by UID) and nodes reported as paused: one Warning each while the state lasts.
+    // Pods reported as blocked or as not restartable (by UID) and nodes reported as paused: one Warning each while the
+    // state lasts.
     private readonly HashSet<string> _blockedWarned = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _notRestartableWarned = new(StringComparer.Ordinal);
     private readonly HashSet<string> _pausedWarned = new(StringComparer.Ordinal);
     private bool _detectorWasEnabled = true;
 
@@ -143,6 +145,11 @@ internal sealed class ReconcileCycle(
             if (!step.Acts)
             {
                 ReconcilerLog.RestartSkipped(logger, step.Pod.Namespace, step.Pod.Name, step.Decision.ToString(), step.Detail);
+                if (step.Decision == RestartDecision.SkipNoController && StillLeading())
+                {
+                    await ReportNotRestartableAsync(step, unmanaged[step.Pod.Key].Detail, cancellationToken);
+                }
+
                 continue;
             }
 
@@ -159,6 +166,7 @@ internal sealed class ReconcileCycle(
 
         metrics.UnmanagedPods.Set(unmanaged.Count - restarts);
         _blockedWarned.IntersectWith(ledger.Blocked.Keys);
+        _notRestartableWarned.IntersectWith(unmanaged.Values.Select(c => c.Pod.Uid));
         metrics.BlockedPods.Set(ledger.Blocked.Values.Count(b => b.For(now) >= settings.BlockedAfter));
         return (unmanaged.Count, restarts);
     }
@@ -284,6 +292,21 @@ internal sealed class ReconcileCycle(
         }
 
         await ReportBlockedAsync(pod, blocked, now, cancellationToken);
+    }
+
+    /// <summary>
+    /// One Warning per unmanaged pod the reconciler will not restart (a bare pod: nothing would recreate it), so that
+    /// <c>kubectl describe pod</c> says why it keeps running without Cilium and what to do.
+    /// </summary>
+    private async Task ReportNotRestartableAsync(RestartStep step, string why, CancellationToken cancellationToken)
+    {
+        var pod = step.Pod;
+        if (_notRestartableWarned.Add(pod.Uid))
+        {
+            ReconcilerLog.NotRestartable(logger, pod.Namespace, pod.Name, why, step.Detail);
+            await events.RecordAsync(pod, new PodEvent(PodEvent.Warning, PodEvent.NotRestarted,
+                $"Cilium does not manage this pod: it {why}. AdmissionGuard does not restart it: {step.Detail}"), cancellationToken);
+        }
     }
 
     /// <summary>One Warning per pod once its evictions have been refused for BlockedAfter: which budget, why, what helps.</summary>

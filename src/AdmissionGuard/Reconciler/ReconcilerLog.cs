@@ -71,6 +71,9 @@ internal static partial class ReconcilerLog
     [LoggerMessage(5014, LogLevel.Information, "New leadership term: read {Recorded} recorded restarts, {InFlight} still in flight")]
     public static partial void HistoryAdopted(ILogger logger, int recorded, int inFlight);
 
+    [LoggerMessage(5015, LogLevel.Warning, "Not restarting {Namespace}/{Pod}, which Cilium does not manage ({Why}): {Detail}")]
+    public static partial void NotRestartable(ILogger logger, string @namespace, string pod, string why, string detail);
+
     [LoggerMessage(5008, LogLevel.Warning, "Restarts paused on node {Node}: {Detail}")]
     public static partial void RestartsPaused(ILogger logger, string node, string detail);
 }

@@ -33,6 +33,24 @@ public sealed class ReconcileCycleRestartTests
     }
 
     [Fact]
+    public async Task A_bare_unmanaged_pod_is_not_restarted_and_gets_one_Warning_that_says_why_and_what_to_do()
+    {
+        var harness = new ReconcilerHarness();
+        harness.Cluster.With(RunningPod("bare", noOwner: true));
+
+        var summary = await harness.RunAsync();
+        await harness.RunAfterAsync(TimeSpan.FromMinutes(30));
+
+        summary.Should().Be(new CycleSummary(Unmanaged: 1, Restarts: 0, Gated: 0, Released: 0));
+        harness.Actions.Restarts.Should().BeEmpty("nothing would recreate a bare pod: a restart would delete it for good");
+        harness.Events.Reasons.Should().Equal([("default/bare", PodEvent.NotRestarted)], "one Warning while the pod stays unmanaged, not one per cycle");
+        var warning = harness.Events.Events.Single().Event;
+        (warning.Type, warning.Message).Should().Be((PodEvent.Warning,
+            "Cilium does not manage this pod: it has no CiliumEndpoint. AdmissionGuard does not restart it: no controller would recreate it; restart it by hand"));
+        harness.Metrics.UnmanagedPods.Value.Should().Be(1);
+    }
+
+    [Fact]
     public async Task Dry_run_changes_nothing_and_reports_each_pod_once_per_cool_down()
     {
         var harness = new ReconcilerHarness(ReconcilerHarness.DefaultBudget with { DryRun = true });
