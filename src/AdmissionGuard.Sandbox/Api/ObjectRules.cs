@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
+using AdmissionGuard.Sandbox.Labels;
 using AdmissionGuard.Sandbox.Store;
 using k8s;
 using k8s.Models;
@@ -11,7 +11,7 @@ namespace AdmissionGuard.Sandbox.Api;
 /// The per-kind strategies of kube-apiserver that matter here: defaults applied before admission, what a create
 /// resets (status), and validation (422). Deliberately a small subset of the real rules.
 /// </summary>
-internal static partial class ObjectRules
+internal static class ObjectRules
 {
     private static readonly JsonSerializerOptions ModelJson = KubernetesModelJson();
 
@@ -236,10 +236,9 @@ internal static partial class ObjectRules
     {
         var causes = new List<V1StatusCause>();
         var name = obj["metadata"]?["name"]?.GetValue<string>() ?? "";
-        if (name.Length > 253 || !DnsSubdomain().IsMatch(name))
+        if (!LabelSyntax.IsDnsSubdomain(name))
         {
-            causes.Add(ApiErrors.Cause("metadata.name",
-                $"Invalid value: \"{name}\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character"));
+            causes.Add(ApiErrors.Cause("metadata.name", $"Invalid value: \"{name}\": {LabelSyntax.DnsSubdomainMessage}"));
         }
 
         if (type == ResourceTypes.Pods)
@@ -414,6 +413,7 @@ internal static partial class ObjectRules
 
     private static void ValidatePodSpec(JsonObject pod, List<V1StatusCause> causes)
     {
+        TolerationRules.Validate(pod["spec"]?["tolerations"], causes);
         if (pod["spec"]?["containers"] is not JsonArray { Count: > 0 } containers)
         {
             causes.Add(ApiErrors.Cause("spec.containers", "Required value", "FieldValueRequired"));
@@ -437,6 +437,4 @@ internal static partial class ObjectRules
     private static IEnumerable<string> Names(JsonNode? list) =>
         list is JsonArray array ? array.Select(g => g?["name"]?.GetValue<string>() ?? "") : [];
 
-    [GeneratedRegex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")]
-    private static partial Regex DnsSubdomain();
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
 
 namespace AdmissionGuard.Sandbox.Labels;
 
@@ -20,7 +19,7 @@ internal enum LabelOperator
 /// and <c>Requirement.Matches</c>: <c>!=</c> and <c>notin</c> match objects without the key; <c>Gt</c>/<c>Lt</c>
 /// compare base-10 64-bit integers and never match a missing or non-integer label.
 /// </summary>
-internal sealed partial class LabelRequirement
+internal sealed class LabelRequirement
 {
     private LabelRequirement(string key, LabelOperator op, IReadOnlyList<string> values)
     {
@@ -82,29 +81,10 @@ internal sealed partial class LabelRequirement
     private static long? ParseInteger(string? text) =>
         long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) ? value : null;
 
-    // A label key is a qualified name: an optional DNS-1123 subdomain prefix (at most 253) and '/', then a name.
-    private static string? KeyError(string key)
-    {
-        var slash = key.IndexOf('/', StringComparison.Ordinal);
-        var (prefix, name) = slash < 0 ? ("", key) : (key[..slash], key[(slash + 1)..]);
-        if (slash >= 0 && (prefix.Length == 0 || prefix.Length > 253 || !Subdomain().IsMatch(prefix)))
-        {
-            return $"key: Invalid value: \"{key}\": prefix part must be a lowercase RFC 1123 subdomain";
-        }
-
-        return name.Length is > 0 and <= 63 && NamePart().IsMatch(name)
-            ? null
-            : $"key: Invalid value: \"{key}\": name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (at most 63 characters)";
-    }
+    // kube-apiserver's messages for a selector's key and values (field.Invalid with apimachinery's reasons).
+    private static string? KeyError(string key) =>
+        string.Join("; ", LabelSyntax.QualifiedNameErrors(key)) is { Length: > 0 } errors ? $"key: Invalid value: \"{key}\": {errors}" : null;
 
     private static string? ValueError(string key, string value) =>
-        value.Length == 0 || (value.Length <= 63 && NamePart().IsMatch(value))
-            ? null
-            : $"values[0][{key}]: Invalid value: \"{value}\": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (at most 63 characters)";
-
-    [GeneratedRegex("^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$")]
-    private static partial Regex NamePart();
-
-    [GeneratedRegex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")]
-    private static partial Regex Subdomain();
+        string.Join("; ", LabelSyntax.LabelValueErrors(value)) is { Length: > 0 } errors ? $"values[0][{key}]: Invalid value: \"{value}\": {errors}" : null;
 }

@@ -83,10 +83,10 @@ public sealed class LabelSelectorTests
         { "replicas>", "must be an integer" },
         { "bad key=x", "found 'key', expected: in, notin" },
         { "-app=x", "name part must consist of" },
-        { "Example.com/team=a", "prefix part must be a lowercase RFC 1123 subdomain" },
+        { "Example.com/team=a", "prefix part a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters" },
         { "/team=a", "prefix part" },
         { "app=-web", "a valid label must be an empty string" },
-        { "app=" + new string('a', 64), "a valid label must be an empty string" },
+        { "app=" + new string('a', 64), "must be no more than 63 characters" },
     };
 
     [Theory]

@@ -166,6 +166,52 @@ public sealed class ObjectShapeTests
         failure.Message.Should().Contain("spec.nodeName: Forbidden: cannot be set until all schedulingGates have been cleared");
     }
 
+    // One toleration | the 422 cause kube-apiserver 1.32 gives for it
+    public static TheoryData<V1Toleration, string> InvalidTolerations => new()
+    {
+        { new V1Toleration { Key = "k", OperatorProperty = "Foo" }, "spec.tolerations[0].operator: Unsupported value: \"Foo\": supported values: \"Equal\", \"Exists\"" },
+        { new V1Toleration { OperatorProperty = "Equal" }, "spec.tolerations[0].operator: Invalid value: \"Equal\": operator must be Exists when `key` is empty, which means \"match all values and all keys\"" },
+        { new V1Toleration { OperatorProperty = "Exists", Effect = "NoSchedule", TolerationSeconds = 30 }, "spec.tolerations[0].effect: Invalid value: \"NoSchedule\": effect must be 'NoExecute' when `tolerationSeconds` is set" },
+        { new V1Toleration { Key = "k", OperatorProperty = "Exists", Value = "v" }, "spec.tolerations[0].operator: Invalid value: core.Toleration{Key:\"k\", Operator:\"Exists\", Value:\"v\", Effect:\"\", TolerationSeconds:(*int64)(nil)}: value must be empty when `operator` is 'Exists'" },
+        { new V1Toleration { OperatorProperty = "Exists", Effect = "NoExec" }, "spec.tolerations[0].effect: Unsupported value: \"NoExec\": supported values: \"NoSchedule\", \"PreferNoSchedule\", \"NoExecute\"" },
+        { new V1Toleration { Key = "bad key", OperatorProperty = "Exists" }, "spec.tolerations[0].key: Invalid value: \"bad key\": name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')" },
+        { new V1Toleration { Key = "k", Value = "-v" }, "spec.tolerations[0].operator: Invalid value: \"-v\": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')" },
+    };
+
+    [Theory]
+    [MemberData(nameof(InvalidTolerations))]
+    public async Task A_pod_with_an_invalid_toleration_is_refused_as_kube_apiserver_refuses_it(V1Toleration toleration, string cause)
+    {
+        var api = ClusterApi.CreateInMemory();
+        var pod = Pod("web");
+        pod.Spec.Tolerations = [toleration];
+
+        var create = () => api.CreateAsync(pod, cancellationToken: Ct);
+
+        var failure = (await create.Should().ThrowAsync<ApiException>()).Which;
+        failure.Code.Should().Be(422);
+        failure.Message.Should().Contain(cause);
+    }
+
+    [Fact]
+    public async Task Tolerations_as_DaemonSets_and_the_kubelet_write_them_are_valid()
+    {
+        var api = ClusterApi.CreateInMemory();
+        var pod = Pod("web");
+        pod.Spec.Tolerations =
+        [
+            new V1Toleration { OperatorProperty = "Exists" },
+            new V1Toleration { Key = "node.kubernetes.io/not-ready", OperatorProperty = "Exists", Effect = "NoExecute", TolerationSeconds = 300 },
+            new V1Toleration { Key = "CriticalAddonsOnly", OperatorProperty = "Exists" },
+            new V1Toleration { Key = "dedicated", Value = "gpu", Effect = "NoSchedule" },
+            new V1Toleration { Key = "example.com/team", OperatorProperty = "Equal", Value = "a_b.c", Effect = "PreferNoSchedule" },
+        ];
+
+        var created = await api.CreateAsync(pod, cancellationToken: Ct);
+
+        created.Spec.Tolerations.Should().HaveCount(5);
+    }
+
     // A merge patch on the stored pod | allowed
     public static TheoryData<string, string, bool> PodUpdates => new()
     {
