@@ -57,15 +57,28 @@ internal static class AdmissionWebhookExtensions
 
     private static void ConfigureKestrel(KestrelServerOptions kestrel, IOptions<WebhookOptions> options, ICertificateSource certificates)
     {
+        // Kestrel is configured while the host is built, before the settings are validated at once
+        // (SettingsFailures.ThrowIfAny, or the host's own start-up validation): an invalid Webhook section leaves Kestrel
+        // without endpoints here and is reported there, with every other section's failures, before anything listens.
+        WebhookOptions webhook;
+        try
+        {
+            webhook = options.Value;
+        }
+        catch (OptionsValidationException)
+        {
+            return;
+        }
+
         kestrel.AddServerHeader = false;
         kestrel.Limits.MaxRequestBodySize = AdmissionWebhookHandler.MaxBodyBytes;
 
         // Kestrel buffers up to 1 MiB of unread body per connection by default: a request waiting for its turn would
         // hold that much per open connection. 64 KiB keeps Webhook:MaxConnections idle-ish connections cheap.
         kestrel.Limits.MaxRequestBufferSize = AdmissionRequestLimit.SmallBodyBytes;
-        kestrel.ListenAnyIP(options.Value.Port, listen =>
+        kestrel.ListenAnyIP(webhook.Port, listen =>
         {
-            listen.Use(LimitConnections(options.Value.MaxConnections));
+            listen.Use(LimitConnections(webhook.MaxConnections));
             listen.UseHttps(https =>
             {
                 https.SslProtocols = TlsProfile.Protocols;
@@ -80,13 +93,13 @@ internal static class AdmissionWebhookExtensions
                 https.ServerCertificateSelector = (_, _) => certificates.GetCertificate();
             });
         });
-        if (string.IsNullOrEmpty(options.Value.MetricsAddress))
+        if (string.IsNullOrEmpty(webhook.MetricsAddress))
         {
-            kestrel.ListenAnyIP(options.Value.MetricsPort);
+            kestrel.ListenAnyIP(webhook.MetricsPort);
         }
         else
         {
-            kestrel.Listen(IPAddress.Parse(options.Value.MetricsAddress), options.Value.MetricsPort);
+            kestrel.Listen(IPAddress.Parse(webhook.MetricsAddress), webhook.MetricsPort);
         }
     }
 

@@ -18,8 +18,9 @@ internal sealed class PemFileCertificateSource(IOptions<WebhookOptions> options,
     /// <summary>How often the files are re-read even without a change event.</summary>
     public static readonly TimeSpan RecheckInterval = TimeSpan.FromMinutes(1);
 
-    private readonly string _certFile = Path.GetFullPath(options.Value.CertFile);
-    private readonly string _keyFile = Path.GetFullPath(options.Value.KeyFile);
+    // Read on first use, not on construction: Kestrel's options ask for this source while the host is built, before
+    // the settings are validated, and an invalid Webhook section must be reported with every other section's.
+    private readonly Lazy<(string Cert, string Key)> _files = new(() => (Path.GetFullPath(options.Value.CertFile), Path.GetFullPath(options.Value.KeyFile)));
     // Capacity one: a burst of file events coalesces into one reload; writing never throws, even after stop.
     private readonly Channel<bool> _changed = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly Lock _reloadLock = new();
@@ -30,7 +31,7 @@ internal sealed class PemFileCertificateSource(IOptions<WebhookOptions> options,
 
     public bool Healthy => GetCertificate() is not null;
 
-    public string Description => $"PEM files {_certFile} and {_keyFile}";
+    public string Description => $"PEM files {_files.Value.Cert} and {_files.Value.Key}";
 
     /// <summary>Reads both files and swaps the served certificate when it differs. Failures keep the old one.</summary>
     /// <returns>True when a new certificate is now served.</returns>
@@ -54,8 +55,8 @@ internal sealed class PemFileCertificateSource(IOptions<WebhookOptions> options,
     {
         lock (_reloadLock)
         {
-            Replace(_keyFile, keyPem);
-            Replace(_certFile, certificatePem);
+            Replace(_files.Value.Key, keyPem);
+            Replace(_files.Value.Cert, certificatePem);
             return ReloadLocked();
         }
     }
@@ -65,18 +66,18 @@ internal sealed class PemFileCertificateSource(IOptions<WebhookOptions> options,
         X509Certificate2 loaded;
         try
         {
-            loaded = X509Certificate2.CreateFromPem(File.ReadAllText(_certFile), File.ReadAllText(_keyFile));
+            loaded = X509Certificate2.CreateFromPem(File.ReadAllText(_files.Value.Cert), File.ReadAllText(_files.Value.Key));
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException && GetCertificate() is null)
         {
             // Self-managed certificates are written after start-up (the file mode validates that the files exist).
-            WebhookLog.CertificateAwaited(logger, _certFile);
+            WebhookLog.CertificateAwaited(logger, _files.Value.Cert);
             return false;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or CryptographicException or ArgumentException)
         {
             // Mid-rotation the certificate and key may briefly not match: the next event or re-check retries.
-            WebhookLog.CertificateLoadFailed(logger, _certFile, _keyFile, e.Message);
+            WebhookLog.CertificateLoadFailed(logger, _files.Value.Cert, _files.Value.Key, e.Message);
             return false;
         }
 
@@ -89,7 +90,7 @@ internal sealed class PemFileCertificateSource(IOptions<WebhookOptions> options,
 
         // The previous certificate is not disposed: a handshake in progress may still be using it.
         Volatile.Write(ref _current, loaded);
-        WebhookLog.CertificateLoaded(logger, loaded.Subject, loaded.Thumbprint, loaded.NotAfter.ToUniversalTime(), _certFile);
+        WebhookLog.CertificateLoaded(logger, loaded.Subject, loaded.Thumbprint, loaded.NotAfter.ToUniversalTime(), _files.Value.Cert);
         return true;
     }
 
@@ -117,7 +118,7 @@ internal sealed class PemFileCertificateSource(IOptions<WebhookOptions> options,
     public Task StartingAsync(CancellationToken cancellationToken)
     {
         Reload();
-        _watcher ??= Watch(Path.GetDirectoryName(_certFile)!);
+        _watcher ??= Watch(Path.GetDirectoryName(_files.Value.Cert)!);
         return Task.CompletedTask;
     }
 

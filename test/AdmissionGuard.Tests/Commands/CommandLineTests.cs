@@ -77,6 +77,21 @@ public sealed class CommandLineTests
     }
 
     [Fact]
+    public void Serve_names_every_bad_setting_at_once_when_the_webhook_section_is_one_of_them()
+    {
+        // Kestrel reads the Webhook section while the host is built: its failures alone used to be reported.
+        var (exitCode, _, error) = Run("serve", "--mode", "bogus", "--kubeconfig", "/nonexistent/kubeconfig", "--Webhook:MaxConnections=0");
+
+        exitCode.Should().Be(2);
+        error.Should().StartWith("admissionguard: invalid configuration:")
+            .And.Contain("Admission:Mode: 'bogus' is not one of off, warn, gate, deny")
+            .And.Contain("Kubernetes:Kubeconfig: file '/nonexistent/kubeconfig' does not exist")
+            .And.Contain("Webhook:CertFile is required")
+            .And.Contain("Webhook:MaxConnections: 0 is outside 1-10000")
+            .And.NotContain("   at ");
+    }
+
+    [Fact]
     public void Options_become_configuration_arguments_after_pass_through_settings()
     {
         var root = new RootCommand();
