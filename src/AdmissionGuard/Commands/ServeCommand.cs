@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Invocation;
 using AdmissionGuard.Configuration;
 
 namespace AdmissionGuard.Commands;
@@ -22,8 +23,8 @@ internal static class ServeCommand
     {
         SettingOption[] settings =
         [
-            SettingOption.Single<int?>("--port", "Webhook:Port", "HTTPS port of /mutate-pods and /validate-pods (default 9443)"),
-            SettingOption.Single<int?>("--metrics-port", "Webhook:MetricsPort", "plain-HTTP port of /healthz, /readyz and /metrics (default 8080)"),
+            SettingOption.WholeNumber("--port", "Webhook:Port", "HTTPS port of /mutate-pods and /validate-pods (default 9443)"),
+            SettingOption.WholeNumber("--metrics-port", "Webhook:MetricsPort", "plain-HTTP port of /healthz, /readyz and /metrics (default 8080)"),
             SettingOption.Single<string?>("--cert-file", "Webhook:CertFile", "PEM serving certificate, reloaded when it changes (required)"),
             SettingOption.Single<string?>("--key-file", "Webhook:KeyFile", "PEM private key of the certificate (required)"),
             SettingOption.Single<string?>("--mode", "Admission:Mode", "off, warn, gate or deny (default gate); namespace label admissionguard.io/mode overrides it"),
@@ -39,17 +40,39 @@ internal static class ServeCommand
         }
 
         command.TreatUnmatchedTokensAsErrors = false;
-        command.SetAction(async (parseResult, cancellationToken) =>
+        command.Action = new ServeAction(settings);
+    }
+
+    /// <summary>
+    /// Reports bad arguments itself, like bad settings: one line each and exit code 2, instead of System.CommandLine's
+    /// whole help text and exit code 1.
+    /// </summary>
+    private sealed class ServeAction(IReadOnlyList<SettingOption> settings) : AsynchronousCommandLineAction
+    {
+        public override bool ClearsParseErrors => true;
+
+        public override async Task<int> InvokeAsync(ParseResult parseResult, CancellationToken cancellationToken = default)
         {
             var stderr = parseResult.InvocationConfiguration.Error;
-            if (!ConfigurationArguments.TryCollect(parseResult, settings, out var args, out var error))
+            if (parseResult.Errors.Count > 0)
             {
-                await stderr.WriteLineAsync($"admissionguard: {error}");
+                foreach (var error in parseResult.Errors)
+                {
+                    await stderr.WriteLineAsync($"admissionguard: {error.Message}");
+                }
+
+                await stderr.WriteLineAsync("see: admissionguard serve --help");
+                return 2;
+            }
+
+            if (!ConfigurationArguments.TryCollect(parseResult, settings, out var args, out var unrecognized))
+            {
+                await stderr.WriteLineAsync($"admissionguard: {unrecognized}");
                 return 2;
             }
 
             return await RunAsync(args, stderr, cancellationToken);
-        });
+        }
     }
 
     private static async Task<int> RunAsync(string[] args, TextWriter stderr, CancellationToken cancellationToken)

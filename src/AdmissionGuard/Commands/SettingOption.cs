@@ -14,6 +14,29 @@ internal sealed record SettingOption(Option Option, Func<ParseResult, IEnumerabl
             : []);
     }
 
+    /// <summary>A whole-number option; anything else is a parse error that names the option and the value.</summary>
+    public static SettingOption WholeNumber(string name, string key, string description)
+    {
+        var option = new Option<int?>(name)
+        {
+            Description = $"{description} [{key}]",
+            CustomParser = result =>
+            {
+                var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+                if (int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
+                {
+                    return value;
+                }
+
+                result.AddError($"{name}: '{text}' is not a whole number");
+                return null;
+            },
+        };
+        return new(option, result => result.GetValue(option) is { } value
+            ? [string.Create(CultureInfo.InvariantCulture, $"--{key}={value}")]
+            : []);
+    }
+
     /// <summary>A duration option (<see cref="DurationArgument"/>) bound to a TimeSpan setting.</summary>
     public static SettingOption Duration(string name, string key, string description)
     {

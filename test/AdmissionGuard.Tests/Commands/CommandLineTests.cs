@@ -76,6 +76,17 @@ public sealed class CommandLineTests
             .And.NotContain("   at ").And.NotContain("Hosting failed to start");
     }
 
+    [Theory]
+    [InlineData("serve", "--port", "abc", "admissionguard: --port: 'abc' is not a whole number")]
+    [InlineData("--metrics-port", "80x", "", "admissionguard: --metrics-port: '80x' is not a whole number")]
+    public void A_port_that_is_not_a_number_is_named_in_one_line_with_exit_code_2(string first, string second, string third, string message)
+    {
+        var (exitCode, _, error) = Run([.. new[] { first, second, third }.Where(a => a.Length > 0)]);
+
+        exitCode.Should().Be(2);
+        error.Should().StartWith(message).And.Contain("see: admissionguard serve --help").And.NotContain("Usage:").And.NotContain("System.");
+    }
+
     [Fact]
     public void Serve_names_every_bad_setting_at_once_when_the_webhook_section_is_one_of_them()
     {
