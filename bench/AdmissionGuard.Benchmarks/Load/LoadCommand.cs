@@ -302,12 +302,12 @@ internal static class LoadCommand
                 continue;
             }
 
-            if (i + 1 >= args.Length || args[i + 1].IndexOf('=', StringComparison.Ordinal) is not (> 0 and var equals))
+            if (i + 1 >= args.Length || NameValue(args[i + 1]) is not var (name, value))
             {
                 return null;
             }
 
-            environment[args[i + 1][..equals]] = args[i + 1][(equals + 1)..];
+            environment[name] = value;
         }
 
         return environment;

@@ -55,8 +55,8 @@ internal sealed record ScaleOptions(int Pods, int Nodes, int Cycles, TimeSpan In
                 case "--review-seconds" when Whole(value, 1, 3600) is { } seconds:
                     options = options with { ReviewDuration = TimeSpan.FromSeconds(seconds) };
                     break;
-                case "--guard-env" when value.IndexOf('=', StringComparison.Ordinal) is > 0 and var equals:
-                    environment[value[..equals]] = value[(equals + 1)..];
+                case "--guard-env" when NameValue(value) is var (name, setting):
+                    environment[name] = setting;
                     break;
                 default:
                     error = $"unknown option or bad value: {args[i - 1]} {value}";

@@ -436,5 +436,4 @@ internal static class ObjectRules
 
     private static IEnumerable<string> Names(JsonNode? list) =>
         list is JsonArray array ? array.Select(g => g?["name"]?.GetValue<string>() ?? "") : [];
-
 }

@@ -81,5 +81,4 @@ internal static class TolerationRules
 
     private static string Text(JsonObject? toleration, string field) =>
         toleration?[field] is JsonValue value && value.TryGetValue<string>(out var text) ? text : "";
-
 }

@@ -6,6 +6,34 @@ namespace AdmissionGuard.Commands;
 /// <summary>Turns a parsed command line into configuration arguments (<c>--Section:Key=value</c>).</summary>
 internal static class ConfigurationArguments
 {
+    /// <summary>
+    /// The configuration arguments, or null after reporting what is wrong on stderr, one line each prefixed with
+    /// <paramref name="prefix"/>: values that do not parse (then where the help is), or an unrecognized argument.
+    /// </summary>
+    public static async Task<string[]?> CollectOrReportAsync(ParseResult parseResult, IEnumerable<SettingOption> settings, string prefix, string help)
+    {
+        ArgumentNullException.ThrowIfNull(parseResult);
+        var stderr = parseResult.InvocationConfiguration.Error;
+        if (parseResult.Errors.Count > 0)
+        {
+            foreach (var error in parseResult.Errors)
+            {
+                await stderr.WriteLineAsync($"{prefix}: {error.Message}");
+            }
+
+            await stderr.WriteLineAsync($"see: {help}");
+            return null;
+        }
+
+        if (!TryCollect(parseResult, settings, out var args, out var unrecognized))
+        {
+            await stderr.WriteLineAsync($"{prefix}: {unrecognized}");
+            return null;
+        }
+
+        return args;
+    }
+
     public static bool TryCollect(
         ParseResult parseResult,
         IEnumerable<SettingOption> settings,

@@ -23,20 +23,8 @@ internal sealed class ScanAction(Option<string> output, Option<TimeSpan?> timeou
     {
         ArgumentNullException.ThrowIfNull(parseResult);
         var stderr = parseResult.InvocationConfiguration.Error;
-        if (parseResult.Errors.Count > 0)
+        if (await ConfigurationArguments.CollectOrReportAsync(parseResult, settings, "admissionguard scan", "admissionguard scan --help") is not { } args)
         {
-            foreach (var error in parseResult.Errors)
-            {
-                await stderr.WriteLineAsync($"admissionguard scan: {error.Message}");
-            }
-
-            await stderr.WriteLineAsync("see: admissionguard scan --help");
-            return Failed;
-        }
-
-        if (!ConfigurationArguments.TryCollect(parseResult, settings, out var args, out var unrecognized))
-        {
-            await stderr.WriteLineAsync($"admissionguard scan: {unrecognized}");
             return Failed;
         }
 

@@ -51,28 +51,10 @@ internal static class ServeCommand
     {
         public override bool ClearsParseErrors => true;
 
-        public override async Task<int> InvokeAsync(ParseResult parseResult, CancellationToken cancellationToken = default)
-        {
-            var stderr = parseResult.InvocationConfiguration.Error;
-            if (parseResult.Errors.Count > 0)
-            {
-                foreach (var error in parseResult.Errors)
-                {
-                    await stderr.WriteLineAsync($"admissionguard: {error.Message}");
-                }
-
-                await stderr.WriteLineAsync("see: admissionguard serve --help");
-                return 2;
-            }
-
-            if (!ConfigurationArguments.TryCollect(parseResult, settings, out var args, out var unrecognized))
-            {
-                await stderr.WriteLineAsync($"admissionguard: {unrecognized}");
-                return 2;
-            }
-
-            return await RunAsync(args, stderr, cancellationToken);
-        }
+        public override async Task<int> InvokeAsync(ParseResult parseResult, CancellationToken cancellationToken = default) =>
+            await ConfigurationArguments.CollectOrReportAsync(parseResult, settings, "admissionguard", "admissionguard serve --help") is { } args
+                ? await RunAsync(args, parseResult.InvocationConfiguration.Error, cancellationToken)
+                : 2;
     }
 
     private static async Task<int> RunAsync(string[] args, TextWriter stderr, CancellationToken cancellationToken)

@@ -6,13 +6,8 @@ namespace AdmissionGuard.Commands;
 /// <summary>A command-line option that sets one configuration key, so --help can list the common settings.</summary>
 internal sealed record SettingOption(Option Option, Func<ParseResult, IEnumerable<string>> ToArguments)
 {
-    public static SettingOption Single<T>(string name, string key, string description)
-    {
-        var option = new Option<T>(name) { Description = $"{description} [{key}]" };
-        return new(option, result => result.GetValue(option) is { } value
-            ? [string.Create(CultureInfo.InvariantCulture, $"--{key}={value}")]
-            : []);
-    }
+    public static SettingOption Single<T>(string name, string key, string description) =>
+        BoundTo(new Option<T>(name) { Description = $"{description} [{key}]" }, key);
 
     /// <summary>A whole-number option; anything else is a parse error that names the option and the value.</summary>
     public static SettingOption WholeNumber(string name, string key, string description)
@@ -32,9 +27,7 @@ internal sealed record SettingOption(Option Option, Func<ParseResult, IEnumerabl
                 return null;
             },
         };
-        return new(option, result => result.GetValue(option) is { } value
-            ? [string.Create(CultureInfo.InvariantCulture, $"--{key}={value}")]
-            : []);
+        return BoundTo(option, key);
     }
 
     /// <summary>A duration option (<see cref="DurationArgument"/>) bound to a TimeSpan setting.</summary>
@@ -56,4 +49,10 @@ internal sealed record SettingOption(Option Option, Func<ParseResult, IEnumerabl
         var option = new Option<string[]>(name) { Description = $"{description}, repeatable [{key}]" };
         return new(option, result => (result.GetValue(option) ?? []).Select((value, i) => string.Create(CultureInfo.InvariantCulture, $"--{key}:{i}={value}")));
     }
+
+    // The option's value, when given, as the configuration argument --Key=value.
+    private static SettingOption BoundTo<T>(Option<T> option, string key) =>
+        new(option, result => result.GetValue(option) is { } value
+            ? [string.Create(CultureInfo.InvariantCulture, $"--{key}={value}")]
+            : []);
 }
