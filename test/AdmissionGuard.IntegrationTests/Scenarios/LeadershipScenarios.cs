@@ -100,6 +100,11 @@ public abstract class LeadershipScenarios
         taken.Spec.HolderIdentity.Should().Be(follower.Identity);
         var takeover = taken.Spec.AcquireTime!.Value - LastRenewal(held);
 
+        // The webhook gates only while its cache shows a fresh leader's Lease (otherwise nobody would release the gate,
+        // so it warns), and the new leader's own Lease can reach its cache a moment after it leads: on a loaded machine
+        // the second pod was admitted in that moment, ungated, and no release ever came.
+        await cluster.WaitUntilCachedAsync(snapshot => snapshot.GateReleaserAlive, "a live leader's Lease", token);
+
         // Cilium runs by now, so the second node's agent is ready about a second after the node appears: its pod is gated
         // only that long, too briefly to be caught by polling on a loaded machine. The follower's release event below
         // is the durable proof that it was gated.
