@@ -17,6 +17,8 @@ internal static partial class LabelSyntax
     private const int NameMaxLength = 63;
     private const int SubdomainMaxLength = 253;
 
+    private static readonly string NameRegexError = RegexError(NameMessage, NameFormat, "MyName", "my.name", "123-abc");
+
     public static bool IsDnsSubdomain(string text) => text.Length <= SubdomainMaxLength && Subdomain().IsMatch(text);
 
     /// <summary>What is wrong with a label key (an optional DNS subdomain prefix and '/', then a name); empty when nothing.</summary>
@@ -25,7 +27,7 @@ internal static partial class LabelSyntax
         var parts = key.Split('/');
         if (parts.Length > 2)
         {
-            yield return $"a qualified name {RegexError(NameMessage, NameFormat, "MyName", "my.name", "123-abc")} with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')";
+            yield return $"a qualified name {NameRegexError} with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')";
             yield break;
         }
 
@@ -60,7 +62,7 @@ internal static partial class LabelSyntax
 
         if (!Name().IsMatch(name))
         {
-            yield return $"name part {RegexError(NameMessage, NameFormat, "MyName", "my.name", "123-abc")}";
+            yield return $"name part {NameRegexError}";
         }
     }
 
