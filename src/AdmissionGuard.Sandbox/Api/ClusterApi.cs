@@ -429,13 +429,20 @@ public sealed partial class ClusterApi(ObjectStore store, IAdmission admission, 
             ObjectRules.ApplyDefaults(type, obj);
             if (type.HasStatus)
             {
-                obj["status"] = old["status"]?.DeepClone();
+                CopyOrOmit(old, obj, "status");
             }
         }
 
         KeepIdentity(obj, type, current.Namespace, name, old["metadata"]!.AsObject());
         var metadata = obj["metadata"]!.AsObject();
-        metadata["generation"] = SpecChanged(old, obj) ? (long?)old["metadata"]?["generation"] + 1 ?? 1 : old["metadata"]?["generation"]?.DeepClone();
+        if (SpecChanged(old, obj))
+        {
+            metadata["generation"] = (long?)old["metadata"]?["generation"] + 1 ?? 1;
+        }
+        else
+        {
+            CopyOrOmit(old["metadata"]!.AsObject(), metadata, "generation");
+        }
         var request = new AdmissionRequest(type, subresource, Gvk(type), AdmissionOperation.Update, current.Namespace, name, obj, old, context);
         obj = await MutatedAsync(request, cancellationToken);
         KeepIdentity(obj, type, current.Namespace, name, old["metadata"]!.AsObject());
@@ -523,15 +530,34 @@ public sealed partial class ClusterApi(ObjectStore store, IAdmission admission, 
             metadata["namespace"] = objectNamespace;
         }
 
-        metadata["uid"] = original["uid"]?.DeepClone();
-        metadata["creationTimestamp"] = original["creationTimestamp"]?.DeepClone();
+        CopyOrOmit(original, metadata, "uid");
+        CopyOrOmit(original, metadata, "creationTimestamp");
         if (!ReferenceEquals(metadata, original))
         {
-            metadata["generation"] ??= original["generation"]?.DeepClone();
+            if (metadata["generation"] is null)
+            {
+                CopyOrOmit(original, metadata, "generation");
+            }
 
             // Only a delete starts a deletion; no update may set, move or clear it.
-            metadata["deletionTimestamp"] = original["deletionTimestamp"]?.DeepClone();
-            metadata["deletionGracePeriodSeconds"] = original["deletionGracePeriodSeconds"]?.DeepClone();
+            CopyOrOmit(original, metadata, "deletionTimestamp");
+            CopyOrOmit(original, metadata, "deletionGracePeriodSeconds");
+        }
+    }
+
+    /// <summary>
+    /// <paramref name="target"/>'s <paramref name="key"/> becomes <paramref name="source"/>'s, or is left out where the
+    /// source has none: Go's omitempty fields are absent when unset, never <c>null</c> (`kubectl get -o yaml` shows what is here).
+    /// </summary>
+    private static void CopyOrOmit(JsonObject source, JsonObject target, string key)
+    {
+        if (source[key] is { } value)
+        {
+            target[key] = value.DeepClone();
+        }
+        else
+        {
+            target.Remove(key);
         }
     }
 

@@ -38,6 +38,26 @@ public sealed class ObjectShapeTests
     }
 
     [Fact]
+    public async Task Metadata_carries_no_null_fields_after_create_update_and_patch_as_go_omits_empty_ones()
+    {
+        var api = ClusterApi.CreateInMemory();
+        await api.CreateAsync(Pod("p"), cancellationToken: Ct);
+        MetadataNulls(api).Should().BeEmpty("kube-apiserver omits an unset deletionTimestamp rather than writing null");
+
+        await api.PatchAsync(ResourceTypes.Pods, "default", "p", PatchType.Merge, """{"metadata":{"labels":{"app":"web"}}}""", cancellationToken: Ct);
+        var pod = api.Get<V1Pod>("default", "p")!;
+        await api.UpdateAsync(pod, cancellationToken: Ct);
+
+        MetadataNulls(api).Should().BeEmpty();
+        var metadata = api.Get(ResourceTypes.Pods, "default", "p").ToJsonObject()["metadata"]!.AsObject();
+        metadata.ContainsKey("deletionTimestamp").Should().BeFalse();
+        metadata.ContainsKey("deletionGracePeriodSeconds").Should().BeFalse();
+
+        static IEnumerable<string> MetadataNulls(ClusterApi api) =>
+            api.Get(ResourceTypes.Pods, "default", "p").ToJsonObject()["metadata"]!.AsObject().Where(p => p.Value is null).Select(p => p.Key);
+    }
+
+    [Fact]
     public async Task Workload_and_budget_statuses_carry_their_zero_counters()
     {
         var api = ClusterApi.CreateInMemory();
