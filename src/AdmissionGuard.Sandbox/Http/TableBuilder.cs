@@ -19,6 +19,9 @@ internal sealed class TableBuilder(TimeProvider time)
 {
     private const string None = "<none>";
 
+    /// <summary>A step of <see cref="At"/>: the first item of an array (JSONPath's <c>[0]</c>).</summary>
+    private const string FirstItem = "[0]";
+
     // Before the printers that spread them: static fields are initialized in the order they are written.
     private static readonly Column[] WorkloadWideColumns =
         [new("Containers", "string", "", 1), new("Images", "string", "", 1), new("Selector", "string", "", 1)];
@@ -97,6 +100,19 @@ internal sealed class TableBuilder(TimeProvider time)
             r => [r.Name, (string?)r.Spec?["holderIdentity"] ?? "", r.Age]),
         [ResourceTypes.MutatingWebhookConfigurations] = WebhookConfigurations,
         [ResourceTypes.ValidatingWebhookConfigurations] = WebhookConfigurations,
+
+        // Cilium's CRD (pkg/k8s/apis/cilium.io/v2, its printcolumn markers), printed as the apiextensions server prints
+        // additionalPrinterColumns: no Age, and a null cell (kubectl leaves it empty) where the path finds nothing.
+        [ResourceTypes.CiliumEndpoints] = new(
+            [
+                new("Name", "string", "name", 0), new("Security Identity", "integer", "", 0), new("Ingress Enforcement", "string", "", 1),
+                new("Egress Enforcement", "string", "", 1), new("Visibility Policy", "string", "", 1), new("Endpoint State", "string", "", 0),
+                new("IPv4", "string", "", 0), new("IPv6", "string", "", 0),
+            ],
+            r => [r.Name, Integer(At(r.Object, "status", "identity", "id")), TextOrNull(At(r.Object, "status", "policy", "ingress", "state")),
+                TextOrNull(At(r.Object, "status", "policy", "egress", "state")), TextOrNull(At(r.Object, "status", "visibility-policy-status")),
+                TextOrNull(At(r.Object, "status", "state")), TextOrNull(At(r.Object, "status", "networking", "addressing", FirstItem, "ipv4")),
+                TextOrNull(At(r.Object, "status", "networking", "addressing", FirstItem, "ipv6"))]),
     }.ToFrozenDictionary();
 
     /// <param name="includeObject">The includeObject query parameter: None, Metadata (default) or Object.</param>
@@ -341,6 +357,26 @@ internal sealed class TableBuilder(TimeProvider time)
         (string?)(node["status"]?["addresses"] as JsonArray)?.FirstOrDefault(a => (string?)a?["type"] == addressType)?["address"] ?? None;
 
     private static string Text(JsonNode? node) => node is null || node.ToString().Length == 0 ? None : node.ToString();
+
+    /// <summary>
+    /// What a CRD column's JSONPath finds: object fields by name, <see cref="FirstItem"/> for an array's first item;
+    /// null where the path finds nothing (an absent field, an empty list), as upstream's FindResults.
+    /// </summary>
+    private static JsonNode? At(JsonNode? node, params ReadOnlySpan<string> path)
+    {
+        foreach (var step in path)
+        {
+            node = step == FirstItem ? node is JsonArray { Count: > 0 } items ? items[0] : null : (node as JsonObject)?[step];
+        }
+
+        return node;
+    }
+
+    /// <summary>A CRD column of type string: the value's text, null where there is none.</summary>
+    private static string? TextOrNull(JsonNode? node) => node is JsonValue value ? value.ToString() : null;
+
+    /// <summary>A CRD column of type integer: the number, null where there is none or it is not one.</summary>
+    private static long? Integer(JsonNode? node) => node is JsonValue value && value.TryGetValue<long>(out var number) ? number : null;
 
     private static string Unknown(JsonNode? node) => node is null || node.ToString().Length == 0 ? "<unknown>" : node.ToString();
 

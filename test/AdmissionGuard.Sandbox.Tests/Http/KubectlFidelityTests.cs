@@ -1,4 +1,6 @@
+using System.Text.Json.Nodes;
 using AdmissionGuard.Sandbox.Cilium;
+using AdmissionGuard.Sandbox.Store;
 using AdmissionGuard.Sandbox.Tests.Support;
 using AdmissionGuard.Testing;
 using k8s.Models;
@@ -129,6 +131,34 @@ public sealed class KubectlFidelityTests
 
         endpoints.Rows.Should().HaveCount(2);
         endpoints.Rows[1][0].Should().Be("web-1");
+    }
+
+    [Fact]
+    public async Task Get_cep_prints_the_columns_of_ciliums_crd_empty_where_a_field_is_missing()
+    {
+        Kubectl.RequireInstalled();
+        await using var sandbox = await SandboxFixture.StartAsync();
+        var endpoint = JsonNode.Parse("""
+            {"apiVersion":"cilium.io/v2","kind":"CiliumEndpoint","metadata":{"name":"web-1","namespace":"default"},
+             "status":{"id":3734,"identity":{"id":23203},"state":"ready","networking":{"addressing":[{"ipv4":"10.244.0.4"}],"node":"10.0.0.1"},
+                       "policy":{"ingress":{"enforcing":false,"state":"<status disabled>"},"egress":{"enforcing":false,"state":"<status disabled>"}}}}
+            """)!.AsObject();
+        await sandbox.Server.Api.CreateAsync(ResourceTypes.CiliumEndpoints, "default", endpoint, cancellationToken: TestContext.Current.CancellationToken);
+        var odd = JsonNode.Parse("""
+            {"apiVersion":"cilium.io/v2","kind":"CiliumEndpoint","metadata":{"name":"zz-odd","namespace":"default"},
+             "status":{"state":"waiting-for-identity","networking":{"addressing":[]}}}
+            """)!.AsObject();
+        await sandbox.Server.Api.CreateAsync(ResourceTypes.CiliumEndpoints, "default", odd, cancellationToken: TestContext.Current.CancellationToken);
+
+        var narrow = await sandbox.Kubectl.RunAsync("get cep");
+        var wide = await sandbox.Kubectl.RunAsync("get cep -o wide");
+
+        narrow.Output.Split('\n')[0].Should().MatchRegex("^NAME +SECURITY IDENTITY +ENDPOINT STATE +IPV4 +IPV6$");
+        narrow.Rows[1].Should().Equal("web-1", "23203", "ready", "10.244.0.4");
+        narrow.Rows[2].Should().Equal(["zz-odd", "waiting-for-identity"], "a column whose path finds nothing (no identity, no address yet) is empty");
+        wide.Output.Split('\n')[0].Should().MatchRegex(
+            "^NAME +SECURITY IDENTITY +INGRESS ENFORCEMENT +EGRESS ENFORCEMENT +VISIBILITY POLICY +ENDPOINT STATE +IPV4 +IPV6$");
+        wide.Output.Split('\n')[1].Should().MatchRegex("^web-1 +23203 +<status disabled> +<status disabled> +ready +10.244.0.4 *$");
     }
 
     [Fact]
