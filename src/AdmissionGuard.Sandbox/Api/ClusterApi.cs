@@ -108,6 +108,7 @@ public sealed partial class ClusterApi(ObjectStore store, IAdmission admission, 
         metadata.Remove("deletionTimestamp");
         metadata.Remove("deletionGracePeriodSeconds");
         ObjectRules.ApplyDefaults(type, obj);
+        ObjectRules.OmitEmptyLists(type, obj);
 
         // As kube-apiserver: mutating webhooks see the object before it is named and given its uid and
         // creationTimestamp, and request.name is the name the client sent (empty for generateName) in both reviews.
@@ -118,6 +119,7 @@ public sealed partial class ClusterApi(ObjectStore store, IAdmission admission, 
         KeepIdentity(obj, type, objectNamespace, name, new JsonObject { ["uid"] = Guid.NewGuid().ToString(), ["creationTimestamp"] = Timestamp() });
         obj["metadata"]!["generation"] = 1;
         ObjectRules.PrepareForCreate(type, obj);
+        ObjectRules.OmitEmptyLists(type, obj);
         ObjectRules.AddZeroValues(type, obj);
         ThrowIfInvalid(type, name, ObjectRules.ValidateCreate(type, obj));
         await admission.ValidateAsync(request with { NewObject = obj }, cancellationToken);
@@ -433,6 +435,7 @@ public sealed partial class ClusterApi(ObjectStore store, IAdmission admission, 
             }
         }
 
+        ObjectRules.OmitEmptyLists(type, obj);
         KeepIdentity(obj, type, current.Namespace, name, old["metadata"]!.AsObject());
         var metadata = obj["metadata"]!.AsObject();
         if (SpecChanged(old, obj))
@@ -443,9 +446,11 @@ public sealed partial class ClusterApi(ObjectStore store, IAdmission admission, 
         {
             CopyOrOmit(old["metadata"]!.AsObject(), metadata, "generation");
         }
+
         var request = new AdmissionRequest(type, subresource, Gvk(type), AdmissionOperation.Update, current.Namespace, name, obj, old, context);
         obj = await MutatedAsync(request, cancellationToken);
         KeepIdentity(obj, type, current.Namespace, name, old["metadata"]!.AsObject());
+        ObjectRules.OmitEmptyLists(type, obj);
         ObjectRules.AddZeroValues(type, obj);
         ThrowIfInvalid(type, name, ObjectRules.ValidateUpdate(type, obj, old));
         await admission.ValidateAsync(request with { NewObject = obj }, cancellationToken);

@@ -353,6 +353,42 @@ internal static class ObjectRules
     /// omitempty: <c>"spec": {}</c> and <c>"status": {}</c> on the kinds whose spec and status are values, and the
     /// zero counters of workload and budget statuses. A client can then JSON-patch <c>add /spec/unschedulable</c>.
     /// </summary>
+    /// <summary>
+    /// Leaves out the optional lists and maps that are empty, as Go's <c>omitempty</c> encoding does: on kube-apiserver a
+    /// node whose last taint was removed has no <c>spec.taints</c>, and a pod whose last scheduling gate was removed no
+    /// <c>spec.schedulingGates</c> (so <c>kubectl get -o jsonpath</c> prints nothing for them, not <c>[]</c>). Only the
+    /// fields the simulated cluster, the guard and everyday kubectl commands empty; all of them are omitempty upstream.
+    /// </summary>
+    public static void OmitEmptyLists(ResourceType type, JsonObject obj)
+    {
+        if (obj["metadata"] is JsonObject metadata)
+        {
+            RemoveIfEmpty(metadata, "labels", "annotations", "finalizers", "ownerReferences");
+        }
+
+        if (obj["spec"] is JsonObject spec && OmitEmptyInSpec.TryGetValue(type.Plural, out var fields))
+        {
+            RemoveIfEmpty(spec, fields);
+        }
+
+        static void RemoveIfEmpty(JsonObject parent, params ReadOnlySpan<string> fields)
+        {
+            foreach (var field in fields)
+            {
+                if (parent[field] is JsonArray { Count: 0 } or JsonObject { Count: 0 })
+                {
+                    parent.Remove(field);
+                }
+            }
+        }
+    }
+
+    private static readonly Dictionary<string, string[]> OmitEmptyInSpec = new(StringComparer.Ordinal)
+    {
+        ["pods"] = ["schedulingGates", "tolerations"],
+        ["nodes"] = ["taints"],
+    };
+
     public static void AddZeroValues(ResourceType type, JsonObject obj)
     {
         if (ZeroValues.TryGetValue(type.Plural, out var zero))

@@ -58,6 +58,34 @@ public sealed class ObjectShapeTests
     }
 
     [Fact]
+    public async Task Emptied_optional_lists_are_left_out_as_go_omits_them()
+    {
+        var api = ClusterApi.CreateInMemory();
+        await api.CreateAsync(ResourceTypes.Nodes, null, JsonNode.Parse("""
+            {"apiVersion":"v1","kind":"Node","metadata":{"name":"n1","labels":{"role":"x"}},
+             "spec":{"taints":[{"key":"node.cilium.io/agent-not-ready","value":"true","effect":"NoExecute"}]}}
+            """)!.AsObject(), cancellationToken: Ct);
+        var gated = Pod("gated");
+        gated.Spec.SchedulingGates = [new V1PodSchedulingGate { Name = "admissionguard.io/cni-ready" }];
+        gated.Spec.Tolerations = [];
+        await api.CreateAsync(gated, cancellationToken: Ct);
+
+        await api.PatchAsync(ResourceTypes.Nodes, null, "n1", PatchType.Json, """[{"op":"remove","path":"/spec/taints/0"}]""", cancellationToken: Ct);
+        await api.PatchAsync(ResourceTypes.Nodes, null, "n1", PatchType.Merge, """{"metadata":{"labels":{"role":null}}}""", cancellationToken: Ct);
+        await api.PatchAsync(ResourceTypes.Pods, "default", "gated", PatchType.Json,
+            """[{"op":"test","path":"/spec/schedulingGates/0/name","value":"admissionguard.io/cni-ready"},{"op":"remove","path":"/spec/schedulingGates/0"}]""",
+            cancellationToken: Ct);
+
+        var node = api.Get(ResourceTypes.Nodes, null, "n1").ToJsonObject();
+        var pod = api.Get(ResourceTypes.Pods, "default", "gated").ToJsonObject();
+        node["spec"]!.AsObject().ContainsKey("taints").Should().BeFalse("a jsonpath over the taints prints nothing once Cilium removed its own");
+        node["metadata"]!.AsObject().ContainsKey("labels").Should().BeFalse();
+        pod["spec"]!.AsObject().ContainsKey("schedulingGates").Should().BeFalse();
+        pod["spec"]!.AsObject().ContainsKey("tolerations").Should().BeFalse("an empty list sent on create is left out as well");
+        ((string?)pod["spec"]!["containers"]![0]!["name"]).Should().Be("app");
+    }
+
+    [Fact]
     public async Task Workload_and_budget_statuses_carry_their_zero_counters()
     {
         var api = ClusterApi.CreateInMemory();
