@@ -552,7 +552,7 @@ public sealed partial class ClusterApi(ObjectStore store, IAdmission admission, 
 
     /// <summary>
     /// <paramref name="target"/>'s <paramref name="key"/> becomes <paramref name="source"/>'s, or is left out where the
-    /// source has none: Go's omitempty fields are absent when unset, never <c>null</c> (`kubectl get -o yaml` shows what is here).
+    /// source has none: Go's omitempty fields are absent when unset, never <c>null</c> (<c>kubectl get -o yaml</c> shows what is here).
     /// </summary>
     private static void CopyOrOmit(JsonObject source, JsonObject target, string key)
     {

@@ -349,11 +349,6 @@ internal static class ObjectRules
     }
 
     /// <summary>
-    /// Fields kube-apiserver always writes because Go serializes empty non-pointer structs and zero numbers without
-    /// omitempty: <c>"spec": {}</c> and <c>"status": {}</c> on the kinds whose spec and status are values, and the
-    /// zero counters of workload and budget statuses. A client can then JSON-patch <c>add /spec/unschedulable</c>.
-    /// </summary>
-    /// <summary>
     /// Leaves out the optional lists and maps that are empty, as Go's <c>omitempty</c> encoding does: on kube-apiserver a
     /// node whose last taint was removed has no <c>spec.taints</c>, and a pod whose last scheduling gate was removed no
     /// <c>spec.schedulingGates</c> (so <c>kubectl get -o jsonpath</c> prints nothing for them, not <c>[]</c>). Only the
@@ -389,6 +384,11 @@ internal static class ObjectRules
         ["nodes"] = ["taints"],
     };
 
+    /// <summary>
+    /// Fields kube-apiserver always writes because Go serializes empty non-pointer structs and zero numbers without
+    /// omitempty: <c>"spec": {}</c> and <c>"status": {}</c> on the kinds whose spec and status are values, and the
+    /// zero counters of workload and budget statuses. A client can then JSON-patch <c>add /spec/unschedulable</c>.
+    /// </summary>
     public static void AddZeroValues(ResourceType type, JsonObject obj)
     {
         if (ZeroValues.TryGetValue(type.Plural, out var zero))
