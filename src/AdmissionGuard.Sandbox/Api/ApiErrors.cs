@@ -31,6 +31,10 @@ public static class ApiErrors
     public static V1StatusCause Cause(string field, string message, string reason = "FieldValueInvalid") =>
         new() { Field = field, Message = message, Reason = reason };
 
+    /// <summary>apimachinery's <c>field.Invalid</c>: <c>Invalid value: "value": detail</c>.</summary>
+    public static V1StatusCause InvalidValue(string field, string value, string detail) =>
+        Cause(field, $"Invalid value: \"{value}\": {detail}");
+
     public static V1Status BadRequest(string message) => Failure(400, "BadRequest", message);
 
     public static V1Status Forbidden(string message) => Failure(403, "Forbidden", message);

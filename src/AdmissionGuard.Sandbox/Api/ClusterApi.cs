@@ -108,6 +108,8 @@ public sealed partial class ClusterApi(ObjectStore store, IAdmission admission, 
         metadata.Remove("deletionTimestamp");
         metadata.Remove("deletionGracePeriodSeconds");
         ObjectRules.ApplyDefaults(type, obj);
+
+        // Before admission, so that webhooks see the object as Go would encode it, and again after the mutating ones.
         ObjectRules.OmitEmptyLists(type, obj);
 
         // As kube-apiserver: mutating webhooks see the object before it is named and given its uid and

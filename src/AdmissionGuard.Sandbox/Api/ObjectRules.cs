@@ -238,7 +238,7 @@ internal static class ObjectRules
         var name = obj["metadata"]?["name"]?.GetValue<string>() ?? "";
         if (!LabelSyntax.IsDnsSubdomain(name))
         {
-            causes.Add(ApiErrors.Cause("metadata.name", $"Invalid value: \"{name}\": {LabelSyntax.DnsSubdomainMessage}"));
+            causes.Add(ApiErrors.InvalidValue("metadata.name", name, LabelSyntax.DnsSubdomainMessage));
         }
 
         if (type == ResourceTypes.Pods)

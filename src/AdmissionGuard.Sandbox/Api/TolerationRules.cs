@@ -29,17 +29,17 @@ internal static class TolerationRules
             var (key, op, value, effect) = (Text(toleration, "key"), Text(toleration, "operator"), Text(toleration, "value"), Text(toleration, "effect"));
             if (key.Length > 0)
             {
-                causes.AddRange(LabelSyntax.QualifiedNameErrors(key).Select(error => Invalid($"{path}.key", key, error)));
+                causes.AddRange(LabelSyntax.QualifiedNameErrors(key).Select(error => ApiErrors.InvalidValue($"{path}.key", key, error)));
             }
 
             if (key.Length == 0 && op != "Exists")
             {
-                causes.Add(Invalid($"{path}.operator", op, "operator must be Exists when `key` is empty, which means \"match all values and all keys\""));
+                causes.Add(ApiErrors.InvalidValue($"{path}.operator", op, "operator must be Exists when `key` is empty, which means \"match all values and all keys\""));
             }
 
             if (toleration?["tolerationSeconds"] is not null && effect != "NoExecute")
             {
-                causes.Add(Invalid($"{path}.effect", effect, "effect must be 'NoExecute' when `tolerationSeconds` is set"));
+                causes.Add(ApiErrors.InvalidValue($"{path}.effect", effect, "effect must be 'NoExecute' when `tolerationSeconds` is set"));
             }
 
             switch (op)
@@ -48,7 +48,7 @@ internal static class TolerationRules
                     // kube-apiserver joins the value's reasons into one cause, under the operator's path.
                     if (string.Join(";", LabelSyntax.LabelValueErrors(value)) is { Length: > 0 } errors)
                     {
-                        causes.Add(Invalid($"{path}.operator", value, errors));
+                        causes.Add(ApiErrors.InvalidValue($"{path}.operator", value, errors));
                     }
 
                     break;
@@ -72,9 +72,6 @@ internal static class TolerationRules
             }
         }
     }
-
-    private static V1StatusCause Invalid(string field, string value, string detail) =>
-        ApiErrors.Cause(field, $"Invalid value: \"{value}\": {detail}");
 
     private static V1StatusCause NotSupported(string field, string value, string[] supported) =>
         ApiErrors.Cause(field, $"Unsupported value: \"{value}\": supported values: {string.Join(", ", supported.Select(s => $"\"{s}\""))}", "FieldValueNotSupported");

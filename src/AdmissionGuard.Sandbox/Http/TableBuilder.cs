@@ -109,10 +109,10 @@ internal sealed class TableBuilder(TimeProvider time)
                 new("Egress Enforcement", "string", "", 1), new("Visibility Policy", "string", "", 1), new("Endpoint State", "string", "", 0),
                 new("IPv4", "string", "", 0), new("IPv6", "string", "", 0),
             ],
-            r => [r.Name, Integer(At(r.Object, "status", "identity", "id")), TextOrNull(At(r.Object, "status", "policy", "ingress", "state")),
-                TextOrNull(At(r.Object, "status", "policy", "egress", "state")), TextOrNull(At(r.Object, "status", "visibility-policy-status")),
-                TextOrNull(At(r.Object, "status", "state")), TextOrNull(At(r.Object, "status", "networking", "addressing", FirstItem, "ipv4")),
-                TextOrNull(At(r.Object, "status", "networking", "addressing", FirstItem, "ipv6"))]),
+            r => [r.Name, Integer(At(r.Status, "identity", "id")), TextOrNull(At(r.Status, "policy", "ingress", "state")),
+                TextOrNull(At(r.Status, "policy", "egress", "state")), TextOrNull(At(r.Status, "visibility-policy-status")),
+                TextOrNull(At(r.Status, "state")), TextOrNull(At(r.Status, "networking", "addressing", FirstItem, "ipv4")),
+                TextOrNull(At(r.Status, "networking", "addressing", FirstItem, "ipv6"))]),
     }.ToFrozenDictionary();
 
     /// <param name="includeObject">The includeObject query parameter: None, Metadata (default) or Object.</param>

@@ -17,7 +17,12 @@ internal static partial class LabelSyntax
     private const int NameMaxLength = 63;
     private const int SubdomainMaxLength = 253;
 
+    // Each reason is built once: they only depend on the formats.
     private static readonly string NameRegexError = RegexError(NameMessage, NameFormat, "MyName", "my.name", "123-abc");
+    private static readonly string SubdomainRegexError = RegexError(DnsSubdomainMessage, SubdomainFormat, "example.com");
+    private static readonly string LabelValueRegexError = RegexError(
+        "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character",
+        $"({NameFormat})?", "MyValue", "my_value", "12345");
 
     public static bool IsDnsSubdomain(string text) => text.Length <= SubdomainMaxLength && Subdomain().IsMatch(text);
 
@@ -44,7 +49,7 @@ internal static partial class LabelSyntax
             }
             else if (!Subdomain().IsMatch(prefix))
             {
-                yield return $"prefix part {RegexError(DnsSubdomainMessage, SubdomainFormat, "example.com")}";
+                yield return $"prefix part {SubdomainRegexError}";
             }
         }
 
@@ -76,9 +81,7 @@ internal static partial class LabelSyntax
 
         if (value.Length > 0 && !Name().IsMatch(value))
         {
-            yield return RegexError(
-                "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character",
-                $"({NameFormat})?", "MyValue", "my_value", "12345");
+            yield return LabelValueRegexError;
         }
     }
 
