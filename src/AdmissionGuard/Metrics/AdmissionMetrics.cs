@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Prometheus;
 
 namespace AdmissionGuard.Metrics;
@@ -30,10 +31,14 @@ internal sealed class AdmissionMetrics(IMetricFactory factory)
             ExemplarBehavior = NoExemplars,
         });
 
+    // The labelled children, found once per label pair: prometheus-net's own lookup takes a reader-writer lock that
+    // the request threads of both cores contend for. The label values come from small fixed sets (Operations, outcomes).
+    private readonly ConcurrentDictionary<(string Operation, string Decision), Counter.Child> _requestsBy = new();
+    private readonly ConcurrentDictionary<string, Histogram.Child> _durationBy = new(StringComparer.Ordinal);
+
     public void Record(string operation, string decision, TimeSpan elapsed)
     {
-        // Label values as spans: prometheus-net then finds the existing child without allocating a label array.
-        _requests.WithLabels([operation, decision]).Inc();
-        _duration.WithLabels([operation]).Observe(elapsed.TotalSeconds);
+        _requestsBy.GetOrAdd((operation, decision), static (labels, requests) => requests.WithLabels(labels.Operation, labels.Decision), _requests).Inc();
+        _durationBy.GetOrAdd(operation, static (label, duration) => duration.WithLabels(label), _duration).Observe(elapsed.TotalSeconds);
     }
 }

@@ -50,6 +50,29 @@ public sealed class KestrelTests
     }
 
     [Fact]
+    public async Task Metrics_leave_out_the_dotnet_meters_recorded_on_every_request_and_keep_those_of_connections()
+    {
+        await using var guard = await GuardTestHost.StartAsync(kestrel: true);
+        var addresses = guard.App.GetGuardAddresses();
+        using var http = new HttpClient { BaseAddress = addresses.Health };
+        // prometheus-net starts listening to the .NET meters at the first scrape, as Prometheus's would be in a cluster.
+        _ = await http.GetStringAsync(new Uri("/metrics", UriKind.Relative), TestContext.Current.CancellationToken);
+        var (status, _) = await PostOverTlsAsync(addresses.Webhook, AdmissionReviews.PodCreate(PodFixtures.EbsCsiNode()), guard.CertificateThumbprint());
+        status.Should().Be(HttpStatusCode.OK);
+        (await http.GetAsync("/readyz", TestContext.Current.CancellationToken)).Dispose();
+
+        var metrics = await http.GetStringAsync(new Uri("/metrics", UriKind.Relative), TestContext.Current.CancellationToken);
+
+        metrics.Should().Contain("\nmicrosoft_aspnetcore_server_kestrel_kestrel_active_connections")
+            .And.Contain("\nmicrosoft_aspnetcore_server_kestrel_kestrel_tls_handshake_duration_bucket")
+            .And.Contain("\nsystem_net_http_http_client_request_duration_bucket", "outbound calls, the API server's in production, stay")
+            .And.Contain("\nadmissionguard_admission_duration_seconds_bucket");
+        metrics.Should().NotContain("microsoft_aspnetcore_hosting_", "admissionguard_admission_duration_seconds times every review")
+            .And.NotContain("microsoft_aspnetcore_routing_")
+            .And.NotContain("microsoft_aspnetcore_memorypool_");
+    }
+
+    [Fact]
     public async Task A_rotated_certificate_is_served_on_the_next_handshake_without_restart()
     {
         await using var guard = await GuardTestHost.StartAsync(kestrel: true);
