@@ -191,11 +191,12 @@ internal sealed partial class DaemonSetController(ClusterApi api, ILogger logger
         {
             DesiredNumberScheduled = counts.Desired,
             CurrentNumberScheduled = counts.Current,
-            UpdatedNumberScheduled = counts.Updated,
+            // desired, current, misscheduled and ready are always written; the others are omitempty (apps/v1.DaemonSetStatus).
+            UpdatedNumberScheduled = OmitEmpty.Count(counts.Updated),
             NumberMisscheduled = counts.Misscheduled,
             NumberReady = counts.Ready,
-            NumberAvailable = counts.Ready,
-            NumberUnavailable = counts.Desired - counts.Ready,
+            NumberAvailable = OmitEmpty.Count(counts.Ready),
+            NumberUnavailable = OmitEmpty.Count(counts.Desired - counts.Ready),
             ObservedGeneration = daemonSet.Metadata.Generation,
         };
         if (PodTemplates.SameJson(status, daemonSet.Status ?? new V1DaemonSetStatus()))

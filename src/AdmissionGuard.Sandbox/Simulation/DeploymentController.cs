@@ -11,10 +11,29 @@ namespace AdmissionGuard.Sandbox.Simulation;
 /// The Deployment controller: one ReplicaSet per pod template, named <c>{deployment}-{pod-template-hash}</c> and
 /// labelled (selector and template too) with <c>pod-template-hash</c>, scaled to <c>spec.replicas</c>; the
 /// ReplicaSets of older templates are scaled to 0 at once (no gradual rollout). Status sums its ReplicaSets.
+/// Revisions as upstream's <c>deployment/util</c>: the current template's ReplicaSet carries the highest
+/// <c>deployment.kubernetes.io/revision</c> (one more than any other's; a template rolled back to gets a new one and
+/// keeps its old ones in <c>revision-history</c>), the Deployment carries the same, and the Deployment's own
+/// annotations (<c>kubernetes.io/change-cause</c> among them) are copied to it: what <c>kubectl rollout history</c>
+/// and <c>kubectl rollout undo</c> read.
 /// </summary>
 internal sealed class DeploymentController(ClusterApi api, ILogger logger) : IController
 {
     public const string TemplateHashLabel = "pod-template-hash";
+    public const string RevisionAnnotation = "deployment.kubernetes.io/revision";
+    public const string RevisionHistoryAnnotation = "deployment.kubernetes.io/revision-history";
+    public const string DesiredReplicasAnnotation = "deployment.kubernetes.io/desired-replicas";
+    public const string MaxReplicasAnnotation = "deployment.kubernetes.io/max-replicas";
+
+    // Upstream's annotationsToSkip: what is the Deployment's or the ReplicaSet's own, never copied between them.
+    private static readonly HashSet<string> NotCopied = new(StringComparer.Ordinal)
+    {
+        "kubectl.kubernetes.io/last-applied-configuration", RevisionAnnotation, RevisionHistoryAnnotation,
+        DesiredReplicasAnnotation, MaxReplicasAnnotation, "deprecated.deployment.rollback.to",
+    };
+
+    // Upstream's MaxRevHistoryLengthInChars: the oldest revisions are dropped from the history beyond it.
+    private const int MaxRevisionHistoryLength = 2000;
 
     public string Name => "deployment-controller";
 
@@ -41,22 +60,33 @@ internal sealed class DeploymentController(ClusterApi api, ILogger logger) : ICo
         var desired = deployment.Spec.Replicas ?? 1;
         var hash = PodTemplates.Hash(deployment.Spec.Template);
         var current = replicaSets.FirstOrDefault(r => IsOfTemplate(r, hash));
+        var revision = (replicaSets.Where(r => r != current).Select(Revision).DefaultIfEmpty(0).Max() + 1).ToString(CultureInfo.InvariantCulture);
         if (current is null)
         {
-            await CreateReplicaSetAsync(deployment, hash, desired, cancellationToken);
+            current = await CreateReplicaSetAsync(deployment, hash, desired, revision, cancellationToken);
         }
         else
         {
-            await ScaleAsync(current, desired, cancellationToken);
+            await UpdateCurrentAsync(deployment, current, desired, revision, cancellationToken);
+        }
+
+        if (current is not null && Annotation(current.Metadata, RevisionAnnotation) is { } currentRevision
+            && Annotation(deployment.Metadata, RevisionAnnotation) != currentRevision)
+        {
+            deployment.Metadata.Annotations = new Dictionary<string, string>(deployment.Metadata.Annotations ?? new Dictionary<string, string>())
+            {
+                [RevisionAnnotation] = currentRevision,
+            };
+            await Writes.TryAsync(() => api.UpdateAsync(deployment, cancellationToken: cancellationToken), Name, ResourceTypes.Deployments, deployment.Metadata, logger);
         }
 
         foreach (var old in replicaSets.Where(r => r != current))
         {
-            await ScaleAsync(old, 0, cancellationToken);
+            await ScaleAsync(deployment, old, 0, cancellationToken);
         }
     }
 
-    private async Task CreateReplicaSetAsync(V1Deployment deployment, string hash, int replicas, CancellationToken cancellationToken)
+    private async Task<V1ReplicaSet?> CreateReplicaSetAsync(V1Deployment deployment, string hash, int replicas, string revision, CancellationToken cancellationToken)
     {
         var template = PodTemplates.Copy(deployment.Spec.Template);
         template.Metadata ??= new V1ObjectMeta();
@@ -70,17 +100,50 @@ internal sealed class DeploymentController(ClusterApi api, ILogger logger) : ICo
                 Name = $"{deployment.Metadata.Name}-{hash}",
                 NamespaceProperty = deployment.Metadata.NamespaceProperty,
                 Labels = template.Metadata.Labels,
+                Annotations = CopiedAnnotations(deployment, null),
                 OwnerReferences = [Owners.Controller("apps/v1", "Deployment", deployment.Metadata)],
             },
             Spec = new V1ReplicaSetSpec { Replicas = replicas, Selector = selector, Template = template },
         };
-        if (await Writes.TryAsync(() => api.CreateAsync(replicaSet, cancellationToken: cancellationToken), Name, ResourceTypes.ReplicaSets, replicaSet.Metadata, logger))
+        replicaSet.Metadata.Annotations[RevisionAnnotation] = revision;
+        SetReplicasAnnotations(deployment, replicaSet.Metadata.Annotations);
+        if (!await Writes.TryAsync(() => api.CreateAsync(replicaSet, cancellationToken: cancellationToken), Name, ResourceTypes.ReplicaSets, replicaSet.Metadata, logger))
         {
-            SimulationLog.ReplicaSetCreated(logger, deployment.Metadata.NamespaceProperty, deployment.Metadata.Name, replicaSet.Metadata.Name);
+            return null;
         }
+
+        SimulationLog.ReplicaSetCreated(logger, deployment.Metadata.NamespaceProperty, deployment.Metadata.Name, replicaSet.Metadata.Name);
+        return replicaSet;
     }
 
-    private async Task ScaleAsync(V1ReplicaSet replicaSet, int replicas, CancellationToken cancellationToken)
+    /// <summary>Scales the current template's ReplicaSet, copies the Deployment's annotations to it and raises its revision.</summary>
+    private async Task UpdateCurrentAsync(V1Deployment deployment, V1ReplicaSet current, int replicas, string revision, CancellationToken cancellationToken)
+    {
+        var annotations = CopiedAnnotations(deployment, current.Metadata.Annotations);
+        var previous = annotations.GetValueOrDefault(RevisionAnnotation);
+        var previousNumber = previous is null ? 0 : ParseRevision(previous);
+        if (previousNumber < ParseRevision(revision))
+        {
+            annotations[RevisionAnnotation] = revision;
+            if (previous is not null)
+            {
+                // Rolled back to: the revisions it had before stay in its history.
+                annotations[RevisionHistoryAnnotation] = History(annotations.GetValueOrDefault(RevisionHistoryAnnotation), previous);
+            }
+        }
+
+        SetReplicasAnnotations(deployment, annotations);
+        if (current.Spec.Replicas == replicas && PodTemplates.SameJson(annotations, current.Metadata.Annotations))
+        {
+            return;
+        }
+
+        current.Spec.Replicas = replicas;
+        current.Metadata.Annotations = annotations;
+        await Writes.TryAsync(() => api.UpdateAsync(current, cancellationToken: cancellationToken), Name, ResourceTypes.ReplicaSets, current.Metadata, logger);
+    }
+
+    private async Task ScaleAsync(V1Deployment deployment, V1ReplicaSet replicaSet, int replicas, CancellationToken cancellationToken)
     {
         if (replicaSet.Spec.Replicas == replicas)
         {
@@ -88,7 +151,58 @@ internal sealed class DeploymentController(ClusterApi api, ILogger logger) : ICo
         }
 
         replicaSet.Spec.Replicas = replicas;
+        replicaSet.Metadata.Annotations = new Dictionary<string, string>(replicaSet.Metadata.Annotations ?? new Dictionary<string, string>());
+        SetReplicasAnnotations(deployment, replicaSet.Metadata.Annotations);
         await Writes.TryAsync(() => api.UpdateAsync(replicaSet, cancellationToken: cancellationToken), Name, ResourceTypes.ReplicaSets, replicaSet.Metadata, logger);
+    }
+
+    /// <summary>The ReplicaSet's annotations with the Deployment's copied over them, except each one's own.</summary>
+    private static Dictionary<string, string> CopiedAnnotations(V1Deployment deployment, IDictionary<string, string>? replicaSetAnnotations)
+    {
+        var annotations = new Dictionary<string, string>(replicaSetAnnotations ?? new Dictionary<string, string>());
+        foreach (var (key, value) in deployment.Metadata.Annotations ?? new Dictionary<string, string>())
+        {
+            if (!NotCopied.Contains(key))
+            {
+                annotations[key] = value;
+            }
+        }
+
+        return annotations;
+    }
+
+    /// <summary>desired-replicas and max-replicas (<c>spec.replicas</c> plus the rollout's surge), as upstream writes them on every scale.</summary>
+    private static void SetReplicasAnnotations(V1Deployment deployment, IDictionary<string, string> annotations)
+    {
+        var desired = deployment.Spec.Replicas ?? 1;
+        annotations[DesiredReplicasAnnotation] = desired.ToString(CultureInfo.InvariantCulture);
+        annotations[MaxReplicasAnnotation] = (desired + MaxSurge(deployment, desired)).ToString(CultureInfo.InvariantCulture);
+    }
+
+    private static int MaxSurge(V1Deployment deployment, int desired) =>
+        deployment.Spec.Strategy?.Type == "Recreate"
+            ? 0
+            : IntOrPercent.Scale(deployment.Spec.Strategy?.RollingUpdate?.MaxSurge?.Value ?? "25%", desired) ?? 0;
+
+    private static string? Annotation(V1ObjectMeta metadata, string key) =>
+        metadata.Annotations is { } annotations && annotations.TryGetValue(key, out var value) ? value : null;
+
+    private static long Revision(V1ReplicaSet replicaSet) =>
+        Annotation(replicaSet.Metadata, RevisionAnnotation) is { } revision ? ParseRevision(revision) : 0;
+
+    private static long ParseRevision(string revision) =>
+        long.TryParse(revision, NumberStyles.None, CultureInfo.InvariantCulture, out var number) ? number : 0;
+
+    private static string History(string? history, string previous)
+    {
+        var revisions = string.IsNullOrEmpty(history) ? [] : history.Split(',').ToList();
+        revisions.Add(previous);
+        while (revisions.Count > 1 && string.Join(',', revisions).Length > MaxRevisionHistoryLength)
+        {
+            revisions.RemoveAt(0);
+        }
+
+        return string.Join(',', revisions);
     }
 
     private async Task WriteStatusAsync(V1Deployment deployment, List<V1ReplicaSet> replicaSets, CancellationToken cancellationToken)
@@ -101,11 +215,12 @@ internal sealed class DeploymentController(ClusterApi api, ILogger logger) : ICo
         var now = SimulationClock.Now(api.Time);
         var status = new V1DeploymentStatus
         {
-            Replicas = replicaSets.Sum(r => r.Status?.Replicas ?? 0),
-            UpdatedReplicas = updated,
-            ReadyReplicas = replicaSets.Sum(r => r.Status?.ReadyReplicas ?? 0),
-            AvailableReplicas = available,
-            UnavailableReplicas = Math.Max(0, desired - available),
+            // All omitempty in apps/v1.DeploymentStatus.
+            Replicas = OmitEmpty.Count(replicaSets.Sum(r => r.Status?.Replicas ?? 0)),
+            UpdatedReplicas = OmitEmpty.Count(updated),
+            ReadyReplicas = OmitEmpty.Count(replicaSets.Sum(r => r.Status?.ReadyReplicas ?? 0)),
+            AvailableReplicas = OmitEmpty.Count(available),
+            UnavailableReplicas = OmitEmpty.Count(Math.Max(0, desired - available)),
             ObservedGeneration = deployment.Metadata.Generation,
             Conditions =
             [

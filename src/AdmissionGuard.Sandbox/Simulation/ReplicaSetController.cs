@@ -79,10 +79,11 @@ internal sealed class ReplicaSetController(ClusterApi api, ILogger logger) : ICo
         var ready = active.Count(p => StatusConditions.IsTrue(p.Status, "Ready"));
         var status = new V1ReplicaSetStatus
         {
+            // replicas is always written; the other counts are omitempty in apps/v1.ReplicaSetStatus.
             Replicas = active.Count,
-            FullyLabeledReplicas = active.Count,
-            ReadyReplicas = ready,
-            AvailableReplicas = ready,
+            FullyLabeledReplicas = OmitEmpty.Count(active.Count),
+            ReadyReplicas = OmitEmpty.Count(ready),
+            AvailableReplicas = OmitEmpty.Count(ready),
             ObservedGeneration = replicaSet.Metadata.Generation,
         };
         if (PodTemplates.SameJson(status, replicaSet.Status ?? new V1ReplicaSetStatus()))

@@ -115,6 +115,46 @@ public sealed class KubectlWorkflowTests
     }
 
     [Fact]
+    public async Task Rollout_history_and_undo_of_a_deployment_read_the_revisions_of_its_replicasets()
+    {
+        Kubectl.RequireInstalled();
+        await using var sandbox = await StartClusterAsync("node-1", "node-2");
+        var kubectl = sandbox.Kubectl;
+        await kubectl.RunAsync("create deployment web --image=nginx:1.26 --replicas=3");
+        await kubectl.RunAsync("annotate deployment web kubernetes.io/change-cause=install");
+        await kubectl.RunAsync("rollout status deployment/web --timeout=30s");
+        await kubectl.RunAsync("set image deployment/web nginx=nginx:1.27");
+        await kubectl.RunAsync("annotate deployment web kubernetes.io/change-cause=upgrade --overwrite");
+        await kubectl.RunAsync("rollout status deployment/web --timeout=30s");
+
+        var history = await kubectl.RunAsync("rollout history deployment/web");
+        var first = await kubectl.RunAsync("rollout history deployment/web --revision=1");
+        var unavailable = await kubectl.RunAsync("get deployment web -o jsonpath={.status.unavailableReplicas}");
+        var undone = await kubectl.RunAsync("rollout undo deployment/web");
+        var rolledBack = await kubectl.RunAsync("rollout status deployment/web --timeout=30s");
+        var after = await kubectl.RunAsync("rollout history deployment/web");
+
+        history.Rows.Should().BeEquivalentTo<string[]>([["deployment.apps/web"], ["REVISION", "CHANGE-CAUSE"], ["1", "install"], ["2", "upgrade"]], o => o.WithStrictOrdering());
+        first.Output.Should().Contain("deployment.apps/web with revision #1", first.Error).And.MatchRegex(@"Image:\s+nginx:1\.26\n");
+        unavailable.ExitCode.Should().Be(0, unavailable.Error);
+        unavailable.Output.Should().BeEmpty("a zero count is left out of the status, as Go's omitempty does");
+        undone.Output.Should().Contain("deployment.apps/web rolled back", undone.Error);
+        rolledBack.Output.Should().Contain("deployment \"web\" successfully rolled out", rolledBack.Error);
+        sandbox.Server.Api.List<V1Pod>("default").Where(p => p.Metadata.DeletionTimestamp is null).Should().HaveCount(3)
+            .And.OnlyContain(p => p.Spec.Containers.Single().Image == "nginx:1.26");
+        // The restored template's ReplicaSet gets the next revision, and keeps its old one in its history.
+        after.Rows.Skip(1).Should().BeEquivalentTo<string[]>([["REVISION", "CHANGE-CAUSE"], ["2", "upgrade"], ["3", "install"]], o => o.WithStrictOrdering());
+        var replicaSets = sandbox.Server.Api.List<V1ReplicaSet>("default");
+        replicaSets.Should().HaveCount(2, "the undo reused the first template's ReplicaSet instead of creating a third");
+        var restored = replicaSets.Single(r => r.Spec.Replicas == 3);
+        restored.Metadata.Annotations.Should().Contain("deployment.kubernetes.io/revision", "3")
+            .And.Contain("deployment.kubernetes.io/revision-history", "1")
+            .And.Contain("deployment.kubernetes.io/desired-replicas", "3")
+            .And.Contain("deployment.kubernetes.io/max-replicas", "4");
+        sandbox.Server.Api.Get<V1Deployment>("default", "web")!.Metadata.Annotations.Should().Contain("deployment.kubernetes.io/revision", "3");
+    }
+
+    [Fact]
     public async Task Get_wide_describe_and_get_events_show_the_running_pods()
     {
         Kubectl.RequireInstalled();
