@@ -19,6 +19,7 @@ internal sealed class Scheduler(ClusterApi api, SimulationOptions options, ILogg
 
     private readonly Dictionary<string, (int Failures, DateTimeOffset RetryAt)> _backoff = new(StringComparer.Ordinal);
     private readonly VersionCache<V1Node> _nodes = VersionCache.OfModels<V1Node>();
+    private readonly ComponentEvents _events = new(api, "default-scheduler", logger);
 
     public string Name => "scheduler";
 
@@ -62,6 +63,7 @@ internal sealed class Scheduler(ClusterApi api, SimulationOptions options, ILogg
                 if (await SetScheduledConditionAsync(pod, "Unschedulable", why, cancellationToken))
                 {
                     SimulationLog.PodUnschedulable(logger, stored.Namespace!, stored.Name, why);
+                    await _events.RecordAsync(pod, "Warning", "FailedScheduling", "Scheduling", why, cancellationToken);
                 }
 
                 continue;
@@ -120,6 +122,7 @@ internal sealed class Scheduler(ClusterApi api, SimulationOptions options, ILogg
             await api.BindAsync(binding, cancellationToken: cancellationToken);
             _backoff.Remove(pod.Metadata.Uid);
             SimulationLog.PodBound(logger, pod.Metadata.NamespaceProperty, pod.Metadata.Name, node);
+            await _events.RecordAsync(pod, "Normal", "Scheduled", "Binding", $"Successfully assigned {pod.Metadata.NamespaceProperty}/{pod.Metadata.Name} to {node}", cancellationToken);
             return null;
         }
         catch (ApiException e) when (e.Code is 404 or 409)
@@ -134,7 +137,10 @@ internal sealed class Scheduler(ClusterApi api, SimulationOptions options, ILogg
             var retryAt = api.Time.GetUtcNow() + wait;
             _backoff[pod.Metadata.Uid] = (failures, retryAt);
             SimulationLog.BindingRefused(logger, pod.Metadata.NamespaceProperty, pod.Metadata.Name, node, e.Code, e.Message, wait);
-            await SetScheduledConditionAsync(pod, "SchedulerError", $"Binding rejected: {e.Message}", cancellationToken);
+            // The binding cycle's error as kube-scheduler 1.32 words it (RunBindPlugins), in the condition and the event.
+            var error = $"running Bind plugin \"DefaultBinder\": {e.Message}";
+            await SetScheduledConditionAsync(pod, "SchedulerError", error, cancellationToken);
+            await _events.RecordAsync(pod, "Warning", "FailedScheduling", "Scheduling", error, cancellationToken);
             return retryAt;
         }
     }
@@ -159,15 +165,12 @@ internal sealed class Scheduler(ClusterApi api, SimulationOptions options, ILogg
 
     private void PruneBackoff(IReadOnlyList<StoredObject> pending)
     {
-        if (_backoff.Count == 0)
-        {
-            return;
-        }
-
         var waiting = pending.Select(p => p.Uid).ToHashSet(StringComparer.Ordinal);
         foreach (var uid in _backoff.Keys.Where(uid => !waiting.Contains(uid)).ToList())
         {
             _backoff.Remove(uid);
         }
+
+        _events.Prune(waiting);
     }
 }

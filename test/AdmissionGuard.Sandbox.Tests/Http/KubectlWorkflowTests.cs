@@ -220,14 +220,17 @@ public sealed class KubectlWorkflowTests
         var replicaSets = await kubectl.RunAsync("get replicasets");
         var budgets = await kubectl.RunAsync("get pdb");
 
-        events.Rows.Should().BeEquivalentTo<string[]>(
+        events.Rows.Take(2).Should().BeEquivalentTo<string[]>(
             [
                 ["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"],
                 ["30m", "Normal", "UnmanagedPodEvicted", "pod/web-1", "Evicted so that it restarts under Cilium"],
             ],
             o => o.WithStrictOrdering());
+        events.Rows.Skip(2).Should().HaveCount(2, "the scheduler recorded each of the Deployment's pods")
+            .And.AllSatisfy(row => row[1..3].Should().Equal("Normal", "Scheduled"));
         wideEvents.Rows[0].Should().Equal("LAST SEEN", "TYPE", "REASON", "OBJECT", "SUBOBJECT", "SOURCE", "MESSAGE", "FIRST SEEN", "COUNT", "NAME");
         wideEvents.Rows[1][^4..].Should().Equal("Evicted so that it restarts under Cilium", "5h", "3", "web-1.restart");
+        wideEvents.Rows[2][4].Should().Be("default-scheduler, default-scheduler-sandbox", "an events.k8s.io event names its reporting controller and instance");
         daemonSets.Rows.Should().BeEquivalentTo<string[]>(
             [
                 ["NAME", "DESIRED", "CURRENT", "READY", "UP-TO-DATE", "AVAILABLE", "NODE SELECTOR", "AGE", "CONTAINERS", "IMAGES", "SELECTOR"],

@@ -188,6 +188,68 @@ public sealed class SchedulerTests
         waits.Should().Equal(1, 2, 4, 8, 10, 10);
     }
 
+    [Fact]
+    public async Task The_scheduler_records_failed_scheduling_once_per_message_with_a_count_and_scheduled_on_binding()
+    {
+        var admission = new RefusingBindings();
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 12, 5, 4, 0, 0, TimeSpan.Zero));
+        var api = ClusterApi.CreateInMemory(admission, clock);
+        await api.CreateAsync(new V1Node { Metadata = new V1ObjectMeta { Name = "node-a" } }, cancellationToken: TestCluster.Token);
+        var pod = await api.CreateAsync(Manifests.Pod("web"), cancellationToken: TestCluster.Token);
+        var scheduler = new Scheduler(api, new SimulationOptions(), Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+
+        var retryAt = await scheduler.ReconcileAsync(TestCluster.Token);
+        clock.Advance(retryAt!.Value - clock.GetUtcNow());
+        await scheduler.ReconcileAsync(TestCluster.Token);
+        var refused = api.List<Corev1Event>("default").Should().ContainSingle("a repeated failure adds to the first event's series").Subject;
+        var condition = TestCluster.Scheduled(api.Get<V1Pod>("default", "web"))!;
+        admission.Refuse = false;
+        clock.Advance(TimeSpan.FromSeconds(10));
+        await scheduler.ReconcileAsync(TestCluster.Token);
+
+        refused.Should().BeEquivalentTo(new
+        {
+            Type = "Warning",
+            Reason = "FailedScheduling",
+            Action = "Scheduling",
+            ReportingComponent = "default-scheduler",
+            Message = "running Bind plugin \"DefaultBinder\": admission webhook \"check.pods.admissionguard.io\" denied the request: node-a is not ready",
+            InvolvedObject = new { Kind = "Pod", Name = "web", NamespaceProperty = "default", Uid = pod.Metadata.Uid },
+            Series = new { Count = 2, LastObservedTime = new DateTime(2026, 12, 5, 4, 0, 1, DateTimeKind.Utc) },
+            Source = (V1EventSource?)null,
+            Count = (int?)null,
+        });
+        refused.EventTime.Should().Be(new DateTime(2026, 12, 5, 4, 0, 0, DateTimeKind.Utc));
+        condition.Message.Should().Be(refused.Message, "the condition carries the same error");
+        api.List<Corev1Event>("default").Should().HaveCount(2).And.ContainSingle(e => e.Reason == "Scheduled").Which.Should().BeEquivalentTo(new
+        {
+            Type = "Normal",
+            Action = "Binding",
+            Message = "Successfully assigned default/web to node-a",
+            ReportingComponent = "default-scheduler",
+        });
+    }
+
+    [Fact]
+    public async Task An_unschedulable_pod_gets_one_failed_scheduling_event_naming_why()
+    {
+        var api = ClusterApi.CreateInMemory();
+        await api.CreateAsync(new V1Node { Metadata = new V1ObjectMeta { Name = "node-a" }, Spec = new V1NodeSpec { Unschedulable = true } }, cancellationToken: TestCluster.Token);
+        await api.CreateAsync(Manifests.Pod("web"), cancellationToken: TestCluster.Token);
+        var scheduler = new Scheduler(api, new SimulationOptions(), Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+
+        await scheduler.ReconcileAsync(TestCluster.Token);
+        await scheduler.ReconcileAsync(TestCluster.Token);
+
+        api.List<Corev1Event>("default").Should().ContainSingle().Which.Should().BeEquivalentTo(new
+        {
+            Type = "Warning",
+            Reason = "FailedScheduling",
+            Message = TestCluster.Scheduled(api.Get<V1Pod>("default", "web"))!.Message,
+        });
+        api.List<Corev1Event>("default").Single().Message.Should().StartWith("0/1 nodes are available: ");
+    }
+
     private sealed class RefusingBindings : IAdmission
     {
         private int _attempts;
