@@ -123,6 +123,7 @@ public sealed partial class ClusterApi(ObjectStore store, IAdmission admission, 
         ObjectRules.PrepareForCreate(type, obj);
         ObjectRules.OmitEmptyLists(type, obj);
         ObjectRules.AddZeroValues(type, obj);
+        ObjectRules.FormatMicroTimes(type, obj);
         ThrowIfInvalid(type, name, ObjectRules.ValidateCreate(type, obj));
         await admission.ValidateAsync(request with { NewObject = obj }, cancellationToken);
         if (context.DryRun)
@@ -454,6 +455,7 @@ public sealed partial class ClusterApi(ObjectStore store, IAdmission admission, 
         KeepIdentity(obj, type, current.Namespace, name, old["metadata"]!.AsObject());
         ObjectRules.OmitEmptyLists(type, obj);
         ObjectRules.AddZeroValues(type, obj);
+        ObjectRules.FormatMicroTimes(type, obj);
         ThrowIfInvalid(type, name, ObjectRules.ValidateUpdate(type, obj, old));
         await admission.ValidateAsync(request with { NewObject = obj }, cancellationToken);
         if (context.DryRun)

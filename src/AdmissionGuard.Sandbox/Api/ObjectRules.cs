@@ -385,6 +385,35 @@ internal static class ObjectRules
     };
 
     /// <summary>
+    /// Writes the <c>metav1.MicroTime</c> fields as kube-apiserver encodes them, in UTC with exactly six fractional
+    /// digits (<c>RFC3339Micro</c>), whatever precision the client sent: Go clients decode a MicroTime only in that
+    /// form, and <c>kubectl describe pod</c> showed no Events when an <c>eventTime</c> had none. Unreadable values are
+    /// left to validation.
+    /// </summary>
+    public static void FormatMicroTimes(ResourceType type, JsonObject obj)
+    {
+        if (type == ResourceTypes.Events)
+        {
+            Format(obj, "eventTime");
+            Format(obj["series"] as JsonObject, "lastObservedTime");
+        }
+        else if (type == ResourceTypes.Leases)
+        {
+            Format(obj["spec"] as JsonObject, "acquireTime");
+            Format(obj["spec"] as JsonObject, "renewTime");
+        }
+
+        static void Format(JsonObject? parent, string field)
+        {
+            if (parent?[field] is JsonValue value && value.TryGetValue<string>(out var text)
+                && DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var time))
+            {
+                parent[field] = time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+    }
+
+    /// <summary>
     /// Fields kube-apiserver always writes because Go serializes empty non-pointer structs and zero numbers without
     /// omitempty: <c>"spec": {}</c> and <c>"status": {}</c> on the kinds whose spec and status are values, and the
     /// zero counters of workload and budget statuses. A client can then JSON-patch <c>add /spec/unschedulable</c>.

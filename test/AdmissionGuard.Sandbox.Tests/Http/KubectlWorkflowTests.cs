@@ -173,7 +173,13 @@ public sealed class KubectlWorkflowTests
             .And.AllSatisfy(row => row[6].Should().Be("node-1"));
         described.ExitCode.Should().Be(0, described.Error);
         described.Output.Should().Contain($"Name:             {name}").And.Contain("Node:             node-1/").And.Contain("Image:          nginx");
+        // kubectl decodes the events typed: an eventTime without six fractional digits failed that, and it printed <none>.
+        described.Output.Should().MatchRegex($@"Events:\n.*\n.*\n  Normal  Scheduled  \S+\s+default-scheduler  Successfully assigned default/{name} to node-1\n");
         events.ExitCode.Should().Be(0, events.Error);
+        events.Rows.Skip(1).Should().HaveCount(2).And.AllSatisfy(row => row[1..3].Should().Equal("Normal", "Scheduled"));
+        sandbox.Server.Api.List<Corev1Event>("default")[0].EventTime.Should().NotBeNull();
+        var stored = await kubectl.RunAsync("get events -o jsonpath={.items[0].eventTime}");
+        stored.Output.Should().MatchRegex(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$", "a MicroTime as kube-apiserver encodes it");
     }
 
     [Fact]
