@@ -250,11 +250,15 @@ public sealed class ClusterSnapshotTests : IAsyncDisposable
         endpoints.Send(WatchEventType.Added, Endpoint("a", ownerUid: "uid-a"));
         endpoints.Send(WatchEventType.Added, Endpoint("b", ownerUid: "uid-of-an-earlier-b"));
         endpoints.Send(WatchEventType.Added, Endpoint("c", ownerUid: "uid-c"));
-        pods.Send(WatchEventType.Added, FakeCluster.Pod("default", "c", "n1", ready: true, "7"));
-        for (var i = 0; i < 4; i++)
+        // The two caches apply their watches on their own threads: pod c is sent only once endpoint c is in, so that it
+        // arrives second (sent together, both could be applied at once, neither seeing the other).
+        for (var i = 0; i < 3; i++)
         {
             await applied.Reader.ReadAsync(TestContext.Current.CancellationToken).AsTask().WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
         }
+
+        pods.Send(WatchEventType.Added, FakeCluster.Pod("default", "c", "n1", ready: true, "7"));
+        await applied.Reader.ReadAsync(TestContext.Current.CancellationToken).AsTask().WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
 
         var (podA, endpointA) = (_cluster.Snapshot.GetPod("default", "a")!, _cluster.Snapshot.GetEndpoint("default", "a")!);
         endpointA.Name.Should().BeSameAs(podA.Name);
