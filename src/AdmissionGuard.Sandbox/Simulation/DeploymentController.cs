@@ -15,7 +15,8 @@ namespace AdmissionGuard.Sandbox.Simulation;
 /// <c>deployment.kubernetes.io/revision</c> (one more than any other's; a template rolled back to gets a new one and
 /// keeps its old ones in <c>revision-history</c>), the Deployment carries the same, and the Deployment's own
 /// annotations (<c>kubernetes.io/change-cause</c> among them) are copied to it: what <c>kubectl rollout history</c>
-/// and <c>kubectl rollout undo</c> read.
+/// and <c>kubectl rollout undo</c> read. Old ReplicaSets beyond <c>spec.revisionHistoryLimit</c> (10 by default) are
+/// deleted, oldest first, once empty.
 /// </summary>
 internal sealed class DeploymentController(ClusterApi api, ILogger logger) : IController
 {
@@ -83,6 +84,26 @@ internal sealed class DeploymentController(ClusterApi api, ILogger logger) : ICo
         foreach (var old in replicaSets.Where(r => r != current))
         {
             await ScaleAsync(deployment, old, 0, cancellationToken);
+        }
+
+        await CleanUpAsync(deployment, [.. replicaSets.Where(r => r != current)], cancellationToken);
+    }
+
+    /// <summary>
+    /// Upstream's cleanupDeployment: of the old ReplicaSets beyond <c>spec.revisionHistoryLimit</c>, the oldest by
+    /// revision are deleted once they have scaled down to nothing.
+    /// </summary>
+    private async Task CleanUpAsync(V1Deployment deployment, List<V1ReplicaSet> old, CancellationToken cancellationToken)
+    {
+        var excess = old.Count(r => r.Metadata.DeletionTimestamp is null) - (deployment.Spec.RevisionHistoryLimit ?? int.MaxValue);
+        foreach (var replicaSet in old.Where(r => r.Metadata.DeletionTimestamp is null).OrderBy(Revision).Take(Math.Max(0, excess)))
+        {
+            if (replicaSet.Spec.Replicas == 0 && (replicaSet.Status?.Replicas ?? 0) == 0 && replicaSet.Status?.ObservedGeneration == replicaSet.Metadata.Generation)
+            {
+                await Writes.TryAsync(
+                    () => api.DeleteAsync<V1ReplicaSet>(replicaSet.Metadata.NamespaceProperty, replicaSet.Metadata.Name, cancellationToken: cancellationToken),
+                    Name, ResourceTypes.ReplicaSets, replicaSet.Metadata, logger);
+            }
         }
     }
 

@@ -129,6 +129,27 @@ public sealed class WorkloadControllerTests
     }
 
     [Fact]
+    public async Task Old_replicasets_beyond_the_revision_history_limit_are_deleted_oldest_first()
+    {
+        await using var cluster = TestCluster.Start();
+        await cluster.Simulation.AddNodeAsync("node-a", new NodeSetup { CiliumTaint = false }, TestCluster.Token);
+        var deployment = Manifests.Deployment("web", 1);
+        deployment.Spec.RevisionHistoryLimit = 1;
+        await cluster.Api.CreateAsync(deployment, cancellationToken: TestCluster.Token);
+        await cluster.Until(() => cluster.Pods("default", "app=web").SingleOrDefault(), "the first pod");
+
+        foreach (var image in new[] { "nginx:2", "nginx:3" })
+        {
+            await cluster.Api.PatchAsync<V1Deployment>("default", "web", PatchType.Merge,
+                """{"spec":{"template":{"spec":{"containers":[{"name":"web","image":"IMAGE"}]}}}}""".Replace("IMAGE", image, StringComparison.Ordinal), cancellationToken: TestCluster.Token);
+            await cluster.Until(() => cluster.Pods("default", "app=web") is [var only] && only.Spec.Containers.Single().Image == image ? only : null, $"the pod of {image}", letTimeFlow: true);
+        }
+
+        var left = await cluster.Until(() => cluster.Api.List<V1ReplicaSet>("default") is { Count: 2 } r ? r : null, "the oldest ReplicaSet deleted", letTimeFlow: true);
+        left.Select(r => r.Metadata.Annotations["deployment.kubernetes.io/revision"]).Should().BeEquivalentTo(["2", "3"], "one old revision is kept");
+    }
+
+    [Fact]
     public async Task A_changed_daemonset_template_replaces_the_pods_one_node_at_a_time()
     {
         await using var cluster = TestCluster.Start();
