@@ -121,9 +121,7 @@ public sealed partial class ClusterApi(ObjectStore store, IAdmission admission, 
         KeepIdentity(obj, type, objectNamespace, name, new JsonObject { ["uid"] = Guid.NewGuid().ToString(), ["creationTimestamp"] = Timestamp() });
         obj["metadata"]!["generation"] = 1;
         ObjectRules.PrepareForCreate(type, obj);
-        ObjectRules.OmitEmptyLists(type, obj);
-        ObjectRules.AddZeroValues(type, obj);
-        ObjectRules.FormatMicroTimes(type, obj);
+        ObjectRules.EncodeAsGo(type, obj);
         ThrowIfInvalid(type, name, ObjectRules.ValidateCreate(type, obj));
         await admission.ValidateAsync(request with { NewObject = obj }, cancellationToken);
         if (context.DryRun)
@@ -453,9 +451,7 @@ public sealed partial class ClusterApi(ObjectStore store, IAdmission admission, 
         var request = new AdmissionRequest(type, subresource, Gvk(type), AdmissionOperation.Update, current.Namespace, name, obj, old, context);
         obj = await MutatedAsync(request, cancellationToken);
         KeepIdentity(obj, type, current.Namespace, name, old["metadata"]!.AsObject());
-        ObjectRules.OmitEmptyLists(type, obj);
-        ObjectRules.AddZeroValues(type, obj);
-        ObjectRules.FormatMicroTimes(type, obj);
+        ObjectRules.EncodeAsGo(type, obj);
         ThrowIfInvalid(type, name, ObjectRules.ValidateUpdate(type, obj, old));
         await admission.ValidateAsync(request with { NewObject = obj }, cancellationToken);
         if (context.DryRun)

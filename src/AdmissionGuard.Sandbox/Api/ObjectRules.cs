@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AdmissionGuard.Sandbox.Labels;
@@ -385,12 +386,24 @@ internal static class ObjectRules
     };
 
     /// <summary>
+    /// The object as kube-apiserver's Go encoding writes it, applied last on every create and update: empty optional
+    /// lists left out (<see cref="OmitEmptyLists"/>), zero values written (<see cref="AddZeroValues"/>) and MicroTimes
+    /// in their one format (<see cref="FormatMicroTimes"/>).
+    /// </summary>
+    public static void EncodeAsGo(ResourceType type, JsonObject obj)
+    {
+        OmitEmptyLists(type, obj);
+        AddZeroValues(type, obj);
+        FormatMicroTimes(type, obj);
+    }
+
+    /// <summary>
     /// Writes the <c>metav1.MicroTime</c> fields as kube-apiserver encodes them, in UTC with exactly six fractional
     /// digits (<c>RFC3339Micro</c>), whatever precision the client sent: Go clients decode a MicroTime only in that
     /// form, and <c>kubectl describe pod</c> showed no Events when an <c>eventTime</c> had none. Unreadable values are
     /// left to validation.
     /// </summary>
-    public static void FormatMicroTimes(ResourceType type, JsonObject obj)
+    private static void FormatMicroTimes(ResourceType type, JsonObject obj)
     {
         if (type == ResourceTypes.Events)
         {
@@ -406,9 +419,9 @@ internal static class ObjectRules
         static void Format(JsonObject? parent, string field)
         {
             if (parent?[field] is JsonValue value && value.TryGetValue<string>(out var text)
-                && DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var time))
+                && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time))
             {
-                parent[field] = time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", System.Globalization.CultureInfo.InvariantCulture);
+                parent[field] = time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
             }
         }
     }
@@ -418,7 +431,7 @@ internal static class ObjectRules
     /// omitempty: <c>"spec": {}</c> and <c>"status": {}</c> on the kinds whose spec and status are values, and the
     /// zero counters of workload and budget statuses. A client can then JSON-patch <c>add /spec/unschedulable</c>.
     /// </summary>
-    public static void AddZeroValues(ResourceType type, JsonObject obj)
+    private static void AddZeroValues(ResourceType type, JsonObject obj)
     {
         if (ZeroValues.TryGetValue(type.Plural, out var zero))
         {

@@ -95,8 +95,9 @@ internal sealed class DeploymentController(ClusterApi api, ILogger logger) : ICo
     /// </summary>
     private async Task CleanUpAsync(V1Deployment deployment, List<V1ReplicaSet> old, CancellationToken cancellationToken)
     {
-        var excess = old.Count(r => r.Metadata.DeletionTimestamp is null) - (deployment.Spec.RevisionHistoryLimit ?? int.MaxValue);
-        foreach (var replicaSet in old.Where(r => r.Metadata.DeletionTimestamp is null).OrderBy(Revision).Take(Math.Max(0, excess)))
+        var cleanable = old.Where(r => r.Metadata.DeletionTimestamp is null).ToList();
+        var excess = cleanable.Count - (deployment.Spec.RevisionHistoryLimit ?? int.MaxValue);
+        foreach (var replicaSet in cleanable.OrderBy(Revision).Take(Math.Max(0, excess)))
         {
             if (replicaSet.Spec.Replicas == 0 && (replicaSet.Status?.Replicas ?? 0) == 0 && replicaSet.Status?.ObservedGeneration == replicaSet.Metadata.Generation)
             {
@@ -142,8 +143,7 @@ internal sealed class DeploymentController(ClusterApi api, ILogger logger) : ICo
     {
         var annotations = CopiedAnnotations(deployment, current.Metadata.Annotations);
         var previous = annotations.GetValueOrDefault(RevisionAnnotation);
-        var previousNumber = previous is null ? 0 : ParseRevision(previous);
-        if (previousNumber < ParseRevision(revision))
+        if (ParseRevision(previous) < ParseRevision(revision))
         {
             annotations[RevisionAnnotation] = revision;
             if (previous is not null)
@@ -208,10 +208,10 @@ internal sealed class DeploymentController(ClusterApi api, ILogger logger) : ICo
     private static string? Annotation(V1ObjectMeta metadata, string key) =>
         metadata.Annotations is { } annotations && annotations.TryGetValue(key, out var value) ? value : null;
 
-    private static long Revision(V1ReplicaSet replicaSet) =>
-        Annotation(replicaSet.Metadata, RevisionAnnotation) is { } revision ? ParseRevision(revision) : 0;
+    private static long Revision(V1ReplicaSet replicaSet) => ParseRevision(Annotation(replicaSet.Metadata, RevisionAnnotation));
 
-    private static long ParseRevision(string revision) =>
+    /// <summary>A revision annotation's number; 0 when there is none or it is not a number, as upstream's Revision.</summary>
+    private static long ParseRevision(string? revision) =>
         long.TryParse(revision, NumberStyles.None, CultureInfo.InvariantCulture, out var number) ? number : 0;
 
     private static string History(string? history, string previous)
