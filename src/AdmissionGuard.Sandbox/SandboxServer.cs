@@ -98,6 +98,11 @@ public sealed class SandboxServer : IAsyncDisposable
         var store = new ObjectStore(options.WatchHistoryLimit);
         var admissionMetrics = new AdmissionMetrics();
         var api = ClusterApi.Create(store, new WebhookAdmission(store, transport, admissionMetrics, logger), options.TimeProvider);
+        foreach (var type in ResourceTypes.CustomResources.Where(options.Serves))
+        {
+            // What installing Cilium leaves behind: kubectl get crd lists it.
+            await api.CreateAsync(ResourceTypes.CustomResourceDefinitions, null, CustomResourceDefinitions.For(type), cancellationToken: cancellationToken);
+        }
         // Built before anything listens: bad simulation options throw without leaving a server behind.
         var cluster = options.Simulation is { } simulation ? new SimulatedCluster(api, simulation, loggerFactory) : null;
         var certificates = SandboxCertificates.Create("admissionguard-sandbox", "kubernetes", "kubernetes.default.svc");

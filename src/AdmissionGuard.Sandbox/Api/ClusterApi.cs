@@ -268,6 +268,13 @@ public sealed partial class ClusterApi(ObjectStore store, IAdmission admission, 
             throw new ApiException(ApiErrors.Forbidden($"namespaces \"{name}\" is forbidden: this namespace may not be deleted"));
         }
 
+        if (type == ResourceTypes.CustomResourceDefinitions && CustomResourceDefinitions.Served(name) is { } served)
+        {
+            // Real clusters stop serving the type; the sandbox cannot, so it refuses rather than pretend.
+            throw new ApiException(ApiErrors.Forbidden(
+                $"customresourcedefinitions.apiextensions.k8s.io \"{name}\" is forbidden: the sandbox serves {served} itself and cannot stop serving it; start it without them instead (Simulation:CiliumEndpoints=false)"));
+        }
+
         var request = new AdmissionRequest(type, null, Gvk(type), AdmissionOperation.Delete, current.Namespace, name, null, current.ToJsonObject(), context);
         await admission.MutateAsync(request, cancellationToken);
         await admission.ValidateAsync(request, cancellationToken);

@@ -189,6 +189,10 @@ internal static class ObjectRules
             obj["status"] = new JsonObject();
             GenerateJobSelector(obj);
         }
+        else if (type == ResourceTypes.CustomResourceDefinitions)
+        {
+            obj["status"] = CustomResourceDefinitions.StatusOnCreate(obj);
+        }
         else if (type == ResourceTypes.Deployments || type == ResourceTypes.DaemonSets
                  || type == ResourceTypes.ReplicaSets || type == ResourceTypes.PodDisruptionBudgets)
         {
@@ -253,6 +257,11 @@ internal static class ObjectRules
         else if (type == ResourceTypes.ControllerRevisions)
         {
             ValidateControllerRevision(obj, causes);
+        }
+        else if (type == ResourceTypes.CustomResourceDefinitions
+                 && $"{(string?)obj["spec"]?["names"]?["plural"]}.{(string?)obj["spec"]?["group"]}" != name)
+        {
+            causes.Add(ApiErrors.InvalidValue("metadata.name", name, "must be spec.names.plural+\".\"+spec.group"));
         }
 
         return causes;

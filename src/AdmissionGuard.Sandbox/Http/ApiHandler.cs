@@ -59,7 +59,7 @@ internal sealed partial class ApiHandler(ClusterApi api, FaultInjection faults, 
         switch (segments)
         {
             case []:
-                await WriteJsonAsync(context, 200, new JsonObject { ["paths"] = new JsonArray("/api", "/api/v1", "/apis", "/openapi/v3", "/version", "/healthz") }, requestContext);
+                await WriteJsonAsync(context, 200, new JsonObject { ["paths"] = new JsonArray("/api", "/api/v1", "/apis", "/openapi/v2", "/openapi/v3", "/version", "/healthz") }, requestContext);
                 return;
             case ["version"]:
                 await WriteJsonAsync(context, 200, Discovery.Version(), requestContext);
@@ -73,6 +73,11 @@ internal sealed partial class ApiHandler(ClusterApi api, FaultInjection faults, 
                 return;
             case ["apis"]:
                 await WriteJsonAsync(context, 200, Discovery.Groups(options.Serves), requestContext);
+                return;
+            case ["openapi", "v2"]:
+                var (contentType, swagger) = Discovery.OpenApiV2(context.Request.Headers.Accept.ToString().Contains("protobuf", StringComparison.Ordinal));
+                context.Response.ContentType = contentType;
+                await context.Response.Body.WriteAsync(swagger, context.RequestAborted);
                 return;
             case ["openapi", "v3"]:
                 await WriteJsonAsync(context, 200, Discovery.OpenApiIndex(), requestContext);

@@ -160,6 +160,36 @@ internal static class Discovery
         };
     }
 
+    /// <summary>
+    /// /openapi/v2, without definitions. kubectl reads it to validate a kind that the OpenAPI v3 documents and the
+    /// CustomResourceDefinitions do not know (one whose CRD is not installed); finding no schema there, it leaves the
+    /// object to the server, whose discovery then says there is no such kind ("ensure CRDs are installed first"), as on
+    /// a cluster. kubectl asks for the protobuf form (gnostic's openapi_v2.Document: swagger = 1, info = 2 with title
+    /// = 1 and version = 2); other clients get JSON.
+    /// </summary>
+    public static (string ContentType, byte[] Body) OpenApiV2(bool protobuf)
+    {
+        const string Title = "Kubernetes (AdmissionGuard sandbox)";
+        if (!protobuf)
+        {
+            var json = new JsonObject
+            {
+                ["swagger"] = "2.0",
+                ["info"] = new JsonObject { ["title"] = Title, ["version"] = KubernetesVersion },
+                ["paths"] = new JsonObject(),
+            };
+            return ("application/json", System.Text.Encoding.UTF8.GetBytes(json.ToJsonString()));
+        }
+
+        var info = ProtoString(1, Title).Concat(ProtoString(2, KubernetesVersion)).ToArray();
+        return ("application/com.github.proto-openapi.spec.v2.v1.0+protobuf", [.. ProtoString(1, "2.0"), .. ProtoField(2, info)]);
+    }
+
+    private static byte[] ProtoString(int field, string value) => ProtoField(field, System.Text.Encoding.UTF8.GetBytes(value));
+
+    // Length-delimited (wire type 2); the values here are shorter than 128 bytes, so their length is one varint byte.
+    private static byte[] ProtoField(int field, byte[] value) => [(byte)((field << 3) | 2), checked((byte)value.Length), .. value];
+
     private static string OpenApiPath(string group, string version) => group.Length == 0 ? $"api/{version}" : $"apis/{group}/{version}";
 
     private static JsonObject Subresource(ResourceType type, string subresource)

@@ -13,7 +13,8 @@ namespace AdmissionGuard.Sandbox.Http;
 /// meta.k8s.io/v1 Table responses, the server-side printing kubectl asks for. Pods, nodes, events, DaemonSets,
 /// Deployments, ReplicaSets, ControllerRevisions, PodDisruptionBudgets, Leases and webhook configurations get the columns of kube-apiserver's printers
 /// (<c>pkg/printers/internalversion/printers.go</c>; priority 1 = shown with <c>-o wide</c>; as upstream's table
-/// convertor, every row carries the wide cells too); namespaces add STATUS; others NAME and AGE.
+/// convertor, every row carries the wide cells too); namespaces add STATUS; roles, cluster roles and CRDs get the default
+/// convertor's NAME and CREATED AT; others NAME and AGE.
 /// </summary>
 internal sealed class TableBuilder(TimeProvider time)
 {
@@ -27,6 +28,11 @@ internal sealed class TableBuilder(TimeProvider time)
         [new("Containers", "string", "", 1), new("Images", "string", "", 1), new("Selector", "string", "", 1)];
 
     private static readonly Printer Generic = new([new("Name", "string", "name", 0), new("Age", "string", "", 0)], r => [r.Name, r.Age]);
+
+    // The apiserver's default table convertor, for kinds without a printer of their own (roles, cluster roles, CRDs).
+    private static readonly Printer CreatedAt = new(
+        [new("Name", "string", "name", 0), new("Created At", "date", "", 0)],
+        r => [r.Name, (string?)r.Object["metadata"]?["creationTimestamp"]]);
 
     private static readonly Printer WebhookConfigurations = new(
         [new("Name", "string", "name", 0), new("Webhooks", "integer", "", 0), new("Age", "string", "", 0)],
@@ -100,6 +106,9 @@ internal sealed class TableBuilder(TimeProvider time)
             r => [r.Name, (string?)r.Spec?["holderIdentity"] ?? "", r.Age]),
         [ResourceTypes.MutatingWebhookConfigurations] = WebhookConfigurations,
         [ResourceTypes.ValidatingWebhookConfigurations] = WebhookConfigurations,
+        [ResourceTypes.Roles] = CreatedAt,
+        [ResourceTypes.ClusterRoles] = CreatedAt,
+        [ResourceTypes.CustomResourceDefinitions] = CreatedAt,
 
         // Cilium's CRD (pkg/k8s/apis/cilium.io/v2, its printcolumn markers), printed as the apiextensions server prints
         // additionalPrinterColumns: no Age, and a null cell (kubectl leaves it empty) where the path finds nothing.

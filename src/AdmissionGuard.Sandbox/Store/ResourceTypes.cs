@@ -77,6 +77,14 @@ public static class ResourceTypes
         new("admissionregistration.k8s.io", "v1", "ValidatingWebhookConfiguration", "validatingwebhookconfigurations",
             "validatingwebhookconfiguration", false, [], ["api-extensions"], [], typeof(V1ValidatingWebhookConfiguration));
 
+    /// <summary>
+    /// Served so that kubectl finds the apiextensions.k8s.io schema it falls back on for kinds it does not know, and
+    /// lists the definitions of <see cref="CustomResources"/> (see <see cref="Api.CustomResourceDefinitions"/>).
+    /// </summary>
+    public static ResourceType CustomResourceDefinitions { get; } =
+        new("apiextensions.k8s.io", "v1", "CustomResourceDefinition", "customresourcedefinitions", "customresourcedefinition", false,
+            ["crd", "crds"], ["api-extensions"], ["status"], typeof(V1CustomResourceDefinition));
+
     public static ResourceType CiliumEndpoints { get; } =
         new("cilium.io", "v2", "CiliumEndpoint", "ciliumendpoints", "ciliumendpoint", true, ["cep", "ciliumep"], ["cilium"], [], typeof(CiliumEndpoint));
 
@@ -84,8 +92,11 @@ public static class ResourceTypes
     [
         Namespaces, Nodes, Pods, Events, Secrets, ConfigMaps, ServiceAccounts, Services, Endpoints, DaemonSets, ReplicaSets,
         Deployments, StatefulSets, ControllerRevisions, Jobs, CronJobs, HorizontalPodAutoscalers, PodDisruptionBudgets, PriorityClasses,
-        Roles, RoleBindings, ClusterRoles, ClusterRoleBindings, Leases, MutatingWebhookConfigurations, ValidatingWebhookConfigurations, CiliumEndpoints,
+        Roles, RoleBindings, ClusterRoles, ClusterRoleBindings, Leases, MutatingWebhookConfigurations, ValidatingWebhookConfigurations, CustomResourceDefinitions, CiliumEndpoints,
     ];
+
+    /// <summary>The types a real cluster serves through a CustomResourceDefinition (Cilium's), not built in.</summary>
+    public static IReadOnlyList<ResourceType> CustomResources { get; } = [CiliumEndpoints];
 
     private static readonly FrozenDictionary<Type, ResourceType> ByModel = All.ToFrozenDictionary(r => r.ModelType);
 

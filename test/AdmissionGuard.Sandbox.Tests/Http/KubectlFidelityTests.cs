@@ -226,4 +226,89 @@ public sealed class KubectlFidelityTests
         created.ExitCode.Should().Be(0);
         created.Error.Should().Contain("Warning: node node-1 is not ready for Cilium");
     }
+
+    [Fact]
+    public async Task Get_crd_lists_ciliums_definition_established_and_refuses_to_delete_it()
+    {
+        Kubectl.RequireInstalled();
+        await using var sandbox = await SandboxFixture.StartAsync();
+
+        var crds = await sandbox.Kubectl.RunAsync("get crd");
+        var established = await sandbox.Kubectl.RunAsync("wait --for condition=established crd/ciliumendpoints.cilium.io --timeout=5s");
+        var names = await sandbox.Kubectl.RunAsync("get crd ciliumendpoints.cilium.io -o jsonpath={.spec.group}/{.spec.names.kind}/{.spec.scope}/{.status.storedVersions[0]}");
+        var deleted = await sandbox.Kubectl.RunAsync("delete crd ciliumendpoints.cilium.io");
+
+        crds.Rows[0].Should().Equal("NAME", "CREATED AT");
+        crds.Rows.Skip(1).Should().ContainSingle().Which[0].Should().Be("ciliumendpoints.cilium.io");
+        crds.Rows[1][1].Should().MatchRegex("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$");
+        established.Output.Should().Contain("condition met", established.Error);
+        names.Output.Should().Be("cilium.io/CiliumEndpoint/Namespaced/v2", names.Error);
+        deleted.ExitCode.Should().NotBe(0);
+        deleted.Error.Should().Contain("Forbidden").And.Contain("the sandbox serves ciliumendpoints.cilium.io itself");
+        (await sandbox.Kubectl.RunAsync("get cep")).ExitCode.Should().Be(0, "the definition and its type are still there");
+    }
+
+    [Fact]
+    public async Task A_new_crd_is_stored_but_not_established_and_must_be_named_after_its_plural_and_group()
+    {
+        Kubectl.RequireInstalled();
+        await using var sandbox = await SandboxFixture.StartAsync();
+        const string Widgets = """
+            apiVersion: apiextensions.k8s.io/v1
+            kind: CustomResourceDefinition
+            metadata: {name: widgets.example.com}
+            spec:
+              group: example.com
+              names: {kind: Widget, plural: widgets, singular: widget}
+              scope: Namespaced
+              versions: [{name: v1, served: true, storage: true, schema: {openAPIV3Schema: {type: object}}}]
+            """;
+
+        var created = await sandbox.Kubectl.RunAsync("apply -f -", Widgets);
+        var status = await sandbox.Kubectl.RunAsync(
+            "get crd widgets.example.com -o jsonpath={.status.conditions[1].type}={.status.conditions[1].status}/{.status.acceptedNames.listKind}");
+        var misnamed = await sandbox.Kubectl.RunAsync("apply -f -", Widgets.Replace("name: widgets.example.com", "name: gadgets.example.com", StringComparison.Ordinal));
+
+        created.Output.Should().Contain("customresourcedefinition.apiextensions.k8s.io/widgets.example.com created", created.Error);
+        status.Output.Should().Be("Established=False/WidgetList", status.Error);
+        misnamed.ExitCode.Should().NotBe(0);
+        misnamed.Error.Should().Contain("metadata.name").And.Contain("must be spec.names.plural+\".\"+spec.group");
+    }
+
+    [Fact]
+    public async Task Applying_a_kind_whose_crd_is_not_installed_says_so_as_a_cluster_does()
+    {
+        Kubectl.RequireInstalled();
+        await using var sandbox = await SandboxFixture.StartAsync();
+        const string Manifests = """
+            apiVersion: v1
+            kind: ConfigMap
+            metadata: {name: settings}
+            data: {mode: strict}
+            ---
+            apiVersion: cert-manager.io/v1
+            kind: Certificate
+            metadata: {name: serving}
+            spec: {secretName: serving-tls}
+            """;
+
+        var applied = await sandbox.Kubectl.RunAsync("apply -f -", Manifests);
+
+        applied.ExitCode.Should().NotBe(0);
+        applied.Output.Should().Contain("configmap/settings created", "the kinds the cluster knows are applied");
+        applied.Error.Should().Contain("no matches for kind \"Certificate\" in version \"cert-manager.io/v1\"").And.Contain("ensure CRDs are installed first");
+        applied.Error.Should().NotContain("error validating data");
+    }
+
+    [Fact]
+    public async Task Without_cilium_endpoints_there_is_no_crd_for_them()
+    {
+        Kubectl.RequireInstalled();
+        await using var sandbox = await SandboxFixture.StartAsync(new SandboxOptions { Simulation = new AdmissionGuard.Sandbox.Simulation.SimulationOptions { CiliumEndpoints = false } });
+
+        var crds = await sandbox.Kubectl.RunAsync("get crd");
+
+        crds.ExitCode.Should().Be(0, crds.Error);
+        crds.Error.Should().Contain("No resources found");
+    }
 }
