@@ -84,6 +84,7 @@ public sealed partial class ClusterApi(ObjectStore store, IAdmission admission, 
         context ??= new RequestContext();
         var metadata = Normalize(type, obj);
         ObjectRules.RequireDecodable(type, obj);
+        ObjectRules.HandleUnknownFields(type, obj, context);
         var bodyNamespace = (string?)metadata["namespace"];
         if (type.Namespaced)
         {
@@ -422,6 +423,7 @@ public sealed partial class ClusterApi(ObjectStore store, IAdmission admission, 
     private async Task<StoredObject> ReplaceAsync(ResourceType type, StoredObject current, JsonObject obj, string? subresource, long? expected, RequestContext context, CancellationToken cancellationToken)
     {
         ObjectRules.RequireDecodable(type, obj);
+        ObjectRules.HandleUnknownFields(type, obj, context);
         var old = current.ToJsonObject();
         var name = current.Name;
         if (subresource == "status")

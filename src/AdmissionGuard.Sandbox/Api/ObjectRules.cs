@@ -20,7 +20,7 @@ internal static class ObjectRules
     /// kube-apiserver decodes a body into its Go type before anything else and refuses one that does not fit (a
     /// string where the type has an object, a number for a string): 400 <c>X in version "v" cannot be handled as a
     /// X</c>. Decoding into the kind's model does the same here, so no controller and no client ever reads such an
-    /// object back. Unknown fields are not refused (the sandbox has no schemas).
+    /// object back. Unknown fields are <see cref="HandleUnknownFields"/>' business.
     /// </summary>
     /// <exception cref="ApiException">400 BadRequest naming the field that does not fit.</exception>
     public static void RequireDecodable(ResourceType type, JsonObject obj)
@@ -32,6 +32,38 @@ internal static class ObjectRules
         catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException or OverflowException or NotSupportedException)
         {
             throw new ApiException(ApiErrors.BadRequest($"{type.Kind} in version \"{type.Version}\" cannot be handled as a {type.Kind}: {e.Message}"));
+        }
+    }
+
+    /// <summary>
+    /// Drops the fields the kind's type does not have, as kube-apiserver's decoding into the Go type does, and deals
+    /// with them as <see cref="RequestContext.FieldValidation"/> says: 400 <c>strict decoding error: unknown field
+    /// "spec.x"</c> when Strict, a warning <c>unknown field "spec.x"</c> each when Warn. Cilium's kinds are left as
+    /// they are: the sandbox's model of them is partial, and their schema is the CRD's, not the sandbox's.
+    /// </summary>
+    /// <exception cref="ApiException">400 BadRequest naming every unknown field, when Strict.</exception>
+    public static void HandleUnknownFields(ResourceType type, JsonObject obj, RequestContext context)
+    {
+        if (ResourceTypes.CustomResources.Contains(type))
+        {
+            return;
+        }
+
+        var unknown = UnknownFields.Prune(obj, type.ModelType, ModelJson);
+        if (unknown.Count == 0 || context.FieldValidation == FieldValidation.Ignore)
+        {
+            return;
+        }
+
+        if (context.FieldValidation == FieldValidation.Strict)
+        {
+            throw new ApiException(ApiErrors.BadRequest(
+                $"{type.Kind} in version \"{type.Version}\" cannot be handled as a {type.Kind}: strict decoding error: {string.Join(", ", unknown.Select(f => $"unknown field \"{f}\""))}"));
+        }
+
+        foreach (var field in unknown)
+        {
+            context.AddWarning($"unknown field \"{field}\"");
         }
     }
 

@@ -25,6 +25,9 @@ public sealed class RequestContext
     /// </summary>
     public long? GracePeriodSeconds { get; set; }
 
+    /// <summary>What to do with fields the kind's type does not have (<c>?fieldValidation=</c>); Warn when not asked.</summary>
+    public FieldValidation FieldValidation { get; init; } = FieldValidation.Warn;
+
     /// <summary>userInfo.username in AdmissionReviews.</summary>
     public string User { get; init; } = "system:admin";
 
@@ -104,4 +107,17 @@ public sealed class RequestContext
 
         return true;
     }
+}
+
+/// <summary>The fieldValidation directive of a create, update or patch: unknown fields are dropped in every case.</summary>
+public enum FieldValidation
+{
+    /// <summary>Dropped silently.</summary>
+    Ignore,
+
+    /// <summary>Dropped, with a warning each (the API server's default).</summary>
+    Warn,
+
+    /// <summary>The request is refused (kubectl's default, <c>--validate=strict</c>).</summary>
+    Strict,
 }

@@ -24,9 +24,16 @@ internal sealed partial class ApiHandler(ClusterApi api, FaultInjection faults, 
     public async Task HandleAsync(HttpContext context)
     {
         var request = context.Request;
-        var requestContext = new RequestContext { DryRun = request.Query["dryRun"] == "All" };
+        var directive = FieldValidationOf(request.Query["fieldValidation"]);
+        var requestContext = new RequestContext { DryRun = request.Query["dryRun"] == "All", FieldValidation = directive ?? FieldValidation.Warn };
         try
         {
+            if (directive is null && !HttpMethods.IsGet(request.Method) && !HttpMethods.IsDelete(request.Method))
+            {
+                throw new ApiException(ApiErrors.BadRequest(
+                    $"fieldValidation: Unsupported value: \"{request.Query["fieldValidation"]}\": supported values: \"\", \"Ignore\", \"Strict\", \"Warn\""));
+            }
+
             if (faults.Latency > TimeSpan.Zero && faults.Hits(UserOf(request)))
             {
                 await Task.Delay(faults.Latency, context.RequestAborted);
@@ -52,6 +59,14 @@ internal sealed partial class ApiHandler(ClusterApi api, FaultInjection faults, 
             await WriteStatusAsync(context, ApiErrors.Internal(e.Message), requestContext);
         }
     }
+
+    private static FieldValidation? FieldValidationOf(string? directive) => directive switch
+    {
+        null or "" or "Warn" => FieldValidation.Warn,
+        "Ignore" => FieldValidation.Ignore,
+        "Strict" => FieldValidation.Strict,
+        _ => null,
+    };
 
     private async Task DispatchAsync(HttpContext context, RequestContext requestContext)
     {

@@ -311,4 +311,62 @@ public sealed class KubectlFidelityTests
         crds.ExitCode.Should().Be(0, crds.Error);
         crds.Error.Should().Contain("No resources found");
     }
+
+    [Fact]
+    public async Task Unknown_fields_are_refused_by_kubectls_strict_validation_naming_each_path_and_stored_nowhere()
+    {
+        Kubectl.RequireInstalled();
+        await using var sandbox = await SandboxFixture.StartAsync();
+        const string Typos = """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: web, labelz: {app: web}}
+            spec:
+              selector: {matchLabels: {app: web}}
+              template:
+                metadata: {labels: {app: web}}
+                spec: {containers: [{name: web, image: nginx, imagee: nginx:1.27}]}
+            """;
+
+        var strict = await sandbox.Kubectl.RunAsync("apply -f -", Typos);
+        var afterStrict = sandbox.Server.Api.List<V1Deployment>("default");
+        var warned = await sandbox.Kubectl.RunAsync("apply --validate=warn -f -", Typos);
+        var stored = await sandbox.Kubectl.RunAsync("get deployment web -o json");
+
+        strict.ExitCode.Should().NotBe(0);
+        strict.Error.Should().Contain(
+            "Deployment in version \"v1\" cannot be handled as a Deployment: strict decoding error: unknown field \"metadata.labelz\", unknown field \"spec.template.spec.containers[0].imagee\"");
+        afterStrict.Should().BeEmpty("a refused object is not stored");
+        warned.Output.Should().Contain("deployment.apps/web created", warned.Error);
+        warned.Error.Should().Contain("Warning: unknown field \"metadata.labelz\"").And.Contain("Warning: unknown field \"spec.template.spec.containers[0].imagee\"");
+        var deployment = JsonNode.Parse(stored.Output)!;
+        deployment["metadata"]!["labelz"].Should().BeNull("the API server drops what its type has no field for");
+        deployment["spec"]!["template"]!["spec"]!["containers"]![0]!["imagee"].Should().BeNull();
+        ((string?)deployment["spec"]!["template"]!["spec"]!["containers"]![0]!["image"]).Should().Be("nginx");
+    }
+
+    [Fact]
+    public async Task Validation_off_drops_unknown_fields_silently_and_a_bad_directive_is_a_bad_request()
+    {
+        Kubectl.RequireInstalled();
+        await using var sandbox = await SandboxFixture.StartAsync();
+        const string Settings = """
+            apiVersion: v1
+            kind: ConfigMap
+            metadata: {name: settings}
+            data: {mode: fast}
+            bogus: 1
+            """;
+
+        var ignored = await sandbox.Kubectl.RunAsync("create --validate=false -f -", Settings);
+        var bad = await sandbox.Kubectl.RunAsync("create --raw /api/v1/namespaces/default/configmaps?fieldValidation=Sloppy -f -",
+            """{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"other"}}""");
+
+        ignored.Output.Should().Contain("configmap/settings created", ignored.Error);
+        ignored.Error.Should().BeEmpty();
+        sandbox.Server.Api.Store.Get(ResourceTypes.ConfigMaps, "default", "settings")!.ToJsonObject()["bogus"].Should().BeNull();
+        bad.ExitCode.Should().NotBe(0);
+        bad.Error.Should().Contain("fieldValidation: Unsupported value: \"Sloppy\": supported values: \"\", \"Ignore\", \"Strict\", \"Warn\"");
+        sandbox.Server.Api.Store.Get(ResourceTypes.ConfigMaps, "default", "other").Should().BeNull();
+    }
 }
