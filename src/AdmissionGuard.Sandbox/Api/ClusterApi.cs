@@ -120,7 +120,14 @@ public sealed partial class ClusterApi(ObjectStore store, IAdmission admission, 
         obj = await MutatedAsync(request, cancellationToken);
         var name = requestedName.Length > 0 ? requestedName : GenerateName(type, Normalize(type, obj));
         KeepIdentity(obj, type, objectNamespace, name, new JsonObject { ["uid"] = Guid.NewGuid().ToString(), ["creationTimestamp"] = Timestamp() });
-        obj["metadata"]!["generation"] = 1;
+        if (ObjectRules.TracksGeneration(type))
+        {
+            obj["metadata"]!["generation"] = 1;
+        }
+        else
+        {
+            obj["metadata"]!.AsObject().Remove("generation");
+        }
         ObjectRules.PrepareForCreate(type, obj);
         ObjectRules.EncodeAsGo(type, obj);
         ThrowIfInvalid(type, name, ObjectRules.ValidateCreate(type, obj));
@@ -448,7 +455,7 @@ public sealed partial class ClusterApi(ObjectStore store, IAdmission admission, 
         ObjectRules.OmitEmptyLists(type, obj);
         KeepIdentity(obj, type, current.Namespace, name, old["metadata"]!.AsObject());
         var metadata = obj["metadata"]!.AsObject();
-        if (SpecChanged(old, obj))
+        if (ObjectRules.TracksGeneration(type) && SpecChanged(old, obj))
         {
             metadata["generation"] = (long?)old["metadata"]?["generation"] + 1 ?? 1;
         }

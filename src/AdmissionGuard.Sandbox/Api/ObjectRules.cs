@@ -74,6 +74,19 @@ internal static class ObjectRules
         KubernetesJson.AddJsonOptions(o => options = o);
         return options ?? throw new InvalidOperationException("KubernetesJson gave no options");
     }
+    /// <summary>
+    /// Whether kube-apiserver 1.32's strategy for the kind sets <c>metadata.generation</c> (1 on create, one more per
+    /// change of everything but metadata and status): the workloads, disruption budgets and autoscalers whose status
+    /// reports the generation it observed, webhook configurations and CRDs and their custom resources. Pods have one
+    /// only from 1.33 on; ConfigMaps, Leases, Events, nodes and the like never.
+    /// </summary>
+    public static bool TracksGeneration(ResourceType type) =>
+        type == ResourceTypes.Deployments || type == ResourceTypes.ReplicaSets || type == ResourceTypes.DaemonSets
+        || type == ResourceTypes.StatefulSets || type == ResourceTypes.Jobs || type == ResourceTypes.CronJobs
+        || type == ResourceTypes.PodDisruptionBudgets || type == ResourceTypes.HorizontalPodAutoscalers
+        || type == ResourceTypes.MutatingWebhookConfigurations || type == ResourceTypes.ValidatingWebhookConfigurations
+        || type == ResourceTypes.CustomResourceDefinitions || ResourceTypes.CustomResources.Contains(type);
+
     /// <summary>Defaults applied when decoding a new object, before mutating admission (webhooks see them).</summary>
     public static void ApplyDefaults(ResourceType type, JsonObject obj)
     {

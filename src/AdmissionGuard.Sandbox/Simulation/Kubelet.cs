@@ -14,9 +14,13 @@ namespace AdmissionGuard.Sandbox.Simulation;
 /// A deleted pod (metadata.deletionTimestamp) keeps running until its containers stop: after its
 /// <see cref="SimulationAnnotations.ShutdownDelay"/> or <see cref="SimulationOptions.ShutdownDelay"/>, at the latest when
 /// its grace period ends; then the kubelet removes it from the API (a delete with grace period 0), as the real one does.
+/// Each node gets its heartbeat Lease in <c>kube-node-lease</c> (<c>kubectl describe node</c> reads it), created once:
+/// no node lifecycle controller here reads its renewals, so it is not renewed.
 /// </summary>
 internal sealed class Kubelet(ClusterApi api, SimulationOptions options, AddressPool addresses, ILogger logger) : IController
 {
+    private const string NodeLeaseNamespace = "kube-node-lease";
+
     private static readonly ListOptions Bound = new() { FieldSelector = "spec.nodeName!=" };
 
     // Pods already Running and Ready, by uid, at the resourceVersion seen: skipped without deserializing.
@@ -36,6 +40,10 @@ internal sealed class Kubelet(ClusterApi api, SimulationOptions options, Address
         {
             var node = _nodes.Read(stored);
             nodes[stored.Name] = NodeStatuses.InternalIp(node) is null ? await RegisterAsync(stored.ToModel<V1Node>(), cancellationToken) : node;
+            if (api.Store.Get(ResourceTypes.Leases, NodeLeaseNamespace, stored.Name) is null)
+            {
+                await CreateLeaseAsync(nodes[stored.Name], cancellationToken);
+            }
         }
 
         DateTimeOffset? next = null;
@@ -116,6 +124,22 @@ internal sealed class Kubelet(ClusterApi api, SimulationOptions options, Address
         }
 
         return api.Get<V1Node>(null, node.Metadata.Name) ?? node;
+    }
+
+    /// <summary>The kubelet's heartbeat Lease: named after its node, owned by it, held by it for 40 s.</summary>
+    private async Task CreateLeaseAsync(V1Node node, CancellationToken cancellationToken)
+    {
+        var lease = new V1Lease
+        {
+            Metadata = new V1ObjectMeta
+            {
+                Name = node.Metadata.Name,
+                NamespaceProperty = NodeLeaseNamespace,
+                OwnerReferences = [new V1OwnerReference { ApiVersion = "v1", Kind = "Node", Name = node.Metadata.Name, Uid = node.Metadata.Uid }],
+            },
+            Spec = new V1LeaseSpec { HolderIdentity = node.Metadata.Name, LeaseDurationSeconds = 40, RenewTime = SimulationClock.Now(api.Time) },
+        };
+        await Writes.TryAsync(() => api.CreateAsync(lease, cancellationToken: cancellationToken), Name, ResourceTypes.Leases, lease.Metadata, logger);
     }
 
     private void Start(V1Pod pod, string nodeIp)

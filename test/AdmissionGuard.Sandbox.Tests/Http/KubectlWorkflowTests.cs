@@ -483,6 +483,26 @@ public sealed class KubectlWorkflowTests
         canI.Error.Should().Contain("the sandbox does not authorize requests (RBAC objects are stored, not enforced)");
     }
 
+    [Fact]
+    public async Task Describe_node_shows_the_kubelets_lease_in_kube_node_lease()
+    {
+        Kubectl.RequireInstalled();
+        await using var sandbox = await StartClusterAsync("node-1");
+        var api = sandbox.Server.Api;
+        var node = api.Get<V1Node>(null, "node-1")!;
+        var lease = await Simulation.Eventually.Until(api, () => api.Get<V1Lease>("kube-node-lease", "node-1"), "the kubelet's lease");
+
+        var described = await sandbox.Kubectl.RunAsync("describe node node-1");
+        var leases = await sandbox.Kubectl.RunAsync("get leases -n kube-node-lease");
+
+        lease.Spec.HolderIdentity.Should().Be("node-1");
+        lease.Spec.LeaseDurationSeconds.Should().Be(40);
+        lease.Metadata.OwnerReferences.Should().ContainSingle().Which.Should().BeEquivalentTo(new { Kind = "Node", Name = "node-1", node.Metadata.Uid });
+        described.Output.Should().MatchRegex("Lease:\\s+HolderIdentity:\\s+node-1\\s+AcquireTime:\\s+<unset>\\s+RenewTime:\\s+\\w{3}, ", described.Error);
+        described.Output.Should().NotContain("Failed to get lease");
+        leases.Rows.Skip(1).Should().ContainSingle().Which.Should().StartWith(["node-1", "node-1"]);
+    }
+
     private static async Task<SandboxFixture> StartClusterAsync(params string[] nodes)
     {
         var sandbox = await SandboxFixture.StartAsync(new SandboxOptions { Simulation = new SimulationOptions { StartupDelay = TimeSpan.FromMilliseconds(200) } });

@@ -22,9 +22,37 @@ public sealed class ClusterApiTests
 
         pod.Metadata.Uid.Should().NotBeNullOrEmpty();
         pod.Metadata.ResourceVersion.Should().Be(api.Store.Revision.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        pod.Metadata.Generation.Should().Be(1);
+        pod.Metadata.Generation.Should().BeNull("pods have a generation only from Kubernetes 1.33 on");
         pod.Spec.SchedulerName.Should().Be("default-scheduler");
         pod.Status.Phase.Should().Be("Pending");
+    }
+
+    [Fact]
+    public async Task Only_the_kinds_whose_strategy_tracks_it_get_a_generation_counting_changes_to_more_than_metadata()
+    {
+        var api = ClusterApi.CreateInMemory();
+        var ct = TestContext.Current.CancellationToken;
+
+        var settings = await api.CreateAsync(new V1ConfigMap { Metadata = new V1ObjectMeta { Name = "settings", NamespaceProperty = "default", Generation = 7 }, Data = new Dictionary<string, string> { ["a"] = "1" } }, cancellationToken: ct);
+        settings.Data["a"] = "2";
+        var changedSettings = await api.UpdateAsync(settings, cancellationToken: ct);
+        var lease = await api.CreateAsync(new V1Lease { Metadata = new V1ObjectMeta { Name = "holder", NamespaceProperty = "default" }, Spec = new V1LeaseSpec { HolderIdentity = "a" } }, cancellationToken: ct);
+        var budget = await api.CreateAsync(new V1PodDisruptionBudget
+        {
+            Metadata = new V1ObjectMeta { Name = "web", NamespaceProperty = "default" },
+            Spec = new V1PodDisruptionBudgetSpec { MaxUnavailable = 1, Selector = new V1LabelSelector { MatchLabels = new Dictionary<string, string> { ["app"] = "web" } } },
+        }, cancellationToken: ct);
+        budget.Metadata.Labels = new Dictionary<string, string> { ["team"] = "a" };
+        var relabelled = await api.UpdateAsync(budget, cancellationToken: ct);
+        relabelled.Spec.MaxUnavailable = 2;
+        var respecified = await api.UpdateAsync(relabelled, cancellationToken: ct);
+
+        settings.Metadata.Generation.Should().BeNull("a ConfigMap has no generation; the one sent is dropped");
+        changedSettings.Metadata.Generation.Should().BeNull();
+        lease.Metadata.Generation.Should().BeNull();
+        budget.Metadata.Generation.Should().Be(1);
+        relabelled.Metadata.Generation.Should().Be(1, "a metadata change is no new generation");
+        respecified.Metadata.Generation.Should().Be(2);
     }
 
     [Fact]
