@@ -88,7 +88,8 @@ internal static class CustomResourceDefinitions
         };
     }
 
-    private static string NameOf(string group, string plural) => $"{plural}.{group}";
+    /// <summary>What a definition must be named: <c>&lt;plural&gt;.&lt;group&gt;</c>.</summary>
+    public static string NameOf(string group, string plural) => $"{plural}.{group}";
 
     private static JsonObject Condition(string type, string status, string reason, string message, string? now) => new()
     {

@@ -74,6 +74,7 @@ internal static class ObjectRules
         KubernetesJson.AddJsonOptions(o => options = o);
         return options ?? throw new InvalidOperationException("KubernetesJson gave no options");
     }
+
     /// <summary>
     /// Whether kube-apiserver 1.32's strategy for the kind sets <c>metadata.generation</c> (1 on create, one more per
     /// change of everything but metadata and status): the workloads, disruption budgets and autoscalers whose status
@@ -304,7 +305,7 @@ internal static class ObjectRules
             ValidateControllerRevision(obj, causes);
         }
         else if (type == ResourceTypes.CustomResourceDefinitions
-                 && $"{(string?)obj["spec"]?["names"]?["plural"]}.{(string?)obj["spec"]?["group"]}" != name)
+                 && CustomResourceDefinitions.NameOf((string?)obj["spec"]?["group"] ?? "", (string?)obj["spec"]?["names"]?["plural"] ?? "") != name)
         {
             causes.Add(ApiErrors.InvalidValue("metadata.name", name, "must be spec.names.plural+\".\"+spec.group"));
         }

@@ -187,8 +187,22 @@ internal static class Discovery
 
     private static byte[] ProtoString(int field, string value) => ProtoField(field, System.Text.Encoding.UTF8.GetBytes(value));
 
-    // Length-delimited (wire type 2); the values here are shorter than 128 bytes, so their length is one varint byte.
-    private static byte[] ProtoField(int field, byte[] value) => [(byte)((field << 3) | 2), checked((byte)value.Length), .. value];
+    // Length-delimited (wire type 2): the tag, the length as a varint, the bytes.
+    private static byte[] ProtoField(int field, byte[] value)
+    {
+        var encoded = new List<byte> { (byte)((field << 3) | 2) };
+        for (var length = (uint)value.Length; ; length >>= 7)
+        {
+            encoded.Add((byte)(length < 0x80 ? length : (length & 0x7F) | 0x80));
+            if (length < 0x80)
+            {
+                break;
+            }
+        }
+
+        encoded.AddRange(value);
+        return [.. encoded];
+    }
 
     private static string OpenApiPath(string group, string version) => group.Length == 0 ? $"api/{version}" : $"apis/{group}/{version}";
 
