@@ -13,7 +13,8 @@ namespace AdmissionGuard.Sandbox.Http;
 /// meta.k8s.io/v1 Table responses, the server-side printing kubectl asks for. Pods, nodes, events, DaemonSets,
 /// Deployments, ReplicaSets, ControllerRevisions, PodDisruptionBudgets, Leases and webhook configurations get the columns of kube-apiserver's printers
 /// (<c>pkg/printers/internalversion/printers.go</c>; priority 1 = shown with <c>-o wide</c>; as upstream's table
-/// convertor, every row carries the wide cells too); namespaces add STATUS; roles, cluster roles and CRDs get the default
+/// convertor, every row carries the wide cells too); role bindings ROLE (wide USERS, GROUPS, SERVICEACCOUNTS); namespaces
+/// add STATUS; roles, cluster roles and CRDs get the default
 /// convertor's NAME and CREATED AT; others NAME and AGE.
 /// </summary>
 internal sealed class TableBuilder(TimeProvider time)
@@ -33,6 +34,14 @@ internal sealed class TableBuilder(TimeProvider time)
     private static readonly Printer CreatedAt = new(
         [new("Name", "string", "name", 0), new("Created At", "date", "", 0)],
         r => [r.Name, (string?)r.Object["metadata"]?["creationTimestamp"]]);
+
+    private static readonly Printer RoleBindings = new(
+        [
+            new("Name", "string", "name", 0), new("Role", "string", "", 0), new("Age", "string", "", 0),
+            new("Users", "string", "", 1), new("Groups", "string", "", 1), new("ServiceAccounts", "string", "", 1),
+        ],
+        r => [r.Name, $"{(string?)r.Object["roleRef"]?["kind"]}/{(string?)r.Object["roleRef"]?["name"]}", r.Age,
+            Subjects(r.Object, "User"), Subjects(r.Object, "Group"), Subjects(r.Object, "ServiceAccount")]);
 
     private static readonly Printer WebhookConfigurations = new(
         [new("Name", "string", "name", 0), new("Webhooks", "integer", "", 0), new("Age", "string", "", 0)],
@@ -107,6 +116,8 @@ internal sealed class TableBuilder(TimeProvider time)
         [ResourceTypes.MutatingWebhookConfigurations] = WebhookConfigurations,
         [ResourceTypes.ValidatingWebhookConfigurations] = WebhookConfigurations,
         [ResourceTypes.Roles] = CreatedAt,
+        [ResourceTypes.RoleBindings] = RoleBindings,
+        [ResourceTypes.ClusterRoleBindings] = RoleBindings,
         [ResourceTypes.ClusterRoles] = CreatedAt,
         [ResourceTypes.CustomResourceDefinitions] = CreatedAt,
 
@@ -364,6 +375,11 @@ internal sealed class TableBuilder(TimeProvider time)
 
     private static string NodeAddress(JsonObject node, string addressType) =>
         (string?)(node["status"]?["addresses"] as JsonArray)?.FirstOrDefault(a => (string?)a?["type"] == addressType)?["address"] ?? None;
+
+    /// <summary>A binding's subjects of one kind, as rbac.SubjectsStrings names them (service accounts as namespace/name).</summary>
+    private static string Subjects(JsonObject binding, string kind) => string.Join(", ",
+        (binding["subjects"] as JsonArray ?? []).Where(s => (string?)s?["kind"] == kind)
+            .Select(s => kind == "ServiceAccount" ? $"{(string?)s!["namespace"]}/{(string?)s["name"]}" : (string?)s!["name"]));
 
     private static string Text(JsonNode? node) => node is null || node.ToString().Length == 0 ? None : node.ToString();
 

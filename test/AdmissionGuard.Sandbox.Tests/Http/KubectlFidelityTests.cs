@@ -369,4 +369,38 @@ public sealed class KubectlFidelityTests
         bad.Error.Should().Contain("fieldValidation: Unsupported value: \"Sloppy\": supported values: \"\", \"Ignore\", \"Strict\", \"Warn\"");
         sandbox.Server.Api.Store.Get(ResourceTypes.ConfigMaps, "default", "other").Should().BeNull();
     }
+
+    [Fact]
+    public async Task Rbac_objects_print_the_api_servers_columns()
+    {
+        Kubectl.RequireInstalled();
+        await using var sandbox = await SandboxFixture.StartAsync();
+        const string Rbac = """
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: ClusterRole
+            metadata: {name: evictor}
+            rules: [{apiGroups: [""], resources: [pods/eviction], verbs: [create]}]
+            ---
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: ClusterRoleBinding
+            metadata: {name: evictor}
+            roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: evictor}
+            subjects:
+            - {kind: ServiceAccount, name: guard, namespace: guard-system}
+            - {kind: User, name: alice, apiGroup: rbac.authorization.k8s.io}
+            - {kind: Group, name: ops, apiGroup: rbac.authorization.k8s.io}
+            """;
+
+        var applied = await sandbox.Kubectl.RunAsync("apply -f -", Rbac);
+        var roles = await sandbox.Kubectl.RunAsync("get clusterroles");
+        var bindings = await sandbox.Kubectl.RunAsync("get clusterrolebindings -o wide");
+
+        applied.ExitCode.Should().Be(0, applied.Error);
+        roles.Rows[0].Should().Equal("NAME", "CREATED AT");
+        roles.Rows[1][0].Should().Be("evictor");
+        bindings.Rows[0].Should().Equal("NAME", "ROLE", "AGE", "USERS", "GROUPS", "SERVICEACCOUNTS");
+        bindings.Rows[1].Should().HaveCount(6);
+        bindings.Rows[1][0..2].Should().Equal("evictor", "ClusterRole/evictor");
+        bindings.Rows[1][3..].Should().Equal("alice", "ops", "guard-system/guard");
+    }
 }
