@@ -7,27 +7,55 @@ using Microsoft.Extensions.Logging;
 namespace AdmissionGuard.Sandbox.Simulation;
 
 /// <summary>
-/// The Events a simulated component records about pods, as client-go's events.k8s.io/v1 recorder writes them and
-/// core/v1 reads them back: <c>eventTime</c>, <c>action</c>, <c>reportingComponent</c> and <c>reportingInstance</c>
-/// set, no <c>source</c>, <c>count</c> or timestamps; named <c>{pod}.{unix nanoseconds in hex}</c>; a message longer
-/// than 1,024 characters cut as upstream cuts it. The same event again for the same pod becomes a series on the first
-/// one (<c>series.count</c>, <c>series.lastObservedTime</c>), as the recorder's deduplication does, so that
-/// <c>kubectl describe pod</c> shows one line with its count.
+/// The Events a simulated component records, as client-go's recorders write them and core/v1 reads them back: named
+/// <c>{object}.{unix nanoseconds in hex}</c>, a message longer than 1,024 characters cut as upstream cuts it. Through
+/// events.k8s.io/v1 (<see cref="EventsApi.EventsV1"/>, kube-scheduler): <c>eventTime</c>, <c>action</c>,
+/// <c>reportingComponent</c> and <c>reportingInstance</c>, no <c>source</c>, <c>count</c> or timestamps, and the same
+/// event again becomes a series on the first one. Through the legacy recorder (<see cref="EventsApi.CoreV1"/>, the
+/// controller manager's controllers): <c>source.component</c>, <c>firstTimestamp</c>, <c>lastTimestamp</c> and
+/// <c>count</c>, the same event again counted on the first one. Either way <c>kubectl describe</c> shows one line with
+/// its count. Like the recorders' correlation caches, it remembers the latest 4,096 events it may count again.
 /// </summary>
-internal sealed class ComponentEvents(ClusterApi api, string component, ILogger logger)
+internal sealed class ComponentEvents(ClusterApi api, string component, EventsApi events, ILogger logger)
 {
     private const int MaxMessageLength = 1024;
+    private const int Remembered = 4096;
 
     private readonly Dictionary<(string Uid, string Reason, string Message), string> _recorded = [];
+    private readonly Queue<(string Uid, string Reason, string Message)> _order = new();
 
-    public async Task RecordAsync(V1Pod pod, string type, string reason, string action, string message, CancellationToken cancellationToken)
+    /// <summary>The reference an event about <paramref name="metadata"/> of that kind carries.</summary>
+    public static V1ObjectReference About(string apiVersion, string kind, V1ObjectMeta metadata) => new()
+    {
+        ApiVersion = apiVersion,
+        Kind = kind,
+        NamespaceProperty = metadata.NamespaceProperty,
+        Name = metadata.Name,
+        Uid = metadata.Uid,
+        ResourceVersion = metadata.ResourceVersion,
+    };
+
+    public Task RecordAsync(V1Pod pod, string type, string reason, string action, string message, CancellationToken cancellationToken) =>
+        RecordAsync(About("v1", "Pod", pod.Metadata), type, reason, action, message, cancellationToken);
+
+    /// <param name="action">What the component did or failed to do (events.k8s.io only).</param>
+    public async Task RecordAsync(V1ObjectReference about, string type, string reason, string action, string message, CancellationToken cancellationToken)
     {
         var now = SimulationClock.Now(api.Time);
         message = message.Length > MaxMessageLength ? message[..(MaxMessageLength - 3)] + "..." : message;
-        var key = (pod.Metadata.Uid, reason, message);
-        if (_recorded.TryGetValue(key, out var name) && api.Get<Corev1Event>(pod.Metadata.NamespaceProperty, name) is { } recorded)
+        var key = (about.Uid, reason, message);
+        if (_recorded.TryGetValue(key, out var name) && api.Get<Corev1Event>(about.NamespaceProperty, name) is { } recorded)
         {
-            recorded.Series = new Corev1EventSeries { Count = (recorded.Series?.Count ?? 1) + 1, LastObservedTime = now };
+            if (events == EventsApi.EventsV1)
+            {
+                recorded.Series = new Corev1EventSeries { Count = (recorded.Series?.Count ?? 1) + 1, LastObservedTime = now };
+            }
+            else
+            {
+                recorded.Count = (recorded.Count ?? 1) + 1;
+                recorded.LastTimestamp = now;
+            }
+
             await Writes.TryAsync(() => api.UpdateAsync(recorded, cancellationToken: cancellationToken), component, ResourceTypes.Events, recorded.Metadata, logger);
             return;
         }
@@ -36,33 +64,36 @@ internal sealed class ComponentEvents(ClusterApi api, string component, ILogger 
         {
             Metadata = new V1ObjectMeta
             {
-                Name = string.Create(CultureInfo.InvariantCulture, $"{pod.Metadata.Name}.{(api.Time.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks * 100:x}"),
-                NamespaceProperty = pod.Metadata.NamespaceProperty,
+                Name = string.Create(CultureInfo.InvariantCulture, $"{about.Name}.{(api.Time.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks * 100:x}"),
+                NamespaceProperty = about.NamespaceProperty,
             },
-            InvolvedObject = new V1ObjectReference
-            {
-                ApiVersion = "v1",
-                Kind = "Pod",
-                NamespaceProperty = pod.Metadata.NamespaceProperty,
-                Name = pod.Metadata.Name,
-                Uid = pod.Metadata.Uid,
-                ResourceVersion = pod.Metadata.ResourceVersion,
-            },
+            InvolvedObject = about,
             Type = type,
             Reason = reason,
-            Action = action,
             Message = message,
-            EventTime = now,
             ReportingComponent = component,
-            ReportingInstance = $"{component}-sandbox",
         };
+        if (events == EventsApi.EventsV1)
+        {
+            created.Action = action;
+            created.EventTime = now;
+            created.ReportingInstance = $"{component}-sandbox";
+        }
+        else
+        {
+            created.Source = new V1EventSource { Component = component };
+            created.FirstTimestamp = now;
+            created.LastTimestamp = now;
+            created.Count = 1;
+        }
+
         if (await Writes.TryAsync(() => api.CreateAsync(created, cancellationToken: cancellationToken), component, ResourceTypes.Events, created.Metadata, logger))
         {
-            _recorded[key] = created.Metadata.Name;
+            Remember(key, created.Metadata.Name);
         }
     }
 
-    /// <summary>Forgets the events of pods no longer in <paramref name="live"/> (their uids).</summary>
+    /// <summary>Forgets the events of objects no longer in <paramref name="live"/> (their uids).</summary>
     public void Prune(IReadOnlySet<string> live)
     {
         foreach (var key in _recorded.Keys.Where(k => !live.Contains(k.Uid)).ToList())
@@ -70,4 +101,24 @@ internal sealed class ComponentEvents(ClusterApi api, string component, ILogger 
             _recorded.Remove(key);
         }
     }
+
+    private void Remember((string Uid, string Reason, string Message) key, string name)
+    {
+        _recorded[key] = name;
+        _order.Enqueue(key);
+        while (_order.Count > Remembered)
+        {
+            _recorded.Remove(_order.Dequeue());
+        }
+    }
+}
+
+/// <summary>Which events API a component records through (the shapes differ, see <see cref="ComponentEvents"/>).</summary>
+internal enum EventsApi
+{
+    /// <summary>events.k8s.io/v1, as kube-scheduler.</summary>
+    EventsV1,
+
+    /// <summary>The legacy core/v1 recorder, as kube-controller-manager's controllers.</summary>
+    CoreV1,
 }

@@ -26,6 +26,7 @@ internal sealed partial class DaemonSetController(ClusterApi api, ILogger logger
 
     private readonly VersionCache<V1Pod> _pods = VersionCache.OfModels<V1Pod>();
     private readonly VersionCache<V1Node> _nodes = VersionCache.OfModels<V1Node>();
+    private readonly ComponentEvents _events = new(api, "daemonset-controller", EventsApi.CoreV1, logger);
 
     public string Name => "daemonset-controller";
 
@@ -165,11 +166,13 @@ internal sealed partial class DaemonSetController(ClusterApi api, ILogger logger
         {
             var created = await api.CreateAsync(pod, cancellationToken: cancellationToken);
             SimulationLog.DaemonPodCreated(logger, daemonSet.Metadata.NamespaceProperty, daemonSet.Metadata.Name, created.Metadata.Name, node);
+            await _events.RecordAsync(About(daemonSet), "Normal", "SuccessfulCreate", "", $"Created pod: {created.Metadata.Name}", cancellationToken);
         }
         catch (ApiException e) when (e.Code is not (404 or 409))
         {
             // Admission refused it (a webhook in deny mode, say): the DaemonSet keeps trying on later passes.
             SimulationLog.DaemonPodRefused(logger, daemonSet.Metadata.NamespaceProperty, daemonSet.Metadata.Name, node, e.Message);
+            await _events.RecordAsync(About(daemonSet), "Warning", "FailedCreate", "", $"Error creating: {e.Message}", cancellationToken);
         }
     }
 
@@ -181,9 +184,12 @@ internal sealed partial class DaemonSetController(ClusterApi api, ILogger logger
             if (await Writes.TryAsync(() => api.DeleteAsync<V1Pod>(pod.Metadata.NamespaceProperty, pod.Metadata.Name, preconditions, cancellationToken: cancellationToken), Name, ResourceTypes.Pods, pod.Metadata, logger))
             {
                 SimulationLog.DaemonPodDeleted(logger, daemonSet.Metadata.NamespaceProperty, daemonSet.Metadata.Name, pod.Metadata.Name, DaemonPods.TargetNodeName(pod.Spec) ?? "", reason);
+                await _events.RecordAsync(About(daemonSet), "Normal", "SuccessfulDelete", "", $"Deleted pod: {pod.Metadata.Name}", cancellationToken);
             }
         }
     }
+
+    private static V1ObjectReference About(V1DaemonSet daemonSet) => ComponentEvents.About("apps/v1", "DaemonSet", daemonSet.Metadata);
 
     private async Task WriteStatusAsync(V1DaemonSet daemonSet, DaemonCounts counts, CancellationToken cancellationToken)
     {

@@ -20,6 +20,8 @@ namespace AdmissionGuard.Sandbox.Simulation;
 /// </summary>
 internal sealed class DeploymentController(ClusterApi api, ILogger logger) : IController
 {
+    private readonly ComponentEvents _events = new(api, "deployment-controller", EventsApi.CoreV1, logger);
+
     public const string TemplateHashLabel = "pod-template-hash";
     public const string RevisionAnnotation = "deployment.kubernetes.io/revision";
     public const string RevisionHistoryAnnotation = "deployment.kubernetes.io/revision-history";
@@ -135,6 +137,7 @@ internal sealed class DeploymentController(ClusterApi api, ILogger logger) : ICo
         }
 
         SimulationLog.ReplicaSetCreated(logger, deployment.Metadata.NamespaceProperty, deployment.Metadata.Name, replicaSet.Metadata.Name);
+        await ScaledAsync(deployment, replicaSet.Metadata.Name, 0, replicas, cancellationToken);
         return replicaSet;
     }
 
@@ -159,9 +162,13 @@ internal sealed class DeploymentController(ClusterApi api, ILogger logger) : ICo
             return;
         }
 
+        var before = current.Spec.Replicas ?? 0;
         current.Spec.Replicas = replicas;
         current.Metadata.Annotations = annotations;
-        await Writes.TryAsync(() => api.UpdateAsync(current, cancellationToken: cancellationToken), Name, ResourceTypes.ReplicaSets, current.Metadata, logger);
+        if (await Writes.TryAsync(() => api.UpdateAsync(current, cancellationToken: cancellationToken), Name, ResourceTypes.ReplicaSets, current.Metadata, logger))
+        {
+            await ScaledAsync(deployment, current.Metadata.Name, before, replicas, cancellationToken);
+        }
     }
 
     private async Task ScaleAsync(V1Deployment deployment, V1ReplicaSet replicaSet, int replicas, CancellationToken cancellationToken)
@@ -171,11 +178,22 @@ internal sealed class DeploymentController(ClusterApi api, ILogger logger) : ICo
             return;
         }
 
+        var before = replicaSet.Spec.Replicas ?? 0;
         replicaSet.Spec.Replicas = replicas;
         replicaSet.Metadata.Annotations = new Dictionary<string, string>(replicaSet.Metadata.Annotations ?? new Dictionary<string, string>());
         SetReplicasAnnotations(deployment, replicaSet.Metadata.Annotations);
-        await Writes.TryAsync(() => api.UpdateAsync(replicaSet, cancellationToken: cancellationToken), Name, ResourceTypes.ReplicaSets, replicaSet.Metadata, logger);
+        if (await Writes.TryAsync(() => api.UpdateAsync(replicaSet, cancellationToken: cancellationToken), Name, ResourceTypes.ReplicaSets, replicaSet.Metadata, logger))
+        {
+            await ScaledAsync(deployment, replicaSet.Metadata.Name, before, replicas, cancellationToken);
+        }
     }
+
+    /// <summary>The event upstream's scaleReplicaSet records on the Deployment; none when the size did not change.</summary>
+    private Task ScaledAsync(V1Deployment deployment, string replicaSet, int from, int to, CancellationToken cancellationToken) =>
+        from == to
+            ? Task.CompletedTask
+            : _events.RecordAsync(ComponentEvents.About("apps/v1", "Deployment", deployment.Metadata), "Normal", "ScalingReplicaSet", "",
+                $"Scaled {(from < to ? "up" : "down")} replica set {replicaSet} from {from} to {to}", cancellationToken);
 
     /// <summary>The ReplicaSet's annotations with the Deployment's copied over them, except each one's own.</summary>
     private static Dictionary<string, string> CopiedAnnotations(V1Deployment deployment, IDictionary<string, string>? replicaSetAnnotations)

@@ -14,6 +14,8 @@ namespace AdmissionGuard.Sandbox.Simulation;
 /// </summary>
 internal sealed class JobController(ClusterApi api, ILogger logger) : IController
 {
+    private readonly ComponentEvents _events = new(api, "job-controller", EventsApi.CoreV1, logger);
+
     public string Name => "job-controller";
 
     public IReadOnlyList<ResourceType> WatchedTypes { get; } = [ResourceTypes.Jobs, ResourceTypes.Pods];
@@ -54,6 +56,7 @@ internal sealed class JobController(ClusterApi api, ILogger logger) : IControlle
             if (await Writes.TryAsync(async () => pod = await api.CreateAsync(pod, cancellationToken: cancellationToken), Name, ResourceTypes.Pods, pod.Metadata, logger))
             {
                 SimulationLog.JobPodCreated(logger, job.Metadata.NamespaceProperty, job.Metadata.Name, pod.Metadata.Name);
+                await _events.RecordAsync(ComponentEvents.About("batch/v1", "Job", job.Metadata), "Normal", "SuccessfulCreate", "", $"Created pod: {pod.Metadata.Name}", cancellationToken);
                 active++;
             }
         }

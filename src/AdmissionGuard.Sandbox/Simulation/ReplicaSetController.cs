@@ -13,6 +13,7 @@ namespace AdmissionGuard.Sandbox.Simulation;
 internal sealed class ReplicaSetController(ClusterApi api, ILogger logger) : IController
 {
     private readonly VersionCache<V1Pod> _pods = VersionCache.OfModels<V1Pod>();
+    private readonly ComponentEvents _events = new(api, "replicaset-controller", EventsApi.CoreV1, logger);
 
     public string Name => "replicaset-controller";
 
@@ -56,6 +57,7 @@ internal sealed class ReplicaSetController(ClusterApi api, ILogger logger) : ICo
             if (await Writes.TryAsync(() => api.DeleteAsync<V1Pod>(pod.Metadata.NamespaceProperty, pod.Metadata.Name, preconditions, cancellationToken: cancellationToken), Name, ResourceTypes.Pods, pod.Metadata, logger))
             {
                 SimulationLog.ReplicaPodDeleted(logger, replicaSet.Metadata.NamespaceProperty, replicaSet.Metadata.Name, pod.Metadata.Name);
+                await _events.RecordAsync(About(replicaSet), "Normal", "SuccessfulDelete", "", $"Deleted pod: {pod.Metadata.Name}", cancellationToken);
             }
         }
     }
@@ -67,12 +69,16 @@ internal sealed class ReplicaSetController(ClusterApi api, ILogger logger) : ICo
         {
             var created = await api.CreateAsync(pod, cancellationToken: cancellationToken);
             SimulationLog.ReplicaPodCreated(logger, replicaSet.Metadata.NamespaceProperty, replicaSet.Metadata.Name, created.Metadata.Name);
+            await _events.RecordAsync(About(replicaSet), "Normal", "SuccessfulCreate", "", $"Created pod: {created.Metadata.Name}", cancellationToken);
         }
         catch (ApiException e) when (e.Code is not (404 or 409))
         {
             SimulationLog.ReplicaPodRefused(logger, replicaSet.Metadata.NamespaceProperty, replicaSet.Metadata.Name, e.Message);
+            await _events.RecordAsync(About(replicaSet), "Warning", "FailedCreate", "", $"Error creating: {e.Message}", cancellationToken);
         }
     }
+
+    private static V1ObjectReference About(V1ReplicaSet replicaSet) => ComponentEvents.About("apps/v1", "ReplicaSet", replicaSet.Metadata);
 
     private async Task WriteStatusAsync(V1ReplicaSet replicaSet, List<V1Pod> active, CancellationToken cancellationToken)
     {

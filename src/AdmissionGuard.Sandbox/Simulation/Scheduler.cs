@@ -19,7 +19,7 @@ internal sealed class Scheduler(ClusterApi api, SimulationOptions options, ILogg
 
     private readonly Dictionary<string, (int Failures, DateTimeOffset RetryAt)> _backoff = new(StringComparer.Ordinal);
     private readonly VersionCache<V1Node> _nodes = VersionCache.OfModels<V1Node>();
-    private readonly ComponentEvents _events = new(api, "default-scheduler", logger);
+    private readonly ComponentEvents _events = new(api, "default-scheduler", EventsApi.EventsV1, logger);
 
     public string Name => "scheduler";
 

@@ -176,10 +176,12 @@ public sealed class KubectlWorkflowTests
         // kubectl decodes the events typed: an eventTime without six fractional digits failed that, and it printed <none>.
         described.Output.Should().MatchRegex($@"Events:\n.*\n.*\n  Normal  Scheduled  \S+\s+default-scheduler  Successfully assigned default/{name} to node-1\n");
         events.ExitCode.Should().Be(0, events.Error);
-        events.Rows.Skip(1).Should().HaveCount(2).And.AllSatisfy(row => row[1..3].Should().Equal("Normal", "Scheduled"));
-        sandbox.Server.Api.List<Corev1Event>("default")[0].EventTime.Should().NotBeNull();
-        var stored = await kubectl.RunAsync("get events -o jsonpath={.items[0].eventTime}");
-        stored.Output.Should().MatchRegex(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$", "a MicroTime as kube-apiserver encodes it");
+        events.Rows.Skip(1).Where(row => row[2] == "Scheduled").Should().HaveCount(2).And.AllSatisfy(row => row[1].Should().Be("Normal"));
+        events.Rows.Skip(1).Select(row => row[2]).Should().BeEquivalentTo(
+            ["Scheduled", "Scheduled", "SuccessfulCreate", "SuccessfulCreate", "ScalingReplicaSet"], "the replica set and deployment controllers record theirs too");
+        sandbox.Server.Api.List<Corev1Event>("default").First(e => e.Reason == "Scheduled").EventTime.Should().NotBeNull();
+        var stored = await kubectl.RunAsync("get events -o jsonpath={.items[*].eventTime}");
+        stored.Output.Split(' ')[0].Should().MatchRegex(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$", "a MicroTime as kube-apiserver encodes it");
     }
 
     [Fact]
@@ -232,11 +234,12 @@ public sealed class KubectlWorkflowTests
                 ["30m", "Normal", "UnmanagedPodEvicted", "pod/web-1", "Evicted so that it restarts under Cilium"],
             ],
             o => o.WithStrictOrdering());
-        events.Rows.Skip(2).Should().HaveCount(2, "the scheduler recorded each of the Deployment's pods")
-            .And.AllSatisfy(row => row[1..3].Should().Equal("Normal", "Scheduled"));
+        events.Rows.Skip(2).Where(row => row[2] == "Scheduled").Should().HaveCount(2, "the scheduler recorded each of the Deployment's pods")
+            .And.AllSatisfy(row => row[1].Should().Be("Normal"));
         wideEvents.Rows[0].Should().Equal("LAST SEEN", "TYPE", "REASON", "OBJECT", "SUBOBJECT", "SOURCE", "MESSAGE", "FIRST SEEN", "COUNT", "NAME");
         wideEvents.Rows[1][^4..].Should().Equal("Evicted so that it restarts under Cilium", "5h", "3", "web-1.restart");
-        wideEvents.Rows[2][4].Should().Be("default-scheduler, default-scheduler-sandbox", "an events.k8s.io event names its reporting controller and instance");
+        wideEvents.Rows.First(row => row[2] == "Scheduled")[4].Should().Be("default-scheduler, default-scheduler-sandbox", "an events.k8s.io event names its reporting controller and instance");
+        wideEvents.Rows.First(row => row[2] == "SuccessfulCreate")[4].Should().Be("replicaset-controller", "a legacy event names its source component");
         daemonSets.Rows.Should().BeEquivalentTo<string[]>(
             [
                 ["NAME", "DESIRED", "CURRENT", "READY", "UP-TO-DATE", "AVAILABLE", "NODE SELECTOR", "AGE", "CONTAINERS", "IMAGES", "SELECTOR"],
@@ -501,6 +504,40 @@ public sealed class KubectlWorkflowTests
         described.Output.Should().MatchRegex("Lease:\\s+HolderIdentity:\\s+node-1\\s+AcquireTime:\\s+<unset>\\s+RenewTime:\\s+\\w{3}, ", described.Error);
         described.Output.Should().NotContain("Failed to get lease");
         leases.Rows.Skip(1).Should().ContainSingle().Which.Should().StartWith(["node-1", "node-1"]);
+    }
+
+    [Fact]
+    public async Task Describe_shows_the_controllers_events_as_kube_controller_manager_records_them()
+    {
+        Kubectl.RequireInstalled();
+        await using var sandbox = await StartClusterAsync("node-1", "node-2");
+        var api = sandbox.Server.Api;
+        var kubectl = sandbox.Kubectl;
+
+        await kubectl.RunAsync("create deployment web --image=nginx --replicas=2");
+        var replicaSet = await Simulation.Eventually.Until(api, () => api.List<V1ReplicaSet>("default").SingleOrDefault(), "the deployment's replica set");
+        await Simulation.Eventually.Until(api, () => api.List<V1Pod>("default").Count == 2, "two pods");
+        await kubectl.RunAsync("scale deployment web --replicas=1");
+        await Simulation.Eventually.Until(api, () => api.List<Corev1Event>("default").Any(e => e.Reason == "SuccessfulDelete"), "the replica set's delete event");
+        await kubectl.RunAsync("apply -f -", AgentDaemonSet);
+        await Simulation.Eventually.Until(api, () => api.List<Corev1Event>("default").Count(e => e.InvolvedObject.Kind == "DaemonSet") == 2, "the daemon set's create events");
+
+        var deployment = await kubectl.RunAsync("describe deployment web");
+        var replicas = await kubectl.RunAsync($"describe replicaset {replicaSet.Metadata.Name}");
+        var events = api.List<Corev1Event>("default");
+
+        var rsName = replicaSet.Metadata.Name;
+        deployment.Output.Should().MatchRegex($"Normal +ScalingReplicaSet +\\S+ +deployment-controller +Scaled up replica set {rsName} from 0 to 2");
+        deployment.Output.Should().MatchRegex($"Normal +ScalingReplicaSet +\\S+ +deployment-controller +Scaled down replica set {rsName} from 2 to 1");
+        replicas.Output.Should().MatchRegex($"Normal +SuccessfulCreate +\\S+ +replicaset-controller +Created pod: {rsName}-");
+        replicas.Output.Should().MatchRegex($"Normal +SuccessfulDelete +\\S+ +replicaset-controller +Deleted pod: {rsName}-");
+        var created = events.First(e => e.InvolvedObject.Kind == "DaemonSet");
+        created.Should().BeEquivalentTo(new { Type = "Normal", Reason = "SuccessfulCreate", Count = 1, ReportingComponent = "daemonset-controller" });
+        created.Source.Component.Should().Be("daemonset-controller");
+        created.Message.Should().StartWith("Created pod: agent-");
+        created.FirstTimestamp.Should().NotBeNull().And.Be(created.LastTimestamp);
+        created.EventTime.Should().BeNull("the legacy recorder writes no eventTime");
+        created.InvolvedObject.Should().BeEquivalentTo(new { ApiVersion = "apps/v1", Kind = "DaemonSet", Name = "agent", NamespaceProperty = "default" });
     }
 
     private static async Task<SandboxFixture> StartClusterAsync(params string[] nodes)
