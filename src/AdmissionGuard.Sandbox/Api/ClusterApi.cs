@@ -83,8 +83,7 @@ public sealed partial class ClusterApi(ObjectStore store, IAdmission admission, 
         ArgumentNullException.ThrowIfNull(obj);
         context ??= new RequestContext();
         var metadata = Normalize(type, obj);
-        ObjectRules.RequireDecodable(type, obj);
-        ObjectRules.HandleUnknownFields(type, obj, context);
+        ObjectRules.Decode(type, obj, context);
         var bodyNamespace = (string?)metadata["namespace"];
         if (type.Namespaced)
         {
@@ -429,8 +428,7 @@ public sealed partial class ClusterApi(ObjectStore store, IAdmission admission, 
 
     private async Task<StoredObject> ReplaceAsync(ResourceType type, StoredObject current, JsonObject obj, string? subresource, long? expected, RequestContext context, CancellationToken cancellationToken)
     {
-        ObjectRules.RequireDecodable(type, obj);
-        ObjectRules.HandleUnknownFields(type, obj, context);
+        ObjectRules.Decode(type, obj, context);
         var old = current.ToJsonObject();
         var name = current.Name;
         if (subresource == "status")

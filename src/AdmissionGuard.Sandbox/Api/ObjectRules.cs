@@ -17,13 +17,16 @@ internal static class ObjectRules
     private static readonly JsonSerializerOptions ModelJson = KubernetesModelJson();
 
     /// <summary>
-    /// kube-apiserver decodes a body into its Go type before anything else and refuses one that does not fit (a
-    /// string where the type has an object, a number for a string): 400 <c>X in version "v" cannot be handled as a
-    /// X</c>. Decoding into the kind's model does the same here, so no controller and no client ever reads such an
-    /// object back. Unknown fields are <see cref="HandleUnknownFields"/>' business.
+    /// kube-apiserver decodes a body into its Go type before anything else. It refuses one that does not fit (a string
+    /// where the type has an object, a number for a string): 400 <c>X in version "v" cannot be handled as a X</c>;
+    /// decoding into the kind's model does the same here, so no controller and no client ever reads such an object
+    /// back. And it drops the fields the type does not have, dealing with them as
+    /// <see cref="RequestContext.FieldValidation"/> says: 400 <c>strict decoding error: unknown field "spec.x"</c> when
+    /// Strict, a warning <c>unknown field "spec.x"</c> each when Warn. Cilium's kinds keep theirs: the sandbox's model
+    /// of them is partial, and their schema is the CRD's, not the sandbox's.
     /// </summary>
-    /// <exception cref="ApiException">400 BadRequest naming the field that does not fit.</exception>
-    public static void RequireDecodable(ResourceType type, JsonObject obj)
+    /// <exception cref="ApiException">400 BadRequest naming the field that does not fit, or every unknown one when Strict.</exception>
+    public static void Decode(ResourceType type, JsonObject obj, RequestContext context)
     {
         try
         {
@@ -31,19 +34,9 @@ internal static class ObjectRules
         }
         catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException or OverflowException or NotSupportedException)
         {
-            throw new ApiException(ApiErrors.BadRequest($"{type.Kind} in version \"{type.Version}\" cannot be handled as a {type.Kind}: {e.Message}"));
+            throw Undecodable(type, e.Message);
         }
-    }
 
-    /// <summary>
-    /// Drops the fields the kind's type does not have, as kube-apiserver's decoding into the Go type does, and deals
-    /// with them as <see cref="RequestContext.FieldValidation"/> says: 400 <c>strict decoding error: unknown field
-    /// "spec.x"</c> when Strict, a warning <c>unknown field "spec.x"</c> each when Warn. Cilium's kinds are left as
-    /// they are: the sandbox's model of them is partial, and their schema is the CRD's, not the sandbox's.
-    /// </summary>
-    /// <exception cref="ApiException">400 BadRequest naming every unknown field, when Strict.</exception>
-    public static void HandleUnknownFields(ResourceType type, JsonObject obj, RequestContext context)
-    {
         if (ResourceTypes.CustomResources.Contains(type))
         {
             return;
@@ -57,8 +50,7 @@ internal static class ObjectRules
 
         if (context.FieldValidation == FieldValidation.Strict)
         {
-            throw new ApiException(ApiErrors.BadRequest(
-                $"{type.Kind} in version \"{type.Version}\" cannot be handled as a {type.Kind}: strict decoding error: {string.Join(", ", unknown.Select(f => $"unknown field \"{f}\""))}"));
+            throw Undecodable(type, $"strict decoding error: {string.Join(", ", unknown.Select(f => $"unknown field \"{f}\""))}");
         }
 
         foreach (var field in unknown)
@@ -66,6 +58,9 @@ internal static class ObjectRules
             context.AddWarning($"unknown field \"{field}\"");
         }
     }
+
+    private static ApiException Undecodable(ResourceType type, string why) =>
+        new(ApiErrors.BadRequest($"{type.Kind} in version \"{type.Version}\" cannot be handled as a {type.Kind}: {why}"));
 
     private static JsonSerializerOptions KubernetesModelJson()
     {
@@ -186,7 +181,7 @@ internal static class ObjectRules
     /// <summary>
     /// Defaults <c>spec.{field}.type</c> to RollingUpdate and returns its <c>rollingUpdate</c> object when the type is
     /// RollingUpdate (created unless <paramref name="createRollingUpdate"/> is false and it is absent); null otherwise.
-    /// Every field has its type's shape here: <see cref="RequireDecodable"/> runs first.
+    /// Every field has its type's shape here: <see cref="Decode"/> runs first.
     /// </summary>
     private static JsonObject? RollingUpdateStrategy(JsonObject spec, string field, bool createRollingUpdate = true)
     {

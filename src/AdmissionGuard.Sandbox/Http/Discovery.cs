@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using AdmissionGuard.Sandbox.Api;
+using AdmissionGuard.Sandbox.Protobuf;
 using AdmissionGuard.Sandbox.Store;
 
 namespace AdmissionGuard.Sandbox.Http;
@@ -181,27 +182,8 @@ internal static class Discovery
             return ("application/json", System.Text.Encoding.UTF8.GetBytes(json.ToJsonString()));
         }
 
-        var info = ProtoString(1, Title).Concat(ProtoString(2, KubernetesVersion)).ToArray();
-        return ("application/com.github.proto-openapi.spec.v2.v1.0+protobuf", [.. ProtoString(1, "2.0"), .. ProtoField(2, info)]);
-    }
-
-    private static byte[] ProtoString(int field, string value) => ProtoField(field, System.Text.Encoding.UTF8.GetBytes(value));
-
-    // Length-delimited (wire type 2): the tag, the length as a varint, the bytes.
-    private static byte[] ProtoField(int field, byte[] value)
-    {
-        var encoded = new List<byte> { (byte)((field << 3) | 2) };
-        for (var length = (uint)value.Length; ; length >>= 7)
-        {
-            encoded.Add((byte)(length < 0x80 ? length : (length & 0x7F) | 0x80));
-            if (length < 0x80)
-            {
-                break;
-            }
-        }
-
-        encoded.AddRange(value);
-        return [.. encoded];
+        byte[] info = [.. WireWriter.String(1, Title), .. WireWriter.String(2, KubernetesVersion)];
+        return ("application/com.github.proto-openapi.spec.v2.v1.0+protobuf", [.. WireWriter.String(1, "2.0"), .. WireWriter.LengthDelimited(2, info)]);
     }
 
     private static string OpenApiPath(string group, string version) => group.Length == 0 ? $"api/{version}" : $"apis/{group}/{version}";

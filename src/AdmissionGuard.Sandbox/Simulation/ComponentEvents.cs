@@ -93,15 +93,6 @@ internal sealed class ComponentEvents(ClusterApi api, string component, EventsAp
         }
     }
 
-    /// <summary>Forgets the events of objects no longer in <paramref name="live"/> (their uids).</summary>
-    public void Prune(IReadOnlySet<string> live)
-    {
-        foreach (var key in _recorded.Keys.Where(k => !live.Contains(k.Uid)).ToList())
-        {
-            _recorded.Remove(key);
-        }
-    }
-
     private void Remember((string Uid, string Reason, string Message) key, string name)
     {
         _recorded[key] = name;

@@ -166,13 +166,13 @@ internal sealed partial class DaemonSetController(ClusterApi api, ILogger logger
         {
             var created = await api.CreateAsync(pod, cancellationToken: cancellationToken);
             SimulationLog.DaemonPodCreated(logger, daemonSet.Metadata.NamespaceProperty, daemonSet.Metadata.Name, created.Metadata.Name, node);
-            await _events.RecordAsync(About(daemonSet), "Normal", "SuccessfulCreate", "", $"Created pod: {created.Metadata.Name}", cancellationToken);
+            await _events.PodCreatedAsync(About(daemonSet), created.Metadata.Name, cancellationToken);
         }
         catch (ApiException e) when (e.Code is not (404 or 409))
         {
             // Admission refused it (a webhook in deny mode, say): the DaemonSet keeps trying on later passes.
             SimulationLog.DaemonPodRefused(logger, daemonSet.Metadata.NamespaceProperty, daemonSet.Metadata.Name, node, e.Message);
-            await _events.RecordAsync(About(daemonSet), "Warning", "FailedCreate", "", $"Error creating: {e.Message}", cancellationToken);
+            await _events.PodCreateFailedAsync(About(daemonSet), e.Message, cancellationToken);
         }
     }
 
@@ -184,7 +184,7 @@ internal sealed partial class DaemonSetController(ClusterApi api, ILogger logger
             if (await Writes.TryAsync(() => api.DeleteAsync<V1Pod>(pod.Metadata.NamespaceProperty, pod.Metadata.Name, preconditions, cancellationToken: cancellationToken), Name, ResourceTypes.Pods, pod.Metadata, logger))
             {
                 SimulationLog.DaemonPodDeleted(logger, daemonSet.Metadata.NamespaceProperty, daemonSet.Metadata.Name, pod.Metadata.Name, DaemonPods.TargetNodeName(pod.Spec) ?? "", reason);
-                await _events.RecordAsync(About(daemonSet), "Normal", "SuccessfulDelete", "", $"Deleted pod: {pod.Metadata.Name}", cancellationToken);
+                await _events.PodDeletedAsync(About(daemonSet), pod.Metadata.Name, cancellationToken);
             }
         }
     }

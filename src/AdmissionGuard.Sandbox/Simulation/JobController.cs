@@ -56,7 +56,7 @@ internal sealed class JobController(ClusterApi api, ILogger logger) : IControlle
             if (await Writes.TryAsync(async () => pod = await api.CreateAsync(pod, cancellationToken: cancellationToken), Name, ResourceTypes.Pods, pod.Metadata, logger))
             {
                 SimulationLog.JobPodCreated(logger, job.Metadata.NamespaceProperty, job.Metadata.Name, pod.Metadata.Name);
-                await _events.RecordAsync(ComponentEvents.About("batch/v1", "Job", job.Metadata), "Normal", "SuccessfulCreate", "", $"Created pod: {pod.Metadata.Name}", cancellationToken);
+                await _events.PodCreatedAsync(ComponentEvents.About("batch/v1", "Job", job.Metadata), pod.Metadata.Name, cancellationToken);
                 active++;
             }
         }

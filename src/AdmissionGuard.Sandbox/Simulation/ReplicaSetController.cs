@@ -57,7 +57,7 @@ internal sealed class ReplicaSetController(ClusterApi api, ILogger logger) : ICo
             if (await Writes.TryAsync(() => api.DeleteAsync<V1Pod>(pod.Metadata.NamespaceProperty, pod.Metadata.Name, preconditions, cancellationToken: cancellationToken), Name, ResourceTypes.Pods, pod.Metadata, logger))
             {
                 SimulationLog.ReplicaPodDeleted(logger, replicaSet.Metadata.NamespaceProperty, replicaSet.Metadata.Name, pod.Metadata.Name);
-                await _events.RecordAsync(About(replicaSet), "Normal", "SuccessfulDelete", "", $"Deleted pod: {pod.Metadata.Name}", cancellationToken);
+                await _events.PodDeletedAsync(About(replicaSet), pod.Metadata.Name, cancellationToken);
             }
         }
     }
@@ -69,12 +69,12 @@ internal sealed class ReplicaSetController(ClusterApi api, ILogger logger) : ICo
         {
             var created = await api.CreateAsync(pod, cancellationToken: cancellationToken);
             SimulationLog.ReplicaPodCreated(logger, replicaSet.Metadata.NamespaceProperty, replicaSet.Metadata.Name, created.Metadata.Name);
-            await _events.RecordAsync(About(replicaSet), "Normal", "SuccessfulCreate", "", $"Created pod: {created.Metadata.Name}", cancellationToken);
+            await _events.PodCreatedAsync(About(replicaSet), created.Metadata.Name, cancellationToken);
         }
         catch (ApiException e) when (e.Code is not (404 or 409))
         {
             SimulationLog.ReplicaPodRefused(logger, replicaSet.Metadata.NamespaceProperty, replicaSet.Metadata.Name, e.Message);
-            await _events.RecordAsync(About(replicaSet), "Warning", "FailedCreate", "", $"Error creating: {e.Message}", cancellationToken);
+            await _events.PodCreateFailedAsync(About(replicaSet), e.Message, cancellationToken);
         }
     }
 

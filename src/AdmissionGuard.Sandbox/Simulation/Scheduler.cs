@@ -170,7 +170,5 @@ internal sealed class Scheduler(ClusterApi api, SimulationOptions options, ILogg
         {
             _backoff.Remove(uid);
         }
-
-        _events.Prune(waiting);
     }
 }
