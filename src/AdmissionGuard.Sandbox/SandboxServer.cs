@@ -103,6 +103,12 @@ public sealed class SandboxServer : IAsyncDisposable
             // What installing Cilium leaves behind: kubectl get crd lists it.
             await api.CreateAsync(ResourceTypes.CustomResourceDefinitions, null, CustomResourceDefinitions.For(type), cancellationToken: cancellationToken);
         }
+        foreach (var priorityClass in PodDefaults.SystemPriorityClasses)
+        {
+            // kube-apiserver creates these at start-up: kubectl get priorityclass lists them on every cluster.
+            await api.CreateAsync(priorityClass, cancellationToken: cancellationToken);
+        }
+
         // Built before anything listens: bad simulation options throw without leaving a server behind.
         var cluster = options.Simulation is { } simulation ? new SimulatedCluster(api, simulation, loggerFactory) : null;
         var certificates = SandboxCertificates.Create("admissionguard-sandbox", "kubernetes", "kubernetes.default.svc");

@@ -108,6 +108,10 @@ public sealed partial class ClusterApi(ObjectStore store, IAdmission admission, 
         metadata.Remove("deletionTimestamp");
         metadata.Remove("deletionGracePeriodSeconds");
         ObjectRules.ApplyDefaults(type, obj);
+        if (type == ResourceTypes.Pods && obj["spec"] is JsonObject podSpec)
+        {
+            PodDefaults.ApplyPriority(podSpec, (string?)metadata["name"] ?? "", className => Get<V1PriorityClass>(null, className));
+        }
 
         // Before admission, so that webhooks see the object as Go would encode it, and again after the mutating ones.
         ObjectRules.OmitEmptyLists(type, obj);
@@ -444,6 +448,11 @@ public sealed partial class ClusterApi(ObjectStore store, IAdmission admission, 
         else
         {
             ObjectRules.ApplyDefaults(type, obj);
+            if (type == ResourceTypes.Pods && obj["spec"] is JsonObject podSpec && old["spec"] is JsonObject oldPodSpec)
+            {
+                PodDefaults.KeepPriority(podSpec, oldPodSpec);
+            }
+
             if (type.HasStatus)
             {
                 CopyOrOmit(old, obj, "status");

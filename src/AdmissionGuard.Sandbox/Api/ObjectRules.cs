@@ -94,6 +94,11 @@ internal static class ObjectRules
             metadata["labels"] = labels;
         }
 
+        if (type == ResourceTypes.PriorityClasses)
+        {
+            obj["preemptionPolicy"] ??= "PreemptLowerPriority";
+        }
+
         if (type == ResourceTypes.Secrets)
         {
             obj["type"] ??= "Opaque";
@@ -110,12 +115,11 @@ internal static class ObjectRules
 
         if (type == ResourceTypes.Pods && obj["spec"] is JsonObject spec)
         {
-            spec["restartPolicy"] ??= "Always";
-            spec["schedulerName"] ??= "default-scheduler";
-            spec["dnsPolicy"] ??= "ClusterFirst";
-            spec["terminationGracePeriodSeconds"] ??= 30;
-            spec["serviceAccountName"] ??= "default";
-            spec["priority"] ??= 0;
+            PodDefaults.ApplyToPod(spec);
+        }
+        else if (PodTemplateSpec(type, obj) is { } templateSpec)
+        {
+            PodDefaults.ApplyToSpec(templateSpec);
         }
 
         if (obj["spec"] is JsonObject workloadSpec)
@@ -123,6 +127,13 @@ internal static class ObjectRules
             ApplyWorkloadDefaults(type, workloadSpec);
         }
     }
+
+    /// <summary>The pod template's spec of a workload: what its pods are made from, defaulted as a pod's is.</summary>
+    private static JsonObject? PodTemplateSpec(ResourceType type, JsonObject obj) =>
+        type == ResourceTypes.CronJobs ? obj["spec"]?["jobTemplate"]?["spec"]?["template"]?["spec"] as JsonObject
+        : type == ResourceTypes.Deployments || type == ResourceTypes.ReplicaSets || type == ResourceTypes.DaemonSets
+          || type == ResourceTypes.StatefulSets || type == ResourceTypes.Jobs ? obj["spec"]?["template"]?["spec"] as JsonObject
+        : null;
 
     /// <summary>
     /// The apps/v1 defaults (<c>pkg/apis/apps/v1/defaults.go</c>): clients such as <c>kubectl rollout status</c> and
@@ -213,7 +224,7 @@ internal static class ObjectRules
     {
         if (type == ResourceTypes.Pods)
         {
-            var status = new JsonObject { ["phase"] = "Pending" };
+            var status = new JsonObject { ["phase"] = "Pending", ["qosClass"] = PodDefaults.QosClassOf(obj["spec"] as JsonObject ?? []) };
             if (obj["spec"]?["schedulingGates"] is JsonArray { Count: > 0 })
             {
                 status["conditions"] = new JsonArray(SchedulingGatedCondition());

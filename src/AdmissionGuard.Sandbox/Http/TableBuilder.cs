@@ -113,6 +113,12 @@ internal sealed class TableBuilder(TimeProvider time)
         [ResourceTypes.Leases] = new(
             [new("Name", "string", "name", 0), new("Holder", "string", "", 0), new("Age", "string", "", 0)],
             r => [r.Name, (string?)r.Spec?["holderIdentity"] ?? "", r.Age]),
+        [ResourceTypes.PriorityClasses] = new(
+            [
+                new("Name", "string", "name", 0), new("Value", "integer", "", 0), new("Global-Default", "boolean", "", 0),
+                new("Age", "string", "", 0), new("PreemptionPolicy", "string", "", 0),
+            ],
+            r => [r.Name, (long?)r.Object["value"] ?? 0, (bool?)r.Object["globalDefault"] ?? false, r.Age, (string?)r.Object["preemptionPolicy"] ?? ""]),
         [ResourceTypes.MutatingWebhookConfigurations] = WebhookConfigurations,
         [ResourceTypes.ValidatingWebhookConfigurations] = WebhookConfigurations,
         [ResourceTypes.Roles] = CreatedAt,

@@ -73,6 +73,8 @@ public static class SimulatedWorkloads
                     Spec = new V1PodSpec
                     {
                         HostNetwork = hostNetwork,
+                        // As their charts ship them: node agents must not be preempted off their nodes.
+                        PriorityClassName = "system-node-critical",
                         Tolerations = tolerations,
                         Containers = [new V1Container { Name = name, Image = image }],
                     },

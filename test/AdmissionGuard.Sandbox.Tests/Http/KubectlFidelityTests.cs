@@ -403,4 +403,31 @@ public sealed class KubectlFidelityTests
         bindings.Rows[1][0..2].Should().Equal("evictor", "ClusterRole/evictor");
         bindings.Rows[1][3..].Should().Equal("alice", "ops", "guard-system/guard");
     }
+
+    [Fact]
+    public async Task Priority_classes_are_listed_as_on_a_cluster_and_a_pod_shows_its_defaulted_tolerations()
+    {
+        Kubectl.RequireInstalled();
+        await using var sandbox = await SandboxFixture.StartAsync();
+
+        var classes = await sandbox.Kubectl.RunAsync("get priorityclass");
+        var created = await sandbox.Kubectl.RunAsync("run web --image=nginx:1.27");
+        var described = await sandbox.Kubectl.RunAsync("describe pod web");
+        var missing = await sandbox.Kubectl.RunAsync("apply -f -", """
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: batch}
+            spec: {priorityClassName: nightly, containers: [{name: job, image: "job:1"}]}
+            """);
+
+        classes.Rows[0].Should().Equal("NAME", "VALUE", "GLOBAL-DEFAULT", "AGE", "PREEMPTIONPOLICY");
+        classes.Rows.Skip(1).Select(row => (row[0], row[1], row[2], row[4])).Should().Equal(
+            ("system-cluster-critical", "2000000000", "false", "PreemptLowerPriority"),
+            ("system-node-critical", "2000001000", "false", "PreemptLowerPriority"));
+        created.ExitCode.Should().Be(0, created.Error);
+        described.Output.Should().MatchRegex("QoS Class: +BestEffort\n")
+            .And.MatchRegex("Tolerations: +node.kubernetes.io/not-ready:NoExecute op=Exists for 300s\n +node.kubernetes.io/unreachable:NoExecute op=Exists for 300s\n");
+        missing.ExitCode.Should().NotBe(0);
+        missing.Error.Should().Contain("pods \"batch\" is forbidden: no PriorityClass with name nightly was found");
+    }
 }

@@ -54,7 +54,7 @@ public sealed class ProtobufBodyTests
         json["spec"]!["selector"]!["matchLabels"]!["app"]!.GetValue<string>().Should().Be("web");
         json["spec"]!["strategy"]!["rollingUpdate"]!.ToJsonString().Should().Be("""{"maxUnavailable":"25%","maxSurge":2}""");
         var stored = json["spec"]!["template"]!["spec"]!;
-        stored["containers"]![0]!.ToJsonString().Should().Be("""{"name":"app","image":"nginx","resources":{"limits":{"cpu":"500m"}}}""");
+        stored["containers"]![0]!.ToJsonString().Should().Be("""{"name":"app","image":"nginx","resources":{"limits":{"cpu":"500m"}},"imagePullPolicy":"Always","terminationMessagePath":"/dev/termination-log","terminationMessagePolicy":"File"}""");
         stored.AsObject().ContainsKey("nodeName").Should().BeFalse("an empty non-pointer string is what omitempty leaves out");
     }
 

@@ -33,7 +33,7 @@ public sealed class DaemonSetHistoryTests
         template.Select(p => p.Key).Should().Equal(["$patch", "metadata", "spec"], "Go writes the map's keys sorted");
         ((string?)template["$patch"]).Should().Be("replace");
         template["metadata"]!.ToJsonString().Should().Be("""{"creationTimestamp":null,"labels":{"app":"logger"}}""");
-        template["spec"]!["containers"]!.ToJsonString().Should().Be("""[{"image":"fluent-bit","name":"logger","resources":{}}]""");
+        template["spec"]!["containers"]!.ToJsonString().Should().Be("""[{"image":"fluent-bit","imagePullPolicy":"Always","name":"logger","resources":{},"terminationMessagePath":"/dev/termination-log","terminationMessagePolicy":"File"}]""");
     }
 
     [Fact]

@@ -81,7 +81,8 @@ public sealed class ObjectShapeTests
         node["spec"]!.AsObject().ContainsKey("taints").Should().BeFalse("a jsonpath over the taints prints nothing once Cilium removed its own");
         node["metadata"]!.AsObject().ContainsKey("labels").Should().BeFalse();
         pod["spec"]!.AsObject().ContainsKey("schedulingGates").Should().BeFalse();
-        pod["spec"]!.AsObject().ContainsKey("tolerations").Should().BeFalse("an empty list sent on create is left out as well");
+        pod["spec"]!["tolerations"]!.AsArray().Select(t => (string?)t!["key"]).Should().Equal(
+            ["node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"], "an empty list sent on create gets DefaultTolerationSeconds' two, not kept as []");
         ((string?)pod["spec"]!["containers"]![0]!["name"]).Should().Be("app");
     }
 
@@ -265,7 +266,8 @@ public sealed class ObjectShapeTests
     {
         { "image", """{"spec":{"containers":[{"name":"app","image":"nginx:2"}]}}""", true },
         { "active deadline", """{"spec":{"activeDeadlineSeconds":60}}""", true },
-        { "added toleration", """{"spec":{"tolerations":[{"key":"k","operator":"Exists","effect":"NoExecute","tolerationSeconds":30},{"operator":"Exists"}]}}""", true },
+        { "added toleration", """{"spec":{"tolerations":[{"key":"k","operator":"Exists","effect":"NoExecute","tolerationSeconds":30},{"key":"node.kubernetes.io/not-ready","operator":"Exists","effect":"NoExecute","tolerationSeconds":300},{"key":"node.kubernetes.io/unreachable","operator":"Exists","effect":"NoExecute","tolerationSeconds":300},{"operator":"Exists"}]}}""", true },
+        { "defaulted tolerations left out", """{"spec":{"tolerations":[{"key":"k","operator":"Exists","effect":"NoExecute","tolerationSeconds":30},{"operator":"Exists"}]}}""", false },
         { "toleration seconds", """{"spec":{"tolerations":[{"key":"k","operator":"Exists","effect":"NoExecute","tolerationSeconds":5}]}}""", true },
         { "labels", """{"metadata":{"labels":{"a":"b"}}}""", true },
         { "removed toleration", """{"spec":{"tolerations":[]}}""", false },
