@@ -21,6 +21,8 @@ internal sealed class ComponentEvents(ClusterApi api, string component, EventsAp
     private const int MaxMessageLength = 1024;
     private const int Remembered = 4096;
 
+    private static long s_lastNanoseconds;
+
     private readonly Dictionary<(string Uid, string Reason, string Message), string> _recorded = [];
     private readonly Queue<(string Uid, string Reason, string Message)> _order = new();
 
@@ -39,7 +41,8 @@ internal sealed class ComponentEvents(ClusterApi api, string component, EventsAp
         RecordAsync(About("v1", "Pod", pod.Metadata), type, reason, action, message, cancellationToken);
 
     /// <param name="action">What the component did or failed to do (events.k8s.io only).</param>
-    public async Task RecordAsync(V1ObjectReference about, string type, string reason, string action, string message, CancellationToken cancellationToken)
+    /// <param name="host">The node of a node's component (the kubelet): the legacy recorder's <c>source.host</c>.</param>
+    public async Task RecordAsync(V1ObjectReference about, string type, string reason, string action, string message, CancellationToken cancellationToken, string? host = null)
     {
         var now = SimulationClock.Now(api.Time);
         message = message.Length > MaxMessageLength ? message[..(MaxMessageLength - 3)] + "..." : message;
@@ -64,7 +67,7 @@ internal sealed class ComponentEvents(ClusterApi api, string component, EventsAp
         {
             Metadata = new V1ObjectMeta
             {
-                Name = string.Create(CultureInfo.InvariantCulture, $"{about.Name}.{(api.Time.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks * 100:x}"),
+                Name = string.Create(CultureInfo.InvariantCulture, $"{about.Name}.{UniqueNanoseconds():x}"),
                 NamespaceProperty = about.NamespaceProperty,
             },
             InvolvedObject = about,
@@ -81,7 +84,8 @@ internal sealed class ComponentEvents(ClusterApi api, string component, EventsAp
         }
         else
         {
-            created.Source = new V1EventSource { Component = component };
+            created.Source = new V1EventSource { Component = component, Host = host };
+            created.ReportingInstance = host;
             created.FirstTimestamp = now;
             created.LastTimestamp = now;
             created.Count = 1;
@@ -90,6 +94,25 @@ internal sealed class ComponentEvents(ClusterApi api, string component, EventsAp
         if (await Writes.TryAsync(() => api.CreateAsync(created, cancellationToken: cancellationToken), component, ResourceTypes.Events, created.Metadata, logger))
         {
             Remember(key, created.Metadata.Name);
+        }
+    }
+
+    /// <summary>
+    /// The recorders name an event after the time in nanoseconds: on a real clock two events never share one, but the
+    /// simulated clock stands still while several components record (Scheduled, then the kubelet's events, in one
+    /// instant), so each name takes the next free nanosecond.
+    /// </summary>
+    private long UniqueNanoseconds()
+    {
+        var now = (api.Time.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks * 100;
+        while (true)
+        {
+            var last = Interlocked.Read(ref s_lastNanoseconds);
+            var next = Math.Max(now, last + 1);
+            if (Interlocked.CompareExchange(ref s_lastNanoseconds, next, last) == last)
+            {
+                return next;
+            }
         }
     }
 

@@ -14,6 +14,8 @@ namespace AdmissionGuard.Sandbox.Simulation;
 /// A deleted pod (metadata.deletionTimestamp) keeps running until its containers stop: after its
 /// <see cref="SimulationAnnotations.ShutdownDelay"/> or <see cref="SimulationOptions.ShutdownDelay"/>, at the latest when
 /// its grace period ends; then the kubelet removes it from the API (a delete with grace period 0), as the real one does.
+/// It records the container events kubelet 1.32 records (Pulled, Created, Started; Killing when a deleted pod's
+/// containers are told to stop), on the container, from <c>kubelet</c> on the pod's node.
 /// Each node gets its heartbeat Lease in <c>kube-node-lease</c> (<c>kubectl describe node</c> reads it), created once:
 /// no node lifecycle controller here reads its renewals, so it is not renewed.
 /// </summary>
@@ -25,6 +27,10 @@ internal sealed class Kubelet(ClusterApi api, SimulationOptions options, Address
 
     // Pods already Running and Ready, by uid, at the resourceVersion seen: skipped without deserializing.
     private readonly Dictionary<string, long> _settled = new(StringComparer.Ordinal);
+
+    // Pods whose containers were told to stop: the Killing events are recorded once per deletion.
+    private readonly HashSet<string> _stopping = new(StringComparer.Ordinal);
+    private readonly ComponentEvents _events = new(api, "kubelet", EventsApi.CoreV1, logger);
     private readonly HashSet<string> _reportedBadDelays = new(StringComparer.Ordinal);
     private readonly VersionCache<V1Node> _nodes = VersionCache.OfModels<V1Node>();
 
@@ -62,6 +68,11 @@ internal sealed class Kubelet(ClusterApi api, SimulationOptions options, Address
             var pod = stored.ToModel<V1Pod>();
             if (pod.Metadata.DeletionTimestamp is { } deadline)
             {
+                if (_stopping.Add(stored.Uid))
+                {
+                    await RecordContainerEventsAsync(pod, cancellationToken, ("Killing", c => $"Stopping container {c.Name}"));
+                }
+
                 var stopped = StoppedAt(pod, SimulationClock.AsOffset(deadline));
                 if (stopped <= api.Time.GetUtcNow())
                 {
@@ -92,6 +103,11 @@ internal sealed class Kubelet(ClusterApi api, SimulationOptions options, Address
 
             if (changed && await Writes.TryAsync(() => api.UpdateStatusAsync(pod, cancellationToken: cancellationToken), Name, ResourceTypes.Pods, pod.Metadata, logger))
             {
+                if (stored.Fields["status.phase"] != "Running")
+                {
+                    await RecordStartedAsync(pod, cancellationToken);
+                }
+
                 LogTransition(stored, pod, nodeIp);
                 continue;
             }
@@ -110,6 +126,8 @@ internal sealed class Kubelet(ClusterApi api, SimulationOptions options, Address
         {
             _settled.Remove(uid);
         }
+
+        _stopping.IntersectWith(seen);
 
         return next;
     }
@@ -170,6 +188,36 @@ internal sealed class Kubelet(ClusterApi api, SimulationOptions options, Address
             RestartCount = 0,
             State = new V1ContainerState { Running = new V1ContainerStateRunning { StartedAt = now } },
         })];
+    }
+
+    /// <summary>
+    /// What kubelet 1.32 records while it starts a pod's containers, each event on its container: the image pull
+    /// (an image is pulled for <c>Always</c>, in no time here, and otherwise found on the machine), then Created and
+    /// Started.
+    /// </summary>
+    private Task RecordStartedAsync(V1Pod pod, CancellationToken cancellationToken) => RecordContainerEventsAsync(pod, cancellationToken,
+        ("Pulling", c => c.ImagePullPolicy == "Always" ? $"Pulling image \"{c.Image}\"" : null),
+        ("Pulled", c => c.ImagePullPolicy == "Always"
+            ? $"Successfully pulled image \"{c.Image}\" in 0s (0s including waiting). Image size: 0 bytes."
+            : $"Container image \"{c.Image}\" already present on machine"),
+        ("Created", c => $"Created container {c.Name}"),
+        ("Started", c => $"Started container {c.Name}"));
+
+    /// <summary>Records, container by container, each event whose message is not null.</summary>
+    private async Task RecordContainerEventsAsync(V1Pod pod, CancellationToken cancellationToken, params (string Reason, Func<V1Container, string?> Message)[] events)
+    {
+        foreach (var container in pod.Spec.Containers)
+        {
+            var about = ComponentEvents.About("v1", "Pod", pod.Metadata);
+            about.FieldPath = $"spec.containers{{{container.Name}}}";
+            foreach (var (reason, message) in events)
+            {
+                if (message(container) is { } text)
+                {
+                    await _events.RecordAsync(about, "Normal", reason, "", text, cancellationToken, host: pod.Spec.NodeName);
+                }
+            }
+        }
     }
 
     /// <summary>When the pod's containers last started: a restarted container starts its readiness over.</summary>

@@ -174,11 +174,13 @@ public sealed class KubectlWorkflowTests
         described.ExitCode.Should().Be(0, described.Error);
         described.Output.Should().Contain($"Name:             {name}").And.Contain("Node:             node-1/").And.Contain("Image:          nginx");
         // kubectl decodes the events typed: an eventTime without six fractional digits failed that, and it printed <none>.
-        described.Output.Should().MatchRegex($@"Events:\n.*\n.*\n  Normal  Scheduled  \S+\s+default-scheduler  Successfully assigned default/{name} to node-1\n");
+        described.Output.Should().MatchRegex($@"Events:\n.*\n.*\n  Normal  Scheduled +\S+\s+default-scheduler  Successfully assigned default/{name} to node-1\n");
         events.ExitCode.Should().Be(0, events.Error);
         events.Rows.Skip(1).Where(row => row[2] == "Scheduled").Should().HaveCount(2).And.AllSatisfy(row => row[1].Should().Be("Normal"));
+        string[] kubelet = ["Pulling", "Pulled", "Created", "Started"];
         events.Rows.Skip(1).Select(row => row[2]).Should().BeEquivalentTo(
-            ["Scheduled", "Scheduled", "SuccessfulCreate", "SuccessfulCreate", "ScalingReplicaSet"], "the replica set and deployment controllers record theirs too");
+            ["Scheduled", "Scheduled", "SuccessfulCreate", "SuccessfulCreate", "ScalingReplicaSet", .. kubelet, .. kubelet],
+            "the replica set and deployment controllers record theirs too, and the kubelet its container events");
         sandbox.Server.Api.List<Corev1Event>("default").First(e => e.Reason == "Scheduled").EventTime.Should().NotBeNull();
         var stored = await kubectl.RunAsync("get events -o jsonpath={.items[*].eventTime}");
         stored.Output.Split(' ')[0].Should().MatchRegex(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$", "a MicroTime as kube-apiserver encodes it");
@@ -538,6 +540,51 @@ public sealed class KubectlWorkflowTests
         created.FirstTimestamp.Should().NotBeNull().And.Be(created.LastTimestamp);
         created.EventTime.Should().BeNull("the legacy recorder writes no eventTime");
         created.InvolvedObject.Should().BeEquivalentTo(new { ApiVersion = "apps/v1", Kind = "DaemonSet", Name = "agent", NamespaceProperty = "default" });
+    }
+
+    [Fact]
+    public async Task Kubelet_events_show_each_containers_start_and_stop_as_kubelet_records_them()
+    {
+        Kubectl.RequireInstalled();
+        await using var sandbox = await StartClusterAsync("node-1");
+        var api = sandbox.Server.Api;
+        var kubectl = sandbox.Kubectl;
+        await kubectl.RunAsync("apply -f -", """
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: web}
+            spec:
+              containers:
+              - {name: app, image: "nginx:1.27"}
+              - {name: sidecar, image: busybox}
+            """);
+        await kubectl.RunAsync("wait --for=condition=Ready pod/web --timeout=30s");
+
+        var described = await kubectl.RunAsync("describe pod web");
+        await kubectl.RunAsync("delete pod web --wait=false");
+        await Simulation.Eventually.Until(api, () => api.List<Corev1Event>("default").Count(e => e.Reason == "Killing") == 2, "a Killing event per container");
+        var events = api.List<Corev1Event>("default").Where(e => e.Source?.Component == "kubelet").ToList();
+
+        described.ExitCode.Should().Be(0, described.Error);
+        described.Output.Should().MatchRegex("Normal +Pulled +\\S+ +kubelet +Container image \"nginx:1.27\" already present on machine\n");
+        described.Output.Should().MatchRegex("Normal +Created +\\S+ +kubelet +Created container app\n");
+        described.Output.Should().MatchRegex("Normal +Started +\\S+ +kubelet +Started container app\n");
+        described.Output.Should().MatchRegex("Normal +Pulling +\\S+ +kubelet +Pulling image \"busybox\"\n", "an untagged image is pulled: imagePullPolicy Always");
+        described.Output.Should().MatchRegex("Normal +Pulled +\\S+ +kubelet +Successfully pulled image \"busybox\" in 0s \\(0s including waiting\\)\\. Image size: 0 bytes\\.\n");
+        events.Select(e => (e.InvolvedObject.FieldPath, e.Reason)).Should().BeEquivalentTo(
+        [
+            ("spec.containers{app}", "Pulled"), ("spec.containers{app}", "Created"), ("spec.containers{app}", "Started"), ("spec.containers{app}", "Killing"),
+            ("spec.containers{sidecar}", "Pulling"), ("spec.containers{sidecar}", "Pulled"), ("spec.containers{sidecar}", "Created"),
+            ("spec.containers{sidecar}", "Started"), ("spec.containers{sidecar}", "Killing"),
+        ]);
+        events.Should().AllSatisfy(e =>
+        {
+            e.Source.Host.Should().Be("node-1");
+            e.ReportingInstance.Should().Be("node-1");
+            e.Count.Should().Be(1);
+        });
+        events.Where(e => e.Reason == "Killing").Select(e => e.Message).Should().BeEquivalentTo(["Stopping container app", "Stopping container sidecar"]);
+        events.Select(e => e.Metadata.Name).Should().OnlyHaveUniqueItems("names are unique even when recorded in one instant of the simulated clock");
     }
 
     private static async Task<SandboxFixture> StartClusterAsync(params string[] nodes)
