@@ -16,7 +16,8 @@ namespace AdmissionGuard.Sandbox.Simulation;
 /// keeps its old ones in <c>revision-history</c>), the Deployment carries the same, and the Deployment's own
 /// annotations (<c>kubernetes.io/change-cause</c> among them) are copied to it: what <c>kubectl rollout history</c>
 /// and <c>kubectl rollout undo</c> read. Old ReplicaSets beyond <c>spec.revisionHistoryLimit</c> (10 by default) are
-/// deleted, oldest first, once empty.
+/// deleted, oldest first, once empty. While <c>spec.paused</c> (<c>kubectl rollout pause</c>) a changed template makes
+/// no ReplicaSet until the resume; scaling goes on, and Progressing is Unknown, <c>DeploymentPaused</c>.
 /// </summary>
 internal sealed class DeploymentController(ClusterApi api, ILogger logger) : IController
 {
@@ -63,6 +64,18 @@ internal sealed class DeploymentController(ClusterApi api, ILogger logger) : ICo
         var desired = deployment.Spec.Replicas ?? 1;
         var hash = PodTemplates.Hash(deployment.Spec.Template);
         var current = replicaSets.FirstOrDefault(r => IsOfTemplate(r, hash));
+        if (deployment.Spec.Paused == true && current is null)
+        {
+            // Upstream's sync of a paused Deployment: a changed template waits for the resume, scaling goes on, on the
+            // newest ReplicaSet (FindActiveOrLatest; here old ones are already at 0).
+            if (replicaSets.Where(r => r.Metadata.DeletionTimestamp is null).MaxBy(Revision) is { } newest)
+            {
+                await ScaleAsync(deployment, newest, desired, cancellationToken);
+            }
+
+            return;
+        }
+
         var revision = (replicaSets.Where(r => r != current).Select(Revision).DefaultIfEmpty(0).Max() + 1).ToString(CultureInfo.InvariantCulture);
         if (current is null)
         {
@@ -264,7 +277,9 @@ internal sealed class DeploymentController(ClusterApi api, ILogger logger) : ICo
             Conditions =
             [
                 Condition(previous, "Available", available >= desired, "MinimumReplicasAvailable", "MinimumReplicasUnavailable", now),
-                Condition(previous, "Progressing", updated == desired && available >= desired, "NewReplicaSetAvailable", "ReplicaSetUpdated", now),
+                deployment.Spec.Paused == true
+                    ? PausedCondition(previous, now)
+                    : Condition(previous, "Progressing", updated == desired && available >= desired, "NewReplicaSetAvailable", "ReplicaSetUpdated", now),
             ],
         };
         if (PodTemplates.SameJson(status, previous))
@@ -278,6 +293,22 @@ internal sealed class DeploymentController(ClusterApi api, ILogger logger) : ICo
 
     private static bool IsOfTemplate(V1ReplicaSet replicaSet, string hash) =>
         replicaSet.Metadata.Labels?.TryGetValue(TemplateHashLabel, out var labelled) == true && labelled == hash;
+
+    /// <summary>Upstream's checkPausedConditions: while paused, Progressing is Unknown and says so.</summary>
+    private static V1DeploymentCondition PausedCondition(V1DeploymentStatus previous, DateTime now)
+    {
+        var existing = previous.Conditions?.FirstOrDefault(c => c.Type == "Progressing");
+        var same = existing is { Status: "Unknown", Reason: "DeploymentPaused" };
+        return new V1DeploymentCondition
+        {
+            Type = "Progressing",
+            Status = "Unknown",
+            Reason = "DeploymentPaused",
+            Message = "Deployment is paused",
+            LastUpdateTime = same ? existing!.LastUpdateTime : now,
+            LastTransitionTime = existing?.Status == "Unknown" ? existing.LastTransitionTime : now,
+        };
+    }
 
     // Progressing stays True while a rollout moves on, as upstream: only its reason tells where it is.
     private static V1DeploymentCondition Condition(V1DeploymentStatus previous, string type, bool met, string metReason, string unmetReason, DateTime now)

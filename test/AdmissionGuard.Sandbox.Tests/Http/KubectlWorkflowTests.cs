@@ -53,6 +53,39 @@ public sealed class KubectlWorkflowTests
     }
 
     [Fact]
+    public async Task A_paused_deployment_scales_but_rolls_out_a_new_image_only_after_the_resume()
+    {
+        Kubectl.RequireInstalled();
+        await using var sandbox = await StartClusterAsync("node-1");
+        var api = sandbox.Server.Api;
+        var kubectl = sandbox.Kubectl;
+        await kubectl.RunAsync("create deployment web --image=nginx:1.27");
+        await kubectl.RunAsync("rollout status deployment/web --timeout=30s");
+
+        var paused = await kubectl.RunAsync("rollout pause deployment/web");
+        await kubectl.RunAsync("set image deployment/web nginx=nginx:1.28");
+        await kubectl.RunAsync("scale deployment web --replicas=2");
+        await Simulation.Eventually.Until(api, () => api.List<V1Pod>("default").Count(p => p.Status?.Phase == "Running") == 2, "the second pod of the paused deployment");
+        var whilePaused = api.Get<V1Deployment>("default", "web")!.Status.Conditions.Single(c => c.Type == "Progressing");
+        var imagesWhilePaused = api.List<V1Pod>("default").Select(p => p.Spec.Containers[0].Image).ToList();
+        var replicaSetsWhilePaused = api.List<V1ReplicaSet>("default").Count;
+
+        var resumed = await kubectl.RunAsync("rollout resume deployment/web");
+        var rollout = await kubectl.RunAsync("rollout status deployment/web --timeout=30s");
+
+        paused.Output.Should().Contain("deployment.apps/web paused", paused.Error);
+        whilePaused.Should().BeEquivalentTo(new { Status = "Unknown", Reason = "DeploymentPaused", Message = "Deployment is paused" });
+        imagesWhilePaused.Should().Equal("nginx:1.27", "nginx:1.27");
+        replicaSetsWhilePaused.Should().Be(1, "a paused deployment makes no replica set for its new template");
+        resumed.Output.Should().Contain("deployment.apps/web resumed", resumed.Error);
+        rollout.Output.Should().Contain("deployment \"web\" successfully rolled out", rollout.Error);
+        await Simulation.Eventually.Until(api,
+            () => api.List<V1Pod>("default").Where(p => p.Metadata.DeletionTimestamp is null).Select(p => p.Spec.Containers[0].Image).Distinct().SequenceEqual(["nginx:1.28"]),
+            "only pods of the new image");
+        api.List<V1ReplicaSet>("default").Should().HaveCount(2);
+    }
+
+    [Fact]
     public async Task Rollout_restart_of_a_daemonset_replaces_its_pods_and_rollout_status_waits_for_them()
     {
         Kubectl.RequireInstalled();
