@@ -4,12 +4,12 @@ using AdmissionGuard.Sandbox.Store;
 namespace AdmissionGuard.Sandbox.Api;
 
 /// <summary>
-/// The <c>scale</c> subresource of Deployments and ReplicaSets (what <c>kubectl scale</c> and autoscalers use): an
+/// The <c>scale</c> subresource of Deployments, ReplicaSets and StatefulSets (what <c>kubectl scale</c> and autoscalers use): an
 /// autoscaling/v1 Scale read from the object, and writes that change only <c>spec.replicas</c>.
 /// </summary>
 public static class ScaleSubresource
 {
-    /// <summary>The Scale of a stored Deployment or ReplicaSet.</summary>
+    /// <summary>The Scale of a stored Deployment, ReplicaSet or StatefulSet.</summary>
     public static JsonObject Of(StoredObject stored)
     {
         ArgumentNullException.ThrowIfNull(stored);

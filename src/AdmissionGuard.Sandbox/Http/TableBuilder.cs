@@ -101,6 +101,9 @@ internal sealed class TableBuilder(TimeProvider time)
                 new("Ready", "integer", "", 0), new("Age", "string", "", 0), .. WorkloadWideColumns,
             ],
             r => [r.Name, Count(r.Spec?["replicas"]), Count(r.Status?["replicas"]), Count(r.Status?["readyReplicas"]), r.Age, .. WorkloadWideCells(r.Spec)]),
+        [ResourceTypes.StatefulSets] = new(
+            [new("Name", "string", "name", 0), new("Ready", "string", "", 0), new("Age", "string", "", 0), .. WorkloadWideColumns],
+            r => [r.Name, $"{Count(r.Status?["readyReplicas"])}/{Count(r.Spec?["replicas"])}", r.Age, .. WorkloadWideCells(r.Spec)]),
         [ResourceTypes.PodDisruptionBudgets] = new(
             [
                 new("Name", "string", "name", 0), new("Min Available", "string", "", 0), new("Max Unavailable", "string", "", 0),

@@ -37,6 +37,7 @@ public sealed class SimulatedCluster : IHostedService, IAsyncDisposable
             new DaemonSetController(api, loggerFactory.CreateLogger<DaemonSetController>()),
             new ReplicaSetController(api, loggerFactory.CreateLogger<ReplicaSetController>()),
             new DeploymentController(api, loggerFactory.CreateLogger<DeploymentController>()),
+            new StatefulSetController(api, loggerFactory.CreateLogger<StatefulSetController>()),
             new JobController(api, loggerFactory.CreateLogger<JobController>()),
             new DisruptionController(api, loggerFactory.CreateLogger<DisruptionController>()),
             new GarbageCollector(api, loggerFactory.CreateLogger<GarbageCollector>()),

@@ -75,6 +75,15 @@ internal static partial class SimulationLog
     [LoggerMessage(4053, LogLevel.Warning, "ReplicaSet {Namespace}/{ReplicaSet} could not create a pod: {Message}")]
     public static partial void ReplicaPodRefused(ILogger logger, string @namespace, string replicaSet, string message);
 
+    [LoggerMessage(4080, LogLevel.Information, "StatefulSet {Namespace}/{StatefulSet} created pod {Pod}")]
+    public static partial void StatefulPodCreated(ILogger logger, string @namespace, string statefulSet, string pod);
+
+    [LoggerMessage(4081, LogLevel.Information, "StatefulSet {Namespace}/{StatefulSet} deleted pod {Pod}")]
+    public static partial void StatefulPodDeleted(ILogger logger, string @namespace, string statefulSet, string pod);
+
+    [LoggerMessage(4082, LogLevel.Warning, "StatefulSet {Namespace}/{StatefulSet} could not create pod {Pod}: {Message}")]
+    public static partial void StatefulPodRefused(ILogger logger, string @namespace, string statefulSet, string pod, string message);
+
     [LoggerMessage(4052, LogLevel.Information, "Deployment {Namespace}/{Deployment} created ReplicaSet {ReplicaSet}")]
     public static partial void ReplicaSetCreated(ILogger logger, string @namespace, string deployment, string replicaSet);
 

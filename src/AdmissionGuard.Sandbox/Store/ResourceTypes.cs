@@ -39,9 +39,8 @@ public static class ResourceTypes
     public static ResourceType ControllerRevisions { get; } =
         new("apps", "v1", "ControllerRevision", "controllerrevisions", "controllerrevision", true, [], [], [], typeof(V1ControllerRevision));
 
-    /// <summary>Stored and served (the guard's owner caches list them); no StatefulSet controller runs.</summary>
     public static ResourceType StatefulSets { get; } =
-        new("apps", "v1", "StatefulSet", "statefulsets", "statefulset", true, ["sts"], ["all"], ["status"], typeof(V1StatefulSet));
+        new("apps", "v1", "StatefulSet", "statefulsets", "statefulset", true, ["sts"], ["all"], ["scale", "status"], typeof(V1StatefulSet));
 
     public static ResourceType Jobs { get; } =
         new("batch", "v1", "Job", "jobs", "job", true, [], ["all"], ["status"], typeof(V1Job));

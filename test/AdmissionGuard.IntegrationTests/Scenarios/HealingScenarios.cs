@@ -182,6 +182,34 @@ public abstract class HealingScenarios
         metrics.UnmanagedPods.Should().Be(unmanaged.Count);
     }
 
+    [Fact]
+    public async Task An_unmanaged_StatefulSet_pod_is_evicted_and_its_controller_brings_it_back_under_its_name_managed_by_Cilium()
+    {
+        var token = TestContext.Current.CancellationToken;
+        await using var cluster = await StartAsync(new GuardSetup { Mode = "off" }, token);
+        cluster.Require(ClusterFeature.CiliumEndpoints);
+        var nodes = await cluster.AddTaintedNodesAsync(1, token);
+        await Workloads.CreateNamespaceAsync(cluster.Client, Apps, token);
+        await Workloads.CreateStatefulSetAsync(cluster.Client, Apps, "db", replicas: 2, nodes, token);
+        var before = await AllRunningAndOlderThanMinPodAgeAsync(cluster, expected: 2, token);
+
+        await cluster.InstallCiliumAsync(withoutAgentOn: null, token);
+
+        IReadOnlyList<PodState> after = [];
+        await Observe.UntilAsync(
+            async () =>
+            {
+                after = await Observe.PodsAsync(cluster.Client, Apps, token);
+                var endpoints = await Observe.EndpointOwnersAsync(cluster.Client, token);
+                return after.Count == 2 && after.All(p => p.Phase == "Running" && p.Ready && endpoints.IsManaged(p) && before.All(b => b.Uid != p.Uid));
+            },
+            "both StatefulSet pods replaced by ones Cilium manages", token);
+
+        after.Select(p => p.Name).Should().BeEquivalentTo(["db-0", "db-1"], "a StatefulSet brings a pod back under its own name");
+        var evictions = await GuardEvents.ListAsync(cluster.Client, GuardEvents.Evicted, token);
+        evictions.Select(e => e.InvolvedObject.Uid).Should().BeEquivalentTo(before.Select(p => p.Uid), "each unmanaged pod evicted once, its same-named successor never");
+    }
+
     private protected abstract Task<IClusterUnderTest> StartAsync(GuardSetup setup, CancellationToken cancellationToken);
 
     /// <summary>Waits until <paramref name="expected"/> pods run, every one started longer ago than the guard's minimum pod age.</summary>

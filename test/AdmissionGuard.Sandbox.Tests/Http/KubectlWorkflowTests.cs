@@ -86,6 +86,38 @@ public sealed class KubectlWorkflowTests
     }
 
     [Fact]
+    public async Task A_statefulset_rolls_out_lists_as_ready_and_scales_down_from_its_highest_ordinal()
+    {
+        Kubectl.RequireInstalled();
+        await using var sandbox = await StartClusterAsync("node-1");
+        var api = sandbox.Server.Api;
+        var kubectl = sandbox.Kubectl;
+
+        var applied = await kubectl.RunAsync("apply -f -", """
+            apiVersion: apps/v1
+            kind: StatefulSet
+            metadata: {name: db}
+            spec:
+              serviceName: db
+              replicas: 3
+              selector: {matchLabels: {app: db}}
+              template:
+                metadata: {labels: {app: db}, annotations: {sandbox.admissionguard.io/shutdown-delay: 100ms}}
+                spec: {containers: [{name: db, image: "postgres:17"}]}
+            """);
+        var rollout = await kubectl.RunAsync("rollout status statefulset/db --timeout=30s");
+        var listed = await kubectl.RunAsync("get statefulsets");
+        var scaled = await kubectl.RunAsync("scale statefulset db --replicas=1");
+        await Simulation.Eventually.Until(api, () => api.List<V1Pod>("default") is [{ Metadata.Name: "db-0" }], "only db-0 left");
+
+        applied.ExitCode.Should().Be(0, applied.Error);
+        rollout.Output.Should().Contain("partitioned roll out complete: 3 new pods have been updated", rollout.Error);
+        listed.Rows[0].Should().Equal("NAME", "READY", "AGE");
+        listed.Rows[1][..2].Should().Equal("db", "3/3");
+        scaled.Output.Should().Contain("statefulset.apps/db scaled", scaled.Error);
+    }
+
+    [Fact]
     public async Task Rollout_restart_of_a_daemonset_replaces_its_pods_and_rollout_status_waits_for_them()
     {
         Kubectl.RequireInstalled();

@@ -42,43 +42,60 @@ internal static class Workloads
             new V1Deployment
             {
                 Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = objectNamespace, Labels = labels },
-                Spec = new V1DeploymentSpec
+                Spec = new V1DeploymentSpec { Replicas = replicas, Selector = new V1LabelSelector { MatchLabels = labels }, Template = TolerantTemplate(name, labels, onNodes) },
+            },
+            objectNamespace,
+            cancellationToken: cancellationToken);
+    }
+
+    /// <summary>A StatefulSet whose pods tolerate every taint; its pods are named <c>{name}-{ordinal}</c>.</summary>
+    /// <param name="onNodes">Required node affinity to these nodes (by hostname label).</param>
+    public static async Task<V1StatefulSet> CreateStatefulSetAsync(
+        IKubernetes client, string objectNamespace, string name, int replicas, IReadOnlyCollection<string> onNodes, CancellationToken cancellationToken)
+    {
+        var labels = new Dictionary<string, string> { ["app"] = name };
+        return await client.AppsV1.CreateNamespacedStatefulSetAsync(
+            new V1StatefulSet
+            {
+                Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = objectNamespace, Labels = labels },
+                Spec = new V1StatefulSetSpec
                 {
                     Replicas = replicas,
+                    ServiceName = name,
                     Selector = new V1LabelSelector { MatchLabels = labels },
-                    Template = new V1PodTemplateSpec
-                    {
-                        Metadata = new V1ObjectMeta { Labels = labels },
-                        Spec = new V1PodSpec
-                        {
-                            Tolerations = BlanketToleration,
-                            Containers = [new V1Container { Name = name, Image = Image }],
-                            Affinity = new V1Affinity
-                            {
-                                NodeAffinity = new V1NodeAffinity
-                                {
-                                    RequiredDuringSchedulingIgnoredDuringExecution = new V1NodeSelector
-                                    {
-                                        NodeSelectorTerms =
-                                        [
-                                            new V1NodeSelectorTerm
-                                            {
-                                                MatchExpressions =
-                                                [
-                                                    new V1NodeSelectorRequirement { Key = "kubernetes.io/hostname", OperatorProperty = "In", Values = [.. onNodes] },
-                                                ],
-                                            },
-                                        ],
-                                    },
-                                },
-                            },
-                        },
-                    },
+                    Template = TolerantTemplate(name, labels, onNodes),
                 },
             },
             objectNamespace,
             cancellationToken: cancellationToken);
     }
+
+    /// <summary>A pod template that tolerates every taint, required onto <paramref name="onNodes"/>.</summary>
+    private static V1PodTemplateSpec TolerantTemplate(string name, Dictionary<string, string> labels, IReadOnlyCollection<string> onNodes) => new()
+    {
+        Metadata = new V1ObjectMeta { Labels = labels },
+        Spec = new V1PodSpec
+        {
+            Tolerations = BlanketToleration,
+            Containers = [new V1Container { Name = name, Image = Image }],
+            Affinity = new V1Affinity
+            {
+                NodeAffinity = new V1NodeAffinity
+                {
+                    RequiredDuringSchedulingIgnoredDuringExecution = new V1NodeSelector
+                    {
+                        NodeSelectorTerms =
+                        [
+                            new V1NodeSelectorTerm
+                            {
+                                MatchExpressions = [new V1NodeSelectorRequirement { Key = "kubernetes.io/hostname", OperatorProperty = "In", Values = [.. onNodes] }],
+                            },
+                        ],
+                    },
+                },
+            },
+        },
+    };
 
     public static async Task CreateDisruptionBudgetAsync(IKubernetes client, string objectNamespace, string app, int minAvailable, CancellationToken cancellationToken) =>
         await client.PolicyV1.CreateNamespacedPodDisruptionBudgetAsync(
