@@ -9,8 +9,11 @@ namespace AdmissionGuard.Sandbox.Simulation;
 
 /// <summary>
 /// The Deployment controller: one ReplicaSet per pod template, named <c>{deployment}-{pod-template-hash}</c> and
-/// labelled (selector and template too) with <c>pod-template-hash</c>, scaled to <c>spec.replicas</c>; the
-/// ReplicaSets of older templates are scaled to 0 at once (no gradual rollout). Status sums its ReplicaSets.
+/// labelled (selector and template too) with <c>pod-template-hash</c>, scaled to <c>spec.replicas</c>. A new template
+/// rolls out as upstream's <c>rolloutRolling</c> rolls: the new ReplicaSet grows within <c>maxSurge</c> (rounded up)
+/// and the old ones shrink, oldest first, while <c>spec.replicas - maxUnavailable</c> (rounded down) pods stay
+/// available; <c>Recreate</c> scales the old ones to 0 and the new one up once their pods are gone. Status sums its
+/// ReplicaSets.
 /// Revisions as upstream's <c>deployment/util</c>: the current template's ReplicaSet carries the highest
 /// <c>deployment.kubernetes.io/revision</c> (one more than any other's; a template rolled back to gets a new one and
 /// keeps its old ones in <c>revision-history</c>), the Deployment carries the same, and the Deployment's own
@@ -41,7 +44,8 @@ internal sealed class DeploymentController(ClusterApi api, ILogger logger) : ICo
 
     public string Name => "deployment-controller";
 
-    public IReadOnlyList<ResourceType> WatchedTypes { get; } = [ResourceTypes.Deployments, ResourceTypes.ReplicaSets];
+    // Pods too, as upstream's: a Recreate rollout goes on when the last old pod has left.
+    public IReadOnlyList<ResourceType> WatchedTypes { get; } = [ResourceTypes.Deployments, ResourceTypes.ReplicaSets, ResourceTypes.Pods];
 
     public async Task<DateTimeOffset?> ReconcileAsync(CancellationToken cancellationToken)
     {
@@ -64,26 +68,30 @@ internal sealed class DeploymentController(ClusterApi api, ILogger logger) : ICo
         var desired = deployment.Spec.Replicas ?? 1;
         var hash = PodTemplates.Hash(deployment.Spec.Template);
         var current = replicaSets.FirstOrDefault(r => IsOfTemplate(r, hash));
-        if (deployment.Spec.Paused == true && current is null)
+        var old = replicaSets.Where(r => r != current).ToList();
+        if (deployment.Spec.Paused == true)
         {
-            // Upstream's sync of a paused Deployment: a changed template waits for the resume, scaling goes on, on the
-            // newest ReplicaSet (FindActiveOrLatest; here old ones are already at 0).
-            if (replicaSets.Where(r => r.Metadata.DeletionTimestamp is null).MaxBy(Revision) is { } newest)
+            // Upstream's sync of a paused Deployment: a changed template waits for the resume and a rollout stands
+            // still; only a lone active ReplicaSet (or the latest) follows spec.replicas (FindActiveOrLatest).
+            var active = replicaSets.Where(r => (r.Spec.Replicas ?? 0) > 0).ToList();
+            var scaled = active.Count == 1 ? active[0] : active.Count == 0 ? current ?? old.MaxBy(Revision) : null;
+            if (scaled is not null)
             {
-                await ScaleAsync(deployment, newest, desired, cancellationToken);
+                await ScaleAsync(deployment, scaled, desired, cancellationToken);
             }
 
             return;
         }
 
-        var revision = (replicaSets.Where(r => r != current).Select(Revision).DefaultIfEmpty(0).Max() + 1).ToString(CultureInfo.InvariantCulture);
+        var revision = (old.Select(Revision).DefaultIfEmpty(0).Max() + 1).ToString(CultureInfo.InvariantCulture);
+        var target = NewReplicaSetTarget(deployment, current, old, desired, () => OldPodsRunning(deployment, old));
         if (current is null)
         {
-            current = await CreateReplicaSetAsync(deployment, hash, desired, revision, cancellationToken);
+            current = await CreateReplicaSetAsync(deployment, hash, target, revision, cancellationToken);
         }
         else
         {
-            await UpdateCurrentAsync(deployment, current, desired, revision, cancellationToken);
+            await UpdateCurrentAsync(deployment, current, target, revision, cancellationToken);
         }
 
         if (current is not null && Annotation(current.Metadata, RevisionAnnotation) is { } currentRevision
@@ -96,12 +104,97 @@ internal sealed class DeploymentController(ClusterApi api, ILogger logger) : ICo
             await Writes.TryAsync(() => api.UpdateAsync(deployment, cancellationToken: cancellationToken), Name, ResourceTypes.Deployments, deployment.Metadata, logger);
         }
 
-        foreach (var old in replicaSets.Where(r => r != current))
+        if (IsRecreate(deployment))
         {
-            await ScaleAsync(deployment, old, 0, cancellationToken);
+            foreach (var replicaSet in old)
+            {
+                await ScaleAsync(deployment, replicaSet, 0, cancellationToken);
+            }
+        }
+        else if (current is not null)
+        {
+            await ScaleDownOldAsync(deployment, current, old, desired, cancellationToken);
         }
 
         await CleanUpAsync(deployment, [.. replicaSets.Where(r => r != current)], cancellationToken);
+    }
+
+    /// <summary>
+    /// The size of the current template's ReplicaSet this pass. Recreate: nothing until the old pods are gone, then
+    /// all of them. RollingUpdate (upstream's <c>NewRSNewReplicas</c>): up towards <c>spec.replicas</c> while all
+    /// ReplicaSets together stay within <c>spec.replicas + maxSurge</c>.
+    /// </summary>
+    private static int NewReplicaSetTarget(V1Deployment deployment, V1ReplicaSet? current, List<V1ReplicaSet> old, int desired, Func<bool> oldPodsRunning)
+    {
+        var size = current?.Spec.Replicas ?? 0;
+        if (IsRecreate(deployment))
+        {
+            return old.Any(r => (r.Spec.Replicas ?? 0) > 0) || oldPodsRunning() ? size : desired;
+        }
+
+        if (size >= desired)
+        {
+            return desired;
+        }
+
+        var all = size + old.Sum(r => r.Spec.Replicas ?? 0);
+        var maxTotal = desired + MaxSurge(deployment, desired);
+        return all >= maxTotal ? size : size + Math.Min(maxTotal - all, desired - size);
+    }
+
+    /// <summary>
+    /// Upstream's <c>reconcileOldReplicaSets</c> for a RollingUpdate: while at least <c>spec.replicas - maxUnavailable</c>
+    /// pods stay available, old ReplicaSets shrink, oldest first: first by their pods that are not available
+    /// (<c>cleanupUnhealthyReplicas</c>), then by as many available ones as the minimum allows.
+    /// </summary>
+    private async Task ScaleDownOldAsync(V1Deployment deployment, V1ReplicaSet current, List<V1ReplicaSet> old, int desired, CancellationToken cancellationToken)
+    {
+        var minAvailable = desired - MaxUnavailable(deployment, desired);
+        var all = (current.Spec.Replicas ?? 0) + old.Sum(r => r.Spec.Replicas ?? 0);
+        var newUnavailable = (current.Spec.Replicas ?? 0) - Available(current);
+        var allowed = all - minAvailable - newUnavailable;
+        if (allowed <= 0)
+        {
+            return;
+        }
+
+        var oldest = old.Where(r => (r.Spec.Replicas ?? 0) > 0).OrderBy(r => r.Metadata.CreationTimestamp).ThenBy(r => r.Metadata.Name, StringComparer.Ordinal).ToList();
+        var spareAvailable = Available(current) + old.Sum(Available) - minAvailable;
+        foreach (var replicaSet in oldest)
+        {
+            var size = replicaSet.Spec.Replicas ?? 0;
+            var unhealthy = Math.Clamp(size - Available(replicaSet), 0, allowed);
+            allowed -= unhealthy;
+            var healthy = Math.Clamp(size - unhealthy, 0, Math.Max(0, spareAvailable));
+            spareAvailable -= healthy;
+            if (unhealthy + healthy > 0)
+            {
+                await ScaleAsync(deployment, replicaSet, size - unhealthy - healthy, cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>Upstream's <c>oldPodsRunning</c>: a pod of an old ReplicaSet that has not finished, terminating or not.</summary>
+    private bool OldPodsRunning(V1Deployment deployment, List<V1ReplicaSet> old)
+    {
+        var owners = old.Select(r => r.Metadata.Uid).ToHashSet(StringComparer.Ordinal);
+        return owners.Count > 0 && api.List<V1Pod>(deployment.Metadata.NamespaceProperty)
+            .Any(p => Owners.ControllerUid(p.Metadata) is { } owner && owners.Contains(owner) && p.Status?.Phase is not ("Succeeded" or "Failed"));
+    }
+
+    /// <summary>
+    /// A ReplicaSet's available pods, at most its size: right after it was shrunk its status still counts the pods it is
+    /// about to delete, and counting them would let the next pass take more pods down than maxUnavailable allows.
+    /// </summary>
+    private static int Available(V1ReplicaSet replicaSet) => Math.Min(replicaSet.Status?.AvailableReplicas ?? 0, replicaSet.Spec.Replicas ?? 0);
+
+    private static bool IsRecreate(V1Deployment deployment) => deployment.Spec.Strategy?.Type == "Recreate";
+
+    /// <summary>maxUnavailable rounded down, at least 1 when maxSurge is 0 (upstream's <c>ResolveFenceposts</c>).</summary>
+    private static int MaxUnavailable(V1Deployment deployment, int desired)
+    {
+        var unavailable = IntOrPercent.Scale(deployment.Spec.Strategy?.RollingUpdate?.MaxUnavailable?.Value ?? "25%", desired, roundUp: false) ?? 0;
+        return unavailable == 0 && MaxSurge(deployment, desired) == 0 ? 1 : Math.Min(unavailable, desired);
     }
 
     /// <summary>
@@ -263,12 +356,13 @@ internal sealed class DeploymentController(ClusterApi api, ILogger logger) : ICo
         var hash = PodTemplates.Hash(deployment.Spec.Template);
         var available = replicaSets.Sum(r => r.Status?.AvailableReplicas ?? 0);
         var updated = replicaSets.Where(r => IsOfTemplate(r, hash)).Sum(r => r.Status?.Replicas ?? 0);
+        var total = replicaSets.Sum(r => r.Status?.Replicas ?? 0);
         var previous = deployment.Status ?? new V1DeploymentStatus();
         var now = SimulationClock.Now(api.Time);
         var status = new V1DeploymentStatus
         {
             // All omitempty in apps/v1.DeploymentStatus.
-            Replicas = OmitEmpty.Count(replicaSets.Sum(r => r.Status?.Replicas ?? 0)),
+            Replicas = OmitEmpty.Count(total),
             UpdatedReplicas = OmitEmpty.Count(updated),
             ReadyReplicas = OmitEmpty.Count(replicaSets.Sum(r => r.Status?.ReadyReplicas ?? 0)),
             AvailableReplicas = OmitEmpty.Count(available),
@@ -279,7 +373,8 @@ internal sealed class DeploymentController(ClusterApi api, ILogger logger) : ICo
                 Condition(previous, "Available", available >= desired, "MinimumReplicasAvailable", "MinimumReplicasUnavailable", now),
                 deployment.Spec.Paused == true
                     ? PausedCondition(previous, now)
-                    : Condition(previous, "Progressing", updated == desired && available >= desired, "NewReplicaSetAvailable", "ReplicaSetUpdated", now),
+                    : Condition(previous, "Progressing", updated == desired && total == desired && available >= desired, "NewReplicaSetAvailable", "ReplicaSetUpdated", now,
+                        replicaSets.FirstOrDefault(r => IsOfTemplate(r, hash))?.Metadata.Name),
             ],
         };
         if (PodTemplates.SameJson(status, previous))
@@ -311,7 +406,8 @@ internal sealed class DeploymentController(ClusterApi api, ILogger logger) : ICo
     }
 
     // Progressing stays True while a rollout moves on, as upstream: only its reason tells where it is.
-    private static V1DeploymentCondition Condition(V1DeploymentStatus previous, string type, bool met, string metReason, string unmetReason, DateTime now)
+    /// <param name="replicaSet">The current template's ReplicaSet, which upstream's Progressing messages name.</param>
+    private static V1DeploymentCondition Condition(V1DeploymentStatus previous, string type, bool met, string metReason, string unmetReason, DateTime now, string? replicaSet = null)
     {
         var value = met || type == "Progressing" ? "True" : "False";
         var reason = met ? metReason : unmetReason;
@@ -324,7 +420,7 @@ internal sealed class DeploymentController(ClusterApi api, ILogger logger) : ICo
             Reason = reason,
             Message = type == "Available"
                 ? met ? "Deployment has minimum availability." : "Deployment does not have minimum availability."
-                : met ? "ReplicaSet has successfully progressed." : "ReplicaSet is progressing.",
+                : met ? $"ReplicaSet \"{replicaSet}\" has successfully progressed." : $"ReplicaSet \"{replicaSet}\" is progressing.",
             LastUpdateTime = same ? existing!.LastUpdateTime : now,
             LastTransitionTime = existing is not null && existing.Status == value ? existing.LastTransitionTime : now,
         };

@@ -2,16 +2,16 @@ using System.Globalization;
 
 namespace AdmissionGuard.Sandbox.Simulation;
 
-/// <summary>An IntOrString count such as <c>maxUnavailable</c>, scaled as apimachinery's <c>GetScaledValueFromIntOrPercent</c> with rounding up.</summary>
+/// <summary>An IntOrString count such as <c>maxUnavailable</c>, scaled as apimachinery's <c>GetScaledValueFromIntOrPercent</c>.</summary>
 internal static class IntOrPercent
 {
-    /// <summary>An int, or a percentage of <paramref name="total"/> rounded up; null when malformed.</summary>
-    public static int? Scale(string value, int total)
+    /// <summary>An int, or a percentage of <paramref name="total"/> rounded up (or down); null when malformed.</summary>
+    public static int? Scale(string value, int total, bool roundUp = true)
     {
         if (value.EndsWith('%'))
         {
             return int.TryParse(value[..^1], NumberStyles.None, CultureInfo.InvariantCulture, out var percent)
-                ? (int)Math.Ceiling(percent * total / 100.0)
+                ? (int)(roundUp ? Math.Ceiling(percent * total / 100.0) : Math.Floor(percent * total / 100.0))
                 : null;
         }
 

@@ -128,6 +128,71 @@ public sealed class WorkloadControllerTests
         cluster.Api.List<V1ReplicaSet>("default").Select(r => r.Spec.Replicas).Should().BeEquivalentTo([0, 1]);
     }
 
+    [Theory]
+    [InlineData(null, null, 5, 3)]
+    [InlineData("0", "1", 4, 3)]
+    [InlineData("2", "0", 6, 4)]
+    public async Task A_new_template_rolls_out_within_max_surge_and_max_unavailable(string? maxSurge, string? maxUnavailable, int mostPods, int leastReady)
+    {
+        await using var cluster = TestCluster.Start();
+        await cluster.Simulation.AddNodeAsync("node-a", new NodeSetup { CiliumTaint = false }, TestCluster.Token);
+        var deployment = Manifests.Deployment("web", 4);
+        if (maxSurge is not null)
+        {
+            deployment.Spec.Strategy = new V1DeploymentStrategy
+            {
+                Type = "RollingUpdate",
+                RollingUpdate = new V1RollingUpdateDeployment { MaxSurge = (IntOrString)maxSurge, MaxUnavailable = (IntOrString)maxUnavailable! },
+            };
+        }
+
+        await cluster.Api.CreateAsync(deployment, cancellationToken: TestCluster.Token);
+        var first = await cluster.Until(() => cluster.Pods("default", "app=web") is { Count: 4 } p && p.All(TestCluster.IsReady) ? p : null, "four ready pods", letTimeFlow: true);
+        var revision = cluster.Api.Store.Revision.ToString(CultureInfo.InvariantCulture);
+        using var pods = cluster.Api.Watch(ResourceTypes.Pods, "default", new WatchOptions { ResourceVersion = revision });
+        using var replicaSets = cluster.Api.Watch(ResourceTypes.ReplicaSets, "default", new WatchOptions { ResourceVersion = revision });
+        var sizes = cluster.Api.List<V1ReplicaSet>("default").ToDictionary(r => r.Metadata.Name, r => r.Spec.Replicas ?? 0, StringComparer.Ordinal);
+
+        await cluster.Api.PatchAsync<V1Deployment>("default", "web", PatchType.Merge,
+            """{"spec":{"template":{"spec":{"containers":[{"name":"web","image":"nginx:2"}]}}}}""", cancellationToken: TestCluster.Token);
+
+        await cluster.Until(() => cluster.Pods("default", "app=web") is { Count: 4 } p && p.All(x => x.Spec.Containers[0].Image == "nginx:2" && TestCluster.IsReady(x)),
+            "four ready pods of the new template", letTimeFlow: true);
+        var mostSized = sizes.Values.Sum();
+        foreach (var change in replicaSets.Backlog.Concat(Drain(replicaSets.Live)))
+        {
+            sizes[change.Item.Name] = change.Type == WatchEventType.Deleted ? 0 : change.Item.ToModel<V1ReplicaSet>().Spec.Replicas ?? 0;
+            mostSized = Math.Max(mostSized, sizes.Values.Sum());
+        }
+
+        // Upstream bounds the ReplicaSets' sizes, not the pods: an old pod may outlive its ReplicaSet's shrinking by a moment.
+        mostSized.Should().Be(mostPods, "the ReplicaSets add up to at most spec.replicas + maxSurge, and a rollout uses its surge");
+        LeastReady(first, pods).Should().Be(leastReady, "at least spec.replicas - maxUnavailable pods stay ready, and a rollout uses its allowance");
+    }
+
+    [Fact]
+    public async Task A_recreate_deployment_starts_new_pods_only_once_the_old_ones_are_gone()
+    {
+        await using var cluster = TestCluster.Start();
+        await cluster.Simulation.AddNodeAsync("node-a", new NodeSetup { CiliumTaint = false }, TestCluster.Token);
+        var deployment = Manifests.Deployment("web", 2);
+        deployment.Spec.Strategy = new V1DeploymentStrategy { Type = "Recreate" };
+        await cluster.Api.CreateAsync(deployment, cancellationToken: TestCluster.Token);
+        var first = await cluster.Until(() => cluster.Pods("default", "app=web") is { Count: 2 } p && p.All(TestCluster.IsReady) ? p : null, "two ready pods", letTimeFlow: true);
+        using var watch = cluster.Api.Watch(ResourceTypes.Pods, "default", new WatchOptions { ResourceVersion = cluster.Api.Store.Revision.ToString(CultureInfo.InvariantCulture) });
+
+        await cluster.Api.PatchAsync<V1Deployment>("default", "web", PatchType.Merge,
+            """{"spec":{"template":{"spec":{"containers":[{"name":"web","image":"nginx:2"}]}}}}""", cancellationToken: TestCluster.Token);
+
+        await cluster.Until(() => cluster.Pods("default", "app=web") is { Count: 2 } p && p.All(x => x.Spec.Containers[0].Image == "nginx:2" && TestCluster.IsReady(x)),
+            "two ready pods of the new template", letTimeFlow: true);
+        var changes = watch.Backlog.Concat(Drain(watch.Live)).ToList();
+        var lastOldGone = changes.FindLastIndex(c => c.Type == WatchEventType.Deleted && first.Any(p => p.Metadata.Uid == c.Item.Uid));
+        var firstNewMade = changes.FindIndex(c => c.Type == WatchEventType.Added);
+        lastOldGone.Should().BeGreaterThan(-1);
+        firstNewMade.Should().BeGreaterThan(lastOldGone, "Recreate makes the first new pod only after the last old one has left the API");
+    }
+
     [Fact]
     public async Task Old_replicasets_beyond_the_revision_history_limit_are_deleted_oldest_first()
     {
@@ -231,6 +296,29 @@ public sealed class WorkloadControllerTests
         }
 
         return most;
+    }
+
+    /// <summary>Replays a watch's pod events onto the pods it started from: the fewest Ready ones not terminating, at any revision.</summary>
+    private static int LeastReady(IEnumerable<V1Pod> start, WatchSubscription watch)
+    {
+        var pods = start.ToDictionary(p => p.Metadata.Name, StringComparer.Ordinal);
+        var least = pods.Count;
+        foreach (var change in watch.Backlog.Concat(Drain(watch.Live)))
+        {
+            var pod = change.Item.ToModel<V1Pod>();
+            if (change.Type == WatchEventType.Deleted)
+            {
+                pods.Remove(pod.Metadata.Name);
+            }
+            else
+            {
+                pods[pod.Metadata.Name] = pod;
+            }
+
+            least = Math.Min(least, pods.Values.Count(p => p.Metadata.DeletionTimestamp is null && TestCluster.IsReady(p)));
+        }
+
+        return least;
     }
 
     private static IEnumerable<StoreWatchEvent> Drain(ChannelReader<StoreWatchEvent> live)
