@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Threading.Channels;
 using AdmissionGuard.Sandbox.Api;
 using AdmissionGuard.Sandbox.Simulation;
 using AdmissionGuard.Sandbox.Store;
@@ -166,7 +165,7 @@ public sealed class StatefulSetControllerTests
     private static List<string> DeletionSteps(WatchSubscription watch)
     {
         var steps = new List<string>();
-        foreach (var change in watch.Backlog.Concat(Drain(watch.Live)))
+        foreach (var change in WatchReplay.Changes(watch))
         {
             var pod = change.Item.ToModel<V1Pod>();
             var step = change.Type == WatchEventType.Deleted ? $"deleted {pod.Metadata.Name}"
@@ -179,13 +178,5 @@ public sealed class StatefulSetControllerTests
         }
 
         return steps;
-    }
-
-    private static IEnumerable<StoreWatchEvent> Drain(ChannelReader<StoreWatchEvent> live)
-    {
-        while (live.TryRead(out var change))
-        {
-            yield return change;
-        }
     }
 }

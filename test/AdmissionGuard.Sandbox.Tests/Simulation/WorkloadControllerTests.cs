@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Threading.Channels;
 using AdmissionGuard.Sandbox.Api;
 using AdmissionGuard.Sandbox.Scheduling;
 using AdmissionGuard.Sandbox.Simulation;
@@ -159,7 +158,7 @@ public sealed class WorkloadControllerTests
         await cluster.Until(() => cluster.Pods("default", "app=web") is { Count: 4 } p && p.All(x => x.Spec.Containers[0].Image == "nginx:2" && TestCluster.IsReady(x)),
             "four ready pods of the new template", letTimeFlow: true);
         var mostSized = sizes.Values.Sum();
-        foreach (var change in replicaSets.Backlog.Concat(Drain(replicaSets.Live)))
+        foreach (var change in WatchReplay.Changes(replicaSets))
         {
             sizes[change.Item.Name] = change.Type == WatchEventType.Deleted ? 0 : change.Item.ToModel<V1ReplicaSet>().Spec.Replicas ?? 0;
             mostSized = Math.Max(mostSized, sizes.Values.Sum());
@@ -186,7 +185,7 @@ public sealed class WorkloadControllerTests
 
         await cluster.Until(() => cluster.Pods("default", "app=web") is { Count: 2 } p && p.All(x => x.Spec.Containers[0].Image == "nginx:2" && TestCluster.IsReady(x)),
             "two ready pods of the new template", letTimeFlow: true);
-        var changes = watch.Backlog.Concat(Drain(watch.Live)).ToList();
+        var changes = WatchReplay.Changes(watch).ToList();
         var lastOldGone = changes.FindLastIndex(c => c.Type == WatchEventType.Deleted && first.Any(p => p.Metadata.Uid == c.Item.Uid));
         var firstNewMade = changes.FindIndex(c => c.Type == WatchEventType.Added);
         lastOldGone.Should().BeGreaterThan(-1);
@@ -271,61 +270,15 @@ public sealed class WorkloadControllerTests
     private static V1DaemonSet LoggerDaemonSet() =>
         SimulatedWorkloads.DaemonSet("logger", "default", new Dictionary<string, string> { ["app"] = "logger" }, "fluent-bit", hostNetwork: false, []);
 
-    /// <summary>
-    /// Replays a watch's pod events onto the pods it started from and returns the most nodes that were, at any
-    /// revision, without a Ready pod that is not terminating.
-    /// </summary>
-    private static int MostNodesWithoutAReadyPod(IEnumerable<V1Pod> start, WatchSubscription watch, IReadOnlyList<string> nodes)
-    {
-        var pods = start.ToDictionary(p => p.Metadata.Name, StringComparer.Ordinal);
-        var most = 0;
-        foreach (var change in watch.Backlog.Concat(Drain(watch.Live)))
+    /// <summary>The most nodes that were, at any revision the watch saw, without a Ready pod that is not terminating.</summary>
+    private static int MostNodesWithoutAReadyPod(IEnumerable<V1Pod> start, WatchSubscription watch, IReadOnlyList<string> nodes) =>
+        WatchReplay.PodStates(start, watch).Select(pods =>
         {
-            var pod = change.Item.ToModel<V1Pod>();
-            if (change.Type == WatchEventType.Deleted)
-            {
-                pods.Remove(pod.Metadata.Name);
-            }
-            else
-            {
-                pods[pod.Metadata.Name] = pod;
-            }
+            var serving = pods.Where(p => p.Metadata.DeletionTimestamp is null && TestCluster.IsReady(p)).Select(p => p.Spec.NodeName).ToHashSet();
+            return nodes.Count(n => !serving.Contains(n));
+        }).DefaultIfEmpty(0).Max();
 
-            var serving = pods.Values.Where(p => p.Metadata.DeletionTimestamp is null && TestCluster.IsReady(p)).Select(p => p.Spec.NodeName).ToHashSet();
-            most = Math.Max(most, nodes.Count(n => !serving.Contains(n)));
-        }
-
-        return most;
-    }
-
-    /// <summary>Replays a watch's pod events onto the pods it started from: the fewest Ready ones not terminating, at any revision.</summary>
-    private static int LeastReady(IEnumerable<V1Pod> start, WatchSubscription watch)
-    {
-        var pods = start.ToDictionary(p => p.Metadata.Name, StringComparer.Ordinal);
-        var least = pods.Count;
-        foreach (var change in watch.Backlog.Concat(Drain(watch.Live)))
-        {
-            var pod = change.Item.ToModel<V1Pod>();
-            if (change.Type == WatchEventType.Deleted)
-            {
-                pods.Remove(pod.Metadata.Name);
-            }
-            else
-            {
-                pods[pod.Metadata.Name] = pod;
-            }
-
-            least = Math.Min(least, pods.Values.Count(p => p.Metadata.DeletionTimestamp is null && TestCluster.IsReady(p)));
-        }
-
-        return least;
-    }
-
-    private static IEnumerable<StoreWatchEvent> Drain(ChannelReader<StoreWatchEvent> live)
-    {
-        while (live.TryRead(out var change))
-        {
-            yield return change;
-        }
-    }
+    /// <summary>The fewest Ready pods not terminating at any revision the watch saw.</summary>
+    private static int LeastReady(IReadOnlyCollection<V1Pod> start, WatchSubscription watch) =>
+        WatchReplay.PodStates(start, watch).Select(pods => pods.Count(p => p.Metadata.DeletionTimestamp is null && TestCluster.IsReady(p))).Prepend(start.Count).Min();
 }
