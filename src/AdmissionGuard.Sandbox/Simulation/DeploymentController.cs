@@ -49,6 +49,7 @@ internal sealed class DeploymentController(ClusterApi api, ILogger logger) : ICo
 
     public async Task<DateTimeOffset?> ReconcileAsync(CancellationToken cancellationToken)
     {
+        DateTimeOffset? next = null;
         foreach (var namespaceDeployments in api.List<V1Deployment>().GroupBy(d => d.Metadata.NamespaceProperty))
         {
             var owned = Owners.ByController(api.List<V1ReplicaSet>(namespaceDeployments.Key), r => r.Metadata);
@@ -56,11 +57,14 @@ internal sealed class DeploymentController(ClusterApi api, ILogger logger) : ICo
             {
                 var replicaSets = owned.GetValueOrDefault(deployment.Metadata.Uid) ?? [];
                 await SyncAsync(deployment, replicaSets, cancellationToken);
-                await WriteStatusAsync(deployment, replicaSets, cancellationToken);
+                if (await WriteStatusAsync(deployment, replicaSets, cancellationToken) is { } deadline)
+                {
+                    next = next is { } sooner && sooner < deadline ? sooner : deadline;
+                }
             }
         }
 
-        return null;
+        return next;
     }
 
     private async Task SyncAsync(V1Deployment deployment, List<V1ReplicaSet> replicaSets, CancellationToken cancellationToken)
@@ -350,7 +354,8 @@ internal sealed class DeploymentController(ClusterApi api, ILogger logger) : ICo
         return string.Join(',', revisions);
     }
 
-    private async Task WriteStatusAsync(V1Deployment deployment, List<V1ReplicaSet> replicaSets, CancellationToken cancellationToken)
+    /// <returns>When the rollout runs out of its progress deadline unless it moves on; null when none is running.</returns>
+    private async Task<DateTimeOffset?> WriteStatusAsync(V1Deployment deployment, List<V1ReplicaSet> replicaSets, CancellationToken cancellationToken)
     {
         var desired = deployment.Spec.Replicas ?? 1;
         var hash = PodTemplates.Hash(deployment.Spec.Template);
@@ -368,23 +373,69 @@ internal sealed class DeploymentController(ClusterApi api, ILogger logger) : ICo
             AvailableReplicas = OmitEmpty.Count(available),
             UnavailableReplicas = OmitEmpty.Count(Math.Max(0, desired - available)),
             ObservedGeneration = deployment.Metadata.Generation,
-            Conditions =
-            [
-                Condition(previous, "Available", available >= desired, "MinimumReplicasAvailable", "MinimumReplicasUnavailable", now),
-                deployment.Spec.Paused == true
-                    ? PausedCondition(previous, now)
-                    : Condition(previous, "Progressing", updated == desired && total == desired && available >= desired, "NewReplicaSetAvailable", "ReplicaSetUpdated", now,
-                        replicaSets.FirstOrDefault(r => IsOfTemplate(r, hash))?.Metadata.Name),
-            ],
         };
-        if (PodTemplates.SameJson(status, previous))
+        var complete = updated == desired && total == desired && available >= desired;
+        var progressing = deployment.Spec.Paused == true
+            ? PausedCondition(previous, now)
+            : ProgressingCondition(deployment, previous, status, complete, replicaSets.FirstOrDefault(r => IsOfTemplate(r, hash))?.Metadata.Name, now);
+        status.Conditions = [AvailableCondition(previous, available >= desired, now), progressing];
+        var deadline = progressing.Reason == "ReplicaSetUpdated" && deployment.Spec.ProgressDeadlineSeconds is { } seconds
+            ? SimulationClock.AsOffset(progressing.LastUpdateTime!.Value).AddSeconds(seconds)
+            : (DateTimeOffset?)null;
+        if (!PodTemplates.SameJson(status, previous))
         {
-            return;
+            deployment.Status = status;
+            await Writes.TryAsync(() => api.UpdateStatusAsync(deployment, cancellationToken: cancellationToken), Name, ResourceTypes.Deployments, deployment.Metadata, logger);
         }
 
-        deployment.Status = status;
-        await Writes.TryAsync(() => api.UpdateStatusAsync(deployment, cancellationToken: cancellationToken), Name, ResourceTypes.Deployments, deployment.Metadata, logger);
+        return deadline;
     }
+
+    /// <summary>
+    /// Upstream's syncRolloutStatus: True, <c>ReplicaSetUpdated</c>, renewed (its lastUpdateTime) whenever the rollout
+    /// moves on; True, <c>NewReplicaSetAvailable</c> once complete; False, <c>ProgressDeadlineExceeded</c> when it has
+    /// not moved for <c>progressDeadlineSeconds</c> (600 by default), until it moves again.
+    /// </summary>
+    private static V1DeploymentCondition ProgressingCondition(
+        V1Deployment deployment, V1DeploymentStatus previous, V1DeploymentStatus next, bool complete, string? replicaSet, DateTime now)
+    {
+        var existing = previous.Conditions?.FirstOrDefault(c => c.Type == "Progressing");
+        var (status, reason, message) = complete
+            ? ("True", "NewReplicaSetAvailable", $"ReplicaSet \"{replicaSet}\" has successfully progressed.")
+            : ("True", "ReplicaSetUpdated", $"ReplicaSet \"{replicaSet}\" is progressing.");
+        if (!complete && existing is { Reason: "ReplicaSetUpdated" or "ProgressDeadlineExceeded" } && !Progressed(previous, next))
+        {
+            if (existing.Reason == "ProgressDeadlineExceeded"
+                || (deployment.Spec.ProgressDeadlineSeconds is { } seconds && existing.LastUpdateTime?.AddSeconds(seconds) <= now))
+            {
+                (status, reason, message) = ("False", "ProgressDeadlineExceeded", $"ReplicaSet \"{replicaSet}\" has timed out progressing.");
+            }
+            else
+            {
+                return existing;
+            }
+        }
+
+        // Progress renews lastUpdateTime, which the deadline counts from, even when nothing else about it changes.
+        var same = existing is not null && existing.Status == status && existing.Reason == reason && existing.Message == message
+            && (complete || !Progressed(previous, next));
+        return new V1DeploymentCondition
+        {
+            Type = "Progressing",
+            Status = status,
+            Reason = reason,
+            Message = message,
+            LastUpdateTime = same ? existing!.LastUpdateTime : now,
+            LastTransitionTime = existing is not null && existing.Status == status ? existing.LastTransitionTime : now,
+        };
+    }
+
+    /// <summary>Upstream's DeploymentProgressing: more updated, ready or available pods, or fewer old ones.</summary>
+    private static bool Progressed(V1DeploymentStatus before, V1DeploymentStatus after) =>
+        (after.UpdatedReplicas ?? 0) > (before.UpdatedReplicas ?? 0)
+        || (after.Replicas ?? 0) - (after.UpdatedReplicas ?? 0) < (before.Replicas ?? 0) - (before.UpdatedReplicas ?? 0)
+        || (after.ReadyReplicas ?? 0) > (before.ReadyReplicas ?? 0)
+        || (after.AvailableReplicas ?? 0) > (before.AvailableReplicas ?? 0);
 
     private static bool IsOfTemplate(V1ReplicaSet replicaSet, string hash) =>
         replicaSet.Metadata.Labels?.TryGetValue(TemplateHashLabel, out var labelled) == true && labelled == hash;
@@ -405,22 +456,17 @@ internal sealed class DeploymentController(ClusterApi api, ILogger logger) : ICo
         };
     }
 
-    // Progressing stays True while a rollout moves on, as upstream: only its reason tells where it is.
-    /// <param name="replicaSet">The current template's ReplicaSet, which upstream's Progressing messages name.</param>
-    private static V1DeploymentCondition Condition(V1DeploymentStatus previous, string type, bool met, string metReason, string unmetReason, DateTime now, string? replicaSet = null)
+    private static V1DeploymentCondition AvailableCondition(V1DeploymentStatus previous, bool met, DateTime now)
     {
-        var value = met || type == "Progressing" ? "True" : "False";
-        var reason = met ? metReason : unmetReason;
-        var existing = previous.Conditions?.FirstOrDefault(c => c.Type == type);
+        var (value, reason) = met ? ("True", "MinimumReplicasAvailable") : ("False", "MinimumReplicasUnavailable");
+        var existing = previous.Conditions?.FirstOrDefault(c => c.Type == "Available");
         var same = existing is not null && existing.Status == value && existing.Reason == reason;
         return new V1DeploymentCondition
         {
-            Type = type,
+            Type = "Available",
             Status = value,
             Reason = reason,
-            Message = type == "Available"
-                ? met ? "Deployment has minimum availability." : "Deployment does not have minimum availability."
-                : met ? $"ReplicaSet \"{replicaSet}\" has successfully progressed." : $"ReplicaSet \"{replicaSet}\" is progressing.",
+            Message = met ? "Deployment has minimum availability." : "Deployment does not have minimum availability.",
             LastUpdateTime = same ? existing!.LastUpdateTime : now,
             LastTransitionTime = existing is not null && existing.Status == value ? existing.LastTransitionTime : now,
         };

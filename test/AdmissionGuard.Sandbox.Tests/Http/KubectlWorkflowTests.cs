@@ -86,6 +86,31 @@ public sealed class KubectlWorkflowTests
     }
 
     [Fact]
+    public async Task Rollout_status_fails_once_a_deployment_exceeds_its_progress_deadline()
+    {
+        Kubectl.RequireInstalled();
+        // No node: the pod waits to be scheduled, and the rollout stands still.
+        await using var sandbox = await StartClusterAsync();
+        var kubectl = sandbox.Kubectl;
+        await kubectl.RunAsync("apply -f -", """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: web}
+            spec:
+              progressDeadlineSeconds: 2
+              selector: {matchLabels: {app: web}}
+              template:
+                metadata: {labels: {app: web}}
+                spec: {containers: [{name: web, image: "nginx:1.27"}]}
+            """);
+
+        var rollout = await kubectl.RunAsync("rollout status deployment/web --timeout=30s");
+
+        rollout.ExitCode.Should().NotBe(0);
+        rollout.Error.Should().Contain("deployment \"web\" exceeded its progress deadline");
+    }
+
+    [Fact]
     public async Task A_statefulset_rolls_out_lists_as_ready_and_scales_down_from_its_highest_ordinal()
     {
         Kubectl.RequireInstalled();

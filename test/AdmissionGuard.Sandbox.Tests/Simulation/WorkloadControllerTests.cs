@@ -170,6 +170,26 @@ public sealed class WorkloadControllerTests
     }
 
     [Fact]
+    public async Task A_rollout_that_stands_still_exceeds_its_progress_deadline_and_recovers_when_it_moves()
+    {
+        await using var cluster = TestCluster.Start();
+        var deployment = Manifests.Deployment("web", 1);
+        deployment.Spec.ProgressDeadlineSeconds = 30;
+        var created = await cluster.Api.CreateAsync(deployment, cancellationToken: TestCluster.Token);
+
+        // No node: the pod cannot be scheduled, so the rollout stands still.
+        var timedOut = await cluster.Until(() => Progressing(cluster) is { Reason: "ProgressDeadlineExceeded" } c ? c : null, "the deadline exceeded", letTimeFlow: true);
+        var replicaSet = cluster.Api.List<V1ReplicaSet>("default").Single().Metadata.Name;
+        await cluster.Simulation.AddNodeAsync("node-a", new NodeSetup { CiliumTaint = false }, TestCluster.Token);
+        var recovered = await cluster.Until(() => Progressing(cluster) is { Reason: "NewReplicaSetAvailable" } c ? c : null, "the rollout complete", letTimeFlow: true);
+
+        timedOut.Should().BeEquivalentTo(new { Status = "False", Message = $"ReplicaSet \"{replicaSet}\" has timed out progressing." });
+        (timedOut.LastTransitionTime - created.Metadata.CreationTimestamp).Should().BeGreaterThanOrEqualTo(TimeSpan.FromSeconds(30), "not before the deadline");
+        recovered.Status.Should().Be("True");
+        recovered.Message.Should().Be($"ReplicaSet \"{replicaSet}\" has successfully progressed.");
+    }
+
+    [Fact]
     public async Task A_recreate_deployment_starts_new_pods_only_once_the_old_ones_are_gone()
     {
         await using var cluster = TestCluster.Start();
@@ -266,6 +286,9 @@ public sealed class WorkloadControllerTests
         await cluster.Until(() => cluster.Api.Get<V1DaemonSet>("default", "logger")!.Status.UpdatedNumberScheduled == 1, "the status counts the replacement");
         cluster.Pods("default", "app=logger").Should().Contain(p => p.Metadata.Uid == first[1].Metadata.Uid, "the other pod is left alone");
     }
+
+    private static V1DeploymentCondition? Progressing(TestCluster cluster) =>
+        cluster.Api.Get<V1Deployment>("default", "web")?.Status?.Conditions?.FirstOrDefault(c => c.Type == "Progressing");
 
     private static V1DaemonSet LoggerDaemonSet() =>
         SimulatedWorkloads.DaemonSet("logger", "default", new Dictionary<string, string> { ["app"] = "logger" }, "fluent-bit", hostNetwork: false, []);
