@@ -18,15 +18,16 @@ namespace AdmissionGuard.Sandbox.Simulation;
 /// templates as upstream's <c>rollingUpdate</c> does with <c>maxSurge: 0</c>: those not Ready at once, Ready ones while
 /// fewer than <c>maxUnavailable</c> of its nodes lack a Ready pod (<c>maxSurge</c> is not simulated: a surging
 /// DaemonSet rolls as if it were 0). An OnDelete DaemonSet replaces only the pods that are deleted. The hash is that of
-/// the template's ControllerRevision (see the History part), so a rolled-back template brings its old pods' hash back.
+/// the template's ControllerRevision (<see cref="ControllerHistory"/>), so a rolled-back template brings its old pods' hash back.
 /// </summary>
-internal sealed partial class DaemonSetController(ClusterApi api, ILogger logger) : IController
+internal sealed class DaemonSetController(ClusterApi api, ILogger logger) : IController
 {
     private const string RevisionLabel = "controller-revision-hash";
 
     private readonly VersionCache<V1Pod> _pods = VersionCache.OfModels<V1Pod>();
     private readonly VersionCache<V1Node> _nodes = VersionCache.OfModels<V1Node>();
     private readonly ComponentEvents _events = new(api, "daemonset-controller", EventsApi.CoreV1, logger);
+    private readonly ControllerHistory _history = new(api, "daemonset-controller", "DaemonSet", RevisionLabel, logger);
 
     public string Name => "daemonset-controller";
 
@@ -36,7 +37,7 @@ internal sealed partial class DaemonSetController(ClusterApi api, ILogger logger
     {
         _pods.StartPass();
         _nodes.StartPass();
-        _revisions.StartPass();
+        _history.StartPass();
         var daemonSets = api.List<V1DaemonSet>();
         if (daemonSets.Count == 0)
         {
@@ -47,11 +48,11 @@ internal sealed partial class DaemonSetController(ClusterApi api, ILogger logger
         foreach (var namespaceSets in daemonSets.GroupBy(d => d.Metadata.NamespaceProperty))
         {
             var owned = Owners.ByController(_pods.ReadAll(api.List(ResourceTypes.Pods, namespaceSets.Key).Items), p => p.Metadata);
-            var histories = Owners.ByController(_revisions.ReadAll(api.List(ResourceTypes.ControllerRevisions, namespaceSets.Key).Items), r => r.Model.Metadata);
+            var histories = _history.ByOwner(namespaceSets.Key);
             foreach (var daemonSet in namespaceSets)
             {
                 if (daemonSet.Metadata.DeletionTimestamp is null && PodTemplates.SelectsOwnTemplate(daemonSet.Spec?.Selector, daemonSet.Spec?.Template)
-                    && await ConstructHistoryAsync(daemonSet, histories.GetValueOrDefault(daemonSet.Metadata.Uid) ?? [], cancellationToken) is { } history)
+                    && await _history.ConstructAsync(daemonSet.Metadata, daemonSet.Spec!.Template, histories.GetValueOrDefault(daemonSet.Metadata.Uid) ?? [], cancellationToken) is { } history)
                 {
                     await SyncAsync(daemonSet, history, nodes, owned.GetValueOrDefault(daemonSet.Metadata.Uid) ?? [], cancellationToken);
                 }
@@ -61,10 +62,10 @@ internal sealed partial class DaemonSetController(ClusterApi api, ILogger logger
         return null;
     }
 
-    private async Task SyncAsync(V1DaemonSet daemonSet, History history, IReadOnlyList<V1Node> nodes, List<V1Pod> pods, CancellationToken cancellationToken)
+    private async Task SyncAsync(V1DaemonSet daemonSet, ControllerHistory.History history, IReadOnlyList<V1Node> nodes, List<V1Pod> pods, CancellationToken cancellationToken)
     {
         var template = daemonSet.Spec.Template.Spec;
-        var revision = history.Hash;
+        var revision = history.Current.Hash;
         var tolerations = DaemonSetTolerations.For(template);
         var byNode = pods
             .GroupBy(p => DaemonPods.TargetNodeName(p.Spec) ?? "")
@@ -105,7 +106,8 @@ internal sealed partial class DaemonSetController(ClusterApi api, ILogger logger
         }
 
         await RollAsync(daemonSet, outdated, counts, cancellationToken);
-        await CleanupHistoryAsync(daemonSet, history.Old, pods, cancellationToken);
+        var live = pods.Select(p => RevisionOf(p.Metadata)).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        await _history.CleanupAsync(daemonSet.Metadata, daemonSet.Spec.RevisionHistoryLimit, history.Old, r => live.Contains(r.Hash), cancellationToken);
         await WriteStatusAsync(daemonSet, counts, cancellationToken);
     }
 

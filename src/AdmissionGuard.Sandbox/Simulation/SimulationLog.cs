@@ -57,14 +57,14 @@ internal static partial class SimulationLog
     [LoggerMessage(4042, LogLevel.Warning, "DaemonSet {Namespace}/{DaemonSet} could not create a pod for node {Node}: {Message}")]
     public static partial void DaemonPodRefused(ILogger logger, string @namespace, string daemonSet, string node, string message);
 
-    [LoggerMessage(4043, LogLevel.Information, "DaemonSet {Namespace}/{DaemonSet} created ControllerRevision {Revision} (revision {Number})")]
-    public static partial void RevisionCreated(ILogger logger, string @namespace, string daemonSet, string revision, long number);
+    [LoggerMessage(4043, LogLevel.Information, "{Kind} {Namespace}/{Owner} created ControllerRevision {Revision} (revision {Number})")]
+    public static partial void RevisionCreated(ILogger logger, string kind, string @namespace, string owner, string revision, long number);
 
-    [LoggerMessage(4044, LogLevel.Information, "DaemonSet {Namespace}/{DaemonSet} is back at the template of ControllerRevision {Revision}: revision {Number} renumbered {NewNumber}")]
-    public static partial void RevisionRenumbered(ILogger logger, string @namespace, string daemonSet, string revision, long number, long newNumber);
+    [LoggerMessage(4044, LogLevel.Information, "{Kind} {Namespace}/{Owner} is back at the template of ControllerRevision {Revision}: revision {Number} renumbered {NewNumber}")]
+    public static partial void RevisionRenumbered(ILogger logger, string kind, string @namespace, string owner, string revision, long number, long newNumber);
 
-    [LoggerMessage(4045, LogLevel.Information, "DaemonSet {Namespace}/{DaemonSet} deleted ControllerRevision {Revision} (revision {Number}): beyond its revisionHistoryLimit")]
-    public static partial void RevisionPruned(ILogger logger, string @namespace, string daemonSet, string revision, long number);
+    [LoggerMessage(4045, LogLevel.Information, "{Kind} {Namespace}/{Owner} deleted ControllerRevision {Revision} (revision {Number}): beyond its revisionHistoryLimit")]
+    public static partial void RevisionPruned(ILogger logger, string kind, string @namespace, string owner, string revision, long number);
 
     [LoggerMessage(4050, LogLevel.Information, "ReplicaSet {Namespace}/{ReplicaSet} created pod {Pod}")]
     public static partial void ReplicaPodCreated(ILogger logger, string @namespace, string replicaSet, string pod);

@@ -15,44 +15,58 @@ namespace AdmissionGuard.Sandbox.Simulation;
 /// ordinal order, each only once the ones before it are Running and Ready, and removes the highest ordinals first,
 /// one at a time; <c>Parallel</c> does both at once. A RollingUpdate replaces the pods of an older template from the
 /// highest ordinal down to <c>partition</c>, one at a time (maxUnavailable 1: the gate that raises it is off in 1.32),
-/// each once the rest are Ready; OnDelete replaces a pod only when it is deleted. Status reports the counts and
-/// revisions <c>kubectl rollout status</c> reads. Not simulated: ControllerRevisions (so no <c>rollout history</c> or
-/// <c>undo</c>, and a pod below the partition is created again from the current template, not its old one),
-/// volumeClaimTemplates (no PersistentVolumeClaims are served), minReadySeconds, adopting orphans.
+/// each once the rest are Ready; OnDelete replaces a pod only when it is deleted. A pod below the partition that is
+/// made again comes from the current revision's template. Revisions are ControllerRevisions
+/// (<see cref="ControllerHistory"/>), which <c>kubectl rollout history</c> and <c>undo</c> read. Status reports the
+/// counts and revisions <c>kubectl rollout status</c> reads. Not simulated: volumeClaimTemplates (no
+/// PersistentVolumeClaims are served), minReadySeconds, adopting orphans.
 /// </summary>
 internal sealed class StatefulSetController(ClusterApi api, ILogger logger) : IController
 {
     public const string RevisionLabel = "controller-revision-hash";
     public const string PodNameLabel = "statefulset.kubernetes.io/pod-name";
     public const string PodIndexLabel = "apps.kubernetes.io/pod-index";
+    public const string HashLabel = "controller.kubernetes.io/hash";
 
     private readonly VersionCache<V1Pod> _pods = VersionCache.OfModels<V1Pod>();
     private readonly ComponentEvents _events = new(api, "statefulset-controller", EventsApi.CoreV1, logger);
+    private readonly ControllerHistory _history = new(api, "statefulset-controller", "StatefulSet", HashLabel, logger);
 
     public string Name => "statefulset-controller";
 
-    public IReadOnlyList<ResourceType> WatchedTypes { get; } = [ResourceTypes.StatefulSets, ResourceTypes.Pods];
+    public IReadOnlyList<ResourceType> WatchedTypes { get; } = [ResourceTypes.StatefulSets, ResourceTypes.Pods, ResourceTypes.ControllerRevisions];
 
     public async Task<DateTimeOffset?> ReconcileAsync(CancellationToken cancellationToken)
     {
         _pods.StartPass();
+        _history.StartPass();
         foreach (var namespaceSets in api.List<V1StatefulSet>().GroupBy(s => s.Metadata.NamespaceProperty))
         {
             var owned = Owners.ByController(_pods.ReadAll(api.List(ResourceTypes.Pods, namespaceSets.Key).Items), p => p.Metadata);
+            var histories = _history.ByOwner(namespaceSets.Key);
             foreach (var set in namespaceSets.Where(s => s.Metadata.DeletionTimestamp is null && PodTemplates.SelectsOwnTemplate(s.Spec?.Selector, s.Spec?.Template)))
             {
+                if (await _history.ConstructAsync(set.Metadata, set.Spec!.Template, histories.GetValueOrDefault(set.Metadata.Uid) ?? [], cancellationToken) is not { } history)
+                {
+                    continue;
+                }
+
                 var pods = owned.GetValueOrDefault(set.Metadata.Uid) ?? [];
-                var updateRevision = $"{set.Metadata.Name}-{PodTemplates.Hash(set.Spec.Template)}";
-                await SyncAsync(set, pods, updateRevision, cancellationToken);
-                await WriteStatusAsync(set, pods, updateRevision, cancellationToken);
+                var revisions = new Revisions(history.Current, history.Old.FirstOrDefault(r => r.Name == set.Status?.CurrentRevision) ?? history.Current);
+                await SyncAsync(set, pods, revisions, cancellationToken);
+                var live = pods.Select(RevisionOf).OfType<string>().ToHashSet(StringComparer.Ordinal);
+                await _history.CleanupAsync(set.Metadata, set.Spec.RevisionHistoryLimit, history.Old,
+                    r => live.Contains(r.Name) || r.Name == revisions.Current.Name, cancellationToken);
+                await WriteStatusAsync(set, pods, revisions, cancellationToken);
             }
         }
 
         return null;
     }
 
-    private async Task SyncAsync(V1StatefulSet set, List<V1Pod> pods, string updateRevision, CancellationToken cancellationToken)
+    private async Task SyncAsync(V1StatefulSet set, List<V1Pod> pods, Revisions revisions, CancellationToken cancellationToken)
     {
+        var updateRevision = revisions.Update.Name;
         var start = set.Spec.Ordinals?.Start ?? 0;
         var replicas = set.Spec.Replicas ?? 1;
         var ordered = set.Spec.PodManagementPolicy != "Parallel";
@@ -63,7 +77,7 @@ internal sealed class StatefulSetController(ClusterApi api, ILogger logger) : IC
         {
             if (!byOrdinal.TryGetValue(ordinal, out var pod))
             {
-                await CreatePodAsync(set, ordinal, updateRevision, cancellationToken);
+                await CreatePodAsync(set, ordinal, revisions, cancellationToken);
                 if (ordered)
                 {
                     return;
@@ -135,13 +149,26 @@ internal sealed class StatefulSetController(ClusterApi api, ILogger logger) : IC
         }
     }
 
-    private async Task CreatePodAsync(V1StatefulSet set, int ordinal, string revision, CancellationToken cancellationToken)
+    /// <summary>
+    /// Upstream's newVersionedStatefulSetPod: during a RollingUpdate a pod below the partition (without one, below the
+    /// pods already at the current revision) is made from the current revision, any other from the update revision.
+    /// </summary>
+    private static ControllerHistory.Revision RevisionFor(V1StatefulSet set, int index, Revisions revisions)
+    {
+        var strategy = set.Spec.UpdateStrategy;
+        var belowPartition = strategy?.RollingUpdate?.Partition is { } partition ? index < partition : index < (set.Status?.CurrentReplicas ?? 0);
+        return strategy?.Type != "OnDelete" && belowPartition ? revisions.Current : revisions.Update;
+    }
+
+    private async Task CreatePodAsync(V1StatefulSet set, int ordinal, Revisions revisions, CancellationToken cancellationToken)
     {
         var name = $"{set.Metadata.Name}-{ordinal.ToString(CultureInfo.InvariantCulture)}";
-        var pod = PodTemplates.NewPod(set.Spec.Template, set.Metadata.NamespaceProperty, Owners.Controller("apps/v1", "StatefulSet", set.Metadata));
+        var revision = RevisionFor(set, ordinal - (set.Spec.Ordinals?.Start ?? 0), revisions);
+        var template = revision == revisions.Update ? set.Spec.Template : revision.Template;
+        var pod = PodTemplates.NewPod(template, set.Metadata.NamespaceProperty, Owners.Controller("apps/v1", "StatefulSet", set.Metadata));
         pod.Metadata.GenerateName = null;
         pod.Metadata.Name = name;
-        pod.Metadata.Labels[RevisionLabel] = revision;
+        pod.Metadata.Labels[RevisionLabel] = revision.Name;
         pod.Metadata.Labels[PodNameLabel] = name;
         pod.Metadata.Labels[PodIndexLabel] = ordinal.ToString(CultureInfo.InvariantCulture);
         pod.Spec.Hostname = name;
@@ -176,10 +203,11 @@ internal sealed class StatefulSetController(ClusterApi api, ILogger logger) : IC
     /// Upstream's status: <c>replicas</c> counts every pod created, the revision counts only those not terminating,
     /// and once every pod runs the update revision and is Ready, the update revision becomes the current one.
     /// </summary>
-    private async Task WriteStatusAsync(V1StatefulSet set, List<V1Pod> pods, string updateRevision, CancellationToken cancellationToken)
+    private async Task WriteStatusAsync(V1StatefulSet set, List<V1Pod> pods, Revisions revisions, CancellationToken cancellationToken)
     {
         var previous = set.Status ?? new V1StatefulSetStatus();
-        var currentRevision = string.IsNullOrEmpty(previous.CurrentRevision) ? updateRevision : previous.CurrentRevision;
+        var updateRevision = revisions.Update.Name;
+        var currentRevision = revisions.Current.Name;
         var live = pods.Where(p => p.Metadata.DeletionTimestamp is null).ToList();
         var ready = pods.Count(IsHealthy);
         var updated = live.Count(p => RevisionOf(p) == updateRevision);
@@ -214,6 +242,9 @@ internal sealed class StatefulSetController(ClusterApi api, ILogger logger) : IC
 
     private static bool IsHealthy(V1Pod pod) =>
         pod.Metadata.DeletionTimestamp is null && pod.Status?.Phase == "Running" && StatusConditions.IsTrue(pod.Status, "Ready");
+
+    /// <summary>The revision the pods are to run and the one the status last called current (the same when no rollout runs).</summary>
+    private sealed record Revisions(ControllerHistory.Revision Update, ControllerHistory.Revision Current);
 
     private static string? RevisionOf(V1Pod pod) =>
         pod.Metadata.Labels?.TryGetValue(RevisionLabel, out var revision) == true ? revision : null;

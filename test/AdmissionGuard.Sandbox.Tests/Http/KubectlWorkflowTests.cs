@@ -143,6 +143,48 @@ public sealed class KubectlWorkflowTests
     }
 
     [Fact]
+    public async Task Rollout_history_and_undo_of_a_statefulset_read_its_controller_revisions()
+    {
+        Kubectl.RequireInstalled();
+        await using var sandbox = await StartClusterAsync("node-1");
+        var api = sandbox.Server.Api;
+        var kubectl = sandbox.Kubectl;
+        const string Set = """
+            apiVersion: apps/v1
+            kind: StatefulSet
+            metadata: {name: db, annotations: {kubernetes.io/change-cause: install}}
+            spec:
+              replicas: 2
+              podManagementPolicy: Parallel
+              selector: {matchLabels: {app: db}}
+              template:
+                metadata: {labels: {app: db}, annotations: {sandbox.admissionguard.io/shutdown-delay: 100ms}}
+                spec: {containers: [{name: db, image: "postgres:17"}]}
+            """;
+        await kubectl.RunAsync("apply -f -", Set);
+        await kubectl.RunAsync("rollout status statefulset/db --timeout=30s");
+        await kubectl.RunAsync("apply -f -", Set.Replace("install", "upgrade", StringComparison.Ordinal).Replace("postgres:17", "postgres:17.2", StringComparison.Ordinal));
+        await Simulation.Eventually.Until(api, () => api.Get<V1StatefulSet>("default", "db")!.Status is { UpdatedReplicas: 2, ReadyReplicas: 2 } s && s.CurrentRevision == s.UpdateRevision,
+            "the upgrade rolled out");
+
+        var history = await kubectl.RunAsync("rollout history statefulset/db");
+        var undone = await kubectl.RunAsync("rollout undo statefulset/db");
+        await Simulation.Eventually.Until(api,
+            () => api.List<V1Pod>("default").Where(p => p.Metadata.DeletionTimestamp is null && StatusConditions.IsTrue(p.Status, "Ready")).Select(p => p.Spec.Containers[0].Image).ToList() is ["postgres:17", "postgres:17"],
+            "both pods back on the first template");
+        var revisions = api.List<V1ControllerRevision>("default");
+
+        history.ExitCode.Should().Be(0, history.Error);
+        history.Rows.TakeLast(2).Select(row => string.Join(' ', row)).Should().Equal("1 install", "2 upgrade");
+        undone.Output.Should().Contain("statefulset.apps/db rolled back", undone.Error);
+        revisions.Should().HaveCount(2, "the undo renumbers the first template's revision instead of making a third");
+        revisions.Should().OnlyContain(r => r.Metadata.Labels.ContainsKey("controller.kubernetes.io/hash") && r.Metadata.OwnerReferences[0].Kind == "StatefulSet");
+        var set = api.Get<V1StatefulSet>("default", "db")!;
+        revisions.Single(r => r.Revision == 3).Metadata.Name.Should().Be(set.Status.UpdateRevision);
+        api.List<V1Pod>("default").Should().OnlyContain(p => p.Metadata.Labels["controller-revision-hash"] == set.Status.UpdateRevision);
+    }
+
+    [Fact]
     public async Task Rollout_restart_of_a_daemonset_replaces_its_pods_and_rollout_status_waits_for_them()
     {
         Kubectl.RequireInstalled();

@@ -141,6 +141,28 @@ public sealed class StatefulSetControllerTests
     }
 
     [Fact]
+    public async Task A_pod_below_the_partition_comes_back_from_the_current_revisions_template()
+    {
+        await using var cluster = await StartAsync();
+        var set = Database(replicas: 2);
+        set.Spec.UpdateStrategy = new V1StatefulSetUpdateStrategy { Type = "RollingUpdate", RollingUpdate = new V1RollingUpdateStatefulSetStrategy { Partition = 1 } };
+        await cluster.Api.CreateAsync(set, cancellationToken: TestCluster.Token);
+        await cluster.Until(() => cluster.Pods("default", "app=db") is { Count: 2 } p && p.All(TestCluster.IsReady), "two ready pods", letTimeFlow: true);
+        await cluster.Api.PatchAsync<V1StatefulSet>("default", "db", PatchType.Merge,
+            """{"spec":{"template":{"spec":{"containers":[{"name":"db","image":"postgres:17.2"}]}}}}""", cancellationToken: TestCluster.Token);
+        var status = await cluster.Until(() => cluster.Api.Get<V1StatefulSet>("default", "db")!.Status is { UpdatedReplicas: 1, ReadyReplicas: 2 } s ? s : null, "db-1 updated", letTimeFlow: true);
+        var old = cluster.Pod("db-0")!;
+
+        await cluster.Api.DeleteAsync<V1Pod>("default", "db-0", cancellationToken: TestCluster.Token);
+
+        var back = await cluster.Until(() => cluster.Pod("db-0") is { } p && p.Metadata.Uid != old.Metadata.Uid && TestCluster.IsReady(p) ? p : null, "db-0 again", letTimeFlow: true);
+        back.Spec.Containers[0].Image.Should().Be("postgres:17", "below the partition a pod keeps the current revision");
+        back.Metadata.Labels["controller-revision-hash"].Should().Be(status.CurrentRevision);
+        cluster.Pod("db-1")!.Metadata.Labels["controller-revision-hash"].Should().Be(status.UpdateRevision);
+        cluster.Api.List<V1ControllerRevision>("default").Select(r => r.Metadata.Name).Should().BeEquivalentTo([status.CurrentRevision, status.UpdateRevision]);
+    }
+
+    [Fact]
     public async Task An_on_delete_set_keeps_its_pods_until_one_is_deleted()
     {
         await using var cluster = await StartAsync();
