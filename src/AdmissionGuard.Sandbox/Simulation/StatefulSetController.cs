@@ -18,8 +18,9 @@ namespace AdmissionGuard.Sandbox.Simulation;
 /// each once the rest are Ready; OnDelete replaces a pod only when it is deleted. A pod below the partition that is
 /// made again comes from the current revision's template. Revisions are ControllerRevisions
 /// (<see cref="ControllerHistory"/>), which <c>kubectl rollout history</c> and <c>undo</c> read. Status reports the
-/// counts and revisions <c>kubectl rollout status</c> reads. Not simulated: volumeClaimTemplates (no
-/// PersistentVolumeClaims are served), minReadySeconds, adopting orphans.
+/// counts and revisions <c>kubectl rollout status</c> reads. A pod gets a volume per claim template, on the claim
+/// upstream names <c>{template}-{pod}</c>; the claims are not made (no PersistentVolumeClaims are served). Not
+/// simulated: minReadySeconds, adopting orphans.
 /// </summary>
 internal sealed class StatefulSetController(ClusterApi api, ILogger logger) : IController
 {
@@ -173,6 +174,18 @@ internal sealed class StatefulSetController(ClusterApi api, ILogger logger) : IC
         pod.Metadata.Labels[PodIndexLabel] = ordinal.ToString(CultureInfo.InvariantCulture);
         pod.Spec.Hostname = name;
         pod.Spec.Subdomain = string.IsNullOrEmpty(set.Spec.ServiceName) ? null : set.Spec.ServiceName;
+        // Upstream's updateStorage: each claim template becomes the pod's volume of that name, on the claim
+        // {template}-{pod}, ahead of the template's other volumes. The claims are not made: none are served here.
+        if (set.Spec.VolumeClaimTemplates is { Count: > 0 } claims)
+        {
+            var claimNames = claims.Select(c => c.Metadata?.Name ?? "").ToHashSet(StringComparer.Ordinal);
+            pod.Spec.Volumes =
+            [
+                .. claimNames.Select(claim => new V1Volume { Name = claim, PersistentVolumeClaim = new V1PersistentVolumeClaimVolumeSource { ClaimName = $"{claim}-{name}" } }),
+                .. (pod.Spec.Volumes ?? []).Where(v => !claimNames.Contains(v.Name)),
+            ];
+        }
+
         try
         {
             await api.CreateAsync(pod, cancellationToken: cancellationToken);

@@ -75,6 +75,24 @@ public sealed class StatefulSetControllerTests
     }
 
     [Fact]
+    public async Task Each_claim_template_becomes_a_volume_on_the_pods_own_claim()
+    {
+        await using var cluster = await StartAsync();
+        var set = Database(replicas: 2, policy: "Parallel");
+        set.Spec.VolumeClaimTemplates = [new V1PersistentVolumeClaim { Metadata = new V1ObjectMeta { Name = "data" } }];
+        set.Spec.Template.Spec.Volumes = [new V1Volume { Name = "data", EmptyDir = new V1EmptyDirVolumeSource() }, new V1Volume { Name = "scratch", EmptyDir = new V1EmptyDirVolumeSource() }];
+        await cluster.Api.CreateAsync(set, cancellationToken: TestCluster.Token);
+
+        var pods = await cluster.Until(() => cluster.Pods("default", "app=db") is { Count: 2 } p ? p : null, "two pods");
+
+        foreach (var pod in pods)
+        {
+            pod.Spec.Volumes.Select(v => (v.Name, v.PersistentVolumeClaim?.ClaimName)).Should().Equal(
+                [("data", $"data-{pod.Metadata.Name}"), ("scratch", (string?)null)], "the claim template replaces the template's own volume of that name, first");
+        }
+    }
+
+    [Fact]
     public async Task Parallel_pods_start_together()
     {
         await using var cluster = await StartAsync();
