@@ -35,6 +35,13 @@ public static class ApiErrors
     public static V1StatusCause InvalidValue(string field, string value, string detail) =>
         Cause(field, $"Invalid value: \"{value}\": {detail}");
 
+    /// <summary>apimachinery's <c>field.NotSupported</c>: <c>Unsupported value: "Foo": supported values: "A", "B"</c>.</summary>
+    public static V1StatusCause NotSupported(string field, string value, IEnumerable<string> supported) =>
+        Cause(field, $"Unsupported value: \"{value}\": supported values: {string.Join(", ", supported.Select(s => $"\"{s}\""))}", "FieldValueNotSupported");
+
+    /// <summary>apimachinery's <c>field.Required</c>.</summary>
+    public static V1StatusCause Required(string field) => Cause(field, "Required value", "FieldValueRequired");
+
     public static V1Status BadRequest(string message) => Failure(400, "BadRequest", message);
 
     public static V1Status Forbidden(string message) => Failure(403, "Forbidden", message);

@@ -310,6 +310,10 @@ internal static class ObjectRules
         {
             ValidateControllerRevision(obj, causes);
         }
+        else if (WorkloadRules.Applies(type))
+        {
+            WorkloadRules.ValidateCreate(type, obj, causes);
+        }
         else if (type == ResourceTypes.CustomResourceDefinitions
                  && CustomResourceDefinitions.NameOf((string?)obj["spec"]?["group"] ?? "", (string?)obj["spec"]?["names"]?["plural"] ?? "") != name)
         {
@@ -322,7 +326,11 @@ internal static class ObjectRules
     public static List<V1StatusCause> ValidateUpdate(ResourceType type, JsonObject obj, JsonObject old)
     {
         var causes = new List<V1StatusCause>();
-        if (type == ResourceTypes.ControllerRevisions)
+        if (WorkloadRules.Applies(type))
+        {
+            WorkloadRules.ValidateUpdate(type, obj, old, causes);
+        }
+        else if (type == ResourceTypes.ControllerRevisions)
         {
             ValidateControllerRevision(obj, causes);
             // A revision is a snapshot: only its number (and metadata) may change, which is how a rollback renumbers one.

@@ -62,19 +62,16 @@ internal static class TolerationRules
                 case "Exists":
                     break;
                 default:
-                    causes.Add(NotSupported($"{path}.operator", op, Operators));
+                    causes.Add(ApiErrors.NotSupported($"{path}.operator", op, Operators));
                     break;
             }
 
             if (effect.Length > 0 && !Effects.Contains(effect))
             {
-                causes.Add(NotSupported($"{path}.effect", effect, Effects));
+                causes.Add(ApiErrors.NotSupported($"{path}.effect", effect, Effects));
             }
         }
     }
-
-    private static V1StatusCause NotSupported(string field, string value, string[] supported) =>
-        ApiErrors.Cause(field, $"Unsupported value: \"{value}\": supported values: {string.Join(", ", supported.Select(s => $"\"{s}\""))}", "FieldValueNotSupported");
 
     private static string Text(JsonObject? toleration, string field) =>
         toleration?[field] is JsonValue value && value.TryGetValue<string>(out var text) ? text : "";
