@@ -32,7 +32,10 @@ internal static class PodDefaults
         SystemPriorityClass("system-cluster-critical", 2000000000, "Used for system critical pods that must run in the cluster, but can be moved to another node if necessary."),
     ];
 
-    /// <summary>SetDefaults_Pod and the plugins, in the apiserver's order: a pod's spec as the webhooks see it.</summary>
+    /// <summary>
+    /// SetDefaults_Pod, then the ServiceAccount and DefaultTolerationSeconds plugins (Priority, which reads the store, is
+    /// <see cref="ApplyPriority"/>): a pod's spec as the webhooks see it.
+    /// </summary>
     public static void ApplyToPod(JsonObject spec)
     {
         ApplyToSpec(spec);
