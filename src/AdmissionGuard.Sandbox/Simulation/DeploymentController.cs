@@ -133,7 +133,8 @@ internal sealed class DeploymentController(ClusterApi api, ILogger logger) : ICo
         var size = current?.Spec.Replicas ?? 0;
         if (IsRecreate(deployment))
         {
-            return old.Any(r => (r.Spec.Replicas ?? 0) > 0) || oldPodsRunning() ? size : desired;
+            // Pods are looked at only while the new ReplicaSet waits to grow, not on every pass of a finished rollout.
+            return size == desired || (!old.Any(r => (r.Spec.Replicas ?? 0) > 0) && !oldPodsRunning()) ? desired : size;
         }
 
         if (size >= desired)
@@ -399,35 +400,23 @@ internal sealed class DeploymentController(ClusterApi api, ILogger logger) : ICo
     private static V1DeploymentCondition ProgressingCondition(
         V1Deployment deployment, V1DeploymentStatus previous, V1DeploymentStatus next, bool complete, string? replicaSet, DateTime now)
     {
-        var existing = previous.Conditions?.FirstOrDefault(c => c.Type == "Progressing");
-        var (status, reason, message) = complete
-            ? ("True", "NewReplicaSetAvailable", $"ReplicaSet \"{replicaSet}\" has successfully progressed.")
-            : ("True", "ReplicaSetUpdated", $"ReplicaSet \"{replicaSet}\" is progressing.");
-        if (!complete && existing is { Reason: "ReplicaSetUpdated" or "ProgressDeadlineExceeded" } && !Progressed(previous, next))
+        var existing = Find(previous, "Progressing");
+        if (complete)
         {
-            if (existing.Reason == "ProgressDeadlineExceeded"
-                || (deployment.Spec.ProgressDeadlineSeconds is { } seconds && existing.LastUpdateTime?.AddSeconds(seconds) <= now))
-            {
-                (status, reason, message) = ("False", "ProgressDeadlineExceeded", $"ReplicaSet \"{replicaSet}\" has timed out progressing.");
-            }
-            else
-            {
-                return existing;
-            }
+            return Condition(existing, "Progressing", "True", "NewReplicaSetAvailable", $"ReplicaSet \"{replicaSet}\" has successfully progressed.", now);
+        }
+
+        var progressed = Progressed(previous, next);
+        if (existing is { Reason: "ReplicaSetUpdated" or "ProgressDeadlineExceeded" } && !progressed)
+        {
+            return existing.Reason == "ProgressDeadlineExceeded"
+                || (deployment.Spec.ProgressDeadlineSeconds is { } seconds && existing.LastUpdateTime?.AddSeconds(seconds) <= now)
+                ? Condition(existing, "Progressing", "False", "ProgressDeadlineExceeded", $"ReplicaSet \"{replicaSet}\" has timed out progressing.", now)
+                : existing;
         }
 
         // Progress renews lastUpdateTime, which the deadline counts from, even when nothing else about it changes.
-        var same = existing is not null && existing.Status == status && existing.Reason == reason && existing.Message == message
-            && (complete || !Progressed(previous, next));
-        return new V1DeploymentCondition
-        {
-            Type = "Progressing",
-            Status = status,
-            Reason = reason,
-            Message = message,
-            LastUpdateTime = same ? existing!.LastUpdateTime : now,
-            LastTransitionTime = existing is not null && existing.Status == status ? existing.LastTransitionTime : now,
-        };
+        return Condition(existing, "Progressing", "True", "ReplicaSetUpdated", $"ReplicaSet \"{replicaSet}\" is progressing.", now, renew: progressed);
     }
 
     /// <summary>Upstream's DeploymentProgressing: more updated, ready or available pods, or fewer old ones.</summary>
@@ -441,34 +430,31 @@ internal sealed class DeploymentController(ClusterApi api, ILogger logger) : ICo
         replicaSet.Metadata.Labels?.TryGetValue(TemplateHashLabel, out var labelled) == true && labelled == hash;
 
     /// <summary>Upstream's checkPausedConditions: while paused, Progressing is Unknown and says so.</summary>
-    private static V1DeploymentCondition PausedCondition(V1DeploymentStatus previous, DateTime now)
-    {
-        var existing = previous.Conditions?.FirstOrDefault(c => c.Type == "Progressing");
-        var same = existing is { Status: "Unknown", Reason: "DeploymentPaused" };
-        return new V1DeploymentCondition
-        {
-            Type = "Progressing",
-            Status = "Unknown",
-            Reason = "DeploymentPaused",
-            Message = "Deployment is paused",
-            LastUpdateTime = same ? existing!.LastUpdateTime : now,
-            LastTransitionTime = existing?.Status == "Unknown" ? existing.LastTransitionTime : now,
-        };
-    }
+    private static V1DeploymentCondition PausedCondition(V1DeploymentStatus previous, DateTime now) =>
+        Condition(Find(previous, "Progressing"), "Progressing", "Unknown", "DeploymentPaused", "Deployment is paused", now);
 
-    private static V1DeploymentCondition AvailableCondition(V1DeploymentStatus previous, bool met, DateTime now)
+    private static V1DeploymentCondition AvailableCondition(V1DeploymentStatus previous, bool met, DateTime now) => met
+        ? Condition(Find(previous, "Available"), "Available", "True", "MinimumReplicasAvailable", "Deployment has minimum availability.", now)
+        : Condition(Find(previous, "Available"), "Available", "False", "MinimumReplicasUnavailable", "Deployment does not have minimum availability.", now);
+
+    private static V1DeploymentCondition? Find(V1DeploymentStatus status, string type) => status.Conditions?.FirstOrDefault(c => c.Type == type);
+
+    /// <summary>
+    /// Upstream's SetDeploymentCondition: lastTransitionTime moves only with the status, lastUpdateTime with any change
+    /// (or when <paramref name="renew"/>).
+    /// </summary>
+    private static V1DeploymentCondition Condition(
+        V1DeploymentCondition? existing, string type, string status, string reason, string message, DateTime now, bool renew = false)
     {
-        var (value, reason) = met ? ("True", "MinimumReplicasAvailable") : ("False", "MinimumReplicasUnavailable");
-        var existing = previous.Conditions?.FirstOrDefault(c => c.Type == "Available");
-        var same = existing is not null && existing.Status == value && existing.Reason == reason;
+        var same = existing is not null && existing.Status == status && existing.Reason == reason && existing.Message == message && !renew;
         return new V1DeploymentCondition
         {
-            Type = "Available",
-            Status = value,
+            Type = type,
+            Status = status,
             Reason = reason,
-            Message = met ? "Deployment has minimum availability." : "Deployment does not have minimum availability.",
+            Message = message,
             LastUpdateTime = same ? existing!.LastUpdateTime : now,
-            LastTransitionTime = existing is not null && existing.Status == value ? existing.LastTransitionTime : now,
+            LastTransitionTime = existing is not null && existing.Status == status ? existing.LastTransitionTime : now,
         };
     }
 }
