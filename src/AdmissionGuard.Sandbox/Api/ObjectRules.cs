@@ -314,6 +314,10 @@ internal static class ObjectRules
         {
             WorkloadRules.ValidateCreate(type, obj, causes);
         }
+        else if (WebhookConfigurationRules.Applies(type))
+        {
+            WebhookConfigurationRules.Validate(obj, causes);
+        }
         else if (type == ResourceTypes.CustomResourceDefinitions
                  && CustomResourceDefinitions.NameOf((string?)obj["spec"]?["group"] ?? "", (string?)obj["spec"]?["names"]?["plural"] ?? "") != name)
         {
@@ -329,6 +333,10 @@ internal static class ObjectRules
         if (WorkloadRules.Applies(type))
         {
             WorkloadRules.ValidateUpdate(type, obj, old, causes);
+        }
+        else if (WebhookConfigurationRules.Applies(type))
+        {
+            WebhookConfigurationRules.Validate(obj, causes);
         }
         else if (type == ResourceTypes.ControllerRevisions)
         {

@@ -27,14 +27,36 @@ public sealed class MatchConditionTests
         MatchCondition.Compile(expression).Evaluate(Variables(spec)).Should().Be(expected);
 
     [Theory]
-    [InlineData("object.spec.containers.all(c, c.image != '')")]
-    [InlineData("size(object.spec) > 0")]
-    [InlineData("params.x")]
-    public void Expressions_outside_the_subset_are_rejected_with_a_clear_message(string expression)
+    [InlineData("object.spec.containers.all(c, c.image != '')", """{"containers":[{"image":"nginx"}]}""", true)]
+    [InlineData("size(object.spec) > 0", """{"a":1}""", true)]
+    [InlineData("object.metadata.name.startsWith('p') && request.operation in ['CREATE', 'UPDATE']", "{}", true)]
+    public void Full_cel_evaluates_beyond_the_shipped_expressions(string expression, string spec, bool expected) =>
+        MatchCondition.Compile(expression).Evaluate(Variables(spec)).Should().Be(expected);
+
+    [Theory]
+    [InlineData("params.x", "*undeclared reference to 'params'*")]
+    [InlineData("object.spec.(", "*Syntax error*")]
+    public void Expressions_that_do_not_compile_are_rejected_with_cel_go_s_message(string expression, string message)
     {
         var compile = () => MatchCondition.Compile(expression);
 
-        compile.Should().Throw<FormatException>().WithMessage("*subset of CEL*");
+        compile.Should().Throw<FormatException>().WithMessage(message);
+    }
+
+    [Fact]
+    public void Authorizer_checks_are_an_evaluation_error_the_sandbox_explains()
+    {
+        var evaluate = () => MatchCondition.Compile("authorizer.group('').resource('pods').check('create').allowed()").Evaluate(Variables("{}"));
+
+        evaluate.Should().Throw<InvalidOperationException>().WithMessage("*does not authorize*");
+    }
+
+    [Fact]
+    public void A_result_that_is_not_a_bool_is_an_evaluation_error()
+    {
+        var evaluate = () => MatchCondition.Compile("object.metadata.name").Evaluate(Variables("{}"));
+
+        evaluate.Should().Throw<InvalidOperationException>().WithMessage("*does not evaluate to a bool*");
     }
 
     // kube-apiserver converts the request with omitempty: a pod CREATE has no subResource key at all.

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using AdmissionGuard.Sandbox.Api;
+using AdmissionGuard.Sandbox.Store;
 using AdmissionGuard.Sandbox.Tests.Support;
 using k8s;
 using k8s.Autorest;
@@ -197,6 +198,57 @@ public sealed class WebhookAdmissionTests
         }
 
         webhook.Requests.Select(r => (string?)r["name"]).Should().Equal("sent");
+    }
+
+    [Fact]
+    public async Task A_match_condition_written_with_a_macro_sends_only_the_pods_it_selects()
+    {
+        await using var webhook = await TestWebhook.StartAsync();
+        await using var sandbox = await SandboxServer.StartAsync(cancellationToken: Ct);
+        var hook = Validating(webhook);
+        hook.MatchConditions =
+        [
+            new V1MatchCondition
+            {
+                Name = "blanket-toleration",
+                Expression = "has(object.spec.tolerations) && object.spec.tolerations.exists(t, t.operator == 'Exists' && !has(t.key))",
+            },
+        ];
+        await RegisterValidatingAsync(sandbox, hook);
+
+        var blanket = Pod("blanket");
+        blanket.Spec.Tolerations = [new V1Toleration { OperatorProperty = "Exists", Effect = "NoExecute" }];
+        var specific = Pod("specific");
+        specific.Spec.Tolerations = [new V1Toleration { Key = "dedicated", OperatorProperty = "Exists" }];
+        foreach (var pod in new[] { blanket, specific, Pod("plain") })
+        {
+            await sandbox.Api.CreateAsync(pod, cancellationToken: Ct);
+        }
+
+        webhook.Requests.Select(r => (string?)r["name"]).Should().Equal("blanket");
+    }
+
+    [Fact]
+    public async Task A_configuration_whose_match_condition_does_not_compile_is_refused_with_cel_go_s_message()
+    {
+        await using var webhook = await TestWebhook.StartAsync();
+        await using var sandbox = await SandboxServer.StartAsync(cancellationToken: Ct);
+        var hook = Validating(webhook);
+        hook.MatchConditions =
+        [
+            new V1MatchCondition { Name = "limit", Expression = "params.maxReplicas > 1" },
+            new V1MatchCondition { Name = "limit", Expression = "object.spec.containers.all(c, c.image != '')" },
+        ];
+
+        var register = () => RegisterValidatingAsync(sandbox, hook);
+
+        var refused = (await register.Should().ThrowAsync<ApiException>()).Which;
+        refused.Code.Should().Be(422);
+        refused.Status.Details.Causes.Select(c => $"{c.Field}: {c.Message}").Should().Equal(
+            "webhooks[0].matchConditions[0].expression: Invalid value: \"params.maxReplicas > 1\": compilation failed: " +
+            "ERROR: <input>:1:1: undeclared reference to 'params' (in container '')\n | params.maxReplicas > 1\n | ^",
+            "webhooks[0].matchConditions[1].name: Duplicate value: \"limit\"");
+        sandbox.Api.List(ResourceTypes.ValidatingWebhookConfigurations, null).Items.Should().BeEmpty();
     }
 
     [Fact]

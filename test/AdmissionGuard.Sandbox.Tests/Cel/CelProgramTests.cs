@@ -1,0 +1,124 @@
+using System.Text.Json.Nodes;
+using AdmissionGuard.Sandbox.Cel;
+
+namespace AdmissionGuard.Sandbox.Tests.Cel;
+
+public sealed class CelProgramTests
+{
+    private static readonly HashSet<string> Declared = new(StringComparer.Ordinal) { "object", "request" };
+
+    private const string Pod = """
+        {"metadata":{"name":"ebs-csi-node-x7k2p","labels":{"app":"ebs-csi-node","tier":"storage"}},
+         "spec":{"priority":2000001000,"hostNetwork":false,"overhead":{"cpu":0.5},
+                 "tolerations":[{"operator":"Exists","effect":"NoExecute"},{"key":"node.kubernetes.io/not-ready","operator":"Exists","effect":"NoExecute","tolerationSeconds":300}],
+                 "containers":[{"name":"node","image":"public.ecr.aws/ebs-csi-driver/aws-ebs-csi-driver:v1.37.0"},{"name":"registrar","image":"registry.k8s.io/sig-storage/csi-node-driver-registrar:v2.12.0"}],
+                 "nodeName":null}}
+        """;
+
+    private static object? Evaluate(string expression) =>
+        CelProgram.Compile(expression, Declared).Evaluate(new Dictionary<string, object?>
+        {
+            ["object"] = CelValues.FromJson(JsonNode.Parse(Pod)),
+            ["request"] = CelValues.FromJson(JsonNode.Parse("""{"operation":"CREATE","userInfo":{"username":"system:serviceaccount:kube-system:daemon-set-controller","groups":["system:serviceaccounts"]}}""")),
+        });
+
+    [Theory]
+    // Macros over the pod's lists, the way matchConditions and policies are written in practice.
+    [InlineData("object.spec.tolerations.exists(t, t.operator == 'Exists' && !has(t.key))", true)]
+    [InlineData("object.spec.tolerations.all(t, has(t.effect))", true)]
+    [InlineData("object.spec.tolerations.exists_one(t, has(t.tolerationSeconds))", true)]
+    [InlineData("object.spec.containers.all(c, c.image.startsWith('public.ecr.aws/'))", false)]
+    [InlineData("object.spec.containers.map(c, c.name) == ['node', 'registrar']", true)]
+    [InlineData("object.spec.containers.filter(c, c.image.contains('registry.k8s.io')).size() == 1", true)]
+    [InlineData("object.spec.containers.map(c, c.name.startsWith('n'), c.name.upperAscii()) == ['NODE']", true)]
+    [InlineData("object.metadata.labels.all(k, k.matches('^[a-z]+$'))", true)]
+    [InlineData("size(object.metadata.labels) == 2 && 'app' in object.metadata.labels", true)]
+    // Numbers: JSON integers are int, others double; comparisons cross types, equality is heterogeneous.
+    [InlineData("object.spec.priority > 2000000000", true)]
+    [InlineData("object.spec.overhead.cpu < 1", true)]
+    [InlineData("1 == 1.0 && 1u == 1 && 2 > 1.5", true)]
+    [InlineData("type(object.spec.priority) == int && type(object.spec.overhead.cpu) == double", true)]
+    [InlineData("7 / 2 == 3 && 7 % 3 == 1 && -7 / 2 == -3 && 7.0 / 2.0 == 3.5", true)]
+    // Strings and the Kubernetes string library.
+    [InlineData("object.metadata.name.endsWith('-x7k2p') && object.metadata.name.indexOf('csi') == 4", true)]
+    [InlineData("'a,b,c'.split(',') == ['a', 'b', 'c'] && ['a', 'b'].join('-') == 'a-b'", true)]
+    [InlineData("' x '.trim() + 'y'.lowerAscii() == 'xy' && 'héllo'.size() == 5 && 'héllo'.substring(1, 3) == 'él'", true)]
+    [InlineData("request.userInfo.username.split(':')[3] == 'daemon-set-controller'", true)]
+    [InlineData("!has(request.namespace) && has(object.metadata.name)", true)]
+    [InlineData("'system:serviceaccounts' in request.userInfo.groups", true)]
+    // Conditionals, optionals, null: an absent member is not null (nulls are dropped, as omitempty drops them).
+    [InlineData("has(object.spec.nodeName) ? object.spec.nodeName == '' : true", true)]
+    [InlineData("object.spec.?nodeName.orValue('unscheduled') == 'unscheduled'", true)]
+    [InlineData("object.?metadata.?labels.?app.hasValue() && !object.spec.?affinity.?nodeAffinity.hasValue()", true)]
+    [InlineData("optional.of(1).value() == 1 && !optional.none().hasValue()", true)]
+    [InlineData("{'a': 1, 'b': [true, null]}['b'][1] == null && [1, 2] + [3] == [1, 2, 3]", true)]
+    [InlineData("string(42) + string(true) == '42true' && int('-5') == -5 && double('2.5') == 2.5 && uint(3) == 3u", true)]
+    [InlineData("[3, 1, 2].max() == 3 && [1, 2, 2].isSorted() && [1, 2, 3].sum() == 6", true)]
+    public void Expressions_evaluate_as_cel_does(string expression, bool expected) =>
+        Evaluate(expression).Should().Be(expected);
+
+    [Theory]
+    // && and || are commutative: a deciding operand absorbs an error on either side; exists and all likewise.
+    [InlineData("object.spec.missing == 1 || true", true)]
+    [InlineData("false && object.spec.missing == 1", false)]
+    [InlineData("object.spec.tolerations.exists(t, t.key == 'node.kubernetes.io/not-ready')", true)]
+    [InlineData("object.spec.tolerations.all(t, t.key == 'no-such-key')", false)]
+    public void Errors_are_absorbed_where_cel_absorbs_them(string expression, bool expected) =>
+        Evaluate(expression).Should().Be(expected);
+
+    [Theory]
+    [InlineData("object.spec.missing", "no such key: missing")]
+    [InlineData("object.spec.tolerations.all(t, t.key != '')", "no such key: key")]
+    [InlineData("object.spec.containers[5]", "index out of bounds: 5")]
+    [InlineData("1 + 1.0", "no such overload: _+_ applied to (int, double)")]
+    [InlineData("1 / 0", "division by zero")]
+    [InlineData("9223372036854775807 + 1", "integer overflow")]
+    [InlineData("size(1)", "no such overload: size applied to (int)")]
+    [InlineData("object.spec.priority ? 1 : 2", "no such overload: _?_:_ applied to (int)")]
+    [InlineData("'a'.matches('(')", "invalid regular expression '('*")]
+    [InlineData("timestamp('2024-01-01T00:00:00Z')", "the sandbox's CEL does not implement timestamp()*")]
+    public void Evaluation_errors_say_what_went_wrong(string expression, string message)
+    {
+        var evaluate = () => Evaluate(expression);
+
+        evaluate.Should().Throw<CelEvaluationException>().WithMessage(message);
+    }
+
+    [Theory]
+    [InlineData("params.maxReplicas > 1", "ERROR: <input>:1:1: undeclared reference to 'params' (in container '')\n | params.maxReplicas > 1\n | ^")]
+    [InlineData("object.spec.containers.any(c, true)", "ERROR: <input>:1:*: undeclared reference to 'any' (in container '')*")]
+    [InlineData("object.spec.", "ERROR: <input>:1:13: Syntax error: mismatched input '<EOF>' expecting IDENTIFIER*")]
+    [InlineData("object.metadata.name == 'x", "ERROR: <input>:1:25: Syntax error: token recognition error: unterminated string*")]
+    [InlineData("has(object)", "ERROR: <input>:1:1: invalid argument to has() macro*")]
+    [InlineData("object.spec.containers.all(c.name, true)", "ERROR: <input>:1:*: argument must be a simple name*")]
+    [InlineData("1 +", "ERROR: <input>:1:4: Syntax error: mismatched input '<EOF>'*")]
+    [InlineData("object.spec.x # 1", "ERROR: <input>:1:15: Syntax error: token recognition error at: '#'*")]
+    [InlineData("var == 1", "ERROR: <input>:1:1: Syntax error: reserved identifier: var*")]
+    public void Compile_errors_are_worded_as_cel_go_words_them(string expression, string message)
+    {
+        var compile = () => CelProgram.Compile(expression, Declared);
+
+        compile.Should().Throw<CelCompileException>().WithMessage(message);
+    }
+
+    [Fact]
+    public void Json_numbers_are_int_or_double_whatever_dotnet_type_the_node_holds()
+    {
+        var built = new JsonObject { ["replicas"] = 3, ["big"] = ulong.MaxValue, ["ratio"] = 0.5, ["parsed"] = JsonNode.Parse("7") };
+
+        var values = (CelMap)CelValues.FromJson(built)!;
+
+        values.Entries.Values.Should().Equal(3L, ulong.MaxValue, 0.5, 7L);
+    }
+
+    [Theory]
+    [InlineData("-9223372036854775808", long.MinValue)]
+    [InlineData("0x1F", 31L)]
+    [InlineData("'\\x41\\u00e9\\101' + r'\\n'", "Aé" + "A\\n")]
+    [InlineData("'''two\nlines'''", "two\nlines")]
+    [InlineData("b'abc'.size()", 3L)]
+    [InlineData("18446744073709551615u", ulong.MaxValue)]
+    [InlineData("1e3", 1000.0)]
+    public void Literals_read_as_cel_reads_them(string expression, object expected) =>
+        Evaluate(expression).Should().Be(expected);
+}
