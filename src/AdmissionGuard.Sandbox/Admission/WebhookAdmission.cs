@@ -147,50 +147,14 @@ internal sealed class WebhookAdmission(ObjectStore store, WebhookTransport trans
         return hooks.Where(h => RulesMatch(h, request) && SelectorsMatch(h, request));
     }
 
-    private static bool RulesMatch(Webhook hook, AdmissionRequest request)
-    {
-        var operation = OperationName(request.Operation);
-        var resource = request.SubResource is null ? request.Resource.Plural : $"{request.Resource.Plural}/{request.SubResource}";
-        return (hook.Rules ?? []).Any(rule =>
-            AnyOf(rule.Operations, operation)
-            && AnyOf(rule.ApiGroups, request.Resource.Group)
-            && AnyOf(rule.ApiVersions, request.Resource.Version)
-            && (rule.Resources ?? []).Any(pattern => ResourceMatches(pattern, request.Resource.Plural, request.SubResource))
-            && (rule.Scope is null or "*" || (rule.Scope == "Namespaced") == request.Resource.Namespaced));
-
-        static bool AnyOf(IList<string>? allowed, string value) => (allowed ?? []).Any(a => a == "*" || a == value);
-
-        static bool ResourceMatches(string pattern, string plural, string? subresource)
-        {
-            var (resourcePattern, subPattern) = pattern.Split('/', 2) is [var r, var s] ? (r, s) : (pattern, (string?)null);
-            var resourceOk = resourcePattern == "*" || resourcePattern == plural;
-            return resourceOk && (subPattern is null ? subresource is null : subPattern == "*" || subPattern == subresource);
-        }
-    }
+    private static bool RulesMatch(Webhook hook, AdmissionRequest request) =>
+        (hook.Rules ?? []).Any(rule => AdmissionMatch.Rule(rule.Operations, rule.ApiGroups, rule.ApiVersions, rule.Resources, rule.Scope, request));
 
     private bool SelectorsMatch(Webhook hook, AdmissionRequest request)
     {
         try
         {
-            var namespaceSelector = LabelSelector.FromModel(hook.NamespaceSelector, nullMeansEverything: true);
-            if (!namespaceSelector.IsEverything)
-            {
-                IReadOnlyDictionary<string, string>? labels = request.Resource == ResourceTypes.Namespaces
-                    ? ObjectLabels(request.NewObject ?? request.OldObject)
-                    : request.Resource.Namespaced ? store.Get(ResourceTypes.Namespaces, null, request.Namespace ?? "")?.Labels : null;
-                if (request.Resource.Namespaced || request.Resource == ResourceTypes.Namespaces)
-                {
-                    if (!namespaceSelector.Matches(labels ?? new Dictionary<string, string>()))
-                    {
-                        return false;
-                    }
-                }
-            }
-
-            var objectSelector = LabelSelector.FromModel(hook.ObjectSelector, nullMeansEverything: true);
-            return objectSelector.IsEverything
-                || objectSelector.Matches(ObjectLabels(request.NewObject))
-                || (request.OldObject is not null && objectSelector.Matches(ObjectLabels(request.OldObject)));
+            return AdmissionMatch.Selectors(store, hook.NamespaceSelector, hook.ObjectSelector, request);
         }
         catch (FormatException e)
         {
@@ -204,7 +168,7 @@ internal sealed class WebhookAdmission(ObjectStore store, WebhookTransport trans
     {
         var uid = Guid.NewGuid().ToString();
         var review = Review(uid, request);
-        if (MatchConditionError(hook, review["request"]!.AsObject(), out var skip) is { } conditionError)
+        if (AdmissionMatch.ConditionError(hook.MatchConditions, AdmissionMatch.ConditionVariables(review["request"]!.AsObject()), out var skip) is { } conditionError)
         {
             if (hook.FailurePolicy == "Ignore")
             {
@@ -214,7 +178,7 @@ internal sealed class WebhookAdmission(ObjectStore store, WebhookTransport trans
             }
 
             SandboxLog.WebhookCallFailed(logger, hook.Name, "Fail", conditionError);
-            throw new ApiException(ApiErrors.Forbidden(Forbidden(request, conditionError)));
+            throw new ApiException(ApiErrors.Forbidden(AdmissionMatch.Forbidden(request, conditionError)));
         }
 
         if (skip)
@@ -317,109 +281,8 @@ internal sealed class WebhookAdmission(ObjectStore store, WebhookTransport trans
         };
     }
 
-    /// <summary>
-    /// Evaluates every matchCondition as kube-apiserver does: any false one skips the webhook (<paramref name="skip"/>),
-    /// else any error is the result (null when none).
-    /// </summary>
-    private static string? MatchConditionError(Webhook hook, JsonObject request, out bool skip)
-    {
-        skip = false;
-        if (hook.MatchConditions is not { Count: > 0 } conditions)
-        {
-            return null;
-        }
-
-        var variables = new JsonObject
-        {
-            ["object"] = request["object"]?.DeepClone(),
-            ["oldObject"] = request["oldObject"]?.DeepClone(),
-            ["request"] = OmitEmpty(request),
-        };
-        var errors = new List<string>();
-        foreach (var condition in conditions)
-        {
-            try
-            {
-                if (!MatchCondition.Compile(condition.Expression).Evaluate(variables))
-                {
-                    skip = true;
-                    return null;
-                }
-            }
-            catch (Exception e) when (e is FormatException or InvalidOperationException)
-            {
-                errors.Add($"expression '{condition.Expression}' resulted in error: {e.Message}");
-            }
-        }
-
-        return errors.Count == 0 ? null : $"failed to evaluate match condition: [{string.Join(", ", errors)}]";
-    }
-
-    /// <summary>The request as CEL sees it: Go's omitempty leaves out unset optional fields (no null, no "").</summary>
-    private static JsonObject OmitEmpty(JsonObject request)
-    {
-        var converted = new JsonObject();
-        foreach (var (key, value) in request)
-        {
-            if (value is null || (value is JsonValue v && v.TryGetValue(out string? text) && text.Length == 0))
-            {
-                continue;
-            }
-
-            converted[key] = value.DeepClone();
-        }
-
-        return converted;
-    }
-
-    /// <summary>kube-apiserver's NewForbidden wording: <c>pods "web" is forbidden: ...</c>.</summary>
-    private static string Forbidden(AdmissionRequest request, string reason)
-    {
-        var resource = request.Resource.Group.Length == 0 ? request.Resource.Plural : $"{request.Resource.Plural}.{request.Resource.Group}";
-        return $"{resource} \"{request.Name}\" is forbidden: {reason}";
-    }
-
-    private static JsonObject Review(string uid, AdmissionRequest request)
-    {
-        var resource = new JsonObject { ["group"] = request.Resource.Group, ["version"] = request.Resource.Version, ["resource"] = request.Resource.Plural };
-        var kind = new JsonObject { ["group"] = request.Kind.Group, ["version"] = request.Kind.Version, ["kind"] = request.Kind.Kind };
-        var body = new JsonObject
-        {
-            ["uid"] = uid,
-            ["kind"] = kind,
-            ["resource"] = resource,
-            ["requestKind"] = kind.DeepClone(),
-            ["requestResource"] = resource.DeepClone(),
-            ["name"] = request.Name,
-            ["operation"] = OperationName(request.Operation),
-            ["userInfo"] = new JsonObject { ["username"] = request.Context.User, ["groups"] = new JsonArray("system:masters", "system:authenticated") },
-            ["object"] = request.NewObject?.DeepClone(),
-            ["oldObject"] = request.OldObject?.DeepClone(),
-            ["dryRun"] = request.Context.DryRun,
-            ["options"] = new JsonObject
-            {
-                ["kind"] = request.Operation switch
-                {
-                    AdmissionOperation.Create => "CreateOptions",
-                    AdmissionOperation.Update => "UpdateOptions",
-                    _ => "DeleteOptions",
-                },
-                ["apiVersion"] = "meta.k8s.io/v1",
-            },
-        };
-        if (request.SubResource is not null)
-        {
-            body["subResource"] = request.SubResource;
-            body["requestSubResource"] = request.SubResource;
-        }
-
-        if (request.Namespace is not null)
-        {
-            body["namespace"] = request.Namespace;
-        }
-
-        return new JsonObject { ["apiVersion"] = "admission.k8s.io/v1", ["kind"] = "AdmissionReview", ["request"] = body };
-    }
+    private static JsonObject Review(string uid, AdmissionRequest request) =>
+        new() { ["apiVersion"] = "admission.k8s.io/v1", ["kind"] = "AdmissionReview", ["request"] = AdmissionMatch.ReviewRequest(uid, request) };
 
     private static void Record(RequestContext context, IEnumerable<string> warnings)
     {
@@ -428,11 +291,6 @@ internal sealed class WebhookAdmission(ObjectStore store, WebhookTransport trans
             context.AddWarning(warning);
         }
     }
-
-    private static Dictionary<string, string> ObjectLabels(JsonObject? obj) =>
-        obj is null ? [] : ObjectFields.Labels(obj);
-
-    private static string OperationName(AdmissionOperation operation) => operation.ToString().ToUpperInvariant();
 
     /// <param name="Key">Configuration and webhook name: unique across configurations, unlike the webhook name.</param>
     private sealed record Webhook(

@@ -31,7 +31,7 @@ internal sealed class CelInterpreter(IReadOnlyDictionary<string, object?> variab
     {
         "size", "contains", "startsWith", "endsWith", "matches", "lowerAscii", "upperAscii", "trim", "split", "join", "replace",
         "indexOf", "lastIndexOf", "substring", "charAt", "find", "findAll", "isSorted", "sum", "min", "max",
-        "hasValue", "value", "orValue", "or", "of", "none", "ofNonZeroValue",
+        "hasValue", "value", "orValue", "or",
     };
 
     private sealed record Scope(string Name, object? Value, Scope? Outer);
@@ -57,12 +57,9 @@ internal sealed class CelInterpreter(IReadOnlyDictionary<string, object?> variab
 
     private object? Lookup(string name, Scope? scope)
     {
-        for (var s = scope; s is not null; s = s.Outer)
+        if (Find(scope, name) is { } local)
         {
-            if (s.Name == name)
-            {
-                return s.Value;
-            }
+            return local.Value;
         }
 
         if (variables.TryGetValue(name, out var value))
@@ -342,7 +339,7 @@ internal sealed class CelInterpreter(IReadOnlyDictionary<string, object?> variab
 
     private object? Call(CelCall call, Scope? scope)
     {
-        if (call.Target is CelIdent { Name: "optional" } && Lookup(scope, "optional") is null)
+        if (call.Target is CelIdent { Name: "optional" } && Find(scope, "optional") is null && !variables.ContainsKey("optional"))
         {
             return OptionalConstructor(call.Function, [.. call.Args.Select(a => Evaluate(a, scope))]);
         }
@@ -357,7 +354,7 @@ internal sealed class CelInterpreter(IReadOnlyDictionary<string, object?> variab
         return call.Target is null ? CelFunctions.Global(call.Function, args) : CelFunctions.Method(call.Function, target, args);
     }
 
-    private static Scope? Lookup(Scope? scope, string name)
+    private static Scope? Find(Scope? scope, string name)
     {
         for (var s = scope; s is not null; s = s.Outer)
         {

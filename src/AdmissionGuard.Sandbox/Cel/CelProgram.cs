@@ -30,87 +30,28 @@ public sealed class CelProgram
 
     private static void Check(string source, CelExpr expression, IReadOnlySet<string> variables, HashSet<string> locals)
     {
+        bool Declared(string name) => variables.Contains(name) || locals.Contains(name);
+        IEnumerable<CelExpr> children = expression.Children;
         switch (expression)
         {
-            case CelIdent ident when !variables.Contains(ident.Name) && !locals.Contains(ident.Name) && !CelValues.TypeNames.ContainsKey(ident.Name):
+            case CelIdent ident when !Declared(ident.Name) && !CelValues.TypeNames.ContainsKey(ident.Name):
                 throw Undeclared(source, ident.Offset, ident.Name);
-            case CelSelect select:
-                Check(source, select.Operand, variables, locals);
+            case CelCall { Target: CelIdent { Name: "optional" } } call when !Declared("optional"):
+                // `optional` names a namespace here (optional.of(x)), not a variable: only the arguments are expressions.
+                children = call.Function is "of" or "none" or "ofNonZeroValue" ? call.Args : throw Undeclared(source, call.Offset, $"optional.{call.Function}");
                 break;
-            case CelIndex index:
-                Check(source, index.Operand, variables, locals);
-                Check(source, index.Key, variables, locals);
-                break;
-            case CelList list:
-                list.Items.ToList().ForEach(item => Check(source, item, variables, locals));
-                break;
-            case CelMapLiteral map:
-                foreach (var (key, value) in map.Entries)
-                {
-                    Check(source, key, variables, locals);
-                    Check(source, value, variables, locals);
-                }
-
-                break;
-            case CelUnary unary:
-                Check(source, unary.Operand, variables, locals);
-                break;
-            case CelBinary binary:
-                Check(source, binary.Left, variables, locals);
-                Check(source, binary.Right, variables, locals);
-                break;
-            case CelLogical logical:
-                Check(source, logical.Left, variables, locals);
-                Check(source, logical.Right, variables, locals);
-                break;
-            case CelConditional conditional:
-                Check(source, conditional.Condition, variables, locals);
-                Check(source, conditional.Then, variables, locals);
-                Check(source, conditional.Else, variables, locals);
-                break;
+            case CelCall call when !CelInterpreter.Unimplemented.Contains(call.Function)
+                                   && !(call.Target is null ? CelInterpreter.GlobalFunctions : CelInterpreter.Methods).Contains(call.Function):
+                throw Undeclared(source, call.Offset, call.Function);
             case CelComprehension comprehension:
                 Check(source, comprehension.Range, variables, locals);
-                var inner = new HashSet<string>(locals, StringComparer.Ordinal) { comprehension.Variable };
-                foreach (var part in new[] { comprehension.Predicate, comprehension.Transform })
-                {
-                    if (part is not null)
-                    {
-                        Check(source, part, variables, inner);
-                    }
-                }
-
-                break;
-            case CelCall call:
-                CheckCall(source, call, variables, locals);
+                locals = new HashSet<string>(locals, StringComparer.Ordinal) { comprehension.Variable };
                 break;
         }
-    }
 
-    private static void CheckCall(string source, CelCall call, IReadOnlySet<string> variables, HashSet<string> locals)
-    {
-        var known = CelInterpreter.Unimplemented.Contains(call.Function)
-            || (call.Target is null ? CelInterpreter.GlobalFunctions : CelInterpreter.Methods).Contains(call.Function);
-        if (call.Target is CelIdent { Name: "optional" } && !locals.Contains("optional") && !variables.Contains("optional"))
+        foreach (var child in children)
         {
-            known = call.Function is "of" or "none" or "ofNonZeroValue";
-            if (!known)
-            {
-                throw Undeclared(source, call.Offset, $"optional.{call.Function}");
-            }
-        }
-        else if (call.Target is not null)
-        {
-            Check(source, call.Target, variables, locals);
-        }
-
-        if (!known)
-        {
-            throw Undeclared(source, call.Offset, call.Function);
-        }
-
-        foreach (var argument in call.Args)
-        {
-            Check(source, argument, variables, locals);
+            Check(source, child, variables, locals);
         }
     }
 
