@@ -60,15 +60,17 @@ internal static class AdmissionMatch
     /// Evaluates every matchCondition as kube-apiserver does: any false one skips (<paramref name="skip"/>), else any
     /// error is the result (null when none).
     /// </summary>
-    public static string? ConditionError(IList<V1MatchCondition>? conditions, JsonObject variables, out bool skip)
+    /// <param name="evaluate">Compiles and evaluates one expression in the caller's CEL environment.</param>
+    public static string? ConditionError(IList<V1MatchCondition>? conditions, Func<string, bool> evaluate, out bool skip)
     {
+        ArgumentNullException.ThrowIfNull(evaluate);
         skip = false;
         var errors = new List<string>();
         foreach (var condition in conditions ?? [])
         {
             try
             {
-                if (!MatchCondition.Compile(condition.Expression).Evaluate(variables))
+                if (!evaluate(condition.Expression))
                 {
                     skip = true;
                     return null;

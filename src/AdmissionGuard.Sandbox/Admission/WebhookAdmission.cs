@@ -19,12 +19,15 @@ namespace AdmissionGuard.Sandbox.Admission;
 /// false skips the webhook, an error (with none false) skips it under failurePolicy Ignore, counted in
 /// <see cref="AdmissionMetrics"/>, and refuses the request with 403 under Fail. Reinvocation as kube-apiserver
 /// does it: when a webhook changed the object, the earlier webhooks with <c>reinvocationPolicy: IfNeeded</c> are
-/// called once more after the first pass. Webhook configurations themselves are never sent to webhooks. Not
+/// called once more after the first pass. ValidatingAdmissionPolicies (<see cref="ValidatingPolicies"/>) run before
+/// the validating webhooks. Webhook configurations themselves are never sent to webhooks. Not
 /// modelled: matchPolicy Equivalent (requests are only ever v1), sideEffects checks on dry runs.
 /// </summary>
 internal sealed class WebhookAdmission(ObjectStore store, WebhookTransport transport, AdmissionMetrics metrics, ILogger logger) : IAdmission
 {
     private const int DefaultTimeoutSeconds = 10;
+
+    private readonly ValidatingPolicies _policies = new(store, logger);
 
     public async Task<JsonObject?> MutateAsync(AdmissionRequest request, CancellationToken cancellationToken)
     {
@@ -87,6 +90,8 @@ internal sealed class WebhookAdmission(ObjectStore store, WebhookTransport trans
     public async Task ValidateAsync(AdmissionRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        // kube-apiserver's plugin order: ValidatingAdmissionPolicy before ValidatingAdmissionWebhook.
+        _policies.Validate(request);
         var hooks = Hooks(ResourceTypes.ValidatingWebhookConfigurations, request).ToList();
         var calls = hooks.Select(hook => CallAsync(hook, request, cancellationToken)).ToList();
         try
@@ -168,7 +173,8 @@ internal sealed class WebhookAdmission(ObjectStore store, WebhookTransport trans
     {
         var uid = Guid.NewGuid().ToString();
         var review = Review(uid, request);
-        if (AdmissionMatch.ConditionError(hook.MatchConditions, AdmissionMatch.ConditionVariables(review["request"]!.AsObject()), out var skip) is { } conditionError)
+        var variables = AdmissionMatch.ConditionVariables(review["request"]!.AsObject());
+        if (AdmissionMatch.ConditionError(hook.MatchConditions, expression => MatchCondition.Compile(expression).Evaluate(variables), out var skip) is { } conditionError)
         {
             if (hook.FailurePolicy == "Ignore")
             {

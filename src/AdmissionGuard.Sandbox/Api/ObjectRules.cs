@@ -81,6 +81,7 @@ internal static class ObjectRules
         || type == ResourceTypes.StatefulSets || type == ResourceTypes.Jobs || type == ResourceTypes.CronJobs
         || type == ResourceTypes.PodDisruptionBudgets || type == ResourceTypes.HorizontalPodAutoscalers
         || type == ResourceTypes.MutatingWebhookConfigurations || type == ResourceTypes.ValidatingWebhookConfigurations
+        || type == ResourceTypes.ValidatingAdmissionPolicies || type == ResourceTypes.ValidatingAdmissionPolicyBindings
         || type == ResourceTypes.CustomResourceDefinitions || ResourceTypes.CustomResources.Contains(type);
 
     /// <summary>Defaults applied when decoding a new object, before mutating admission (webhooks see them).</summary>
@@ -314,9 +315,9 @@ internal static class ObjectRules
         {
             WorkloadRules.ValidateCreate(type, obj, causes);
         }
-        else if (WebhookConfigurationRules.Applies(type))
+        else if (AdmissionConfigurationRules.Applies(type))
         {
-            WebhookConfigurationRules.Validate(obj, causes);
+            AdmissionConfigurationRules.Validate(type, obj, causes);
         }
         else if (type == ResourceTypes.CustomResourceDefinitions
                  && CustomResourceDefinitions.NameOf((string?)obj["spec"]?["group"] ?? "", (string?)obj["spec"]?["names"]?["plural"] ?? "") != name)
@@ -334,9 +335,9 @@ internal static class ObjectRules
         {
             WorkloadRules.ValidateUpdate(type, obj, old, causes);
         }
-        else if (WebhookConfigurationRules.Applies(type))
+        else if (AdmissionConfigurationRules.Applies(type))
         {
-            WebhookConfigurationRules.Validate(obj, causes);
+            AdmissionConfigurationRules.Validate(type, obj, causes);
         }
         else if (type == ResourceTypes.ControllerRevisions)
         {

@@ -106,7 +106,8 @@ internal sealed class CelInterpreter(IReadOnlyDictionary<string, object?> variab
 
         if (map.Entries.TryGetValue(field, out var value))
         {
-            return optional ? new CelOptional(true, value) : value;
+            // A member that erred when it was computed (a policy's variables) errs where it is read.
+            return value is CelEvaluationException error ? throw error : optional ? new CelOptional(true, value) : value;
         }
 
         return optional ? CelOptional.None : throw new CelEvaluationException($"no such key: {field}");

@@ -11,7 +11,7 @@ namespace AdmissionGuard.Sandbox.Http;
 
 /// <summary>
 /// meta.k8s.io/v1 Table responses, the server-side printing kubectl asks for. Pods, nodes, events, DaemonSets,
-/// Deployments, ReplicaSets, ControllerRevisions, PodDisruptionBudgets, Leases and webhook configurations get the columns of kube-apiserver's printers
+/// Deployments, ReplicaSets, ControllerRevisions, PodDisruptionBudgets, Leases, webhook configurations and ValidatingAdmissionPolicies (and their bindings) get the columns of kube-apiserver's printers
 /// (<c>pkg/printers/internalversion/printers.go</c>; priority 1 = shown with <c>-o wide</c>; as upstream's table
 /// convertor, every row carries the wide cells too); role bindings ROLE (wide USERS, GROUPS, SERVICEACCOUNTS); namespaces
 /// add STATUS; roles, cluster roles and CRDs get the default
@@ -124,6 +124,14 @@ internal sealed class TableBuilder(TimeProvider time)
             r => [r.Name, (long?)r.Object["value"] ?? 0, (bool?)r.Object["globalDefault"] ?? false, r.Age, (string?)r.Object["preemptionPolicy"] ?? ""]),
         [ResourceTypes.MutatingWebhookConfigurations] = WebhookConfigurations,
         [ResourceTypes.ValidatingWebhookConfigurations] = WebhookConfigurations,
+        [ResourceTypes.ValidatingAdmissionPolicies] = new(
+            [new("Name", "string", "name", 0), new("Validations", "integer", "", 0), new("ParamKind", "string", "", 0), new("Age", "string", "", 0)],
+            r => [r.Name, (r.Spec?["validations"] as JsonArray)?.Count ?? 0,
+                r.Spec?["paramKind"] is JsonObject kind ? $"{(string?)kind["apiVersion"]}/{(string?)kind["kind"]}" : "<unset>", r.Age]),
+        [ResourceTypes.ValidatingAdmissionPolicyBindings] = new(
+            [new("Name", "string", "name", 0), new("PolicyName", "string", "", 0), new("ParamRef", "string", "", 0), new("Age", "string", "", 0)],
+            r => [r.Name, (string?)r.Spec?["policyName"] ?? "",
+                r.Spec?["paramRef"] is JsonObject reference ? $"{(string?)reference["namespace"] ?? "*"}/{(string?)reference["name"] ?? "*"}" : "<unset>", r.Age]),
         [ResourceTypes.Roles] = CreatedAt,
         [ResourceTypes.RoleBindings] = RoleBindings,
         [ResourceTypes.ClusterRoleBindings] = RoleBindings,

@@ -76,6 +76,14 @@ public static class ResourceTypes
         new("admissionregistration.k8s.io", "v1", "ValidatingWebhookConfiguration", "validatingwebhookconfigurations",
             "validatingwebhookconfiguration", false, [], ["api-extensions"], [], typeof(V1ValidatingWebhookConfiguration));
 
+    public static ResourceType ValidatingAdmissionPolicies { get; } =
+        new("admissionregistration.k8s.io", "v1", "ValidatingAdmissionPolicy", "validatingadmissionpolicies",
+            "validatingadmissionpolicy", false, [], ["api-extensions"], ["status"], typeof(V1ValidatingAdmissionPolicy));
+
+    public static ResourceType ValidatingAdmissionPolicyBindings { get; } =
+        new("admissionregistration.k8s.io", "v1", "ValidatingAdmissionPolicyBinding", "validatingadmissionpolicybindings",
+            "validatingadmissionpolicybinding", false, [], ["api-extensions"], [], typeof(V1ValidatingAdmissionPolicyBinding));
+
     /// <summary>
     /// Served so that kubectl finds the apiextensions.k8s.io schema it falls back on for kinds it does not know, and
     /// lists the definitions of <see cref="CustomResources"/> (see <see cref="Api.CustomResourceDefinitions"/>).
@@ -91,7 +99,8 @@ public static class ResourceTypes
     [
         Namespaces, Nodes, Pods, Events, Secrets, ConfigMaps, ServiceAccounts, Services, Endpoints, DaemonSets, ReplicaSets,
         Deployments, StatefulSets, ControllerRevisions, Jobs, CronJobs, HorizontalPodAutoscalers, PodDisruptionBudgets, PriorityClasses,
-        Roles, RoleBindings, ClusterRoles, ClusterRoleBindings, Leases, MutatingWebhookConfigurations, ValidatingWebhookConfigurations, CustomResourceDefinitions, CiliumEndpoints,
+        Roles, RoleBindings, ClusterRoles, ClusterRoleBindings, Leases, MutatingWebhookConfigurations, ValidatingWebhookConfigurations, ValidatingAdmissionPolicies, ValidatingAdmissionPolicyBindings,
+        CustomResourceDefinitions, CiliumEndpoints,
     ];
 
     /// <summary>The types a real cluster serves through a CustomResourceDefinition (Cilium's), not built in.</summary>

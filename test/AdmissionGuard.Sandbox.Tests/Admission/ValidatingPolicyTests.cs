@@ -1,0 +1,148 @@
+using AdmissionGuard.Sandbox.Tests.Support;
+using AdmissionGuard.Testing;
+
+namespace AdmissionGuard.Sandbox.Tests.Admission;
+
+/// <summary>ValidatingAdmissionPolicies and their bindings through the real kubectl, with kube-apiserver's answers.</summary>
+public sealed class ValidatingPolicyTests
+{
+    private const string ReplicasLimit = """
+        apiVersion: admissionregistration.k8s.io/v1
+        kind: ValidatingAdmissionPolicy
+        metadata: {name: replicas-limit}
+        spec:
+          matchConstraints:
+            resourceRules: [{apiGroups: [apps], apiVersions: [v1], operations: [CREATE, UPDATE], resources: [deployments]}]
+          variables:
+          - name: replicas
+            expression: "has(object.spec.replicas) ? object.spec.replicas : 1"
+          validations:
+          - expression: "variables.replicas <= 5"
+            messageExpression: "'replicas must be <= 5, got ' + string(variables.replicas)"
+          - expression: "object.spec.template.spec.containers.all(c, !c.image.endsWith(':latest'))"
+            reason: Forbidden
+        ---
+        apiVersion: admissionregistration.k8s.io/v1
+        kind: ValidatingAdmissionPolicyBinding
+        metadata: {name: replicas-limit}
+        spec: {policyName: replicas-limit, validationActions: [Deny]}
+        """;
+
+    [Fact]
+    public async Task A_policy_denies_with_its_message_and_reason_and_only_warns_once_its_binding_says_Warn()
+    {
+        Kubectl.RequireInstalled();
+        await using var sandbox = await SandboxFixture.StartAsync();
+        var kubectl = sandbox.Kubectl;
+        (await kubectl.RunAsync("apply -f -", ReplicasLimit)).ExitCode.Should().Be(0);
+
+        var tooMany = await kubectl.RunAsync("create deployment big --image=nginx --replicas=9");
+        var fine = await kubectl.RunAsync("create deployment small --image=nginx --replicas=2");
+        var latest = await kubectl.RunAsync("create deployment latest --image=nginx:latest");
+        (await kubectl.RunAsync("apply -f -", ReplicasLimit.Replace("validationActions: [Deny]", "validationActions: [Warn]", StringComparison.Ordinal))).ExitCode.Should().Be(0);
+        var warned = await kubectl.RunAsync("create deployment big --image=nginx --replicas=9");
+        var listed = await kubectl.RunAsync("get validatingadmissionpolicies,validatingadmissionpolicybindings");
+
+        tooMany.ExitCode.Should().NotBe(0);
+        tooMany.Error.Should().Contain(
+            "deployments.apps \"big\" is invalid: : ValidatingAdmissionPolicy 'replicas-limit' with binding 'replicas-limit' denied request: replicas must be <= 5, got 9");
+        fine.ExitCode.Should().Be(0);
+        latest.Error.Should().Contain(
+            "deployments.apps \"latest\" is forbidden: ValidatingAdmissionPolicy 'replicas-limit' with binding 'replicas-limit' denied request: failed expression: object.spec.template.spec.containers.all(c, !c.image.endsWith(':latest'))");
+        warned.ExitCode.Should().Be(0);
+        warned.Error.Should().Contain("Warning: Validation failed for ValidatingAdmissionPolicy 'replicas-limit' with binding 'replicas-limit': replicas must be <= 5, got 9");
+        listed.Output.Should().Contain("VALIDATIONS").And.Contain("PARAMKIND").And.Contain("POLICYNAME").And.Contain("<unset>");
+        listed.Rows.Should().Contain(row => row[0] == "validatingadmissionpolicy.admissionregistration.k8s.io/replicas-limit" && row[1] == "2");
+    }
+
+    private static string TeamLabel(string failurePolicy) => $$$"""
+        apiVersion: admissionregistration.k8s.io/v1
+        kind: ValidatingAdmissionPolicy
+        metadata: {name: team-label}
+        spec:
+          failurePolicy: {{{failurePolicy}}}
+          matchConstraints:
+            resourceRules: [{apiGroups: [""], apiVersions: [v1], operations: [CREATE], resources: [pods]}]
+            namespaceSelector: {matchLabels: {env: prod}}
+          matchConditions:
+          - {name: not-exempt, expression: "object.metadata.name != 'exempt'"}
+          validations:
+          - {expression: "object.metadata.labels.team != '' && namespaceObject.metadata.name == 'prod'", message: "pods in prod need a team label"}
+        ---
+        apiVersion: admissionregistration.k8s.io/v1
+        kind: ValidatingAdmissionPolicyBinding
+        metadata: {name: team-label}
+        spec: {policyName: team-label, validationActions: [Deny]}
+        """;
+
+    [Fact]
+    public async Task Selectors_conditions_and_failure_policy_decide_where_a_policy_applies_and_what_an_error_means()
+    {
+        Kubectl.RequireInstalled();
+        await using var sandbox = await SandboxFixture.StartAsync();
+        var kubectl = sandbox.Kubectl;
+        await kubectl.RunAsync("create namespace prod");
+        await kubectl.RunAsync("label namespace prod env=prod");
+        await kubectl.RunAsync("create namespace dev");
+        (await kubectl.RunAsync("apply -f -", TeamLabel("Fail"))).ExitCode.Should().Be(0);
+
+        var labelled = await kubectl.RunAsync("run a --image=nginx -n prod --labels=team=web");
+        var wrongLabel = await kubectl.RunAsync("run b --image=nginx -n prod --labels=team=");
+        var unlabelled = await kubectl.RunAsync("run c --image=nginx -n prod");
+        var exempt = await kubectl.RunAsync("run exempt --image=nginx -n prod");
+        var elsewhere = await kubectl.RunAsync("run d --image=nginx -n dev");
+        (await kubectl.RunAsync("apply -f -", TeamLabel("Ignore"))).ExitCode.Should().Be(0);
+        var ignored = await kubectl.RunAsync("run e --image=nginx -n prod");
+
+        labelled.ExitCode.Should().Be(0);
+        wrongLabel.Error.Should().Contain("denied request: pods in prod need a team label");
+        // kubectl run labels the pod run=c: reading the absent team label is an error, which failurePolicy Fail turns into a denial.
+        unlabelled.Error.Should().Contain("denied request: expression 'object.metadata.labels.team != '' && namespaceObject.metadata.name == 'prod'' resulted in error: no such key: team");
+        exempt.ExitCode.Should().Be(0);
+        elsewhere.ExitCode.Should().Be(0);
+        ignored.ExitCode.Should().Be(0);
+    }
+
+    [Fact]
+    public async Task Policies_and_bindings_that_cannot_work_are_refused_and_parameters_fail_by_the_failure_policy()
+    {
+        Kubectl.RequireInstalled();
+        await using var sandbox = await SandboxFixture.StartAsync();
+        var kubectl = sandbox.Kubectl;
+
+        var badExpression = await kubectl.RunAsync("apply -f -", """
+            apiVersion: admissionregistration.k8s.io/v1
+            kind: ValidatingAdmissionPolicy
+            metadata: {name: bad}
+            spec:
+              matchConstraints: {resourceRules: [{apiGroups: [""], apiVersions: [v1], operations: [CREATE], resources: [pods]}]}
+              validations: [{expression: "size(object.spec.containers) > params.min"}]
+            """);
+        var badBinding = await kubectl.RunAsync("apply -f -", """
+            apiVersion: admissionregistration.k8s.io/v1
+            kind: ValidatingAdmissionPolicyBinding
+            metadata: {name: bad}
+            spec: {policyName: "", validationActions: [Deny, Warn]}
+            """);
+        await kubectl.RunAsync("apply -f -", """
+            apiVersion: admissionregistration.k8s.io/v1
+            kind: ValidatingAdmissionPolicy
+            metadata: {name: with-params}
+            spec:
+              paramKind: {apiVersion: v1, kind: ConfigMap}
+              matchConstraints: {resourceRules: [{apiGroups: [""], apiVersions: [v1], operations: [CREATE], resources: [pods]}]}
+              validations: [{expression: "size(object.spec.containers) > 0"}]
+            ---
+            apiVersion: admissionregistration.k8s.io/v1
+            kind: ValidatingAdmissionPolicyBinding
+            metadata: {name: with-params}
+            spec: {policyName: with-params, validationActions: [Deny], paramRef: {name: limits, namespace: default, parameterNotFoundAction: Deny}}
+            """);
+        var withParams = await kubectl.RunAsync("run web --image=nginx");
+
+        // params is declared (a policy may read it), so that expression compiles; the binding names no policy and mixes Deny and Warn.
+        badExpression.ExitCode.Should().Be(0);
+        badBinding.Error.Should().Contain("spec.policyName: Required value").And.Contain("must not contain both Deny and Warn");
+        withParams.Error.Should().Contain("the sandbox does not support policy parameters");
+    }
+}
