@@ -441,6 +441,13 @@ public sealed partial class ClusterApi(ObjectStore store, IAdmission admission, 
             obj = old.DeepClone().AsObject();
             obj["status"] = status;
         }
+        else if (subresource == "scale")
+        {
+            // A Scale writes spec.replicas and nothing else.
+            var replicas = obj["spec"]?["replicas"]?.DeepClone();
+            obj = old.DeepClone().AsObject();
+            obj["spec"]!["replicas"] = replicas;
+        }
         else if (subresource is not null)
         {
             throw new ApiException(ApiErrors.MethodNotAllowed($"the server does not allow this method on the requested resource ({type}/{subresource})"));
@@ -471,12 +478,26 @@ public sealed partial class ClusterApi(ObjectStore store, IAdmission admission, 
             CopyOrOmit(old["metadata"]!.AsObject(), metadata, "generation");
         }
 
-        var request = new AdmissionRequest(type, subresource, Gvk(type), AdmissionOperation.Update, current.Namespace, name, obj, old, context);
-        obj = await MutatedAsync(request, cancellationToken);
-        KeepIdentity(obj, type, current.Namespace, name, old["metadata"]!.AsObject());
-        ObjectRules.EncodeAsGo(type, obj);
-        ThrowIfInvalid(type, name, ObjectRules.ValidateUpdate(type, obj, old));
-        await admission.ValidateAsync(request with { NewObject = obj }, cancellationToken);
+        if (subresource == "scale")
+        {
+            // Admission sees what was written, an autoscaling/v1 Scale, as kube-apiserver admits deployments/scale.
+            var scaleRequest = new AdmissionRequest(type, subresource, GroupVersionKind.Scale, AdmissionOperation.Update, current.Namespace, name,
+                ScaleSubresource.Of(obj), ScaleSubresource.Of(old), context);
+            var scale = await MutatedAsync(scaleRequest, cancellationToken);
+            obj["spec"]!["replicas"] = scale["spec"]?["replicas"]?.DeepClone();
+            ThrowIfInvalid(type, name, ObjectRules.ValidateUpdate(type, obj, old));
+            await admission.ValidateAsync(scaleRequest with { NewObject = scale }, cancellationToken);
+        }
+        else
+        {
+            var request = new AdmissionRequest(type, subresource, Gvk(type), AdmissionOperation.Update, current.Namespace, name, obj, old, context);
+            obj = await MutatedAsync(request, cancellationToken);
+            KeepIdentity(obj, type, current.Namespace, name, old["metadata"]!.AsObject());
+            ObjectRules.EncodeAsGo(type, obj);
+            ThrowIfInvalid(type, name, ObjectRules.ValidateUpdate(type, obj, old));
+            await admission.ValidateAsync(request with { NewObject = obj }, cancellationToken);
+        }
+
         if (context.DryRun)
         {
             return ObjectStore.Preview(type, obj);

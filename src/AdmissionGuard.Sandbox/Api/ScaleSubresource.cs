@@ -13,7 +13,13 @@ public static class ScaleSubresource
     public static JsonObject Of(StoredObject stored)
     {
         ArgumentNullException.ThrowIfNull(stored);
-        var obj = stored.ToJsonObject();
+        return Of(stored.ToJsonObject());
+    }
+
+    /// <summary>The Scale of a Deployment, ReplicaSet or StatefulSet: what admission sees of a write to <c>scale</c>.</summary>
+    public static JsonObject Of(JsonObject obj)
+    {
+        ArgumentNullException.ThrowIfNull(obj);
         var metadata = obj["metadata"]!.AsObject();
         return new JsonObject
         {
@@ -21,9 +27,9 @@ public static class ScaleSubresource
             ["apiVersion"] = "autoscaling/v1",
             ["metadata"] = new JsonObject
             {
-                ["name"] = stored.Name,
-                ["namespace"] = stored.Namespace,
-                ["uid"] = stored.Uid,
+                ["name"] = metadata["name"]?.DeepClone(),
+                ["namespace"] = metadata["namespace"]?.DeepClone(),
+                ["uid"] = metadata["uid"]?.DeepClone(),
                 ["resourceVersion"] = metadata["resourceVersion"]?.DeepClone(),
                 ["creationTimestamp"] = metadata["creationTimestamp"]?.DeepClone(),
             },
@@ -57,7 +63,7 @@ public static class ScaleSubresource
         var pinned = (string?)scale["metadata"]?["resourceVersion"];
         obj["metadata"]!["resourceVersion"] = string.IsNullOrEmpty(pinned) ? current.ResourceVersion.ToString(System.Globalization.CultureInfo.InvariantCulture) : pinned;
         obj["spec"]!["replicas"] = count;
-        return Of(await api.UpdateAsync(type, objectNamespace, name, obj, null, context, cancellationToken));
+        return Of(await api.UpdateAsync(type, objectNamespace, name, obj, "scale", context, cancellationToken));
     }
 
     /// <summary>A label selector in its string form, as Scale's status.selector carries it.</summary>

@@ -55,6 +55,42 @@ public sealed class ValidatingPolicyTests
         listed.Rows.Should().Contain(row => row[0] == "validatingadmissionpolicy.admissionregistration.k8s.io/replicas-limit" && row[1] == "2");
     }
 
+    [Fact]
+    public async Task Kubectl_scale_is_admitted_as_the_scale_subresource_with_an_autoscaling_Scale()
+    {
+        Kubectl.RequireInstalled();
+        await using var sandbox = await SandboxFixture.StartAsync();
+        var kubectl = sandbox.Kubectl;
+        (await kubectl.RunAsync("apply -f -", ReplicasLimit)).ExitCode.Should().Be(0);
+        await kubectl.RunAsync("create deployment web --image=nginx --replicas=2");
+
+        // The policy names deployments, which does not match deployments/scale: kubectl scale passes it by.
+        var pastThePolicy = await kubectl.RunAsync("scale deployment web --replicas=7");
+        (await kubectl.RunAsync("apply -f -", """
+            apiVersion: admissionregistration.k8s.io/v1
+            kind: ValidatingAdmissionPolicy
+            metadata: {name: scale-limit}
+            spec:
+              matchConstraints:
+                resourceRules: [{apiGroups: [apps], apiVersions: [v1], operations: [UPDATE], resources: [deployments/scale]}]
+              validations:
+              - {expression: "object.kind == 'Scale' && object.spec.replicas <= 8", message: "at most 8 replicas"}
+            ---
+            apiVersion: admissionregistration.k8s.io/v1
+            kind: ValidatingAdmissionPolicyBinding
+            metadata: {name: scale-limit}
+            spec: {policyName: scale-limit, validationActions: [Deny]}
+            """)).ExitCode.Should().Be(0);
+        var withinTheLimit = await kubectl.RunAsync("scale deployment web --replicas=8");
+        var beyondIt = await kubectl.RunAsync("scale deployment web --replicas=9");
+        var replicas = await kubectl.RunAsync("get deployment web -o jsonpath={.spec.replicas}");
+
+        pastThePolicy.ExitCode.Should().Be(0);
+        withinTheLimit.ExitCode.Should().Be(0);
+        beyondIt.Error.Should().Contain("ValidatingAdmissionPolicy 'scale-limit' with binding 'scale-limit' denied request: at most 8 replicas");
+        replicas.Output.Should().Be("8");
+    }
+
     private static string TeamLabel(string failurePolicy) => $$$"""
         apiVersion: admissionregistration.k8s.io/v1
         kind: ValidatingAdmissionPolicy
