@@ -116,23 +116,26 @@ internal static class CelLexer
         return i;
     }
 
-    /// <summary>A string starts here: a quote, optionally after <c>r</c>, <c>b</c> or both (in either order and case).</summary>
+    /// <summary>A string starts here: a quote, optionally after <c>r</c>, <c>b</c>, <c>rb</c> or <c>br</c> (any case).</summary>
     private static bool IsQuote(string source, int i, out int prefixLength)
     {
-        prefixLength = 0;
-        while (prefixLength < 2 && i + prefixLength < source.Length && source[i + prefixLength] is 'r' or 'R' or 'b' or 'B')
+        for (prefixLength = 2; prefixLength >= 0; prefixLength--)
         {
-            prefixLength++;
-        }
-
-        if (i + prefixLength < source.Length && source[i + prefixLength] is '\'' or '"'
-            && (prefixLength < 2 || !source.Substring(i, 2).ToLowerInvariant().Equals("rr", StringComparison.Ordinal) && !source.Substring(i, 2).ToLowerInvariant().Equals("bb", StringComparison.Ordinal)))
-        {
-            return true;
+            if (i + prefixLength < source.Length && source[i + prefixLength] is '\'' or '"' && IsStringPrefix(source.AsSpan(i, prefixLength)))
+            {
+                return true;
+            }
         }
 
         prefixLength = 0;
-        return source[i] is '\'' or '"';
+        return false;
+
+        static bool IsStringPrefix(ReadOnlySpan<char> prefix) => prefix.Length switch
+        {
+            0 => true,
+            1 => char.ToLowerInvariant(prefix[0]) is 'r' or 'b',
+            _ => (char.ToLowerInvariant(prefix[0]), char.ToLowerInvariant(prefix[1])) is ('r', 'b') or ('b', 'r'),
+        };
     }
 
     private static (string Text, int End) ReadString(string source, int i, bool raw, int start)
