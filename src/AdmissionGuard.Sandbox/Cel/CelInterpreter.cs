@@ -34,11 +34,29 @@ internal sealed class CelInterpreter(IReadOnlyDictionary<string, object?> variab
         "hasValue", "value", "orValue", "or",
     };
 
+    /// <summary>Evaluation steps one expression may take, as kube-apiserver bounds an admission expression's runtime cost.</summary>
+    public const int CostLimit = 1_000_000;
+
+    private int _cost;
+    private bool _exhausted;
+
     private sealed record Scope(string Name, object? Value, Scope? Outer);
 
     public object? Evaluate(CelExpr expression) => Evaluate(expression, null);
 
-    private object? Evaluate(CelExpr expression, Scope? scope) => expression switch
+    private object? Evaluate(CelExpr expression, Scope? scope)
+    {
+        if (++_cost > CostLimit)
+        {
+            // Nested macros can take exponential time; unlike other errors, nothing may absorb this one.
+            _exhausted = true;
+            throw new CelEvaluationException("operation cancelled: actual cost limit exceeded");
+        }
+
+        return Step(expression, scope);
+    }
+
+    private object? Step(CelExpr expression, Scope? scope) => expression switch
     {
         CelLiteral literal => literal.Value,
         CelIdent ident => Lookup(ident.Name, scope),
@@ -278,7 +296,7 @@ internal sealed class CelInterpreter(IReadOnlyDictionary<string, object?> variab
         {
             return Evaluate(expression, scope);
         }
-        catch (CelEvaluationException e)
+        catch (CelEvaluationException e) when (!_exhausted)
         {
             return e;
         }

@@ -25,10 +25,34 @@ internal sealed class CelParser
     {
         var parser = new CelParser(source);
         var expression = parser.Expression();
-        return parser.Peek.Kind == CelTokenKind.End ? expression : throw parser.Unexpected();
+        if (parser.Peek.Kind != CelTokenKind.End)
+        {
+            throw parser.Unexpected();
+        }
+
+        // Operator chains (a + a + ... + a) nest without recursing here, but evaluating them recurses: bound them too.
+        return Depth(expression) <= MaxDepth ? expression : throw CelCompileException.At(source, 0, $"expression recursion limit exceeded: {MaxDepth}");
     }
 
     private CelToken Peek => _tokens[_position];
+
+    private static int Depth(CelExpr root)
+    {
+        var deepest = 0;
+        var pending = new Stack<(CelExpr Expression, int Depth)>();
+        pending.Push((root, 1));
+        while (pending.TryPop(out var next))
+        {
+            deepest = Math.Max(deepest, next.Depth);
+            var children = next.Expression is CelComprehension comprehension ? comprehension.Children.Append(comprehension.Range) : next.Expression.Children;
+            foreach (var child in children)
+            {
+                pending.Push((child, next.Depth + 1));
+            }
+        }
+
+        return deepest;
+    }
 
     private CelToken Next() => _tokens[_position++];
 
@@ -131,26 +155,38 @@ internal sealed class CelParser
 
     private CelExpr Unary()
     {
-        if (Peek.Is("!"))
+        if (Peek.Is("!") || Peek.Is("-"))
         {
-            var offset = Next().Offset;
-            return new CelUnary(offset, "!", Unary());
-        }
-
-        if (Peek.Is("-"))
-        {
-            var offset = Next().Offset;
-            // -9223372036854775808 is a literal: its digits alone do not fit an int.
-            if (Peek.Kind == CelTokenKind.Int && !_tokens[_position + 1].Is(".") && !_tokens[_position + 1].Is("["))
+            // Nested like parentheses: a run of operators must not exhaust the stack.
+            if (++_depth > MaxDepth)
             {
-                var digits = (ulong)Next().Value;
-                return Member(new CelLiteral(offset, digits == (ulong)long.MaxValue + 1 ? long.MinValue : -(long)digits));
+                throw CelCompileException.At(_source, Peek.Offset, $"expression recursion limit exceeded: {MaxDepth}");
             }
 
-            return new CelUnary(offset, "-", Unary());
+            var unary = UnaryOperator();
+            _depth--;
+            return unary;
         }
 
         return Member(Primary());
+    }
+
+    private CelExpr UnaryOperator()
+    {
+        var op = Next();
+        if (op.Text == "!")
+        {
+            return new CelUnary(op.Offset, "!", Unary());
+        }
+
+        // -9223372036854775808 is a literal: its digits alone do not fit an int.
+        if (Peek.Kind == CelTokenKind.Int && !_tokens[_position + 1].Is(".") && !_tokens[_position + 1].Is("["))
+        {
+            var digits = (ulong)Next().Value;
+            return Member(new CelLiteral(op.Offset, digits == (ulong)long.MaxValue + 1 ? long.MinValue : -(long)digits));
+        }
+
+        return new CelUnary(op.Offset, "-", Unary());
     }
 
     private CelExpr Member(CelExpr operand)

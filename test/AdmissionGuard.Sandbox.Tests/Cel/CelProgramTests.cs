@@ -102,6 +102,22 @@ public sealed class CelProgramTests
     }
 
     [Fact]
+    public void Runaway_expressions_are_stopped_not_a_crash_or_a_hang()
+    {
+        var deepOperators = () => CelProgram.Compile(new string('!', 100_000) + "true", Declared);
+        var deepParentheses = () => CelProgram.Compile(new string('(', 100_000) + "1" + new string(')', 100_000), Declared);
+        var longChain = () => CelProgram.Compile(string.Join(" + ", Enumerable.Repeat("1", 100_000)), Declared);
+        var range = "[0, 1, 2, 3, 4, 5, 6, 7, 8, 9]";
+        var exponential = () => Evaluate($"{range}.all(a, {range}.all(b, {range}.all(c, {range}.all(d, {range}.all(e, {range}.all(f, {range}.all(g, false || a + b + c + d + e + f + g >= 0)))))))");
+
+        deepOperators.Should().Throw<CelCompileException>().WithMessage("*expression recursion limit exceeded: 250*");
+        deepParentheses.Should().Throw<CelCompileException>().WithMessage("*expression recursion limit exceeded: 250*");
+        longChain.Should().Throw<CelCompileException>().WithMessage("*expression recursion limit exceeded: 250*");
+        // An error nothing may absorb: not even the || around it.
+        exponential.Should().Throw<CelEvaluationException>().WithMessage("operation cancelled: actual cost limit exceeded");
+    }
+
+    [Fact]
     public void Json_numbers_are_int_or_double_whatever_dotnet_type_the_node_holds()
     {
         var built = new JsonObject { ["replicas"] = 3, ["big"] = ulong.MaxValue, ["ratio"] = 0.5, ["parsed"] = JsonNode.Parse("7") };
