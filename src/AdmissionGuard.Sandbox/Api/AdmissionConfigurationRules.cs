@@ -24,6 +24,52 @@ internal static class AdmissionConfigurationRules
         type == ResourceTypes.MutatingWebhookConfigurations || type == ResourceTypes.ValidatingWebhookConfigurations
         || type == ResourceTypes.ValidatingAdmissionPolicies || type == ResourceTypes.ValidatingAdmissionPolicyBindings;
 
+    /// <summary>
+    /// kube-apiserver's defaults (<c>admissionregistration/v1/defaults.go</c>), which <c>kubectl get -o yaml</c> shows:
+    /// failurePolicy Fail, matchPolicy Equivalent, empty namespace and object selectors, rules of scope <c>*</c>; for
+    /// webhooks also timeoutSeconds 10 and (mutating) reinvocationPolicy Never.
+    /// </summary>
+    public static void ApplyDefaults(ResourceType type, JsonObject obj)
+    {
+        ArgumentNullException.ThrowIfNull(obj);
+        if (type == ResourceTypes.ValidatingAdmissionPolicies && obj["spec"] is JsonObject spec)
+        {
+            spec["failurePolicy"] ??= "Fail";
+            if (spec["matchConstraints"] is JsonObject constraints)
+            {
+                DefaultMatch(constraints, "resourceRules", "excludeResourceRules");
+            }
+        }
+        else if (type == ResourceTypes.ValidatingAdmissionPolicyBindings && obj["spec"]?["matchResources"] is JsonObject resources)
+        {
+            DefaultMatch(resources, "resourceRules", "excludeResourceRules");
+        }
+        else if (type == ResourceTypes.MutatingWebhookConfigurations || type == ResourceTypes.ValidatingWebhookConfigurations)
+        {
+            foreach (var webhook in (obj["webhooks"] as JsonArray ?? []).OfType<JsonObject>())
+            {
+                webhook["failurePolicy"] ??= "Fail";
+                webhook["timeoutSeconds"] ??= 10;
+                DefaultMatch(webhook, "rules");
+                if (type == ResourceTypes.MutatingWebhookConfigurations)
+                {
+                    webhook["reinvocationPolicy"] ??= "Never";
+                }
+            }
+        }
+    }
+
+    private static void DefaultMatch(JsonObject match, params string[] ruleLists)
+    {
+        match["matchPolicy"] ??= "Equivalent";
+        match["namespaceSelector"] ??= new JsonObject();
+        match["objectSelector"] ??= new JsonObject();
+        foreach (var rule in ruleLists.SelectMany(list => match[list] as JsonArray ?? []).OfType<JsonObject>())
+        {
+            rule["scope"] ??= "*";
+        }
+    }
+
     public static void Validate(ResourceType type, JsonObject obj, List<V1StatusCause> causes)
     {
         ArgumentNullException.ThrowIfNull(obj);

@@ -105,6 +105,11 @@ internal static class ObjectRules
             obj["type"] ??= "Opaque";
         }
 
+        if (AdmissionConfigurationRules.Applies(type))
+        {
+            AdmissionConfigurationRules.ApplyDefaults(type, obj);
+        }
+
         if (type == ResourceTypes.Jobs && obj["spec"] is JsonObject jobSpec)
         {
             jobSpec["completions"] ??= 1;

@@ -42,6 +42,8 @@ public sealed class ValidatingPolicyTests
         (await kubectl.RunAsync("apply -f -", ReplicasLimit.Replace("validationActions: [Deny]", "validationActions: [Warn]", StringComparison.Ordinal))).ExitCode.Should().Be(0);
         var warned = await kubectl.RunAsync("create deployment big --image=nginx --replicas=9");
         var listed = await kubectl.RunAsync("get validatingadmissionpolicies,validatingadmissionpolicybindings");
+        var defaulted = await kubectl.RunAsync(
+            "get validatingadmissionpolicy replicas-limit -o jsonpath={.spec.failurePolicy},{.spec.matchConstraints.matchPolicy},{.spec.matchConstraints.resourceRules[0].scope}");
 
         tooMany.ExitCode.Should().NotBe(0);
         tooMany.Error.Should().Contain(
@@ -53,6 +55,7 @@ public sealed class ValidatingPolicyTests
         warned.Error.Should().Contain("Warning: Validation failed for ValidatingAdmissionPolicy 'replicas-limit' with binding 'replicas-limit': replicas must be <= 5, got 9");
         listed.Output.Should().Contain("VALIDATIONS").And.Contain("PARAMKIND").And.Contain("POLICYNAME").And.Contain("<unset>");
         listed.Rows.Should().Contain(row => row[0] == "validatingadmissionpolicy.admissionregistration.k8s.io/replicas-limit" && row[1] == "2");
+        defaulted.Output.Should().Be("Fail,Equivalent,*");
     }
 
     [Fact]

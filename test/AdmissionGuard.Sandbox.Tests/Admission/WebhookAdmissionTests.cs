@@ -229,6 +229,32 @@ public sealed class WebhookAdmissionTests
     }
 
     [Fact]
+    public async Task A_configuration_reads_back_with_kube_apiserver_s_defaults()
+    {
+        await using var webhook = await TestWebhook.StartAsync();
+        await using var sandbox = await SandboxServer.StartAsync(cancellationToken: Ct);
+        await sandbox.Api.CreateAsync(new V1MutatingWebhookConfiguration
+        {
+            Metadata = new V1ObjectMeta { Name = "minimal" },
+            Webhooks =
+            [
+                new V1MutatingWebhook
+                {
+                    Name = "gate.test.io", ClientConfig = webhook.ClientConfig("/mutate"), Rules = [Rule("pods")],
+                    AdmissionReviewVersions = ["v1"], SideEffects = "None",
+                },
+            ],
+        }, cancellationToken: Ct);
+
+        var stored = sandbox.Api.Get<V1MutatingWebhookConfiguration>(null, "minimal")!.Webhooks.Single();
+
+        (stored.FailurePolicy, stored.TimeoutSeconds, stored.ReinvocationPolicy, stored.MatchPolicy).Should().Be(("Fail", 10, "Never", "Equivalent"));
+        stored.NamespaceSelector.Should().NotBeNull();
+        stored.ObjectSelector.Should().NotBeNull();
+        stored.Rules.Single().Scope.Should().Be("*");
+    }
+
+    [Fact]
     public async Task A_configuration_whose_match_condition_does_not_compile_is_refused_with_cel_go_s_message()
     {
         await using var webhook = await TestWebhook.StartAsync();
