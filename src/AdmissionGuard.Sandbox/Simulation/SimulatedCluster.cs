@@ -42,6 +42,7 @@ public sealed class SimulatedCluster : IHostedService, IAsyncDisposable
             new DisruptionController(api, loggerFactory.CreateLogger<DisruptionController>()),
             new GarbageCollector(api, loggerFactory.CreateLogger<GarbageCollector>()),
             new CiliumSimulation(api, Options, loggerFactory.CreateLogger<CiliumSimulation>()),
+            new EventTtl(api, loggerFactory.CreateLogger<EventTtl>()),
         ];
         _loops = [.. controllers.Select(c => new ControllerLoop(c, api, Options.ResyncInterval, _logger))];
         ControllerNames = [.. controllers.Select(c => c.Name)];

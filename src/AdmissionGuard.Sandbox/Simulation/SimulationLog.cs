@@ -119,4 +119,7 @@ internal static partial class SimulationLog
 
     [LoggerMessage(4092, LogLevel.Information, "Job {Namespace}/{Job} is complete ({Succeeded} succeeded)")]
     public static partial void JobComplete(ILogger logger, string @namespace, string job, int succeeded);
+
+    [LoggerMessage(4100, LogLevel.Debug, "Deleted {Count} events older than the event TTL ({Ttl})")]
+    public static partial void EventsExpired(ILogger logger, int count, TimeSpan ttl);
 }
