@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using AdmissionGuard.Sandbox.Api;
 using AdmissionGuard.Sandbox.Cel;
+using AdmissionGuard.Sandbox.Labels;
 using AdmissionGuard.Sandbox.Store;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
@@ -15,8 +16,9 @@ namespace AdmissionGuard.Sandbox.Admission;
 /// <c>request</c>, <c>namespaceObject</c> and the policy's <c>variables</c>. A failed validation denies
 /// (<c>Deny</c>: 422 for the default reason Invalid, <c>ValidatingAdmissionPolicy 'p' with binding 'b' denied request: message</c>),
 /// warns (<c>Warn</c>) or is only audited (<c>Audit</c>, which the sandbox does not log); an expression that errs
-/// follows the policy's <c>failurePolicy</c> (default Fail). Not modelled: parameters (<c>paramKind</c>: such a
-/// policy fails by its failurePolicy, saying so), <c>auditAnnotations</c>, type checking into <c>status</c>.
+/// follows the policy's <c>failurePolicy</c> (default Fail). A policy with a <c>paramKind</c> runs once per parameter
+/// object its binding's <c>paramRef</c> finds (by name or selector), bound to <c>params</c>; none found is allowed or
+/// denied by <c>parameterNotFoundAction</c>. Not modelled: <c>auditAnnotations</c>, type checking into <c>status</c>.
 /// Policies never apply to policies, bindings or webhook configurations.
 /// </summary>
 internal sealed class ValidatingPolicies(ObjectStore store, ILogger logger)
@@ -93,19 +95,43 @@ internal sealed class ValidatingPolicies(ObjectStore store, ILogger logger)
         AdmissionMatch.Rule(rule.Operations, rule.ApiGroups, rule.ApiVersions, rule.Resources, rule.Scope, request)
         && (rule.ResourceNames is not { Count: > 0 } names || names.Contains(request.Name));
 
-    /// <summary>The validations that failed, or the one failure that stands for an error under failurePolicy Fail.</summary>
+    /// <summary>
+    /// The validations that failed, or the one failure that stands for an error under failurePolicy Fail. With a
+    /// <c>paramKind</c>, the validations run once per parameter object the binding's <c>paramRef</c> finds.
+    /// </summary>
     private List<(string Message, string Reason)> Failures(V1ValidatingAdmissionPolicy policy, V1ValidatingAdmissionPolicyBinding binding, AdmissionRequest request, JsonObject variables)
     {
         var spec = policy.Spec;
         var ignoreErrors = spec.FailurePolicy == "Ignore";
-        if (spec.ParamKind is not null)
+        IReadOnlyList<JsonObject?> parameterSets = [null];
+        if (spec.ParamKind is { } kind)
         {
-            const string Unsupported = "the sandbox does not support policy parameters (paramKind, paramRef): test this policy on a cluster";
-            SandboxLog.WebhookCallFailed(logger, $"ValidatingAdmissionPolicy {policy.Metadata.Name}", spec.FailurePolicy ?? "Fail", Unsupported);
-            return ignoreErrors ? [] : [(Unsupported, "Invalid")];
+            var (found, problem) = Parameters(kind, binding.Spec.ParamRef, request);
+            if (problem is not null)
+            {
+                SandboxLog.WebhookCallFailed(logger, $"ValidatingAdmissionPolicy {policy.Metadata.Name} (binding {binding.Metadata.Name})", spec.FailurePolicy ?? "Fail", problem);
+                return ignoreErrors ? [] : [(problem, "Invalid")];
+            }
+
+            if (found.Count == 0)
+            {
+                return binding.Spec.ParamRef!.ParameterNotFoundAction == "Deny"
+                    ? [("failed to configure binding: no params found for policy binding with `Deny` parameterNotFoundAction", "Invalid")]
+                    : [];
+            }
+
+            parameterSets = found;
         }
 
-        var activation = Activation(request, variables, spec.Variables);
+        return [.. parameterSets.SelectMany(parameters => Failures(policy, binding, request, variables, parameters))];
+    }
+
+    private List<(string Message, string Reason)> Failures(
+        V1ValidatingAdmissionPolicy policy, V1ValidatingAdmissionPolicyBinding binding, AdmissionRequest request, JsonObject variables, JsonObject? parameters)
+    {
+        var spec = policy.Spec;
+        var ignoreErrors = spec.FailurePolicy == "Ignore";
+        var activation = Activation(request, variables, parameters, spec.Variables);
         bool Evaluate(string expression) =>
             CelProgram.Compile(expression, Variables).Evaluate(activation) is bool result ? result : throw new CelEvaluationException($"expression '{expression}' does not evaluate to a bool");
         if (AdmissionMatch.ConditionError(spec.MatchConditions, Evaluate, out var skip) is { } conditionError)
@@ -141,7 +167,46 @@ internal sealed class ValidatingPolicies(ObjectStore store, ILogger logger)
         return failures;
     }
 
-    private Dictionary<string, object?> Activation(AdmissionRequest request, JsonObject variables, IList<V1Variable>? declared)
+    /// <summary>
+    /// The parameter objects of <paramref name="kind"/> the binding's <paramref name="reference"/> names: by name, or every
+    /// one its selector matches; in the reference's namespace, else the request's, for a namespaced kind.
+    /// </summary>
+    private (IReadOnlyList<JsonObject?> Found, string? Problem) Parameters(V1ParamKind kind, V1ParamRef? reference, AdmissionRequest request)
+    {
+        var type = ResourceTypes.All.FirstOrDefault(t => t.Kind == kind.Kind && (t.Group.Length == 0 ? t.Version : $"{t.Group}/{t.Version}") == kind.ApiVersion);
+        if (type is null)
+        {
+            return ([], $"failed to configure policy: failed to find resource referenced by paramKind: '{kind.ApiVersion}, Kind={kind.Kind}'");
+        }
+
+        if (reference is null)
+        {
+            return ([], "failed to configure binding: the policy has a paramKind, and the binding no paramRef");
+        }
+
+        var ns = type.Namespaced ? (string.IsNullOrEmpty(reference.NamespaceProperty) ? request.Namespace : reference.NamespaceProperty) : null;
+        if (type.Namespaced && string.IsNullOrEmpty(ns))
+        {
+            return ([], "failed to configure binding: cannot use namespaced paramRef in policy binding that matches cluster-scoped resources");
+        }
+
+        if (!string.IsNullOrEmpty(reference.Name))
+        {
+            return (store.Get(type, ns, reference.Name) is { } named ? [named.ToJsonObject()] : [], null);
+        }
+
+        try
+        {
+            var selector = LabelSelector.FromModel(reference.Selector, nullMeansEverything: false);
+            return ([.. store.Snapshot(type).Where(p => (ns is null || p.Namespace == ns) && selector.Matches(p.Labels)).Select(p => p.ToJsonObject())], null);
+        }
+        catch (FormatException e)
+        {
+            return ([], $"failed to configure binding: invalid paramRef selector: {e.Message}");
+        }
+    }
+
+    private Dictionary<string, object?> Activation(AdmissionRequest request, JsonObject variables, JsonObject? parameters, IList<V1Variable>? declared)
     {
         var namespaceObject = request.Resource.Namespaced && request.Namespace is { } ns ? store.Get(ResourceTypes.Namespaces, null, ns)?.ToJsonObject() : null;
         var computed = new Dictionary<object, object?>(CelMap.KeyComparer);
@@ -150,7 +215,7 @@ internal sealed class ValidatingPolicies(ObjectStore store, ILogger logger)
             ["object"] = CelValues.FromJson(variables["object"]),
             ["oldObject"] = CelValues.FromJson(variables["oldObject"]),
             ["request"] = CelValues.FromJson(variables["request"]),
-            ["params"] = null,
+            ["params"] = CelValues.FromJson(parameters),
             ["namespaceObject"] = CelValues.FromJson(namespaceObject),
             ["authorizer"] = NoAuthorizer,
             ["variables"] = new CelMap(computed),

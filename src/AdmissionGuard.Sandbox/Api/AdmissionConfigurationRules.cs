@@ -159,6 +159,24 @@ internal static class AdmissionConfigurationRules
             }
         }
 
+        if (spec?["paramRef"] is JsonObject reference)
+        {
+            var notFound = (string?)reference["parameterNotFoundAction"];
+            if (string.IsNullOrEmpty(notFound))
+            {
+                causes.Add(ApiErrors.Required("spec.paramRef.parameterNotFoundAction"));
+            }
+            else if (notFound is not ("Allow" or "Deny"))
+            {
+                causes.Add(ApiErrors.NotSupported("spec.paramRef.parameterNotFoundAction", notFound, ["Deny", "Allow"]));
+            }
+
+            if (reference["name"] is not null && reference["selector"] is not null)
+            {
+                causes.Add(ApiErrors.Cause("spec.paramRef.name", "Forbidden: name and selector are mutually exclusive", "FieldValueForbidden"));
+            }
+        }
+
         if (actions.Contains("Deny") && actions.Contains("Warn"))
         {
             causes.Add(ApiErrors.Cause("spec.validationActions",

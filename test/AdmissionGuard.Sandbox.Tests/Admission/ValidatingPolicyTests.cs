@@ -143,7 +143,7 @@ public sealed class ValidatingPolicyTests
     }
 
     [Fact]
-    public async Task Policies_and_bindings_that_cannot_work_are_refused_and_parameters_fail_by_the_failure_policy()
+    public async Task Policies_and_bindings_that_cannot_work_are_refused_with_upstream_s_messages()
     {
         Kubectl.RequireInstalled();
         await using var sandbox = await SandboxFixture.StartAsync();
@@ -155,33 +155,57 @@ public sealed class ValidatingPolicyTests
             metadata: {name: bad}
             spec:
               matchConstraints: {resourceRules: [{apiGroups: [""], apiVersions: [v1], operations: [CREATE], resources: [pods]}]}
-              validations: [{expression: "size(object.spec.containers) > params.min"}]
+              validations: [{expression: "size(object.spec.containers) > paramz.min"}]
             """);
         var badBinding = await kubectl.RunAsync("apply -f -", """
             apiVersion: admissionregistration.k8s.io/v1
             kind: ValidatingAdmissionPolicyBinding
             metadata: {name: bad}
-            spec: {policyName: "", validationActions: [Deny, Warn]}
+            spec: {policyName: "", validationActions: [Deny, Warn], paramRef: {name: limits}}
             """);
-        await kubectl.RunAsync("apply -f -", """
+
+        badExpression.Error.Should().Contain("spec.validations[0].expression: Invalid value: \"size(object.spec.containers) > paramz.min\": compilation failed: ERROR: <input>:1:32: undeclared reference to 'paramz'");
+        badBinding.Error.Should().Contain("spec.policyName: Required value")
+            .And.Contain("spec.paramRef.parameterNotFoundAction: Required value")
+            .And.Contain("must not contain both Deny and Warn");
+    }
+
+    [Fact]
+    public async Task A_policy_with_a_paramKind_reads_the_binding_s_parameters_and_denies_or_allows_when_there_are_none()
+    {
+        Kubectl.RequireInstalled();
+        await using var sandbox = await SandboxFixture.StartAsync();
+        var kubectl = sandbox.Kubectl;
+        (await kubectl.RunAsync("apply -f -", """
             apiVersion: admissionregistration.k8s.io/v1
             kind: ValidatingAdmissionPolicy
-            metadata: {name: with-params}
+            metadata: {name: container-limit}
             spec:
               paramKind: {apiVersion: v1, kind: ConfigMap}
               matchConstraints: {resourceRules: [{apiGroups: [""], apiVersions: [v1], operations: [CREATE], resources: [pods]}]}
-              validations: [{expression: "size(object.spec.containers) > 0"}]
+              validations:
+              - expression: "size(object.spec.containers) <= int(params.data.maxContainers)"
+                messageExpression: "'at most ' + params.data.maxContainers + ' containers'"
             ---
             apiVersion: admissionregistration.k8s.io/v1
             kind: ValidatingAdmissionPolicyBinding
-            metadata: {name: with-params}
-            spec: {policyName: with-params, validationActions: [Deny], paramRef: {name: limits, namespace: default, parameterNotFoundAction: Deny}}
-            """);
-        var withParams = await kubectl.RunAsync("run web --image=nginx");
+            metadata: {name: container-limit}
+            spec: {policyName: container-limit, validationActions: [Deny], paramRef: {name: limits, parameterNotFoundAction: Deny}}
+            """)).ExitCode.Should().Be(0);
+        const string TwoContainers = """
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: pair}
+            spec: {containers: [{name: a, image: nginx}, {name: b, image: busybox}]}
+            """;
 
-        // params is declared (a policy may read it), so that expression compiles; the binding names no policy and mixes Deny and Warn.
-        badExpression.ExitCode.Should().Be(0);
-        badBinding.Error.Should().Contain("spec.policyName: Required value").And.Contain("must not contain both Deny and Warn");
-        withParams.Error.Should().Contain("the sandbox does not support policy parameters");
+        var withoutParameters = await kubectl.RunAsync("run single --image=nginx");
+        await kubectl.RunAsync("create configmap limits --from-literal=maxContainers=1");
+        var withinTheLimit = await kubectl.RunAsync("run single --image=nginx");
+        var beyondIt = await kubectl.RunAsync("apply -f -", TwoContainers);
+
+        withoutParameters.Error.Should().Contain("denied request: failed to configure binding: no params found for policy binding with `Deny` parameterNotFoundAction");
+        withinTheLimit.ExitCode.Should().Be(0);
+        beyondIt.Error.Should().Contain("ValidatingAdmissionPolicy 'container-limit' with binding 'container-limit' denied request: at most 1 containers");
     }
 }
