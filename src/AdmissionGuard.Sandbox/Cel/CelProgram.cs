@@ -1,3 +1,6 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+
 namespace AdmissionGuard.Sandbox.Cel;
 
 /// <summary>
@@ -8,6 +11,8 @@ namespace AdmissionGuard.Sandbox.Cel;
 /// </summary>
 public sealed class CelProgram
 {
+    private static readonly ConditionalWeakTable<IReadOnlySet<string>, ConcurrentDictionary<string, CelProgram>> Compiled = new();
+
     private readonly CelExpr _expression;
 
     private CelProgram(CelExpr expression) => _expression = expression;
@@ -19,9 +24,13 @@ public sealed class CelProgram
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(variables);
-        var expression = CelParser.Parse(source);
-        Check(source, expression, variables, []);
-        return new CelProgram(expression);
+        // Admission compiles the same stored expressions on every request: each is parsed once per environment.
+        return Compiled.GetOrCreateValue(variables).GetOrAdd(source, static (text, declared) =>
+        {
+            var expression = CelParser.Parse(text);
+            Check(text, expression, declared, []);
+            return new CelProgram(expression);
+        }, variables);
     }
 
     /// <summary>Evaluates with <paramref name="activation"/>'s values; a <see cref="CelEvaluationException"/> value stands for a variable that errs when read.</summary>
