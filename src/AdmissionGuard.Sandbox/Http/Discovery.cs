@@ -107,6 +107,12 @@ internal static class Discovery
         };
     }
 
+    /// <summary>
+    /// kubectl caches each OpenAPI v3 document under its hash for good. The sandbox assembly's module version id
+    /// (deterministic builds derive it from the compiled code) changes whenever the code that writes them may have.
+    /// </summary>
+    private static readonly string DocumentHash = typeof(Discovery).Assembly.ManifestModule.ModuleVersionId.ToString("N");
+
     /// <summary>The OpenAPI v3 index: one document per group/version.</summary>
     public static JsonObject OpenApiIndex()
     {
@@ -114,15 +120,16 @@ internal static class Discovery
         foreach (var (group, version) in GroupVersions)
         {
             var path = OpenApiPath(group, version);
-            paths[path] = new JsonObject { ["serverRelativeURL"] = $"/openapi/v3/{path}?hash=sandbox-{KubernetesVersion}" };
+            paths[path] = new JsonObject { ["serverRelativeURL"] = $"/openapi/v3/{path}?hash={DocumentHash}" };
         }
 
         return new JsonObject { ["paths"] = paths };
     }
 
     /// <summary>
-    /// The OpenAPI v3 document of a group/version, reduced to a PATCH operation per kind that declares the
-    /// <c>fieldValidation</c> parameter: what kubectl looks for to leave validation to the server.
+    /// The OpenAPI v3 document of a group/version: a PATCH operation per kind that declares the <c>fieldValidation</c>
+    /// parameter (what kubectl looks for to leave validation to the server) and the kinds' schemas for
+    /// <c>kubectl explain</c> (<see cref="OpenApiSchemas"/>).
     /// </summary>
     public static JsonObject? OpenApiDocument(string path)
     {
@@ -133,7 +140,8 @@ internal static class Discovery
         }
 
         var paths = new JsonObject();
-        foreach (var type in ResourceTypes.All.Where(r => r.Group == group && r.Version == version))
+        var types = ResourceTypes.All.Where(r => r.Group == group && r.Version == version).ToList();
+        foreach (var type in types)
         {
             var prefix = group.Length == 0 ? "/api/v1" : $"/apis/{group}/{version}";
             var url = type.Namespaced ? $"{prefix}/namespaces/{{namespace}}/{type.Plural}/{{name}}" : $"{prefix}/{type.Plural}/{{name}}";
@@ -157,7 +165,7 @@ internal static class Discovery
             ["openapi"] = "3.0.0",
             ["info"] = new JsonObject { ["title"] = "Kubernetes (AdmissionGuard sandbox)", ["version"] = KubernetesVersion },
             ["paths"] = paths,
-            ["components"] = new JsonObject { ["schemas"] = new JsonObject() },
+            ["components"] = new JsonObject { ["schemas"] = OpenApiSchemas.For(path, types) },
         };
     }
 

@@ -430,4 +430,69 @@ public sealed class KubectlFidelityTests
         missing.ExitCode.Should().NotBe(0);
         missing.Error.Should().Contain("pods \"batch\" is forbidden: no PriorityClass with name nightly was found");
     }
+
+    [Fact]
+    public async Task Explain_prints_each_kinds_fields_with_their_types_and_descriptions()
+    {
+        Kubectl.RequireInstalled();
+        await using var sandbox = await SandboxFixture.StartAsync();
+
+        var pod = await sandbox.Kubectl.RunAsync("explain pods");
+        var gates = await sandbox.Kubectl.RunAsync("explain pod.spec.schedulingGates");
+        var resources = await sandbox.Kubectl.RunAsync("explain deployments.spec.template.spec.containers.resources");
+        var port = await sandbox.Kubectl.RunAsync("explain svc.spec.ports.targetPort");
+        var missing = await sandbox.Kubectl.RunAsync("explain pods.spec.nope");
+
+        pod.ExitCode.Should().Be(0);
+        pod.Output.Should().Contain("KIND:       Pod\nVERSION:    v1")
+            .And.Contain("Pod is a collection of containers that can run on a host.")
+            .And.MatchRegex(@"metadata\t<ObjectMeta>\n")
+            .And.MatchRegex(@"spec\t<PodSpec>\n +Specification of the desired behavior of the pod.");
+        gates.Output.Should().Contain("FIELD: schedulingGates <[]PodSchedulingGate>")
+            .And.Contain("SchedulingGates is an opaque list of values that if specified will block")
+            .And.MatchRegex(@"name\t<string>\n +Name of the scheduling gate.");
+        resources.Output.Should().Contain("GROUP:      apps").And.Contain("KIND:       Deployment")
+            .And.MatchRegex(@"limits\t<map\[string\]Quantity>").And.MatchRegex(@"claims\t<\[\]ResourceClaim>");
+        port.Output.Should().Contain("FIELD: targetPort <IntOrString>");
+        missing.ExitCode.Should().NotBe(0);
+        missing.Error.Should().Contain("field \"nope\" does not exist");
+    }
+
+    [Fact]
+    public async Task Apply_merges_containers_by_name_while_the_documents_carry_schemas()
+    {
+        // The schemas have no patch strategies: kubectl must keep computing its patch from its compiled-in types, which
+        // merge containers by name, so a container another writer added survives an apply that does not list it.
+        Kubectl.RequireInstalled();
+        await using var sandbox = await SandboxFixture.StartAsync();
+        const string Applied = """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: web
+            spec:
+              replicas: 0
+              selector:
+                matchLabels:
+                  app: web
+              template:
+                metadata:
+                  labels:
+                    app: web
+                spec:
+                  containers:
+                  - name: app
+                    image: nginx:1.27
+            """;
+        const string Sidecar = """{"spec":{"template":{"spec":{"containers":[{"name":"proxy","image":"envoy"}]}}}}""";
+        await sandbox.Kubectl.RunAsync("apply -f -", Applied);
+        await sandbox.Kubectl.RunAsync("patch deployment web --type=strategic --patch-file=/dev/stdin", Sidecar);
+
+        var reapplied = await sandbox.Kubectl.RunAsync("apply -f -", Applied.Replace("nginx:1.27", "nginx:1.28", StringComparison.Ordinal));
+
+        reapplied.ExitCode.Should().Be(0);
+        reapplied.Output.Should().Contain("deployment.apps/web configured");
+        sandbox.Server.Api.Get<V1Deployment>("default", "web")!.Spec.Template.Spec.Containers.Select(c => (c.Name, c.Image))
+            .Should().BeEquivalentTo([("app", "nginx:1.28"), ("proxy", "envoy")]);
+    }
 }
