@@ -141,7 +141,6 @@ internal static class AdmissionMatch
             ["resource"] = resource,
             ["requestKind"] = kind.DeepClone(),
             ["requestResource"] = resource.DeepClone(),
-            ["name"] = request.Name,
             ["operation"] = OperationName(request.Operation),
             ["userInfo"] = new JsonObject { ["username"] = request.Context.User, ["groups"] = new JsonArray("system:masters", "system:authenticated") },
             ["object"] = request.NewObject?.DeepClone(),
@@ -158,6 +157,12 @@ internal static class AdmissionMatch
                 ["apiVersion"] = "meta.k8s.io/v1",
             },
         };
+        // Go's omitempty: a generateName pod's CREATE has no name yet, so the review (and CEL's request) has none.
+        if (request.Name.Length > 0)
+        {
+            body["name"] = request.Name;
+        }
+
         if (request.SubResource is not null)
         {
             body["subResource"] = request.SubResource;
