@@ -142,7 +142,7 @@ internal static class AdmissionMatch
             ["requestKind"] = kind.DeepClone(),
             ["requestResource"] = resource.DeepClone(),
             ["operation"] = OperationName(request.Operation),
-            ["userInfo"] = new JsonObject { ["username"] = request.Context.User, ["groups"] = new JsonArray("system:masters", "system:authenticated") },
+            ["userInfo"] = new JsonObject { ["username"] = request.Context.User, ["groups"] = new JsonArray([.. UserGroups.Of(request.Context.User).Select(g => JsonValue.Create(g))]) },
             ["object"] = request.NewObject?.DeepClone(),
             ["oldObject"] = request.OldObject?.DeepClone(),
             ["dryRun"] = request.Context.DryRun,

@@ -94,7 +94,7 @@ public sealed partial class ClusterApi
                 throw new ApiException(ApiErrors.Conflict(pods, current.Name, $"Precondition failed: UID in precondition: {preconditions.Uid}, UID in object meta: {current.Uid}"));
             }
 
-            metadata["deletionTimestamp"] = deadline.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+            metadata["deletionTimestamp"] = Rfc3339.Format(deadline);
             metadata["deletionGracePeriodSeconds"] = grace;
             amend?.Invoke(pod);
             var pinned = ParseResourceVersion(preconditions?.ResourceVersion);

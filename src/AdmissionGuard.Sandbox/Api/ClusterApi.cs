@@ -652,7 +652,7 @@ public sealed partial class ClusterApi(ObjectStore store, IAdmission admission, 
         });
     }
 
-    private string Timestamp() => time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+    private string Timestamp() => Rfc3339.Format(time.GetUtcNow());
 
     private static GroupVersionKind Gvk(ResourceType type) => new(type.Group, type.Version, type.Kind);
 

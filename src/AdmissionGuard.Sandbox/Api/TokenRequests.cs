@@ -56,18 +56,16 @@ public static class TokenRequests
             {
                 ["name"] = serviceAccount,
                 ["namespace"] = objectNamespace,
-                ["creationTimestamp"] = Rfc3339(now),
+                ["creationTimestamp"] = Rfc3339.Format(now),
             },
             ["spec"] = spec.DeepClone(),
             ["status"] = new JsonObject
             {
                 ["token"] = token,
-                ["expirationTimestamp"] = Rfc3339(expires),
+                ["expirationTimestamp"] = Rfc3339.Format(expires),
             },
         };
     }
-
-    private static string Rfc3339(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
     private static string Base64Url(string text) =>
         Convert.ToBase64String(Encoding.UTF8.GetBytes(text)).TrimEnd('=').Replace('+', '-').Replace('/', '_');

@@ -127,6 +127,15 @@ internal sealed partial class ApiHandler(ClusterApi api, FaultInjection faults, 
             return;
         }
 
+        if (SelfSubjectReviews.IsTarget(group, version, rest) && context.Request.Method == "POST")
+        {
+            var user = UserOf(context.Request);
+            requests.Record(new ApiRequest(user, "create", SelfSubjectReviews.Group, SelfSubjectReviews.Plural, null, null, null));
+            var now = Rfc3339.Format(options.TimeProvider.GetUtcNow());
+            await WriteJsonAsync(context, 201, SelfSubjectReviews.Answer(await ReadObjectAsync(context.Request), user, now), requestContext);
+            return;
+        }
+
         var target = ApiTarget.Parse(group, version, rest) ?? throw NotServed(group, version, rest);
         var request = context.Request;
         var query = request.Query;

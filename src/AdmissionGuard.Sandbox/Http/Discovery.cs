@@ -41,7 +41,8 @@ internal static class Discovery
     public static JsonObject Groups(Func<ResourceType, bool> serves)
     {
         var groups = new JsonArray();
-        var served = ResourceTypes.All.Where(serves).Select(r => (r.Group, r.Version)).Distinct();
+        var served = ResourceTypes.All.Where(serves).Select(r => (r.Group, r.Version))
+            .Append((SelfSubjectReviews.Group, SelfSubjectReviews.Version)).Distinct();
         foreach (var (group, version) in served.Where(gv => gv.Group.Length > 0))
         {
             var groupVersion = new JsonObject { ["groupVersion"] = $"{group}/{version}", ["version"] = version };
@@ -60,12 +61,18 @@ internal static class Discovery
     public static JsonObject? Resources(string group, string version, Func<ResourceType, bool> serves)
     {
         var types = ResourceTypes.All.Where(r => r.Group == group && r.Version == version && serves(r)).ToList();
-        if (types.Count == 0)
+        var reviews = group == SelfSubjectReviews.Group && version == SelfSubjectReviews.Version;
+        if (types.Count == 0 && !reviews)
         {
             return null;
         }
 
         var resources = new JsonArray();
+        if (reviews)
+        {
+            resources.Add(SelfSubjectReviews.DiscoveryEntry());
+        }
+
         foreach (var type in types)
         {
             var entry = new JsonObject

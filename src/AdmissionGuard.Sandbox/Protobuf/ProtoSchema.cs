@@ -17,7 +17,7 @@ internal static class ProtoSchema
     {
         "Namespace", "Pod", "Service", "ConfigMap", "Secret", "ServiceAccount", "Binding", "Deployment", "DaemonSet",
         "ReplicaSet", "Scale", "Job", "CronJob", "PodDisruptionBudget", "Eviction", "PriorityClass", "Role",
-        "RoleBinding", "ClusterRole", "ClusterRoleBinding", "TokenRequest", "DeleteOptions",
+        "RoleBinding", "ClusterRole", "ClusterRoleBinding", "TokenRequest", "SelfSubjectReview", "DeleteOptions",
     }.ToFrozenDictionary(k => k, k => k, StringComparer.Ordinal);
 
     public static FrozenDictionary<string, FrozenDictionary<int, ProtoField>> Messages { get; } = new Dictionary<string, ProtoField[]>
@@ -186,6 +186,7 @@ internal static class ProtoSchema
         ["TokenRequest"] = Object("TokenRequestSpec", "Empty"),
         ["TokenRequestSpec"] = [Ss(1, "audiences"), M(3, "boundObjectRef", "BoundObjectReference"), L(4, "expirationSeconds", keepZero: true)],
         ["BoundObjectReference"] = [S(1, "kind"), S(2, "apiVersion"), S(3, "name"), S(4, "uid")],
+        ["SelfSubjectReview"] = [M(1, "metadata", "ObjectMeta"), M(2, "status", "Empty")],
 
         // A status a create resets anyway: its fields are skipped, it stays an (empty) object.
         ["Empty"] = [],

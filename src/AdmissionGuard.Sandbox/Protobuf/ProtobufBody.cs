@@ -221,7 +221,7 @@ internal static class ProtobufBody
                     }
                 }
 
-                return seconds == 0 ? null : DateTimeOffset.FromUnixTimeSeconds(seconds).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+                return seconds == 0 ? null : Rfc3339.Format(DateTimeOffset.FromUnixTimeSeconds(seconds));
             case ProtoSchema.Quantity:
                 return ReadStrings(data).First;
             case ProtoSchema.IntOrString:

@@ -495,4 +495,35 @@ public sealed class KubectlFidelityTests
         sandbox.Server.Api.Get<V1Deployment>("default", "web")!.Spec.Template.Spec.Containers.Select(c => (c.Name, c.Image))
             .Should().BeEquivalentTo([("app", "nginx:1.28"), ("proxy", "envoy")]);
     }
+
+    [Fact]
+    public async Task Auth_whoami_names_the_caller_and_the_groups_its_credentials_bring()
+    {
+        Kubectl.RequireInstalled();
+        const string Token = "0123456789abcdef";
+        const string Guard = "system:serviceaccount:admissionguard-system:admissionguard";
+        await using var sandbox = await SandboxFixture.StartAsync(new SandboxOptions { TokenUsers = new Dictionary<string, string> { [Token] = Guard } });
+        using var kubeconfig = new TempKubeconfig();
+        await sandbox.Server.WriteKubeconfigAsync(kubeconfig.Path, Token, TestContext.Current.CancellationToken);
+        var cache = Directory.CreateTempSubdirectory("kubectl-cache-");
+        try
+        {
+            var admin = await sandbox.Kubectl.RunAsync("auth whoami");
+            var guard = await new Kubectl(kubeconfig.Path, cache.FullName).RunAsync("auth whoami -o json");
+
+            admin.ExitCode.Should().Be(0, admin.Error);
+            admin.Rows.Should().BeEquivalentTo(
+                [new[] { "ATTRIBUTE", "VALUE" }, ["Username", "system:admin"], ["Groups", "[system:masters system:authenticated]"]],
+                o => o.WithStrictOrdering());
+            var review = JsonNode.Parse(guard.Output)!;
+            ((string?)review["kind"]).Should().Be("SelfSubjectReview");
+            ((string?)review["status"]!["userInfo"]!["username"]).Should().Be(Guard);
+            review["status"]!["userInfo"]!["groups"]!.AsArray().Select(g => (string?)g).Should().Equal(
+                "system:serviceaccounts", "system:serviceaccounts:admissionguard-system", "system:authenticated");
+        }
+        finally
+        {
+            cache.Delete(recursive: true);
+        }
+    }
 }

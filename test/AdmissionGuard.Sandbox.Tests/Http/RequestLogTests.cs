@@ -1,5 +1,6 @@
 using AdmissionGuard.Sandbox.Http;
 using AdmissionGuard.Sandbox.Simulation;
+using AdmissionGuard.Sandbox.Tests.Support;
 using k8s;
 using k8s.Models;
 
@@ -62,13 +63,4 @@ public sealed class RequestLogTests
         Metadata = new V1ObjectMeta { Name = name },
         Spec = new V1PodSpec { Containers = [new V1Container { Name = "app", Image = "nginx" }] },
     };
-
-    private sealed class TempKubeconfig : IDisposable
-    {
-        private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("sandbox-kubeconfig-");
-
-        public string Path => System.IO.Path.Combine(_directory.FullName, "kubeconfig");
-
-        public void Dispose() => _directory.Delete(recursive: true);
-    }
 }
