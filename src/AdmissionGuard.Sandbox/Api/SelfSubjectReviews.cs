@@ -1,4 +1,6 @@
 using System.Text.Json.Nodes;
+using AdmissionGuard.Sandbox.Store;
+using k8s.Models;
 
 namespace AdmissionGuard.Sandbox.Api;
 
@@ -8,23 +10,25 @@ namespace AdmissionGuard.Sandbox.Api;
 /// </summary>
 public static class SelfSubjectReviews
 {
-    public const string Group = "authentication.k8s.io";
-    public const string Version = "v1";
-    public const string Plural = "selfsubjectreviews";
-    public const string Kind = "SelfSubjectReview";
+    private const string Plural = "selfsubjectreviews";
+    private const string Kind = "SelfSubjectReview";
+
+    /// <summary>The resource, for discovery and the OpenAPI documents (not in <see cref="ResourceTypes.All"/>: it holds no objects).</summary>
+    public static ResourceType Resource { get; } =
+        new("authentication.k8s.io", "v1", Kind, Plural, "selfsubjectreview", false, [], [], [], typeof(V1SelfSubjectReview));
 
     /// <summary>Its entry in <c>/apis/authentication.k8s.io/v1</c> discovery.</summary>
     public static JsonObject DiscoveryEntry() => new()
     {
         ["name"] = Plural,
-        ["singularName"] = "selfsubjectreview",
+        ["singularName"] = Resource.Singular,
         ["namespaced"] = false,
         ["kind"] = Kind,
         ["verbs"] = new JsonArray("create"),
     };
 
     public static bool IsTarget(string group, string version, string[] rest) =>
-        group == Group && version == Version && rest is [Plural];
+        group == Resource.Group && version == Resource.Version && rest is [Plural];
 
     /// <summary>The review kube-apiserver answers: the caller's name and groups, stamped with the time.</summary>
     /// <exception cref="ApiException">The body is not a SelfSubjectReview.</exception>
@@ -39,7 +43,7 @@ public static class SelfSubjectReviews
         return new JsonObject
         {
             ["kind"] = Kind,
-            ["apiVersion"] = $"{Group}/{Version}",
+            ["apiVersion"] = Resource.ApiVersion,
             ["metadata"] = new JsonObject { ["creationTimestamp"] = now },
             ["status"] = new JsonObject
             {

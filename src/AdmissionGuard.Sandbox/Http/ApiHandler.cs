@@ -130,7 +130,7 @@ internal sealed partial class ApiHandler(ClusterApi api, FaultInjection faults, 
         if (SelfSubjectReviews.IsTarget(group, version, rest) && context.Request.Method == "POST")
         {
             var user = UserOf(context.Request);
-            requests.Record(new ApiRequest(user, "create", SelfSubjectReviews.Group, SelfSubjectReviews.Plural, null, null, null));
+            requests.Record(new ApiRequest(user, "create", SelfSubjectReviews.Resource.Group, SelfSubjectReviews.Resource.Plural, null, null, null));
             var now = Rfc3339.Format(options.TimeProvider.GetUtcNow());
             await WriteJsonAsync(context, 201, SelfSubjectReviews.Answer(await ReadObjectAsync(context.Request), user, now), requestContext);
             return;

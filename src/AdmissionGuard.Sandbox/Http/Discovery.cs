@@ -14,8 +14,11 @@ internal static class Discovery
 {
     public const string KubernetesVersion = "v1.32.0-sandbox";
 
+    /// <summary>The kinds the OpenAPI documents describe: the stored ones and the create-only reviews.</summary>
+    private static readonly IReadOnlyList<ResourceType> Documented = [.. ResourceTypes.All, SelfSubjectReviews.Resource];
+
     private static readonly IReadOnlyList<(string Group, string Version)> GroupVersions =
-        [.. ResourceTypes.All.Select(r => (r.Group, r.Version)).Distinct()];
+        [.. Documented.Select(r => (r.Group, r.Version)).Distinct()];
 
     public static JsonObject Version() => new()
     {
@@ -42,7 +45,7 @@ internal static class Discovery
     {
         var groups = new JsonArray();
         var served = ResourceTypes.All.Where(serves).Select(r => (r.Group, r.Version))
-            .Append((SelfSubjectReviews.Group, SelfSubjectReviews.Version)).Distinct();
+            .Append((SelfSubjectReviews.Resource.Group, SelfSubjectReviews.Resource.Version)).Distinct();
         foreach (var (group, version) in served.Where(gv => gv.Group.Length > 0))
         {
             var groupVersion = new JsonObject { ["groupVersion"] = $"{group}/{version}", ["version"] = version };
@@ -61,7 +64,7 @@ internal static class Discovery
     public static JsonObject? Resources(string group, string version, Func<ResourceType, bool> serves)
     {
         var types = ResourceTypes.All.Where(r => r.Group == group && r.Version == version && serves(r)).ToList();
-        var reviews = group == SelfSubjectReviews.Group && version == SelfSubjectReviews.Version;
+        var reviews = group == SelfSubjectReviews.Resource.Group && version == SelfSubjectReviews.Resource.Version;
         if (types.Count == 0 && !reviews)
         {
             return null;
@@ -147,7 +150,7 @@ internal static class Discovery
         }
 
         var paths = new JsonObject();
-        var types = ResourceTypes.All.Where(r => r.Group == group && r.Version == version).ToList();
+        var types = Documented.Where(r => r.Group == group && r.Version == version).ToList();
         foreach (var type in types)
         {
             var prefix = group.Length == 0 ? "/api/v1" : $"/apis/{group}/{version}";

@@ -510,6 +510,7 @@ public sealed class KubectlFidelityTests
         {
             var admin = await sandbox.Kubectl.RunAsync("auth whoami");
             var guard = await new Kubectl(kubeconfig.Path, cache.FullName).RunAsync("auth whoami -o json");
+            var explained = await sandbox.Kubectl.RunAsync("explain selfsubjectreviews.status.userInfo");
 
             admin.ExitCode.Should().Be(0, admin.Error);
             admin.Rows.Should().BeEquivalentTo(
@@ -520,6 +521,7 @@ public sealed class KubectlFidelityTests
             ((string?)review["status"]!["userInfo"]!["username"]).Should().Be(Guard);
             review["status"]!["userInfo"]!["groups"]!.AsArray().Select(g => (string?)g).Should().Equal(
                 "system:serviceaccounts", "system:serviceaccounts:admissionguard-system", "system:authenticated");
+            explained.Output.Should().Contain("GROUP:      authentication.k8s.io").And.Contain("FIELD: userInfo <UserInfo>");
         }
         finally
         {
