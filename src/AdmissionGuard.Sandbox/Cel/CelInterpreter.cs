@@ -14,8 +14,7 @@ internal sealed class CelInterpreter(IReadOnlyDictionary<string, object?> variab
     /// <summary>Functions of kube-apiserver's CEL libraries the sandbox knows by name but does not evaluate.</summary>
     public static readonly HashSet<string> Unimplemented = new(StringComparer.Ordinal)
     {
-        "timestamp", "duration", "getFullYear", "getMonth", "getDayOfYear", "getDayOfMonth", "getDate", "getDayOfWeek",
-        "getHours", "getMinutes", "getSeconds", "getMilliseconds", "quantity", "isQuantity", "url", "isURL", "ip", "isIP",
+        "quantity", "isQuantity", "url", "isURL", "ip", "isIP",
         "cidr", "isCIDR", "format", "quote", "reverse", "semver", "isSemver", "check", "allowed", "reason", "errored", "error",
         "path", "group", "resource", "namespace", "name", "subresource", "serviceAccount", "requestResource",
     };
@@ -23,7 +22,7 @@ internal sealed class CelInterpreter(IReadOnlyDictionary<string, object?> variab
     /// <summary>Global functions (<c>f(x)</c>) the interpreter evaluates.</summary>
     public static readonly HashSet<string> GlobalFunctions = new(StringComparer.Ordinal)
     {
-        "size", "int", "uint", "double", "string", "bool", "bytes", "dyn", "type", "matches",
+        "size", "int", "uint", "double", "string", "bool", "bytes", "dyn", "type", "matches", "timestamp", "duration",
     };
 
     /// <summary>Methods (<c>x.f(...)</c>) the interpreter evaluates.</summary>
@@ -31,7 +30,8 @@ internal sealed class CelInterpreter(IReadOnlyDictionary<string, object?> variab
     {
         "size", "contains", "startsWith", "endsWith", "matches", "lowerAscii", "upperAscii", "trim", "split", "join", "replace",
         "indexOf", "lastIndexOf", "substring", "charAt", "find", "findAll", "isSorted", "sum", "min", "max",
-        "hasValue", "value", "orValue", "or",
+        "hasValue", "value", "orValue", "or", "getFullYear", "getMonth", "getDayOfYear", "getDayOfMonth", "getDate",
+        "getDayOfWeek", "getHours", "getMinutes", "getSeconds", "getMilliseconds",
     };
 
     /// <summary>Evaluation steps one expression may take, as kube-apiserver bounds an admission expression's runtime cost.</summary>
@@ -202,6 +202,7 @@ internal sealed class CelInterpreter(IReadOnlyDictionary<string, object?> variab
         ("!", bool b) => (object)!b,
         ("-", long l) => l == long.MinValue ? throw new CelEvaluationException("integer overflow") : (object)-l,
         ("-", double d) => (object)-d,
+        ("-", TimeSpan d) => CelTime.Duration(-d),
         _ => throw NoOverload(op == "!" ? "!_" : "-_", operand),
     };
 
@@ -249,12 +250,23 @@ internal sealed class CelInterpreter(IReadOnlyDictionary<string, object?> variab
                 ("+", string a, string b) => a + b,
                 ("+", byte[] a, byte[] b) => a.Concat(b).ToArray(),
                 ("+", IReadOnlyList<object?> a, IReadOnlyList<object?> b) => a.Concat(b).ToList(),
+                ("+", DateTimeOffset t, TimeSpan d) => t + d,
+                ("+", TimeSpan d, DateTimeOffset t) => t + d,
+                ("-", DateTimeOffset t, TimeSpan d) => t - d,
+                ("-", DateTimeOffset a, DateTimeOffset b) => CelTime.Duration(a - b),
+                ("+", TimeSpan a, TimeSpan b) => CelTime.Duration(a + b),
+                ("-", TimeSpan a, TimeSpan b) => CelTime.Duration(a - b),
                 _ => throw NoOverload($"_{op}_", left, right),
             };
         }
         catch (OverflowException)
         {
             throw new CelEvaluationException(left is ulong ? "unsigned integer overflow" : "integer overflow");
+        }
+        catch (ArgumentOutOfRangeException)
+        {
+            // DateTimeOffset's own range (years 1 to 9999) is CEL's timestamp range.
+            throw new CelEvaluationException("timestamp out of range");
         }
     }
 
@@ -405,6 +417,8 @@ internal sealed class CelInterpreter(IReadOnlyDictionary<string, object?> variab
         byte[] bytes => bytes.Length == 0,
         IReadOnlyList<object?> list => list.Count == 0,
         CelMap map => map.Entries.Count == 0,
+        TimeSpan d => d == TimeSpan.Zero,
+        DateTimeOffset t => t == DateTimeOffset.UnixEpoch,
         _ => false,
     };
 
@@ -430,6 +444,11 @@ internal static class CelFunctions
         ("bytes", [byte[] b]) => b,
         ("dyn", [var value]) => value,
         ("type", [var value]) => CelValues.TypeOf(value),
+        ("timestamp", [string text]) => CelTime.ParseTimestamp(text),
+        ("timestamp", [DateTimeOffset t]) => t,
+        ("timestamp", [long seconds]) => CelTime.FromUnixSeconds(seconds),
+        ("duration", [string text]) => CelTime.ParseDuration(text),
+        ("duration", [TimeSpan d]) => d,
         _ => throw CelInterpreter.NoOverload(function, args),
     };
 
@@ -469,6 +488,9 @@ internal static class CelFunctions
             case (CelOptional o, "value", []): return o.HasValue ? o.Value : throw new CelEvaluationException("optional.none() dereference");
             case (CelOptional o, "orValue", [var fallback]): return o.HasValue ? o.Value : fallback;
             case (CelOptional o, "or", [CelOptional other]): return o.HasValue ? o : other;
+            case (DateTimeOffset t, _, []) when function.StartsWith("get", StringComparison.Ordinal): return CelTime.Get(function, t, null);
+            case (DateTimeOffset t, _, [string zone]) when function.StartsWith("get", StringComparison.Ordinal): return CelTime.Get(function, t, zone);
+            case (TimeSpan d, _, []) when function.StartsWith("get", StringComparison.Ordinal): return CelTime.Get(function, d);
             default: throw CelInterpreter.NoOverload(function, [target, .. args]);
         }
     }
@@ -594,6 +616,7 @@ internal static class CelFunctions
         ulong u => u <= long.MaxValue ? (long)u : throw new CelEvaluationException("integer overflow"),
         double d => d is >= -9.2233720368547758e18 and < 9.2233720368547758e18 ? (long)Math.Truncate(d) : throw new CelEvaluationException("integer overflow"),
         string s => long.TryParse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l) ? l : throw new CelEvaluationException($"cannot convert '{s}' to int"),
+        DateTimeOffset t => t.ToUnixTimeSeconds(),
         _ => throw CelInterpreter.NoOverload("int", value),
     };
 
@@ -617,7 +640,7 @@ internal static class CelFunctions
 
     private static string ToStringValue(object? value) => value switch
     {
-        string or bool or long or ulong or double => CelValues.Format(value),
+        string or bool or long or ulong or double or DateTimeOffset or TimeSpan => CelValues.Format(value),
         byte[] bytes => new UTF8Encoding(false, true).GetString(bytes),
         _ => throw CelInterpreter.NoOverload("string", value),
     };

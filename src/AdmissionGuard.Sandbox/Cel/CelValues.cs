@@ -39,7 +39,8 @@ internal sealed class CelMap(Dictionary<object, object?> entries)
 
 /// <summary>
 /// CEL values in .NET: null, bool, long (int), ulong (uint), double, string, byte[] (bytes), a list
-/// (<see cref="IReadOnlyList{T}"/>), <see cref="CelMap"/>, <see cref="CelType"/>, <see cref="CelOptional"/>; their
+/// (<see cref="IReadOnlyList{T}"/>), <see cref="CelMap"/>, <see cref="CelType"/>, <see cref="CelOptional"/>,
+/// <see cref="DateTimeOffset"/> (timestamp) and <see cref="TimeSpan"/> (duration, see <see cref="CelTime"/>); their
 /// equality (heterogeneous: numbers compare by value across int, uint and double), ordering and type names.
 /// </summary>
 internal static class CelValues
@@ -100,6 +101,8 @@ internal static class CelValues
         CelMap => MapType,
         CelType => TypeType,
         CelOptional => OptionalType,
+        DateTimeOffset => CelTime.TimestampType,
+        TimeSpan => CelTime.DurationType,
         _ => new CelType(value.GetType().Name),
     };
 
@@ -138,6 +141,8 @@ internal static class CelValues
             (string a, string b) => Math.Sign(string.CompareOrdinal(a, b)),
             (bool a, bool b) => a.CompareTo(b),
             (byte[] a, byte[] b) => Math.Sign(a.AsSpan().SequenceCompareTo(b)),
+            (DateTimeOffset a, DateTimeOffset b) => a.CompareTo(b),
+            (TimeSpan a, TimeSpan b) => a.CompareTo(b),
             _ => null,
         };
     }
@@ -181,6 +186,8 @@ internal static class CelValues
         CelMap map => $"{{{string.Join(", ", map.Entries.Select(e => $"{Quoted(e.Key)}: {Quoted(e.Value)}"))}}}",
         CelOptional { HasValue: true } o => $"optional.of({Quoted(o.Value)})",
         CelOptional => "optional.none()",
+        DateTimeOffset t => CelTime.Format(t),
+        TimeSpan d => CelTime.Format(d),
         _ => value.ToString() ?? "",
     };
 

@@ -54,6 +54,19 @@ public sealed class CelProgramTests
     [InlineData("{'a': 1, 'b': [true, null]}['b'][1] == null && [1, 2] + [3] == [1, 2, 3]", true)]
     [InlineData("string(42) + string(true) == '42true' && int('-5') == -5 && double('2.5') == 2.5 && uint(3) == 3u", true)]
     [InlineData("[3, 1, 2].max() == 3 && [1, 2, 2].isSorted() && [1, 2, 3].sum() == 6", true)]
+    // Timestamps and durations: parsing, arithmetic, ordering, accessors (UTC or a named zone), string forms.
+    [InlineData("timestamp('2024-03-01T10:00:00Z') - timestamp('2024-02-28T10:00:00Z') == duration('48h')", true)]
+    [InlineData("timestamp('2024-01-01T00:00:00+02:00') == timestamp('2023-12-31T22:00:00Z')", true)]
+    [InlineData("timestamp('2024-01-01T00:00:00Z') + duration('1h30m') > timestamp('2024-01-01T01:29:59.999Z')", true)]
+    [InlineData("duration('1.5h') == duration('90m') && duration('-1s') < duration('0') && -duration('1m') == duration('-60s')", true)]
+    [InlineData("duration('300ms') + duration('700ms') == duration('1s') && duration('1h').getMinutes() == 60", true)]
+    [InlineData("string(duration('90m')) == '5400s' && string(duration('1.5s')) == '1.5s'", true)]
+    [InlineData("string(timestamp('2024-01-01T00:00:00.500Z')) == '2024-01-01T00:00:00.5Z' && int(timestamp('1970-01-02T00:00:00Z')) == 86400", true)]
+    [InlineData("timestamp('2024-02-29T23:30:00Z').getMonth() == 1 && timestamp('2024-02-29T23:30:00Z').getDate() == 29 && timestamp('2024-02-29T23:30:00Z').getDayOfMonth() == 28", true)]
+    [InlineData("timestamp('2024-02-29T23:30:00Z').getDate('+01:00') == 1 && timestamp('2024-02-29T23:30:00Z').getHours('America/New_York') == 18", true)]
+    [InlineData("timestamp('2024-01-07T00:00:00Z').getDayOfWeek() == 0 && timestamp('2024-12-31T00:00:00Z').getDayOfYear() == 365", true)]
+    [InlineData("type(timestamp(0)) == type(timestamp('1970-01-01T00:00:00Z')) && type(duration('1s')) != type(timestamp(0))", true)]
+    [InlineData("timestamp(object.metadata.?creationTimestamp.orValue('2024-01-01T00:00:00Z')) < timestamp('2025-01-01T00:00:00Z')", true)]
     public void Expressions_evaluate_as_cel_does(string expression, bool expected) =>
         Evaluate(expression).Should().Be(expected);
 
@@ -76,7 +89,14 @@ public sealed class CelProgramTests
     [InlineData("size(1)", "no such overload: size applied to (int)")]
     [InlineData("object.spec.priority ? 1 : 2", "no such overload: _?_:_ applied to (int)")]
     [InlineData("'a'.matches('(')", "invalid regular expression '('*")]
-    [InlineData("timestamp('2024-01-01T00:00:00Z')", "the sandbox's CEL does not implement timestamp()*")]
+    [InlineData("quantity('1Gi')", "the sandbox's CEL does not implement quantity()*")]
+    [InlineData("timestamp('2024-01-01')", "cannot parse timestamp '2024-01-01': not RFC 3339*")]
+    [InlineData("timestamp('2024-02-30T00:00:00Z')", "cannot parse timestamp '2024-02-30T00:00:00Z': no such date or time")]
+    [InlineData("duration('5 minutes')", "cannot parse duration '5 minutes'*")]
+    [InlineData("duration('3000000h')", "cannot parse duration '3000000h': out of range")]
+    [InlineData("timestamp('9999-12-31T23:00:00Z') + duration('2h')", "timestamp out of range")]
+    [InlineData("timestamp(0) < 1", "no such overload: _<_ applied to (google.protobuf.Timestamp, int)")]
+    [InlineData("timestamp(0).getHours('Mars/Olympus')", "unknown time zone 'Mars/Olympus'")]
     public void Evaluation_errors_say_what_went_wrong(string expression, string message)
     {
         var evaluate = () => Evaluate(expression);
