@@ -19,7 +19,13 @@ internal static partial class CelTime
 
     private static readonly Dictionary<string, decimal> NanosecondsPerUnit = new(StringComparer.Ordinal)
     {
-        ["ns"] = 1m, ["us"] = 1_000m, ["µs"] = 1_000m, ["ms"] = 1_000_000m, ["s"] = 1_000_000_000m, ["m"] = 60_000_000_000m, ["h"] = 3_600_000_000_000m,
+        ["ns"] = 1m,
+        ["us"] = 1_000m,
+        ["µs"] = 1_000m,
+        ["ms"] = 1_000_000m,
+        ["s"] = 1_000_000_000m,
+        ["m"] = 60_000_000_000m,
+        ["h"] = 3_600_000_000_000m,
     };
 
     /// <summary><c>timestamp(string)</c>: RFC 3339 with a time zone, as Go's <c>time.RFC3339</c> parses it.</summary>
