@@ -14,7 +14,7 @@ internal sealed class CelInterpreter(IReadOnlyDictionary<string, object?> variab
     /// <summary>Functions of kube-apiserver's CEL libraries the sandbox knows by name but does not evaluate.</summary>
     public static readonly HashSet<string> Unimplemented = new(StringComparer.Ordinal)
     {
-        "quantity", "isQuantity", "url", "isURL", "ip", "isIP",
+        "url", "isURL", "ip", "isIP",
         "cidr", "isCIDR", "format", "quote", "reverse", "semver", "isSemver", "check", "allowed", "reason", "errored", "error",
         "path", "group", "resource", "namespace", "name", "subresource", "serviceAccount", "requestResource",
     };
@@ -23,6 +23,7 @@ internal sealed class CelInterpreter(IReadOnlyDictionary<string, object?> variab
     public static readonly HashSet<string> GlobalFunctions = new(StringComparer.Ordinal)
     {
         "size", "int", "uint", "double", "string", "bool", "bytes", "dyn", "type", "matches", "timestamp", "duration",
+        "quantity", "isQuantity",
     };
 
     /// <summary>Methods (<c>x.f(...)</c>) the interpreter evaluates.</summary>
@@ -32,6 +33,7 @@ internal sealed class CelInterpreter(IReadOnlyDictionary<string, object?> variab
         "indexOf", "lastIndexOf", "substring", "charAt", "find", "findAll", "isSorted", "sum", "min", "max",
         "hasValue", "value", "orValue", "or", "getFullYear", "getMonth", "getDayOfYear", "getDayOfMonth", "getDate",
         "getDayOfWeek", "getHours", "getMinutes", "getSeconds", "getMilliseconds",
+        "sign", "isInteger", "asInteger", "asApproximateFloat", "add", "sub", "isLessThan", "isGreaterThan", "compareTo",
     };
 
     /// <summary>Evaluation steps one expression may take, as kube-apiserver bounds an admission expression's runtime cost.</summary>
@@ -449,6 +451,8 @@ internal static class CelFunctions
         ("timestamp", [long seconds]) => CelTime.FromUnixSeconds(seconds),
         ("duration", [string text]) => CelTime.ParseDuration(text),
         ("duration", [TimeSpan d]) => d,
+        ("quantity", [string text]) => CelQuantity.Parse(text),
+        ("isQuantity", [string text]) => CelQuantity.IsQuantity(text),
         _ => throw CelInterpreter.NoOverload(function, args),
     };
 
@@ -491,6 +495,7 @@ internal static class CelFunctions
             case (DateTimeOffset t, _, []) when function.StartsWith("get", StringComparison.Ordinal): return CelTime.Get(function, t, null);
             case (DateTimeOffset t, _, [string zone]) when function.StartsWith("get", StringComparison.Ordinal): return CelTime.Get(function, t, zone);
             case (TimeSpan d, _, []) when function.StartsWith("get", StringComparison.Ordinal): return CelTime.Get(function, d);
+            case (CelQuantity q, _, _): return q.Call(function, args);
             default: throw CelInterpreter.NoOverload(function, [target, .. args]);
         }
     }

@@ -103,6 +103,7 @@ internal static class CelValues
         CelOptional => OptionalType,
         DateTimeOffset => CelTime.TimestampType,
         TimeSpan => CelTime.DurationType,
+        CelQuantity => CelQuantity.Type,
         _ => new CelType(value.GetType().Name),
     };
 

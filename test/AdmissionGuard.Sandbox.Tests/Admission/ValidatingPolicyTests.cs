@@ -208,4 +208,57 @@ public sealed class ValidatingPolicyTests
         withinTheLimit.ExitCode.Should().Be(0);
         beyondIt.Error.Should().Contain("ValidatingAdmissionPolicy 'container-limit' with binding 'container-limit' denied request: at most 1 containers");
     }
+
+    [Fact]
+    public async Task A_policy_limits_memory_with_quantities_and_a_grace_period_with_timestamps()
+    {
+        Kubectl.RequireInstalled();
+        await using var sandbox = await SandboxFixture.StartAsync();
+        var kubectl = sandbox.Kubectl;
+        (await kubectl.RunAsync("apply -f -", """
+            apiVersion: admissionregistration.k8s.io/v1
+            kind: ValidatingAdmissionPolicy
+            metadata: {name: memory-limit}
+            spec:
+              matchConstraints:
+                resourceRules: [{apiGroups: [""], apiVersions: [v1], operations: [CREATE], resources: [pods]}]
+              validations:
+              - expression: >-
+                  object.spec.containers.all(c, !has(c.resources.limits) || !('memory' in c.resources.limits)
+                  || quantity(c.resources.limits.memory).compareTo(quantity('1Gi')) <= 0)
+                message: memory limits above 1Gi are not allowed
+              - expression: >-
+                  !has(object.metadata.annotations) || !('expires' in object.metadata.annotations)
+                  || timestamp(object.metadata.annotations.expires) - timestamp('2026-01-01T00:00:00Z') < duration('720h')
+                message: expires must be within 30 days of 2026-01-01
+            ---
+            apiVersion: admissionregistration.k8s.io/v1
+            kind: ValidatingAdmissionPolicyBinding
+            metadata: {name: memory-limit}
+            spec: {policyName: memory-limit, validationActions: [Deny]}
+            """)).ExitCode.Should().Be(0);
+
+        var small = await kubectl.RunAsync("create -f -", Pod("small", memory: "1024Mi"));
+        var large = await kubectl.RunAsync("create -f -", Pod("large", memory: "1.5Gi"));
+        var soon = await kubectl.RunAsync("create -f -", Pod("soon", expires: "2026-01-15T00:00:00Z"));
+        var late = await kubectl.RunAsync("create -f -", Pod("late", expires: "2026-03-01T00:00:00+01:00"));
+
+        small.ExitCode.Should().Be(0, small.Error);
+        large.Error.Should().Contain("ValidatingAdmissionPolicy 'memory-limit' with binding 'memory-limit' denied request: memory limits above 1Gi are not allowed");
+        soon.ExitCode.Should().Be(0, soon.Error);
+        late.Error.Should().Contain("denied request: expires must be within 30 days of 2026-01-01");
+    }
+
+    private static string Pod(string name, string? memory = null, string? expires = null) => $$"""
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: {{name}}
+          annotations: {{(expires is null ? "{}" : $"{{expires: '{expires}'}}")}}
+        spec:
+          containers:
+          - name: app
+            image: nginx
+            resources: {{(memory is null ? "{}" : $"{{limits: {{memory: {memory}}}}}")}}
+        """;
 }

@@ -67,6 +67,13 @@ public sealed class CelProgramTests
     [InlineData("timestamp('2024-01-07T00:00:00Z').getDayOfWeek() == 0 && timestamp('2024-12-31T00:00:00Z').getDayOfYear() == 365", true)]
     [InlineData("type(timestamp(0)) == type(timestamp('1970-01-01T00:00:00Z')) && type(duration('1s')) != type(timestamp(0))", true)]
     [InlineData("timestamp(object.metadata.?creationTimestamp.orValue('2024-01-01T00:00:00Z')) < timestamp('2025-01-01T00:00:00Z')", true)]
+    // Kubernetes' quantity library, as policies limiting resources use it.
+    [InlineData("quantity('1Gi') == quantity('1024Mi') && quantity('1G') != quantity('1Gi') && quantity('500m') == quantity('0.5')", true)]
+    [InlineData("quantity('1.5Gi').isGreaterThan(quantity('1536Mi')) == false && quantity('100m').isLessThan(quantity('1'))", true)]
+    [InlineData("quantity('2k').compareTo(quantity('2e3')) == 0 && quantity('1E').compareTo(quantity('1Ei')) == -1", true)]
+    [InlineData("quantity('1Ki').add(quantity('24')).asInteger() == 1048 && quantity('1').sub(2).sign() == -1", true)]
+    [InlineData("quantity('250m').isInteger() == false && quantity('4').isInteger() && quantity('1.5').asApproximateFloat() == 1.5", true)]
+    [InlineData("isQuantity('10Mi') && !isQuantity('10MB') && !isQuantity('') && type(quantity('1')) != string", true)]
     public void Expressions_evaluate_as_cel_does(string expression, bool expected) =>
         Evaluate(expression).Should().Be(expected);
 
@@ -89,7 +96,10 @@ public sealed class CelProgramTests
     [InlineData("size(1)", "no such overload: size applied to (int)")]
     [InlineData("object.spec.priority ? 1 : 2", "no such overload: _?_:_ applied to (int)")]
     [InlineData("'a'.matches('(')", "invalid regular expression '('*")]
-    [InlineData("quantity('1Gi')", "the sandbox's CEL does not implement quantity()*")]
+    [InlineData("url('https://example.com')", "the sandbox's CEL does not implement url()*")]
+    [InlineData("quantity('10MB')", "quantities must match the regular expression*: '10MB'")]
+    [InlineData("quantity('250m').asInteger()", "cannot convert value to integer*")]
+    [InlineData("quantity('1') < quantity('2')", "no such overload: _<_ applied to (kubernetes.Quantity, kubernetes.Quantity)")]
     [InlineData("timestamp('2024-01-01')", "cannot parse timestamp '2024-01-01': not RFC 3339*")]
     [InlineData("timestamp('2024-02-30T00:00:00Z')", "cannot parse timestamp '2024-02-30T00:00:00Z': no such date or time")]
     [InlineData("duration('5 minutes')", "cannot parse duration '5 minutes'*")]
