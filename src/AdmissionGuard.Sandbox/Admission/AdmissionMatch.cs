@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using AdmissionGuard.Sandbox.Api;
+using AdmissionGuard.Sandbox.Cel;
 using AdmissionGuard.Sandbox.Labels;
 using AdmissionGuard.Sandbox.Store;
 using k8s.Models;
@@ -85,33 +86,31 @@ internal static class AdmissionMatch
         return errors.Count == 0 ? null : $"failed to evaluate match condition: [{string.Join(", ", errors)}]";
     }
 
-    /// <summary>CEL's <c>object</c>, <c>oldObject</c> and <c>request</c> for a review's request.</summary>
-    public static JsonObject ConditionVariables(JsonObject reviewRequest)
+    /// <summary>The sandbox authorizes nothing, so CEL's <c>authorizer</c> is an error wherever it is read.</summary>
+    private static readonly CelEvaluationException NoAuthorizer =
+        new("the sandbox does not authorize requests (RBAC objects are stored, not enforced), so authorizer checks cannot be evaluated");
+
+    /// <summary>
+    /// CEL's <c>object</c>, <c>oldObject</c>, <c>request</c> and <c>authorizer</c> for a review's request, converted once
+    /// for every condition and policy that reads them. The request is converted as kube-apiserver converts it, with
+    /// Go's omitempty: unset optional fields are absent (no null, no "").
+    /// </summary>
+    public static IReadOnlyDictionary<string, object?> ConditionVariables(JsonObject reviewRequest)
     {
         ArgumentNullException.ThrowIfNull(reviewRequest);
-        return new JsonObject
+        var request = (CelMap)CelValues.FromJson(reviewRequest)!;
+        foreach (var empty in request.Entries.Where(e => e.Value is "").Select(e => e.Key).ToList())
         {
-            ["object"] = reviewRequest["object"]?.DeepClone(),
-            ["oldObject"] = reviewRequest["oldObject"]?.DeepClone(),
-            ["request"] = OmitEmpty(reviewRequest),
-        };
-    }
-
-    /// <summary>The request as CEL sees it: Go's omitempty leaves out unset optional fields (no null, no "").</summary>
-    private static JsonObject OmitEmpty(JsonObject request)
-    {
-        var converted = new JsonObject();
-        foreach (var (key, value) in request)
-        {
-            if (value is null || (value is JsonValue v && v.TryGetValue(out string? text) && text.Length == 0))
-            {
-                continue;
-            }
-
-            converted[key] = value.DeepClone();
+            request.Entries.Remove(empty);
         }
 
-        return converted;
+        return new Dictionary<string, object?>(StringComparer.Ordinal)
+        {
+            ["object"] = request.Entries.GetValueOrDefault("object"),
+            ["oldObject"] = request.Entries.GetValueOrDefault("oldObject"),
+            ["request"] = request,
+            ["authorizer"] = NoAuthorizer,
+        };
     }
 
     /// <summary>kube-apiserver's NewForbidden wording: <c>pods "web" is forbidden: ...</c>.</summary>

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using AdmissionGuard.Sandbox.Cel;
 
 namespace AdmissionGuard.Sandbox.Admission;
@@ -13,9 +12,6 @@ internal sealed class MatchCondition
 {
     private static readonly HashSet<string> Variables = new(StringComparer.Ordinal) { "object", "oldObject", "request", "authorizer" };
 
-    private static readonly CelEvaluationException NoAuthorizer =
-        new("the sandbox does not authorize requests (RBAC objects are stored, not enforced), so authorizer checks cannot be evaluated");
-
     private readonly CelProgram _program;
     private readonly string _text;
 
@@ -28,19 +24,12 @@ internal sealed class MatchCondition
     /// <exception cref="CelCompileException">The expression does not compile; the message is cel-go's.</exception>
     public static MatchCondition Compile(string expression) => new(expression ?? "");
 
-    /// <param name="variables">An object with the properties <c>object</c>, <c>oldObject</c>, <c>request</c>.</param>
+    /// <param name="variables">The request's variables (<see cref="AdmissionMatch.ConditionVariables"/>).</param>
     /// <exception cref="CelEvaluationException">Evaluation failed (missing field, wrong type), or the result is not a bool.</exception>
-    public bool Evaluate(JsonObject variables)
+    public bool Evaluate(IReadOnlyDictionary<string, object?> variables)
     {
         ArgumentNullException.ThrowIfNull(variables);
-        var activation = new Dictionary<string, object?>(StringComparer.Ordinal)
-        {
-            ["object"] = CelValues.FromJson(variables["object"]),
-            ["oldObject"] = CelValues.FromJson(variables["oldObject"]),
-            ["request"] = CelValues.FromJson(variables["request"]),
-            ["authorizer"] = NoAuthorizer,
-        };
-        return _program.Evaluate(activation) is bool result
+        return _program.Evaluate(variables) is bool result
             ? result
             : throw new CelEvaluationException($"expression '{_text}' does not evaluate to a bool");
     }

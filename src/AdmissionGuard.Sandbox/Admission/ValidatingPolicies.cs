@@ -26,9 +26,6 @@ internal sealed class ValidatingPolicies(ObjectStore store, ILogger logger)
     public static readonly IReadOnlySet<string> Variables =
         new HashSet<string>(StringComparer.Ordinal) { "object", "oldObject", "request", "params", "namespaceObject", "authorizer", "variables" };
 
-    private static readonly CelEvaluationException NoAuthorizer =
-        new("the sandbox does not authorize requests (RBAC objects are stored, not enforced), so authorizer checks cannot be evaluated");
-
     private static readonly ResourceType[] NeverValidated =
     [
         ResourceTypes.ValidatingAdmissionPolicies, ResourceTypes.ValidatingAdmissionPolicyBindings,
@@ -46,7 +43,7 @@ internal sealed class ValidatingPolicies(ObjectStore store, ILogger logger)
 
         var policies = store.Snapshot(ResourceTypes.ValidatingAdmissionPolicies)
             .ToDictionary(p => p.Name, p => p.ToModel<V1ValidatingAdmissionPolicy>(), StringComparer.Ordinal);
-        JsonObject? variables = null;
+        IReadOnlyDictionary<string, object?>? variables = null;
         foreach (var binding in store.Snapshot(ResourceTypes.ValidatingAdmissionPolicyBindings).Select(b => b.ToModel<V1ValidatingAdmissionPolicyBinding>()).OrderBy(b => b.Metadata.Name, StringComparer.Ordinal))
         {
             if (binding.Spec?.PolicyName is not { } policyName || !policies.TryGetValue(policyName, out var policy) || !Matches(policy, binding, request))
@@ -99,7 +96,7 @@ internal sealed class ValidatingPolicies(ObjectStore store, ILogger logger)
     /// The validations that failed, or the one failure that stands for an error under failurePolicy Fail. With a
     /// <c>paramKind</c>, the validations run once per parameter object the binding's <c>paramRef</c> finds.
     /// </summary>
-    private List<(string Message, string Reason)> Failures(V1ValidatingAdmissionPolicy policy, V1ValidatingAdmissionPolicyBinding binding, AdmissionRequest request, JsonObject variables)
+    private List<(string Message, string Reason)> Failures(V1ValidatingAdmissionPolicy policy, V1ValidatingAdmissionPolicyBinding binding, AdmissionRequest request, IReadOnlyDictionary<string, object?> variables)
     {
         var spec = policy.Spec;
         var ignoreErrors = spec.FailurePolicy == "Ignore";
@@ -127,7 +124,7 @@ internal sealed class ValidatingPolicies(ObjectStore store, ILogger logger)
     }
 
     private List<(string Message, string Reason)> Failures(
-        V1ValidatingAdmissionPolicy policy, V1ValidatingAdmissionPolicyBinding binding, AdmissionRequest request, JsonObject variables, JsonObject? parameters)
+        V1ValidatingAdmissionPolicy policy, V1ValidatingAdmissionPolicyBinding binding, AdmissionRequest request, IReadOnlyDictionary<string, object?> variables, JsonObject? parameters)
     {
         var spec = policy.Spec;
         var ignoreErrors = spec.FailurePolicy == "Ignore";
@@ -206,18 +203,14 @@ internal sealed class ValidatingPolicies(ObjectStore store, ILogger logger)
         }
     }
 
-    private Dictionary<string, object?> Activation(AdmissionRequest request, JsonObject variables, JsonObject? parameters, IList<V1Variable>? declared)
+    private Dictionary<string, object?> Activation(AdmissionRequest request, IReadOnlyDictionary<string, object?> variables, JsonObject? parameters, IList<V1Variable>? declared)
     {
         var namespaceObject = request.Resource.Namespaced && request.Namespace is { } ns ? store.Get(ResourceTypes.Namespaces, null, ns)?.ToJsonObject() : null;
         var computed = new Dictionary<object, object?>(CelMap.KeyComparer);
-        var activation = new Dictionary<string, object?>(StringComparer.Ordinal)
+        var activation = new Dictionary<string, object?>(variables, StringComparer.Ordinal)
         {
-            ["object"] = CelValues.FromJson(variables["object"]),
-            ["oldObject"] = CelValues.FromJson(variables["oldObject"]),
-            ["request"] = CelValues.FromJson(variables["request"]),
             ["params"] = CelValues.FromJson(parameters),
             ["namespaceObject"] = CelValues.FromJson(namespaceObject),
-            ["authorizer"] = NoAuthorizer,
             ["variables"] = new CelMap(computed),
         };
 

@@ -173,8 +173,8 @@ internal sealed class WebhookAdmission(ObjectStore store, WebhookTransport trans
     {
         var uid = Guid.NewGuid().ToString();
         var review = Review(uid, request);
-        // Built once per call, and only for a webhook with conditions: it copies the whole object.
-        var variables = new Lazy<JsonObject>(() => AdmissionMatch.ConditionVariables(review["request"]!.AsObject()));
+        // Built once per call, and only for a webhook with conditions: it converts the whole object.
+        var variables = new Lazy<IReadOnlyDictionary<string, object?>>(() => AdmissionMatch.ConditionVariables(review["request"]!.AsObject()));
         if (AdmissionMatch.ConditionError(hook.MatchConditions, expression => MatchCondition.Compile(expression).Evaluate(variables.Value), out var skip) is { } conditionError)
         {
             if (hook.FailurePolicy == "Ignore")

@@ -5,12 +5,13 @@ namespace AdmissionGuard.Sandbox.Tests.Admission;
 
 public sealed class MatchConditionTests
 {
-    private static JsonObject Variables(string spec) => new()
+    private static IReadOnlyDictionary<string, object?> Variables(string spec) => AdmissionMatch.ConditionVariables(new JsonObject
     {
+        ["operation"] = "CREATE",
+        ["subResource"] = "binding",
         ["object"] = JsonNode.Parse($$$"""{"metadata":{"name":"p","annotations":{"kubernetes.io/config.mirror":"x"}},"spec":{{{spec}}}}"""),
         ["oldObject"] = null,
-        ["request"] = new JsonObject { ["operation"] = "CREATE", ["subResource"] = "binding" },
-    };
+    });
 
     [Theory]
     [InlineData("!has(object.spec.hostNetwork) || !object.spec.hostNetwork", "{}", true)]
@@ -59,13 +60,15 @@ public sealed class MatchConditionTests
         evaluate.Should().Throw<InvalidOperationException>().WithMessage("*does not evaluate to a bool*");
     }
 
-    // kube-apiserver converts the request with omitempty: a pod CREATE has no subResource key at all.
-    private static JsonObject PodCreate() => new()
+    // kube-apiserver converts the request with omitempty: a pod CREATE has no subResource key at all, and an empty
+    // name or a null oldObject is no key either.
+    private static IReadOnlyDictionary<string, object?> PodCreate() => AdmissionMatch.ConditionVariables(new JsonObject
     {
+        ["operation"] = "CREATE",
+        ["name"] = "",
         ["object"] = JsonNode.Parse("""{"metadata":{"name":"p"},"spec":{"hostNetwork":true}}"""),
         ["oldObject"] = null,
-        ["request"] = new JsonObject { ["operation"] = "CREATE" },
-    };
+    });
 
     [Theory]
     [InlineData("request.subResource == 'binding' || true", true)]
