@@ -119,7 +119,13 @@ internal sealed partial class ApiHandler(ClusterApi api, FaultInjection faults, 
             return;
         }
 
-        if (LegacyBindings.IsTarget(group, rest) && context.Request.Method == "POST")
+        // Create-only resources: any other verb is refused as kube-apiserver refuses it.
+        if ((LegacyBindings.IsTarget(group, rest) || SelfSubjectReviews.IsTarget(group, version, rest)) && context.Request.Method != "POST")
+        {
+            throw new ApiException(ApiErrors.MethodNotAllowed("the server does not allow this method on the requested resource"));
+        }
+
+        if (LegacyBindings.IsTarget(group, rest))
         {
             requests.Record(new ApiRequest(UserOf(context.Request), "create", "", "bindings", null, rest[1], null));
             await api.BindLegacyAsync(rest[1], await ReadObjectAsync(context.Request), requestContext, context.RequestAborted);
@@ -127,7 +133,7 @@ internal sealed partial class ApiHandler(ClusterApi api, FaultInjection faults, 
             return;
         }
 
-        if (SelfSubjectReviews.IsTarget(group, version, rest) && context.Request.Method == "POST")
+        if (SelfSubjectReviews.IsTarget(group, version, rest))
         {
             var user = UserOf(context.Request);
             requests.Record(new ApiRequest(user, "create", SelfSubjectReviews.Resource.Group, SelfSubjectReviews.Resource.Plural, null, null, null));

@@ -511,6 +511,7 @@ public sealed class KubectlFidelityTests
             var admin = await sandbox.Kubectl.RunAsync("auth whoami");
             var guard = await new Kubectl(kubeconfig.Path, cache.FullName).RunAsync("auth whoami -o json");
             var explained = await sandbox.Kubectl.RunAsync("explain selfsubjectreviews.status.userInfo");
+            var listed = await sandbox.Kubectl.RunAsync("get selfsubjectreviews");
 
             admin.ExitCode.Should().Be(0, admin.Error);
             admin.Rows.Should().BeEquivalentTo(
@@ -522,6 +523,7 @@ public sealed class KubectlFidelityTests
             review["status"]!["userInfo"]!["groups"]!.AsArray().Select(g => (string?)g).Should().Equal(
                 "system:serviceaccounts", "system:serviceaccounts:admissionguard-system", "system:authenticated");
             explained.Output.Should().Contain("GROUP:      authentication.k8s.io").And.Contain("FIELD: userInfo <UserInfo>");
+            listed.Error.Should().Contain("Error from server (MethodNotAllowed): the server does not allow this method on the requested resource");
         }
         finally
         {
