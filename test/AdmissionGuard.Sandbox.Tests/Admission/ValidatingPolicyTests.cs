@@ -210,7 +210,7 @@ public sealed class ValidatingPolicyTests
     }
 
     [Fact]
-    public async Task A_policy_limits_memory_with_quantities_and_a_grace_period_with_timestamps()
+    public async Task A_policy_limits_memory_with_quantities_and_an_expiry_window_with_timestamps()
     {
         Kubectl.RequireInstalled();
         await using var sandbox = await SandboxFixture.StartAsync();
