@@ -41,12 +41,13 @@ internal sealed class ValidatingPolicies(ObjectStore store, ILogger logger)
             return;
         }
 
-        var policies = store.Snapshot(ResourceTypes.ValidatingAdmissionPolicies)
-            .ToDictionary(p => p.Name, p => p.ToModel<V1ValidatingAdmissionPolicy>(), StringComparer.Ordinal);
         IReadOnlyDictionary<string, object?>? variables = null;
         foreach (var binding in store.Snapshot(ResourceTypes.ValidatingAdmissionPolicyBindings).Select(b => b.ToModel<V1ValidatingAdmissionPolicyBinding>()).OrderBy(b => b.Metadata.Name, StringComparer.Ordinal))
         {
-            if (binding.Spec?.PolicyName is not { } policyName || !policies.TryGetValue(policyName, out var policy) || !Matches(policy, binding, request))
+            // Only bound policies are read: a policy without a binding does nothing.
+            if (binding.Spec?.PolicyName is not { } policyName
+                || store.Get(ResourceTypes.ValidatingAdmissionPolicies, null, policyName)?.ToModel<V1ValidatingAdmissionPolicy>() is not { } policy
+                || !Matches(policy, binding, request))
             {
                 continue;
             }

@@ -502,7 +502,7 @@ internal static class ObjectRules
         static void Format(JsonObject? parent, string field)
         {
             if (parent?[field] is JsonValue value && value.TryGetValue<string>(out var text)
-                && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time))
+                && Rfc3339.TryParse(text, out var time))
             {
                 parent[field] = time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
             }

@@ -2,6 +2,7 @@ using System.Collections.Frozen;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using AdmissionGuard.Sandbox.Api;
 using AdmissionGuard.Sandbox.Labels;
 using AdmissionGuard.Sandbox.Store;
 using k8s;
@@ -231,7 +232,7 @@ internal sealed class TableBuilder(TimeProvider time)
 
     /// <summary>How long ago a timestamp was, as kubectl rounds it; null when absent or unreadable.</summary>
     private static string? Since(JsonNode? timestamp, DateTimeOffset now) =>
-        DateTimeOffset.TryParse((string?)timestamp, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)
+        Rfc3339.TryParse((string?)timestamp, out var at)
             ? HumanDuration(now - at)
             : null;
 

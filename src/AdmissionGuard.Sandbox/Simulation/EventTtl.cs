@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
 using AdmissionGuard.Sandbox.Api;
 using AdmissionGuard.Sandbox.Store;
@@ -56,6 +55,6 @@ internal sealed class EventTtl(ClusterApi api, ILogger logger) : IController
 
     private static DateTimeOffset LastWrite(JsonObject evt) =>
         new[] { evt["lastTimestamp"], evt["eventTime"], evt["series"]?["lastObservedTime"], evt["metadata"]?["creationTimestamp"] }
-            .Select(node => DateTimeOffset.TryParse((string?)node, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time) ? time : DateTimeOffset.MinValue)
+            .Select(node => Rfc3339.TryParse((string?)node, out var time) ? time : DateTimeOffset.MinValue)
             .Max();
 }
