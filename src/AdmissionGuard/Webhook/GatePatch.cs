@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using AdmissionGuard.Core;
 using AdmissionGuard.Json;
@@ -20,10 +21,14 @@ internal static class GatePatch
         GateList,
     }
 
-    // Three shapes, three constant patches: built once, never per request.
+    // Three shapes, three constant patches: built once, never per request, and each also as the JSON string that carries
+    // it in a response (base64 in quotes), so that no answer encodes it again.
     private static readonly byte[] ToNewSpec = Build(Shape.NoSpec);
     private static readonly byte[] ToSpec = Build(Shape.Spec);
     private static readonly byte[] ToGateList = Build(Shape.GateList);
+    private static readonly byte[] ToNewSpecJson = JsonString(ToNewSpec);
+    private static readonly byte[] ToSpecJson = JsonString(ToSpec);
+    private static readonly byte[] ToGateListJson = JsonString(ToGateList);
 
     /// <summary>Where the patch that adds the gate to <paramref name="pod"/> has to add it.</summary>
     public static Shape ShapeOf(DecodedObject pod) =>
@@ -35,6 +40,16 @@ internal static class GatePatch
         Shape.Spec => ToSpec,
         _ => ToNewSpec,
     };
+
+    /// <summary>The patch for <paramref name="shape"/> as a JSON string value, as an AdmissionReview response carries it.</summary>
+    public static ReadOnlySpan<byte> JsonStringFor(Shape shape) => shape switch
+    {
+        Shape.GateList => ToGateListJson,
+        Shape.Spec => ToSpecJson,
+        _ => ToNewSpecJson,
+    };
+
+    private static byte[] JsonString(byte[] patch) => Encoding.ASCII.GetBytes($"\"{Convert.ToBase64String(patch)}\"");
 
     private static byte[] Build(Shape shape)
     {

@@ -52,7 +52,8 @@ internal sealed record ReviewAnswer(string Operation, string Decision, string Ui
 
         if (Patch is { } shape)
         {
-            json.WriteBase64String("patch"u8, GatePatch.For(shape));
+            json.WritePropertyName("patch"u8);
+            json.WriteRawValue(GatePatch.JsonStringFor(shape), skipInputValidation: true);
             json.WriteString("patchType"u8, "JSONPatch"u8);
         }
 

@@ -117,6 +117,23 @@ public sealed class OddInputTests
     }
 
     [Fact]
+    public async Task Property_names_written_with_json_escapes_decode_like_plain_ones()
+    {
+        await using var guard = await GuardTestHost.StartAsync();
+        var review = AdmissionReviews.PodCreate(PodFixtures.EbsCsiNode());
+        foreach (var name in new[] { "object", "tolerations", "nodeSelectorTerms", "matchFields", "effect" })
+        {
+            review.Should().Contain($"\"{name}\"");
+            review = review.Replace($"\"{name}\"", $"\"\\u{(int)name[0]:x4}{name[1..]}\"", StringComparison.Ordinal);
+        }
+
+        var result = await guard.MutateAsync(review);
+
+        result.AuditAnnotations["decision"].Should().Be("gated", "\\u0074olerations is tolerations to JSON, and so to the apiserver");
+        result.AuditAnnotations["reason"].Should().Be("pinned-to-tainted-node");
+    }
+
+    [Fact]
     public async Task Null_scheduling_gate_items_keep_the_list_and_ours_is_appended()
     {
         await using var guard = await GuardTestHost.StartAsync();
@@ -131,6 +148,8 @@ public sealed class OddInputTests
     [Theory]
     [InlineData("tolerations", "[{\"key\": 5}]", "request.object is not a valid Pod: spec.tolerations[*].key must be a string, not a number")]
     [InlineData("tolerations", "[7]", "request.object is not a valid Pod: spec.tolerations[*] must be an object, not a number")]
+    [InlineData("tolerations", "[[{\"operator\": \"Exists\"}], {\"key\": []}]", "request.object is not a valid Pod: spec.tolerations[*] must be an object, not an array")]
+    [InlineData("schedulingGates", "[{\"name\": \"a\"}, {\"name\": {}}]", "request.object is not a valid Pod: spec.schedulingGates[*].name must be a string, not an object")]
     [InlineData("schedulingGates", "{}", "request.object is not a valid Pod: spec.schedulingGates must be an array, not an object")]
     [InlineData("hostNetwork", "\"yes\"", "request.object is not a valid Pod: spec.hostNetwork must be a boolean, not a string")]
     [InlineData("tolerations", "[{\"tolerationSeconds\": 1.5}]", "request.object is not a valid Pod: spec.tolerations[*].tolerationSeconds must be an integer, not a number")]
