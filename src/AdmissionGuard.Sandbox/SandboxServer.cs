@@ -114,7 +114,7 @@ public sealed class SandboxServer : IAsyncDisposable
         var certificates = SandboxCertificates.Create("admissionguard-sandbox", "kubernetes", "kubernetes.default.svc");
         var faults = new FaultInjection();
         var requests = new ApiRequestLog();
-        var handler = new ApiHandler(api, faults, options, requests, logger);
+        var handler = new ApiHandler(api, faults, options, requests, admissionMetrics, logger);
 
         var builder = WebApplication.CreateSlimBuilder();
         // The host process's appsettings and environment (a Kestrel section, ASPNETCORE_URLS) must not reconfigure the sandbox.

@@ -58,11 +58,13 @@ internal static class AdmissionMatch
     }
 
     /// <summary>
-    /// Evaluates every matchCondition as kube-apiserver does: any false one skips (<paramref name="skip"/>), else any
-    /// error is the result (null when none).
+    /// Evaluates every matchCondition as kube-apiserver does, in order: the first false one skips (<paramref name="skip"/>),
+    /// else any error is the result (null when none).
     /// </summary>
     /// <param name="evaluate">Compiles and evaluates one expression in the caller's CEL environment.</param>
-    public static string? ConditionError(IList<V1MatchCondition>? conditions, Func<string, bool> evaluate, out bool skip)
+    /// <param name="evaluationErrors">The conditions that failed to evaluate before the result was known: kube-apiserver
+    /// counts each, whatever the failure policy and even when a later condition is false.</param>
+    public static string? ConditionError(IList<V1MatchCondition>? conditions, Func<string, bool> evaluate, out bool skip, out int evaluationErrors)
     {
         ArgumentNullException.ThrowIfNull(evaluate);
         skip = false;
@@ -74,6 +76,7 @@ internal static class AdmissionMatch
                 if (!evaluate(condition.Expression))
                 {
                     skip = true;
+                    evaluationErrors = errors.Count;
                     return null;
                 }
             }
@@ -82,6 +85,8 @@ internal static class AdmissionMatch
                 errors.Add($"expression '{condition.Expression}' resulted in error: {e.Message}");
             }
         }
+
+        evaluationErrors = errors.Count;
 
         return errors.Count == 0 ? null : $"failed to evaluate match condition: [{string.Join(", ", errors)}]";
     }
@@ -179,5 +184,5 @@ internal static class AdmissionMatch
     private static Dictionary<string, string> ObjectLabels(JsonObject? obj) =>
         obj is null ? [] : ObjectFields.Labels(obj);
 
-    private static string OperationName(AdmissionOperation operation) => operation.ToString().ToUpperInvariant();
+    internal static string OperationName(AdmissionOperation operation) => operation.ToString().ToUpperInvariant();
 }

@@ -132,7 +132,7 @@ internal sealed class ValidatingPolicies(ObjectStore store, ILogger logger)
         var activation = Activation(request, variables, parameters, spec.Variables);
         bool Evaluate(string expression) =>
             CelProgram.Compile(expression, Variables).Evaluate(activation) is bool result ? result : throw new CelEvaluationException($"expression '{expression}' does not evaluate to a bool");
-        if (AdmissionMatch.ConditionError(spec.MatchConditions, Evaluate, out var skip) is { } conditionError)
+        if (AdmissionMatch.ConditionError(spec.MatchConditions, Evaluate, out var skip, out _) is { } conditionError)
         {
             return ignoreErrors ? [] : [(conditionError, "Invalid")];
         }

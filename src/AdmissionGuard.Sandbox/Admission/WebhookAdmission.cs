@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AdmissionGuard.Sandbox.Api;
@@ -5,6 +6,7 @@ using AdmissionGuard.Sandbox.Labels;
 using AdmissionGuard.Sandbox.Patching;
 using AdmissionGuard.Sandbox.Store;
 using k8s.Models;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
 namespace AdmissionGuard.Sandbox.Admission;
@@ -16,8 +18,8 @@ namespace AdmissionGuard.Sandbox.Admission;
 /// objectSelector and simple matchConditions pick the webhooks; timeoutSeconds and failurePolicy decide what
 /// a failed call means. A matchCondition sees <c>request</c> as the apiserver converts it (omitempty: an unset
 /// subResource, name, namespace, oldObject or options is absent, and reading it is an error); a condition that is
-/// false skips the webhook, an error (with none false) skips it under failurePolicy Ignore, counted in
-/// <see cref="AdmissionMetrics"/>, and refuses the request with 403 under Fail. Reinvocation as kube-apiserver
+/// false skips the webhook, an error (with none false) skips it under failurePolicy Ignore and refuses the request with
+/// 403 under Fail. Every call, rejection, fail-open and condition error is counted in <see cref="AdmissionMetrics"/>. Reinvocation as kube-apiserver
 /// does it: when a webhook changed the object, the earlier webhooks with <c>reinvocationPolicy: IfNeeded</c> are
 /// called once more after the first pass. ValidatingAdmissionPolicies (<see cref="ValidatingPolicies"/>) run before
 /// the validating webhooks. Webhook configurations themselves are never sent to webhooks. Not
@@ -78,13 +80,7 @@ internal sealed class WebhookAdmission(ObjectStore store, WebhookTransport trans
             throw new ApiException(outcome.Denial);
         }
 
-        if (outcome.Patch is null || current is null)
-        {
-            return (current, false);
-        }
-
-        var patched = outcome.Patch(current);
-        return (patched, !JsonNode.DeepEquals(patched, current));
+        return outcome.Patched is { } patched ? (patched, !JsonNode.DeepEquals(patched, current)) : (current, false);
     }
 
     public async Task ValidateAsync(AdmissionRequest request, CancellationToken cancellationToken)
@@ -168,24 +164,28 @@ internal sealed class WebhookAdmission(ObjectStore store, WebhookTransport trans
         }
     }
 
-    /// <summary>Calls one webhook. Null when it does not apply (matchConditions) or failed under failurePolicy Ignore.</summary>
+    /// <summary>
+    /// Calls one webhook and applies a mutating webhook's patch, observing the call as kube-apiserver's dispatchers do
+    /// (<see cref="AdmissionMetrics"/>). Null when it does not apply (matchConditions) or failed under failurePolicy Ignore.
+    /// </summary>
     private async Task<Outcome?> CallAsync(Webhook hook, AdmissionRequest request, CancellationToken cancellationToken)
     {
         var uid = Guid.NewGuid().ToString();
         var review = Review(uid, request);
+        var operation = AdmissionMatch.OperationName(request.Operation);
         // Built once per call, and only for a webhook with conditions: it converts the whole object.
         var variables = new Lazy<IReadOnlyDictionary<string, object?>>(() => AdmissionMatch.ConditionVariables(review["request"]!.AsObject()));
-        if (AdmissionMatch.ConditionError(hook.MatchConditions, expression => MatchCondition.Compile(expression).Evaluate(variables.Value), out var skip) is { } conditionError)
+        var conditionError = AdmissionMatch.ConditionError(
+            hook.MatchConditions, expression => MatchCondition.Compile(expression).Evaluate(variables.Value), out var skip, out var evaluationErrors);
+        for (var i = 0; i < evaluationErrors; i++)
         {
-            if (hook.FailurePolicy == "Ignore")
-            {
-                metrics.CountMatchConditionError(hook.Name, hook.Mutating);
-                SandboxLog.WebhookCallFailed(logger, hook.Name, "Ignore", conditionError);
-                return null;
-            }
+            metrics.ObserveMatchConditionError(hook.Name, hook.Mutating, operation);
+        }
 
-            SandboxLog.WebhookCallFailed(logger, hook.Name, "Fail", conditionError);
-            throw new ApiException(ApiErrors.Forbidden(AdmissionMatch.Forbidden(request, conditionError)));
+        if (conditionError is not null)
+        {
+            SandboxLog.WebhookCallFailed(logger, hook.Name, hook.FailurePolicy == "Ignore" ? "Ignore" : "Fail", conditionError);
+            return hook.FailurePolicy == "Ignore" ? null : throw new ApiException(ApiErrors.Forbidden(AdmissionMatch.Forbidden(request, conditionError)));
         }
 
         if (skip)
@@ -193,79 +193,143 @@ internal sealed class WebhookAdmission(ObjectStore store, WebhookTransport trans
             return null;
         }
 
+        var started = Stopwatch.GetTimestamp();
+        Outcome outcome;
         try
         {
-
-            var timeout = TimeSpan.FromSeconds(hook.TimeoutSeconds ?? DefaultTimeoutSeconds);
-            string answer;
-            try
-            {
-                answer = await transport.PostAsync(hook.ClientConfig ?? throw new InvalidOperationException("webhook has no clientConfig"),
-                    JsonSerializer.SerializeToUtf8Bytes(review), timeout, cancellationToken);
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                throw new InvalidOperationException($"failed to call webhook: Post \"{WebhookTransport.Target(hook.ClientConfig!)}\": context deadline exceeded");
-            }
-            catch (HttpRequestException e)
-            {
-                throw new InvalidOperationException($"failed to call webhook: Post \"{WebhookTransport.Target(hook.ClientConfig!)}\": {e.Message}");
-            }
-
-            return Interpret(hook, uid, answer);
+            outcome = Interpret(hook, uid, await PostAsync(hook, review, cancellationToken));
         }
-        catch (Exception e) when (e is InvalidOperationException or FormatException or JsonException or PatchException or UriFormatException)
+        catch (WebhookCallException e)
         {
-            if (hook.FailurePolicy == "Ignore")
+            var ignore = hook.FailurePolicy == "Ignore";
+            if (!ignore)
             {
-                SandboxLog.WebhookCallFailed(logger, hook.Name, "Ignore", e.Message);
+                metrics.ObserveRejection(hook.Name, hook.Mutating, operation, AdmissionMetrics.RejectionKind.CallingWebhookError, e.Code);
+            }
+
+            metrics.ObserveCall(hook.Name, hook.Mutating, operation, Stopwatch.GetElapsedTime(started), rejected: !ignore, e.Code);
+            SandboxLog.WebhookCallFailed(logger, hook.Name, ignore ? "Ignore" : "Fail", e.Message);
+            if (ignore)
+            {
+                metrics.ObserveFailOpen(hook.Name, hook.Mutating);
                 return null;
             }
 
-            SandboxLog.WebhookCallFailed(logger, hook.Name, "Fail", e.Message);
             throw new ApiException(ApiErrors.Internal($"Internal error occurred: failed calling webhook \"{hook.Name}\": {e.Message}"));
+        }
+
+        if (outcome.Denial is { } denial)
+        {
+            metrics.ObserveRejection(hook.Name, hook.Mutating, operation, AdmissionMetrics.RejectionKind.NoError, denial.Code ?? 0);
+            metrics.ObserveCall(hook.Name, hook.Mutating, operation, Stopwatch.GetElapsedTime(started), rejected: true, denial.Code ?? 0);
+            return outcome;
+        }
+
+        if (outcome.Patch is { } patch)
+        {
+            try
+            {
+                // Past the call: a patch the apiserver cannot apply fails the request whatever the failure policy.
+                var target = request.NewObject ?? throw new PatchException(
+                    $"admission webhook \"{hook.Name}\" attempted to modify the object, which is not supported for this operation");
+                outcome = outcome with { Patched = JsonPatch.Apply(target, JsonPatch.Parse(patch)) };
+            }
+            catch (PatchException e)
+            {
+                metrics.ObserveRejection(hook.Name, hook.Mutating, operation, AdmissionMetrics.RejectionKind.ApiserverInternalError, 0);
+                metrics.ObserveCall(hook.Name, hook.Mutating, operation, Stopwatch.GetElapsedTime(started), rejected: true, 0);
+                throw new ApiException(ApiErrors.Internal($"Internal error occurred: {e.Message}"));
+            }
+        }
+
+        metrics.ObserveCall(hook.Name, hook.Mutating, operation, Stopwatch.GetElapsedTime(started), rejected: false, StatusCodes.Status200OK);
+        return outcome;
+    }
+
+    /// <summary>Posts the review; every way the call can fail is a <see cref="WebhookCallException"/> with kube-apiserver's code.</summary>
+    private async Task<string> PostAsync(Webhook hook, JsonObject review, CancellationToken cancellationToken)
+    {
+        // A failure that carries no HTTP status is a Bad Request to kube-apiserver ("error calling webhook").
+        const int NoStatus = StatusCodes.Status400BadRequest;
+        var timeout = TimeSpan.FromSeconds(hook.TimeoutSeconds ?? DefaultTimeoutSeconds);
+        try
+        {
+            var config = hook.ClientConfig ?? throw new WebhookCallException("webhook has no clientConfig", NoStatus);
+            return await transport.PostAsync(config, JsonSerializer.SerializeToUtf8Bytes(review), timeout, cancellationToken);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new WebhookCallException($"failed to call webhook: Post \"{WebhookTransport.Target(hook.ClientConfig!)}\": context deadline exceeded", NoStatus);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new WebhookCallException($"failed to call webhook: Post \"{WebhookTransport.Target(hook.ClientConfig!)}\": {e.Message}", (int?)e.StatusCode ?? NoStatus);
+        }
+        catch (Exception e) when (e is InvalidOperationException or UriFormatException)
+        {
+            throw new WebhookCallException(e.Message, NoStatus);
         }
     }
 
+    /// <summary>
+    /// Reads the answer. One kube-apiserver cannot decode is a Bad Request, as the call's own failures are; one that
+    /// decodes but breaks the response rules (no response, another uid, a patch it may not carry) is Service Unavailable.
+    /// </summary>
     private static Outcome Interpret(Webhook hook, string uid, string answer)
     {
-        var review = JsonNode.Parse(answer) as JsonObject ?? throw new InvalidOperationException("the webhook response is not a JSON object");
-        if ((string?)review["apiVersion"] != "admission.k8s.io/v1" || (string?)review["kind"] != "AdmissionReview")
+        const int Undecodable = StatusCodes.Status400BadRequest;
+        const int Invalid = StatusCodes.Status503ServiceUnavailable;
+        JsonObject review;
+        try
         {
-            throw new InvalidOperationException($"expected webhook response of admission.k8s.io/v1, Kind=AdmissionReview, got {(string?)review["apiVersion"]}, Kind={(string?)review["kind"]}");
+            review = JsonNode.Parse(answer) as JsonObject ?? throw new WebhookCallException("the webhook response is not a JSON object", Undecodable);
+        }
+        catch (JsonException e)
+        {
+            throw new WebhookCallException($"the webhook response is not JSON: {e.Message}", Undecodable);
         }
 
-        var response = review["response"] as JsonObject ?? throw new InvalidOperationException("webhook response was absent");
+        if ((string?)review["apiVersion"] != "admission.k8s.io/v1" || (string?)review["kind"] != "AdmissionReview")
+        {
+            throw new WebhookCallException($"expected webhook response of admission.k8s.io/v1, Kind=AdmissionReview, got {(string?)review["apiVersion"]}, Kind={(string?)review["kind"]}", Undecodable);
+        }
+
+        var response = review["response"] as JsonObject ?? throw new WebhookCallException("webhook response was absent", Invalid);
         if ((string?)response["uid"] != uid)
         {
-            throw new InvalidOperationException($"expected response.uid=\"{uid}\", got \"{(string?)response["uid"]}\"");
+            throw new WebhookCallException($"expected response.uid=\"{uid}\", got \"{(string?)response["uid"]}\"", Invalid);
         }
 
         var warnings = (response["warnings"] as JsonArray)?.Select(w => (string?)w ?? "").ToList() ?? [];
         if ((bool?)response["allowed"] != true)
         {
             // A denying webhook's warnings still reach the client.
-            return new Outcome(warnings, null, Denial(hook.Name, response["status"] as JsonObject));
+            return new Outcome(warnings, Denial: Denial(hook.Name, response["status"] as JsonObject));
         }
 
-        Func<JsonObject, JsonObject>? patch = null;
-        if ((string?)response["patch"] is { Length: > 0 } encoded)
+        if ((string?)response["patch"] is not { Length: > 0 } encoded)
         {
-            if (!hook.Mutating)
-            {
-                throw new InvalidOperationException("validating webhook may not return a patch");
-            }
-
-            if ((string?)response["patchType"] != "JSONPatch")
-            {
-                throw new InvalidOperationException($"unsupported patchType \"{(string?)response["patchType"]}\"");
-            }
-
-            var operations = JsonNode.Parse(Convert.FromBase64String(encoded));
-            patch = target => JsonPatch.Apply(target, operations);
+            return new Outcome(warnings);
         }
 
-        return new Outcome(warnings, patch);
+        if (!hook.Mutating)
+        {
+            throw new WebhookCallException("validating webhook may not return a patch", Invalid);
+        }
+
+        if ((string?)response["patchType"] != "JSONPatch")
+        {
+            throw new WebhookCallException($"unsupported patchType \"{(string?)response["patchType"]}\"", Invalid);
+        }
+
+        try
+        {
+            return new Outcome(warnings, Patch: System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(encoded)));
+        }
+        catch (FormatException e)
+        {
+            throw new WebhookCallException($"the webhook response's patch is not base64: {e.Message}", Undecodable);
+        }
     }
 
     private static V1Status Denial(string webhook, JsonObject? status)
@@ -313,6 +377,15 @@ internal sealed class WebhookAdmission(ObjectStore store, WebhookTransport trans
         IList<V1MatchCondition>? MatchConditions,
         string? ReinvocationPolicy);
 
+    /// <param name="Patch">A mutating webhook's JSON Patch, as it sent it.</param>
+    /// <param name="Patched">The object with <paramref name="Patch"/> applied.</param>
     /// <param name="Denial">The refusal to answer with, when the webhook said no.</param>
-    private sealed record Outcome(IReadOnlyList<string> Warnings, Func<JsonObject, JsonObject>? Patch, V1Status? Denial = null);
+    private sealed record Outcome(IReadOnlyList<string> Warnings, string? Patch = null, JsonObject? Patched = null, V1Status? Denial = null);
+
+    /// <summary>A failed call: kube-apiserver's ErrCallingWebhook, which follows the failure policy.</summary>
+    private sealed class WebhookCallException(string message, int code) : Exception(message)
+    {
+        /// <summary>The HTTP status kube-apiserver gives the failure in its metrics.</summary>
+        public int Code { get; } = code;
+    }
 }

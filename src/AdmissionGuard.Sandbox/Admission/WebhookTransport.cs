@@ -54,7 +54,7 @@ internal sealed class WebhookTransport(IReadOnlyDictionary<string, string> servi
         var text = await response.Content.ReadAsStringAsync(timeoutSource.Token);
         if (!response.IsSuccessStatusCode)
         {
-            throw new HttpRequestException($"the server responded with status {(int)response.StatusCode}: {Truncate(text)}");
+            throw new HttpRequestException($"the server responded with status {(int)response.StatusCode}: {Truncate(text)}", null, response.StatusCode);
         }
 
         return text;

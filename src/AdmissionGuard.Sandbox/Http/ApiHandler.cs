@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using AdmissionGuard.Sandbox.Admission;
 using AdmissionGuard.Sandbox.Api;
 using AdmissionGuard.Sandbox.Faults;
 using AdmissionGuard.Sandbox.Patching;
@@ -15,7 +16,7 @@ namespace AdmissionGuard.Sandbox.Http;
 /// The REST surface: translates kube-apiserver URLs, verbs and media types onto <see cref="ClusterApi"/> and
 /// writes the answers (objects, lists, Tables, watch streams, Status errors, Warning headers).
 /// </summary>
-internal sealed partial class ApiHandler(ClusterApi api, FaultInjection faults, SandboxOptions options, ApiRequestLog requests, ILogger logger)
+internal sealed partial class ApiHandler(ClusterApi api, FaultInjection faults, SandboxOptions options, ApiRequestLog requests, AdmissionMetrics admissionMetrics, ILogger logger)
 {
     private const int FlushThreshold = 64 * 1024;
     private static readonly JsonSerializerOptions Compact = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
@@ -74,7 +75,7 @@ internal sealed partial class ApiHandler(ClusterApi api, FaultInjection faults, 
         switch (segments)
         {
             case []:
-                await WriteJsonAsync(context, 200, new JsonObject { ["paths"] = new JsonArray("/api", "/api/v1", "/apis", "/openapi/v2", "/openapi/v3", "/version", "/healthz") }, requestContext);
+                await WriteJsonAsync(context, 200, new JsonObject { ["paths"] = new JsonArray("/api", "/api/v1", "/apis", "/healthz", "/livez", "/metrics", "/openapi/v2", "/openapi/v3", "/readyz", "/version") }, requestContext);
                 return;
             case ["version"]:
                 await WriteJsonAsync(context, 200, Discovery.Version(), requestContext);
@@ -82,6 +83,11 @@ internal sealed partial class ApiHandler(ClusterApi api, FaultInjection faults, 
             case ["healthz" or "livez" or "readyz", ..]:
                 context.Response.ContentType = "text/plain";
                 await context.Response.WriteAsync("ok", context.RequestAborted);
+                return;
+            case ["metrics"]:
+                // kube-apiserver's own metrics; of them, the sandbox keeps what dynamic admission records.
+                context.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
+                await admissionMetrics.WriteAsync(context.Response.Body, context.RequestAborted);
                 return;
             case ["api"]:
                 await WriteJsonAsync(context, 200, Discovery.CoreVersions(), requestContext);

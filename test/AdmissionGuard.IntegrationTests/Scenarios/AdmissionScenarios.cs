@@ -1,5 +1,6 @@
 using AdmissionGuard.Core;
 using AdmissionGuard.IntegrationTests.Scenarios.Support;
+using AdmissionGuard.Sandbox.Tests.Support;
 using AdmissionGuard.Testing;
 using AdmissionGuard.Tests.Support;
 
@@ -43,12 +44,18 @@ public abstract class AdmissionScenarios
         await Workloads.CreateNamespaceAsync(cluster.Client, Apps, token);
 
         using var cache = new TempDirectory();
-        var refused = await Kubectl(cluster, cache).RunAsync("create -f -", Workloads.PinnedPodYaml("refused", Apps, node));
+        var kubectl = Kubectl(cluster, cache);
+        var refused = await kubectl.RunAsync("create -f -", Workloads.PinnedPodYaml("refused", Apps, node));
+        var metrics = await kubectl.RunAsync("get --raw /metrics");
 
         refused.ExitCode.Should().Be(1);
         refused.Error.Should().Contain(
             $"admission webhook \"check.pods.admissionguard.io\" denied the request: node {node} is still tainted {WellKnown.CiliumAgentNotReadyTaint}");
         (await Observe.PodsAsync(cluster.Client, Apps, token)).Should().BeEmpty();
+        metrics.ExitCode.Should().Be(0, metrics.Error);
+        ScrapedMetrics.Parse(metrics.Output).Sum("apiserver_admission_webhook_rejection_count", ("name", "check.pods.admissionguard.io"),
+            ("type", "validating"), ("operation", "CREATE"), ("error_type", "no_error"), ("rejection_code", "403"))
+            .Should().Be(1, "the apiserver counts the guard's denial as a rejection with the code the guard sent");
     }
 
     private protected abstract Task<IClusterUnderTest> StartAsync(GuardSetup setup, CancellationToken cancellationToken);

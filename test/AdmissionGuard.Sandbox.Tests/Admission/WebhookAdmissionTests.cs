@@ -105,6 +105,104 @@ public sealed class WebhookAdmissionTests
         failure.Response.Content.Should().Contain("failed calling webhook");
     }
 
+    private const string Requests = "apiserver_admission_webhook_request_total";
+    private const string Rejections = "apiserver_admission_webhook_rejection_count";
+    private const string FailOpen = "apiserver_admission_webhook_fail_open_count";
+
+    [Fact]
+    public async Task Each_call_is_counted_as_kube_apiserver_counts_it_by_webhook_type_code_and_rejection()
+    {
+        await using var webhook = await TestWebhook.StartAsync();
+        webhook.Respond = request => (string?)request["name"] == "refused" ? TestWebhook.Deny(request, 403, "no") : TestWebhook.Allow(request);
+        await using var mutator = await TestWebhook.StartAsync();
+        await using var sandbox = await SandboxServer.StartAsync(cancellationToken: Ct);
+        await RegisterValidatingAsync(sandbox, Validating(webhook));
+        await RegisterMutatingAsync(sandbox, Mutating(mutator, "gate.test.io", null));
+
+        await sandbox.Api.CreateAsync(Pod("admitted"), cancellationToken: Ct);
+        var refused = () => sandbox.Api.CreateAsync(Pod("refused"), cancellationToken: Ct);
+        await refused.Should().ThrowAsync<ApiException>();
+
+        var metrics = await ScrapedMetrics.ScrapeAsync(sandbox.AdmissionMetrics);
+        (string, string) Validate = ("type", "validating"), Create = ("operation", "CREATE");
+        metrics.Sum(Requests, ("name", "check.test.io"), Validate, Create, ("code", "200"), ("rejected", "false")).Should().Be(1);
+        metrics.Sum(Requests, ("name", "check.test.io"), Validate, Create, ("code", "403"), ("rejected", "true")).Should().Be(1);
+        metrics.Sum(Requests, ("name", "gate.test.io"), ("type", "admit"), Create, ("code", "200"), ("rejected", "false")).Should().Be(2);
+        metrics.Sum(Rejections, ("name", "check.test.io"), Validate, Create, ("error_type", "no_error"), ("rejection_code", "403")).Should().Be(1);
+        metrics.Sum(Rejections).Should().Be(1, "only the denial is a rejection");
+        metrics.Sum("apiserver_admission_webhook_admission_duration_seconds_count", ("name", "check.test.io"), ("rejected", "true")).Should().Be(1);
+        metrics.Sum("apiserver_admission_webhook_admission_duration_seconds_bucket", ("name", "gate.test.io"), ("le", "+Inf")).Should().Be(2);
+        metrics.Sum(FailOpen).Should().Be(0);
+    }
+
+    [Theory]
+    [InlineData("Ignore")]
+    [InlineData("Fail")]
+    public async Task An_unreachable_webhook_fails_open_under_Ignore_and_is_a_calling_webhook_error_under_Fail(string failurePolicy)
+    {
+        await using var sandbox = await SandboxServer.StartAsync(cancellationToken: Ct);
+        await RegisterValidatingAsync(sandbox, new V1ValidatingWebhook
+        {
+            Name = "down.test.io",
+            ClientConfig = new Admissionregistrationv1WebhookClientConfig { Url = "https://127.0.0.1:1/validate" },
+            Rules = [Rule("pods")],
+            FailurePolicy = failurePolicy,
+            SideEffects = "None",
+            AdmissionReviewVersions = ["v1"],
+        });
+
+        try
+        {
+            await sandbox.Api.CreateAsync(Pod("web"), cancellationToken: Ct);
+        }
+        catch (ApiException e) when (failurePolicy == "Fail" && e.Status.Code == 500)
+        {
+        }
+
+        var metrics = await ScrapedMetrics.ScrapeAsync(sandbox.AdmissionMetrics);
+        var ignored = failurePolicy == "Ignore";
+        // A failure without an HTTP status is a Bad Request to kube-apiserver ("error calling webhook").
+        metrics.Sum(Requests, ("name", "down.test.io"), ("code", "400"), ("rejected", ignored ? "false" : "true")).Should().Be(1);
+        metrics.Sum(FailOpen, ("name", "down.test.io"), ("type", "validating")).Should().Be(ignored ? 1 : 0);
+        metrics.Sum(Rejections, ("name", "down.test.io"), ("error_type", "calling_webhook_error"), ("rejection_code", "400")).Should().Be(ignored ? 0 : 1);
+    }
+
+    [Fact]
+    public async Task An_answer_for_another_uid_is_an_invalid_response_counted_503()
+    {
+        await using var webhook = await TestWebhook.StartAsync();
+        webhook.Respond = request => TestWebhook.Allow(new JsonObject { ["uid"] = "someone-else" });
+        await using var sandbox = await SandboxServer.StartAsync(cancellationToken: Ct);
+        await RegisterValidatingAsync(sandbox, Validating(webhook));
+
+        var create = () => sandbox.Api.CreateAsync(Pod("web"), cancellationToken: Ct);
+
+        (await create.Should().ThrowAsync<ApiException>()).Which.Status.Message.Should().Contain("expected response.uid");
+        var metrics = await ScrapedMetrics.ScrapeAsync(sandbox.AdmissionMetrics);
+        metrics.Sum(Requests, ("name", "check.test.io"), ("code", "503"), ("rejected", "true")).Should().Be(1);
+        metrics.Sum(Rejections, ("error_type", "calling_webhook_error"), ("rejection_code", "503")).Should().Be(1);
+    }
+
+    [Fact]
+    public async Task A_patch_the_apiserver_cannot_apply_fails_the_request_even_under_Ignore_as_an_internal_error()
+    {
+        await using var webhook = await TestWebhook.StartAsync();
+        webhook.Respond = request => TestWebhook.Allow(request, """[{"op":"replace","path":"/spec/nowhere/deeper","value":1}]""");
+        await using var sandbox = await SandboxServer.StartAsync(cancellationToken: Ct);
+        var hook = Mutating(webhook, "broken.test.io", null);
+        hook.FailurePolicy = "Ignore";
+        await RegisterMutatingAsync(sandbox, hook);
+
+        var create = () => sandbox.Api.CreateAsync(Pod("web"), cancellationToken: Ct);
+
+        (await create.Should().ThrowAsync<ApiException>()).Which.Status.Code.Should().Be(500);
+        sandbox.Api.Get<V1Pod>("default", "web").Should().BeNull();
+        var metrics = await ScrapedMetrics.ScrapeAsync(sandbox.AdmissionMetrics);
+        metrics.Sum(Rejections, ("name", "broken.test.io"), ("type", "admit"), ("error_type", "apiserver_internal_error"), ("rejection_code", "0")).Should().Be(1);
+        metrics.Sum(Requests, ("name", "broken.test.io"), ("code", "0"), ("rejected", "true")).Should().Be(1);
+        metrics.Sum(FailOpen).Should().Be(0, "only a failed call fails open, never a patch that cannot be applied");
+    }
+
     [Theory]
     [InlineData("Ignore", true)]
     [InlineData("Fail", false)]
@@ -338,6 +436,8 @@ public sealed class WebhookAdmissionTests
         new V1MatchCondition { Name = "not-a-mirror-pod", Expression = bindingFirst + " || !has(object.metadata.annotations) || !('kubernetes.io/config.mirror' in object.metadata.annotations)" },
     ];
 
+    private const string MatchConditionErrors = "apiserver_admission_match_condition_evaluation_errors_total";
+
     private const string Unguarded = "request.subResource == 'binding'";
     private const string Guarded = "(has(request.subResource) && request.subResource == 'binding')";
 
@@ -362,7 +462,8 @@ public sealed class WebhookAdmissionTests
         }
 
         webhook.Requests.Select(r => (string?)r["name"]).Should().Equal("web");
-        sandbox.AdmissionMetrics.MatchConditionEvaluationErrors.Should().BeEmpty("errors are counted under Ignore only");
+        (await ScrapedMetrics.ScrapeAsync(sandbox.AdmissionMetrics)).Sum(MatchConditionErrors, ("name", "check.test.io"), ("kind", "webhook"), ("type", "validating"), ("operation", "CREATE"))
+            .Should().Be(2, "kube-apiserver counts every condition that fails to evaluate, whatever the failure policy");
     }
 
     [Fact]
@@ -379,7 +480,9 @@ public sealed class WebhookAdmissionTests
         await sandbox.Api.CreateAsync(Mirror(), cancellationToken: Ct);
 
         webhook.Requests.Select(r => (string?)r["name"]).Should().Equal("web");
-        sandbox.AdmissionMetrics.MatchConditionEvaluationErrorsFor("check.test.io", "validating").Should().Be(2);
+        var metrics = await ScrapedMetrics.ScrapeAsync(sandbox.AdmissionMetrics);
+        metrics.Sum(MatchConditionErrors, ("name", "check.test.io"), ("kind", "webhook"), ("type", "validating"), ("operation", "CREATE")).Should().Be(2);
+        metrics.Sum("apiserver_admission_webhook_fail_open_count").Should().Be(0, "a webhook its conditions skip is not called, so it does not fail open");
     }
 
     [Fact]
@@ -400,7 +503,7 @@ public sealed class WebhookAdmissionTests
             "web", "default", cancellationToken: Ct);
 
         webhook.Requests.Select(r => $"{(string?)r["name"]}/{(string?)r["subResource"]}").Should().Equal("web/", "web/binding");
-        sandbox.AdmissionMetrics.MatchConditionEvaluationErrors.Should().BeEmpty();
+        (await ScrapedMetrics.ScrapeAsync(sandbox.AdmissionMetrics)).Sum(MatchConditionErrors).Should().Be(0);
     }
 
     private static V1MutatingWebhook Mutating(TestWebhook webhook, string name, string? reinvocationPolicy) => new()
