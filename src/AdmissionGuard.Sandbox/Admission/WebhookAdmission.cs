@@ -272,26 +272,29 @@ internal sealed class WebhookAdmission(ObjectStore store, WebhookTransport trans
     }
 
     /// <summary>
-    /// Reads the answer. One kube-apiserver cannot decode is a Bad Request, as the call's own failures are; one that
-    /// decodes but breaks the response rules (no response, another uid, a patch it may not carry) is Service Unavailable.
+    /// Reads the answer. One kube-apiserver cannot decode (no JSON, not an AdmissionReview, a field of the wrong type, a
+    /// patch that is not base64) is a Bad Request, as the call's own failures are; one that decodes but breaks the
+    /// response rules (no response, another uid, a patch it may not carry) is Service Unavailable.
     /// </summary>
     private static Outcome Interpret(Webhook hook, string uid, string answer)
     {
-        const int Undecodable = StatusCodes.Status400BadRequest;
-        const int Invalid = StatusCodes.Status503ServiceUnavailable;
-        JsonObject review;
         try
         {
-            review = JsonNode.Parse(answer) as JsonObject ?? throw new WebhookCallException("the webhook response is not a JSON object", Undecodable);
+            return Read(hook, uid, answer);
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
         {
-            throw new WebhookCallException($"the webhook response is not JSON: {e.Message}", Undecodable);
+            throw new WebhookCallException($"the webhook response cannot be decoded: {e.Message}", StatusCodes.Status400BadRequest);
         }
+    }
 
+    private static Outcome Read(Webhook hook, string uid, string answer)
+    {
+        const int Invalid = StatusCodes.Status503ServiceUnavailable;
+        var review = JsonNode.Parse(answer) as JsonObject ?? throw new JsonException("not a JSON object");
         if ((string?)review["apiVersion"] != "admission.k8s.io/v1" || (string?)review["kind"] != "AdmissionReview")
         {
-            throw new WebhookCallException($"expected webhook response of admission.k8s.io/v1, Kind=AdmissionReview, got {(string?)review["apiVersion"]}, Kind={(string?)review["kind"]}", Undecodable);
+            throw new JsonException($"expected webhook response of admission.k8s.io/v1, Kind=AdmissionReview, got {(string?)review["apiVersion"]}, Kind={(string?)review["kind"]}");
         }
 
         var response = review["response"] as JsonObject ?? throw new WebhookCallException("webhook response was absent", Invalid);
@@ -322,14 +325,7 @@ internal sealed class WebhookAdmission(ObjectStore store, WebhookTransport trans
             throw new WebhookCallException($"unsupported patchType \"{(string?)response["patchType"]}\"", Invalid);
         }
 
-        try
-        {
-            return new Outcome(warnings, Patch: System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(encoded)));
-        }
-        catch (FormatException e)
-        {
-            throw new WebhookCallException($"the webhook response's patch is not base64: {e.Message}", Undecodable);
-        }
+        return new Outcome(warnings, Patch: System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(encoded)));
     }
 
     private static V1Status Denial(string webhook, JsonObject? status)

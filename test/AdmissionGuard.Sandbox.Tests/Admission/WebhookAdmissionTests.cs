@@ -167,6 +167,32 @@ public sealed class WebhookAdmissionTests
         metrics.Sum(Rejections, ("name", "down.test.io"), ("error_type", "calling_webhook_error"), ("rejection_code", "400")).Should().Be(ignored ? 0 : 1);
     }
 
+    [Theory]
+    [InlineData("Ignore")]
+    [InlineData("Fail")]
+    public async Task An_answer_with_a_field_of_the_wrong_type_is_a_failed_call_counted_400(string failurePolicy)
+    {
+        await using var webhook = await TestWebhook.StartAsync();
+        webhook.Respond = request => new JsonObject { ["uid"] = (string?)request["uid"], ["allowed"] = "yes", ["warnings"] = new JsonArray(7) };
+        await using var sandbox = await SandboxServer.StartAsync(cancellationToken: Ct);
+        await RegisterValidatingAsync(sandbox, Validating(webhook, failurePolicy));
+
+        var create = () => sandbox.Api.CreateAsync(Pod("web"), cancellationToken: Ct);
+
+        if (failurePolicy == "Ignore")
+        {
+            await create.Should().NotThrowAsync();
+        }
+        else
+        {
+            (await create.Should().ThrowAsync<ApiException>()).Which.Status.Message.Should().Contain("the webhook response cannot be decoded");
+        }
+
+        var metrics = await ScrapedMetrics.ScrapeAsync(sandbox.AdmissionMetrics);
+        metrics.Sum(Requests, ("name", "check.test.io"), ("code", "400")).Should().Be(1);
+        metrics.Sum(FailOpen).Should().Be(failurePolicy == "Ignore" ? 1 : 0);
+    }
+
     [Fact]
     public async Task An_answer_for_another_uid_is_an_invalid_response_counted_503()
     {
