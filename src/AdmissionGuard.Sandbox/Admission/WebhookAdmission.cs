@@ -18,12 +18,13 @@ namespace AdmissionGuard.Sandbox.Admission;
 /// objectSelector and simple matchConditions pick the webhooks; timeoutSeconds and failurePolicy decide what
 /// a failed call means. A matchCondition sees <c>request</c> as the apiserver converts it (omitempty: an unset
 /// subResource, name, namespace, oldObject or options is absent, and reading it is an error); a condition that is
-/// false skips the webhook, an error (with none false) skips it under failurePolicy Ignore and refuses the request with
-/// 403 under Fail. Every call, rejection, fail-open and condition error is counted in <see cref="AdmissionMetrics"/>. Reinvocation as kube-apiserver
-/// does it: when a webhook changed the object, the earlier webhooks with <c>reinvocationPolicy: IfNeeded</c> are
-/// called once more after the first pass. ValidatingAdmissionPolicies (<see cref="ValidatingPolicies"/>) run before
-/// the validating webhooks. Webhook configurations themselves are never sent to webhooks. Not
-/// modelled: matchPolicy Equivalent (requests are only ever v1), sideEffects checks on dry runs.
+/// false skips the webhook, an error (with none false) skips it under failurePolicy Ignore and refuses the request
+/// with 403 under Fail. Every call, rejection, fail-open and condition error is counted in
+/// <see cref="AdmissionMetrics"/>. Reinvocation as kube-apiserver does it: when a webhook changed the object, the
+/// earlier webhooks with <c>reinvocationPolicy: IfNeeded</c> are called once more after the first pass.
+/// ValidatingAdmissionPolicies (<see cref="ValidatingPolicies"/>) run before the validating webhooks. Webhook
+/// configurations themselves are never sent to webhooks. Not modelled: matchPolicy Equivalent (requests are only
+/// ever v1), sideEffects checks on dry runs.
 /// </summary>
 internal sealed class WebhookAdmission(ObjectStore store, WebhookTransport transport, AdmissionMetrics metrics, ILogger logger) : IAdmission
 {
