@@ -40,6 +40,17 @@ public sealed class WebhookAdmissionTests
         AdmissionReviewVersions = ["v1"],
     };
 
+    /// <summary>A validating webhook nothing listens for.</summary>
+    private static V1ValidatingWebhook Down(string failurePolicy) => new()
+    {
+        Name = "down.test.io",
+        ClientConfig = new Admissionregistrationv1WebhookClientConfig { Url = "https://127.0.0.1:1/validate" },
+        Rules = [Rule("pods")],
+        FailurePolicy = failurePolicy,
+        SideEffects = "None",
+        AdmissionReviewVersions = ["v1"],
+    };
+
     [Fact]
     public async Task Mutating_webhook_patch_is_applied_and_the_pod_is_stored_gated()
     {
@@ -82,16 +93,7 @@ public sealed class WebhookAdmissionTests
     public async Task A_webhook_that_is_down_is_ignored_with_failure_policy_ignore_and_refuses_with_fail()
     {
         await using var sandbox = await SandboxServer.StartAsync(cancellationToken: Ct);
-        var down = new V1ValidatingWebhook
-        {
-            Name = "down.test.io",
-            ClientConfig = new Admissionregistrationv1WebhookClientConfig { Url = "https://127.0.0.1:1/validate" },
-            Rules = [Rule("pods")],
-            FailurePolicy = "Ignore",
-            SideEffects = "None",
-            AdmissionReviewVersions = ["v1"],
-        };
-        await RegisterValidatingAsync(sandbox, down);
+        await RegisterValidatingAsync(sandbox, Down("Ignore"));
 
         await sandbox.Api.CreateAsync(Pod("admitted"), cancellationToken: Ct);
         var configuration = sandbox.Api.Get<V1ValidatingWebhookConfiguration>(null, "test")!;
@@ -108,6 +110,7 @@ public sealed class WebhookAdmissionTests
     private const string Requests = "apiserver_admission_webhook_request_total";
     private const string Rejections = "apiserver_admission_webhook_rejection_count";
     private const string FailOpen = "apiserver_admission_webhook_fail_open_count";
+    private const string MatchConditionErrors = "apiserver_admission_match_condition_evaluation_errors_total";
 
     [Fact]
     public async Task Each_call_is_counted_as_kube_apiserver_counts_it_by_webhook_type_code_and_rejection()
@@ -141,15 +144,7 @@ public sealed class WebhookAdmissionTests
     public async Task An_unreachable_webhook_fails_open_under_Ignore_and_is_a_calling_webhook_error_under_Fail(string failurePolicy)
     {
         await using var sandbox = await SandboxServer.StartAsync(cancellationToken: Ct);
-        await RegisterValidatingAsync(sandbox, new V1ValidatingWebhook
-        {
-            Name = "down.test.io",
-            ClientConfig = new Admissionregistrationv1WebhookClientConfig { Url = "https://127.0.0.1:1/validate" },
-            Rules = [Rule("pods")],
-            FailurePolicy = failurePolicy,
-            SideEffects = "None",
-            AdmissionReviewVersions = ["v1"],
-        });
+        await RegisterValidatingAsync(sandbox, Down(failurePolicy));
 
         try
         {
@@ -461,8 +456,6 @@ public sealed class WebhookAdmissionTests
         new V1MatchCondition { Name = "needs-pod-network", Expression = bindingFirst + " || !has(object.spec.hostNetwork) || !object.spec.hostNetwork" },
         new V1MatchCondition { Name = "not-a-mirror-pod", Expression = bindingFirst + " || !has(object.metadata.annotations) || !('kubernetes.io/config.mirror' in object.metadata.annotations)" },
     ];
-
-    private const string MatchConditionErrors = "apiserver_admission_match_condition_evaluation_errors_total";
 
     private const string Unguarded = "request.subResource == 'binding'";
     private const string Guarded = "(has(request.subResource) && request.subResource == 'binding')";
