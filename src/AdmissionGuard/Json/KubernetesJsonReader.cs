@@ -83,10 +83,10 @@ internal ref struct KubernetesJsonReader(Utf8JsonReader json)
         return true;
     }
 
-    private readonly byte[] UnescapedName()
+    private readonly ReadOnlySpan<byte> UnescapedName()
     {
         var name = new byte[_json.HasValueSequence ? _json.ValueSequence.Length : _json.ValueSpan.Length];
-        return name[.._json.CopyString(name)];
+        return name.AsSpan(0, _json.CopyString(name));
     }
 
     /// <summary>True when the current array has another item; the item is read by the next value read.</summary>
