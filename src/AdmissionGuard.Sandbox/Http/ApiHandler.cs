@@ -80,9 +80,8 @@ internal sealed partial class ApiHandler(ClusterApi api, FaultInjection faults, 
             case ["version"]:
                 await WriteJsonAsync(context, 200, Discovery.Version(), requestContext);
                 return;
-            case ["healthz" or "livez" or "readyz", ..]:
-                context.Response.ContentType = "text/plain";
-                await context.Response.WriteAsync("ok", context.RequestAborted);
+            case [var endpoint and ("healthz" or "livez" or "readyz"), .. var check]:
+                await HealthChecks.WriteAsync(context, endpoint, string.Join('/', check));
                 return;
             case ["metrics"]:
                 // kube-apiserver's own metrics; of them, the sandbox keeps what dynamic admission records.

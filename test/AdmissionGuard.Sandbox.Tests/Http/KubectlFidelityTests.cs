@@ -62,6 +62,27 @@ public sealed class KubectlFidelityTests
     }
 
     [Fact]
+    public async Task Readyz_verbose_lists_each_check_and_a_single_check_or_an_unknown_one_answers_as_kube_apiserver()
+    {
+        Kubectl.RequireInstalled();
+        await using var sandbox = await SandboxFixture.StartAsync();
+
+        var verbose = await sandbox.Kubectl.RunAsync("get --raw /readyz?verbose&exclude=etcd&exclude=nothing");
+        var quiet = await sandbox.Kubectl.RunAsync("get --raw /livez");
+        var one = await sandbox.Kubectl.RunAsync("get --raw /readyz/informer-sync");
+        var unknown = await sandbox.Kubectl.RunAsync("get --raw /livez/nothing");
+
+        verbose.ExitCode.Should().Be(0, verbose.Error);
+        verbose.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Should().Equal(
+            "[+]ping ok", "[+]log ok", "[+]etcd excluded: ok", "[+]etcd-readiness ok", "[+]informer-sync ok", "[+]shutdown ok",
+            "warn: some health checks cannot be excluded: no matches for \"nothing\"", "readyz check passed");
+        quiet.Output.Should().Be("ok");
+        one.Output.Should().Be("ok");
+        unknown.ExitCode.Should().Be(1);
+        unknown.Error.Should().Contain("the server could not find the requested resource");
+    }
+
+    [Fact]
     public async Task Get_wide_shows_the_node_and_ip_columns()
     {
         Kubectl.RequireInstalled();
