@@ -40,7 +40,7 @@ internal static class HealthChecks
             return response.WriteAsync("ok", context.RequestAborted);
         }
 
-        var excluded = new HashSet<string>(query["exclude"].Where(name => !string.IsNullOrEmpty(name))!, StringComparer.Ordinal);
+        var excluded = new HashSet<string>(query["exclude"].OfType<string>().Where(name => name.Length > 0), StringComparer.Ordinal);
         var text = new StringBuilder();
         foreach (var name in checks)
         {
