@@ -14,7 +14,7 @@ internal sealed class CelInterpreter(IReadOnlyDictionary<string, object?> variab
     /// <summary>Functions of kube-apiserver's CEL libraries the sandbox knows by name but does not evaluate.</summary>
     public static readonly HashSet<string> Unimplemented = new(StringComparer.Ordinal)
     {
-        "url", "isURL", "ip", "isIP",
+        "ip", "isIP",
         "cidr", "isCIDR", "format", "quote", "reverse", "semver", "isSemver", "check", "allowed", "reason", "errored", "error",
         "path", "group", "resource", "namespace", "name", "subresource", "serviceAccount", "requestResource",
     };
@@ -23,7 +23,7 @@ internal sealed class CelInterpreter(IReadOnlyDictionary<string, object?> variab
     public static readonly HashSet<string> GlobalFunctions = new(StringComparer.Ordinal)
     {
         "size", "int", "uint", "double", "string", "bool", "bytes", "dyn", "type", "matches", "timestamp", "duration",
-        "quantity", "isQuantity",
+        "quantity", "isQuantity", "url", "isURL",
     };
 
     /// <summary>Methods (<c>x.f(...)</c>) the interpreter evaluates.</summary>
@@ -34,6 +34,7 @@ internal sealed class CelInterpreter(IReadOnlyDictionary<string, object?> variab
         "hasValue", "value", "orValue", "or", "getFullYear", "getMonth", "getDayOfYear", "getDayOfMonth", "getDate",
         "getDayOfWeek", "getHours", "getMinutes", "getSeconds", "getMilliseconds",
         "sign", "isInteger", "asInteger", "asApproximateFloat", "add", "sub", "isLessThan", "isGreaterThan", "compareTo",
+        "getScheme", "getHost", "getHostname", "getPort", "getEscapedPath", "getQuery",
     };
 
     /// <summary>Evaluation steps one expression may take, as kube-apiserver bounds an admission expression's runtime cost.</summary>
@@ -453,6 +454,8 @@ internal static class CelFunctions
         ("duration", [TimeSpan d]) => d,
         ("quantity", [string text]) => CelQuantity.Parse(text),
         ("isQuantity", [string text]) => CelQuantity.IsQuantity(text),
+        ("url", [string text]) => CelUrl.Parse(text),
+        ("isURL", [string text]) => CelUrl.IsUrl(text),
         _ => throw CelInterpreter.NoOverload(function, args),
     };
 
@@ -496,6 +499,7 @@ internal static class CelFunctions
             case (DateTimeOffset t, _, [string zone]) when function.StartsWith("get", StringComparison.Ordinal): return CelTime.Get(function, t, zone);
             case (TimeSpan d, _, []) when function.StartsWith("get", StringComparison.Ordinal): return CelTime.Get(function, d);
             case (CelQuantity q, _, _): return q.Call(function, args);
+            case (CelUrl u, _, _): return u.Call(function, args);
             default: throw CelInterpreter.NoOverload(function, [target, .. args]);
         }
     }

@@ -104,6 +104,7 @@ internal static class CelValues
         DateTimeOffset => CelTime.TimestampType,
         TimeSpan => CelTime.DurationType,
         CelQuantity => CelQuantity.Type,
+        CelUrl => CelUrl.Type,
         _ => new CelType(value.GetType().Name),
     };
 

@@ -74,6 +74,20 @@ public sealed class CelProgramTests
     [InlineData("quantity('1Ki').add(quantity('24')).asInteger() == 1048 && quantity('1').sub(2).sign() == -1", true)]
     [InlineData("quantity('250m').isInteger() == false && quantity('4').isInteger() && quantity('1.5').asApproximateFloat() == 1.5", true)]
     [InlineData("isQuantity('10Mi') && !isQuantity('10MB') && !isQuantity('') && type(quantity('1')) != string", true)]
+    // Kubernetes' URL library, with the examples of its documentation (k8s.io/apiserver/pkg/cel/library/urls.go).
+    [InlineData("isURL('https://user:pass@example.com:80/path?query=val#fragment') && isURL('/absolute-path')", true)]
+    [InlineData("isURL('https://a:b:c/') || isURL('../relative-path') || isURL('') || isURL('https://exa mple.com/') || isURL('https://example.com/%zz')", false)]
+    [InlineData("url('/path').getScheme() == '' && url('https://example.com/').getScheme() == 'https' && url('HTTPS://example.com/').getScheme() == 'https'", true)]
+    [InlineData("url('https://example.com:80/').getHost() == 'example.com:80' && url('https://example.com/').getHost() == 'example.com' && url('/path').getHost() == ''", true)]
+    [InlineData("url('https://[::1]:80/').getHost() == '[::1]:80' && url('https://[::1]/').getHost() == '[::1]'", true)]
+    [InlineData("url('https://example.com:80/').getHostname() == 'example.com' && url('https://127.0.0.1:80/').getHostname() == '127.0.0.1' && url('https://[::1]:80/').getHostname() == '::1' && url('/path').getHostname() == ''", true)]
+    [InlineData("url('https://example.com:80/').getPort() == '80' && url('https://example.com/').getPort() == '' && url('/path').getPort() == ''", true)]
+    [InlineData("url('https://example.com/path').getEscapedPath() == '/path' && url('https://example.com/path with spaces/').getEscapedPath() == '/path%20with%20spaces/' && url('https://example.com').getEscapedPath() == ''", true)]
+    [InlineData("url('https://example.com/a%2Fb').getEscapedPath() == '/a%2Fb' && url('https://example.com/caf%C3%A9').getEscapedPath() == '/caf%C3%A9'", true)]
+    [InlineData("url('https://example.com/path?k1=a&k2=b&k2=c').getQuery() == {'k1': ['a'], 'k2': ['b', 'c']}", true)]
+    [InlineData("url('https://example.com/path?key with spaces=value with spaces').getQuery() == {'key with spaces': ['value with spaces']}", true)]
+    [InlineData("url('https://example.com/path?').getQuery() == {} && url('https://example.com/path').getQuery() == {} && url('https://example.com/?a=1+2&b;c=3&d=%zz&e').getQuery() == {'a': ['1 2'], 'e': ['']}", true)]
+    [InlineData("url('https://example.com/p#frag').getEscapedPath() == '/p' && url('https://example.com/?q=1#frag').getQuery() == {'q': ['1']} && type(url('/a')) != string", true)]
     public void Expressions_evaluate_as_cel_does(string expression, bool expected) =>
         Evaluate(expression).Should().Be(expected);
 
@@ -96,7 +110,11 @@ public sealed class CelProgramTests
     [InlineData("size(1)", "no such overload: size applied to (int)")]
     [InlineData("object.spec.priority ? 1 : 2", "no such overload: _?_:_ applied to (int)")]
     [InlineData("'a'.matches('(')", "invalid regular expression '('*")]
-    [InlineData("url('https://example.com')", "the sandbox's CEL does not implement url()*")]
+    [InlineData("ip('10.0.0.1')", "the sandbox's CEL does not implement ip()*")]
+    [InlineData("url('https://a:b:c/')", "URL parse error during conversion from string: parse \"https://a:b:c/\": invalid port \":c\" after host")]
+    [InlineData("url('../relative-path')", "URL parse error during conversion from string: parse \"../relative-path\": invalid URI for request")]
+    [InlineData("url('https://example.com/%zz')", "URL parse error during conversion from string: parse \"https://example.com/%zz\": invalid URL escape \"%zz\"")]
+    [InlineData("url('/a').getHost(1)", "no such overload: getHost applied to (kubernetes.URL, int)")]
     [InlineData("quantity('10MB')", "quantities must match the regular expression*: '10MB'")]
     [InlineData("quantity('250m').asInteger()", "cannot convert value to integer*")]
     [InlineData("quantity('1') < quantity('2')", "no such overload: _<_ applied to (kubernetes.Quantity, kubernetes.Quantity)")]
