@@ -249,6 +249,38 @@ public sealed class ValidatingPolicyTests
         late.Error.Should().Contain("denied request: expires must be within 30 days of 2026-01-01");
     }
 
+    [Fact]
+    public async Task A_policy_requires_an_https_url_with_the_url_library()
+    {
+        Kubectl.RequireInstalled();
+        await using var sandbox = await SandboxFixture.StartAsync();
+        var kubectl = sandbox.Kubectl;
+        (await kubectl.RunAsync("apply -f -", """
+            apiVersion: admissionregistration.k8s.io/v1
+            kind: ValidatingAdmissionPolicy
+            metadata: {name: https-docs}
+            spec:
+              matchConstraints:
+                resourceRules: [{apiGroups: [""], apiVersions: [v1], operations: [CREATE], resources: [configmaps]}]
+              validations:
+              - expression: "!has(object.data) || !('docs' in object.data) || (isURL(object.data.docs) && url(object.data.docs).getScheme() == 'https')"
+                message: docs must be an https URL
+            ---
+            apiVersion: admissionregistration.k8s.io/v1
+            kind: ValidatingAdmissionPolicyBinding
+            metadata: {name: https-docs}
+            spec: {policyName: https-docs, validationActions: [Deny]}
+            """)).ExitCode.Should().Be(0);
+
+        var https = await kubectl.RunAsync("create configmap https --from-literal=docs=https://example.com/runbook");
+        var http = await kubectl.RunAsync("create configmap http --from-literal=docs=http://example.com/runbook");
+        var relative = await kubectl.RunAsync("create configmap relative --from-literal=docs=../runbook");
+
+        https.ExitCode.Should().Be(0, https.Error);
+        http.Error.Should().Contain("ValidatingAdmissionPolicy 'https-docs' with binding 'https-docs' denied request: docs must be an https URL");
+        relative.Error.Should().Contain("denied request: docs must be an https URL", "isURL is false for a relative path, so url() is never reached");
+    }
+
     private static string Pod(string name, string? memory = null, string? expires = null) => $$"""
         apiVersion: v1
         kind: Pod
