@@ -9,24 +9,10 @@ namespace AdmissionGuard.Sandbox.Cel;
 /// no control characters, a valid authority and valid escapes), then <c>Parse</c>, which splits off the fragment,
 /// gives the parts. Written again from Go's documented rules; opaque URIs (<c>mailto:x</c>) keep no host or path.
 /// </summary>
-internal sealed class CelUrl
+/// <param name="rawPath">The path as written, when it is not the plain escaping of <paramref name="path"/> (Go's RawPath).</param>
+internal sealed class CelUrl(string scheme, string host, string path, string rawPath, string rawQuery)
 {
     public static readonly CelType Type = new("kubernetes.URL");
-
-    private readonly string _scheme;
-    private readonly string _host;
-    private readonly string _path;
-    private readonly string _rawPath;
-    private readonly string _rawQuery;
-
-    private CelUrl(string scheme, string host, string path, string rawPath, string rawQuery)
-    {
-        _scheme = scheme;
-        _host = host;
-        _path = path;
-        _rawPath = rawPath;
-        _rawQuery = rawQuery;
-    }
 
     private enum Mode
     {
@@ -50,10 +36,10 @@ internal sealed class CelUrl
 
     public object Call(string method, object?[] args) => (method, args) switch
     {
-        ("getScheme", []) => _scheme,
-        ("getHost", []) => _host,
-        ("getHostname", []) => SplitHostPort(_host).Host,
-        ("getPort", []) => SplitHostPort(_host).Port,
+        ("getScheme", []) => scheme,
+        ("getHost", []) => host,
+        ("getHostname", []) => SplitHostPort(host).Host,
+        ("getPort", []) => SplitHostPort(host).Port,
         ("getEscapedPath", []) => EscapedPath(),
         ("getQuery", []) => Query(),
         _ => throw CelInterpreter.NoOverload(method, [this, .. args]),
@@ -227,12 +213,12 @@ internal sealed class CelUrl
 
     private string EscapedPath()
     {
-        if (_rawPath.Length > 0 && ValidEncoded(_rawPath) && Unescape(_rawPath, Mode.Path).Text == _path)
+        if (rawPath.Length > 0 && ValidEncoded(rawPath) && Unescape(rawPath, Mode.Path).Text == path)
         {
-            return _rawPath;
+            return rawPath;
         }
 
-        return _path == "*" ? "*" : Escape(_path, Mode.Path);
+        return path == "*" ? "*" : Escape(path, Mode.Path);
     }
 
     private static bool ValidEncoded(string path) =>
@@ -242,7 +228,7 @@ internal sealed class CelUrl
     private CelMap Query()
     {
         var values = new Dictionary<string, List<object?>>(StringComparer.Ordinal);
-        foreach (var pair in _rawQuery.Split('&'))
+        foreach (var pair in rawQuery.Split('&'))
         {
             if (pair.Length == 0 || pair.Contains(';', StringComparison.Ordinal))
             {

@@ -215,28 +215,16 @@ public sealed class ValidatingPolicyTests
         Kubectl.RequireInstalled();
         await using var sandbox = await SandboxFixture.StartAsync();
         var kubectl = sandbox.Kubectl;
-        (await kubectl.RunAsync("apply -f -", """
-            apiVersion: admissionregistration.k8s.io/v1
-            kind: ValidatingAdmissionPolicy
-            metadata: {name: memory-limit}
-            spec:
-              matchConstraints:
-                resourceRules: [{apiGroups: [""], apiVersions: [v1], operations: [CREATE], resources: [pods]}]
-              validations:
-              - expression: >-
-                  object.spec.containers.all(c, !has(c.resources.limits) || !('memory' in c.resources.limits)
-                  || quantity(c.resources.limits.memory).compareTo(quantity('1Gi')) <= 0)
-                message: memory limits above 1Gi are not allowed
-              - expression: >-
-                  !has(object.metadata.annotations) || !('expires' in object.metadata.annotations)
-                  || timestamp(object.metadata.annotations.expires) - timestamp('2026-01-01T00:00:00Z') < duration('720h')
-                message: expires must be within 30 days of 2026-01-01
-            ---
-            apiVersion: admissionregistration.k8s.io/v1
-            kind: ValidatingAdmissionPolicyBinding
-            metadata: {name: memory-limit}
-            spec: {policyName: memory-limit, validationActions: [Deny]}
-            """)).ExitCode.Should().Be(0);
+        await ApplyDenyingPolicyAsync(kubectl, "memory-limit", "pods", """
+            - expression: >-
+                object.spec.containers.all(c, !has(c.resources.limits) || !('memory' in c.resources.limits)
+                || quantity(c.resources.limits.memory).compareTo(quantity('1Gi')) <= 0)
+              message: memory limits above 1Gi are not allowed
+            - expression: >-
+                !has(object.metadata.annotations) || !('expires' in object.metadata.annotations)
+                || timestamp(object.metadata.annotations.expires) - timestamp('2026-01-01T00:00:00Z') < duration('720h')
+              message: expires must be within 30 days of 2026-01-01
+            """);
 
         var small = await kubectl.RunAsync("create -f -", Pod("small", memory: "1024Mi"));
         var large = await kubectl.RunAsync("create -f -", Pod("large", memory: "1.5Gi"));
@@ -255,22 +243,10 @@ public sealed class ValidatingPolicyTests
         Kubectl.RequireInstalled();
         await using var sandbox = await SandboxFixture.StartAsync();
         var kubectl = sandbox.Kubectl;
-        (await kubectl.RunAsync("apply -f -", """
-            apiVersion: admissionregistration.k8s.io/v1
-            kind: ValidatingAdmissionPolicy
-            metadata: {name: https-docs}
-            spec:
-              matchConstraints:
-                resourceRules: [{apiGroups: [""], apiVersions: [v1], operations: [CREATE], resources: [configmaps]}]
-              validations:
-              - expression: "!has(object.data) || !('docs' in object.data) || (isURL(object.data.docs) && url(object.data.docs).getScheme() == 'https')"
-                message: docs must be an https URL
-            ---
-            apiVersion: admissionregistration.k8s.io/v1
-            kind: ValidatingAdmissionPolicyBinding
-            metadata: {name: https-docs}
-            spec: {policyName: https-docs, validationActions: [Deny]}
-            """)).ExitCode.Should().Be(0);
+        await ApplyDenyingPolicyAsync(kubectl, "https-docs", "configmaps", """
+            - expression: "!has(object.data) || !('docs' in object.data) || (isURL(object.data.docs) && url(object.data.docs).getScheme() == 'https')"
+              message: docs must be an https URL
+            """);
 
         var https = await kubectl.RunAsync("create configmap https --from-literal=docs=https://example.com/runbook");
         var http = await kubectl.RunAsync("create configmap http --from-literal=docs=http://example.com/runbook");
@@ -279,6 +255,29 @@ public sealed class ValidatingPolicyTests
         https.ExitCode.Should().Be(0, https.Error);
         http.Error.Should().Contain("ValidatingAdmissionPolicy 'https-docs' with binding 'https-docs' denied request: docs must be an https URL");
         relative.Error.Should().Contain("denied request: docs must be an https URL", "isURL is false for a relative path, so url() is never reached");
+    }
+
+    /// <summary>Applies a ValidatingAdmissionPolicy on CREATE of <paramref name="resource"/>, bound with Deny.</summary>
+    /// <param name="validations">The policy's validations, as YAML list items.</param>
+    private static async Task ApplyDenyingPolicyAsync(Kubectl kubectl, string name, string resource, string validations)
+    {
+        var items = string.Join('\n', validations.Split('\n').Select(line => "  " + line));
+        var applied = await kubectl.RunAsync("apply -f -", $$"""
+            apiVersion: admissionregistration.k8s.io/v1
+            kind: ValidatingAdmissionPolicy
+            metadata: {name: {{name}}}
+            spec:
+              matchConstraints:
+                resourceRules: [{apiGroups: [""], apiVersions: [v1], operations: [CREATE], resources: [{{resource}}]}]
+              validations:
+            {{items}}
+            ---
+            apiVersion: admissionregistration.k8s.io/v1
+            kind: ValidatingAdmissionPolicyBinding
+            metadata: {name: {{name}}}
+            spec: {policyName: {{name}}, validationActions: [Deny]}
+            """);
+        applied.ExitCode.Should().Be(0, applied.Error);
     }
 
     private static string Pod(string name, string? memory = null, string? expires = null) => $$"""
