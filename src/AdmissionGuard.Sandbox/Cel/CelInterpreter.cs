@@ -14,8 +14,7 @@ internal sealed class CelInterpreter(IReadOnlyDictionary<string, object?> variab
     /// <summary>Functions of kube-apiserver's CEL libraries the sandbox knows by name but does not evaluate.</summary>
     public static readonly HashSet<string> Unimplemented = new(StringComparer.Ordinal)
     {
-        "ip", "isIP",
-        "cidr", "isCIDR", "format", "quote", "reverse", "semver", "isSemver", "check", "allowed", "reason", "errored", "error",
+        "format", "quote", "reverse", "semver", "isSemver", "check", "allowed", "reason", "errored", "error",
         "path", "group", "resource", "namespace", "name", "subresource", "serviceAccount", "requestResource",
     };
 
@@ -23,7 +22,7 @@ internal sealed class CelInterpreter(IReadOnlyDictionary<string, object?> variab
     public static readonly HashSet<string> GlobalFunctions = new(StringComparer.Ordinal)
     {
         "size", "int", "uint", "double", "string", "bool", "bytes", "dyn", "type", "matches", "timestamp", "duration",
-        "quantity", "isQuantity", "url", "isURL",
+        "quantity", "isQuantity", "url", "isURL", "ip", "isIP", "cidr", "isCIDR",
     };
 
     /// <summary>Methods (<c>x.f(...)</c>) the interpreter evaluates.</summary>
@@ -35,6 +34,8 @@ internal sealed class CelInterpreter(IReadOnlyDictionary<string, object?> variab
         "getDayOfWeek", "getHours", "getMinutes", "getSeconds", "getMilliseconds",
         "sign", "isInteger", "asInteger", "asApproximateFloat", "add", "sub", "isLessThan", "isGreaterThan", "compareTo",
         "getScheme", "getHost", "getHostname", "getPort", "getEscapedPath", "getQuery",
+        "family", "isUnspecified", "isLoopback", "isLinkLocalMulticast", "isLinkLocalUnicast", "isGlobalUnicast",
+        "containsIP", "containsCIDR", "ip", "masked", "prefixLength",
     };
 
     /// <summary>Evaluation steps one expression may take, as kube-apiserver bounds an admission expression's runtime cost.</summary>
@@ -378,6 +379,11 @@ internal sealed class CelInterpreter(IReadOnlyDictionary<string, object?> variab
             return OptionalConstructor(call.Function, [.. call.Args.Select(a => Evaluate(a, scope))]);
         }
 
+        if (call is { Target: CelIdent { Name: "ip" }, Function: "isCanonical", Args: [var text] } && Find(scope, "ip") is null && !variables.ContainsKey("ip"))
+        {
+            return Evaluate(text, scope) is string s ? CelNetwork.IsCanonical(s) : throw NoOverload("ip.isCanonical", Evaluate(text, scope));
+        }
+
         var target = call.Target is null ? null : Evaluate(call.Target, scope);
         if (Unimplemented.Contains(call.Function))
         {
@@ -456,6 +462,10 @@ internal static class CelFunctions
         ("isQuantity", [string text]) => CelQuantity.IsQuantity(text),
         ("url", [string text]) => CelUrl.Parse(text),
         ("isURL", [string text]) => CelUrl.IsUrl(text),
+        ("ip", [string text]) => CelNetwork.ParseIp(text),
+        ("isIP", [string text]) => CelNetwork.IsIp(text),
+        ("cidr", [string text]) => CelNetwork.ParseCidr(text),
+        ("isCIDR", [string text]) => CelNetwork.IsCidr(text),
         _ => throw CelInterpreter.NoOverload(function, args),
     };
 
@@ -500,6 +510,8 @@ internal static class CelFunctions
             case (TimeSpan d, _, []) when function.StartsWith("get", StringComparison.Ordinal): return CelTime.Get(function, d);
             case (CelQuantity q, _, _): return q.Call(function, args);
             case (CelUrl u, _, _): return u.Call(function, args);
+            case (CelIp ip, _, _): return ip.Call(function, args);
+            case (CelCidr cidr, _, _): return cidr.Call(function, args);
             default: throw CelInterpreter.NoOverload(function, [target, .. args]);
         }
     }
@@ -650,6 +662,7 @@ internal static class CelFunctions
     private static string ToStringValue(object? value) => value switch
     {
         string or bool or long or ulong or double or DateTimeOffset or TimeSpan => CelValues.Format(value),
+        CelIp or CelCidr => value.ToString()!,
         byte[] bytes => new UTF8Encoding(false, true).GetString(bytes),
         _ => throw CelInterpreter.NoOverload("string", value),
     };

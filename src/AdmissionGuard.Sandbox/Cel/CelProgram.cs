@@ -49,6 +49,10 @@ public sealed class CelProgram
                 // `optional` names a namespace here (optional.of(x)), not a variable: only the arguments are expressions.
                 children = call.Function is "of" or "none" or "ofNonZeroValue" ? call.Args : throw Undeclared(source, call.Offset, $"optional.{call.Function}");
                 break;
+            case CelCall { Target: CelIdent { Name: "ip" }, Function: "isCanonical" } call when !Declared("ip"):
+                // `ip` names a namespace here (ip.isCanonical(s)), not a variable.
+                children = call.Args;
+                break;
             case CelCall call when !CelInterpreter.Unimplemented.Contains(call.Function)
                                    && !(call.Target is null ? CelInterpreter.GlobalFunctions : CelInterpreter.Methods).Contains(call.Function):
                 throw Undeclared(source, call.Offset, call.Function);

@@ -105,6 +105,8 @@ internal static class CelValues
         TimeSpan => CelTime.DurationType,
         CelQuantity => CelQuantity.Type,
         CelUrl => CelUrl.Type,
+        CelIp => CelNetwork.IpType,
+        CelCidr => CelNetwork.CidrType,
         _ => new CelType(value.GetType().Name),
     };
 

@@ -88,6 +88,21 @@ public sealed class CelProgramTests
     [InlineData("url('https://example.com/path?key with spaces=value with spaces').getQuery() == {'key with spaces': ['value with spaces']}", true)]
     [InlineData("url('https://example.com/path?').getQuery() == {} && url('https://example.com/path').getQuery() == {} && url('https://example.com/?a=1+2&b;c=3&d=%zz&e').getQuery() == {'a': ['1 2'], 'e': ['']}", true)]
     [InlineData("url('https://example.com/p#frag').getEscapedPath() == '/p' && url('https://example.com/?q=1#frag').getQuery() == {'q': ['1']} && type(url('/a')) != string", true)]
+    // Kubernetes' IP and CIDR libraries, with the examples of their documentation (k8s.io/apiserver/pkg/cel/library).
+    [InlineData("isIP('127.0.0.1') && isIP('::1') && !isIP('010.0.0.1') && !isIP('1.2.3') && !isIP('fe80::1%eth0') && !isIP('::ffff:1.2.3.4') && !isIP('[::1]')", true)]
+    [InlineData("ip('127.0.0.1').family() == 4 && ip('::1').family() == 6 && ip('127.0.0.1') == ip('127.0.0.1') && ip('::1') != ip('::2')", true)]
+    [InlineData("ip('0.0.0.0').isUnspecified() && ip('::').isUnspecified() && !ip('127.0.0.1').isUnspecified()", true)]
+    [InlineData("ip('127.0.0.1').isLoopback() && ip('::1').isLoopback() && !ip('10.0.0.1').isLoopback()", true)]
+    [InlineData("ip('224.0.0.1').isLinkLocalMulticast() && ip('ff02::1').isLinkLocalMulticast() && !ip('224.0.1.1').isLinkLocalMulticast()", true)]
+    [InlineData("ip('169.254.169.254').isLinkLocalUnicast() && ip('fe80::1').isLinkLocalUnicast() && !ip('192.168.0.1').isLinkLocalUnicast()", true)]
+    [InlineData("ip('192.168.0.1').isGlobalUnicast() && ip('2001:db8::abcd').isGlobalUnicast() && !ip('255.255.255.255').isGlobalUnicast() && !ip('ff00::1').isGlobalUnicast()", true)]
+    [InlineData("string(ip('2001:DB8:0:0::1')) == '2001:db8::1' && ip.isCanonical('127.0.0.1') && ip.isCanonical('2001:db8::abcd') && !ip.isCanonical('2001:DB8::ABCD')", true)]
+    [InlineData("isCIDR('192.168.0.0/16') && isCIDR('::1/128') && !isCIDR('192.168.0.0') && !isCIDR('192.168.0.0/33') && !isCIDR('10.0.0.0/08')", true)]
+    [InlineData("cidr('192.168.0.0/24').containsIP(ip('192.168.0.1')) && cidr('192.168.0.0/24').containsIP('192.168.0.255') && !cidr('192.168.0.0/24').containsIP('192.168.1.1')", true)]
+    [InlineData("cidr('192.168.0.0/16').containsCIDR(cidr('192.168.10.0/24')) && cidr('192.168.0.0/16').containsCIDR('192.168.0.0/16') && !cidr('192.168.10.0/24').containsCIDR('192.168.0.0/16')", true)]
+    [InlineData("!cidr('::/0').containsIP('127.0.0.1') && cidr('::/0').containsIP('2001:db8::1')", true)]
+    [InlineData("cidr('192.168.0.1/24').ip() == ip('192.168.0.1') && cidr('192.168.0.1/24').masked() == cidr('192.168.0.0/24') && cidr('::1/128').prefixLength() == 128", true)]
+    [InlineData("string(cidr('192.168.0.1/24').masked()) == '192.168.0.0/24' && type(ip('::1')) != type(cidr('::1/128'))", true)]
     public void Expressions_evaluate_as_cel_does(string expression, bool expected) =>
         Evaluate(expression).Should().Be(expected);
 
@@ -110,7 +125,10 @@ public sealed class CelProgramTests
     [InlineData("size(1)", "no such overload: size applied to (int)")]
     [InlineData("object.spec.priority ? 1 : 2", "no such overload: _?_:_ applied to (int)")]
     [InlineData("'a'.matches('(')", "invalid regular expression '('*")]
-    [InlineData("ip('10.0.0.1')", "the sandbox's CEL does not implement ip()*")]
+    [InlineData("semver('1.2.3')", "the sandbox's CEL does not implement semver()*")]
+    [InlineData("ip('010.0.0.1')", "IP Address \"010.0.0.1\" parse error during conversion from string*")]
+    [InlineData("cidr('10.0.0.0/33')", "network address parse error during conversion from string*")]
+    [InlineData("cidr('10.0.0.0/8').containsIP(1)", "no such overload: containsIP applied to (net.CIDR, int)")]
     [InlineData("url('https://a:b:c/')", "URL parse error during conversion from string: parse \"https://a:b:c/\": invalid port \":c\" after host")]
     [InlineData("url('../relative-path')", "URL parse error during conversion from string: parse \"../relative-path\": invalid URI for request")]
     [InlineData("url('https://example.com/%zz')", "URL parse error during conversion from string: parse \"https://example.com/%zz\": invalid URL escape \"%zz\"")]
