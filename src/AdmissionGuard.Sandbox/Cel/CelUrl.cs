@@ -26,9 +26,9 @@ internal sealed class CelUrl(string scheme, string host, string path, string raw
     /// <summary><c>url(string)</c>.</summary>
     public static CelUrl Parse(string text)
     {
-        var (_, error) = Read(text, viaRequest: true);
-        var (url, fragmentError) = error is null ? ReadWithFragment(text) : (null, null);
-        return url ?? throw new CelEvaluationException($"URL parse error during conversion from string: parse {Quote(text)}: {error ?? fragmentError}");
+        // ParseRequestURI decides; Parse, which splits off the fragment, gives the parts.
+        var (url, error) = Read(text, viaRequest: true) is { Error: { } requestError } ? (null, requestError) : ReadWithFragment(text);
+        return url ?? throw new CelEvaluationException($"URL parse error during conversion from string: parse {Quote(text)}: {error}");
     }
 
     /// <summary><c>isURL(string)</c>.</summary>

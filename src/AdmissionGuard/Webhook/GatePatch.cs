@@ -21,32 +21,22 @@ internal static class GatePatch
         GateList,
     }
 
-    // Three shapes, three constant patches: built once, never per request, and each also as the JSON string that carries
-    // it in a response (base64 in quotes), so that no answer encodes it again.
-    private static readonly byte[] ToNewSpec = Build(Shape.NoSpec);
-    private static readonly byte[] ToSpec = Build(Shape.Spec);
-    private static readonly byte[] ToGateList = Build(Shape.GateList);
-    private static readonly byte[] ToNewSpecJson = JsonString(ToNewSpec);
-    private static readonly byte[] ToSpecJson = JsonString(ToSpec);
-    private static readonly byte[] ToGateListJson = JsonString(ToGateList);
+    // Three shapes, three constant patches, each built once as the JSON string that carries it in a response (base64 in
+    // quotes): never per request.
+    private static readonly byte[] ToNewSpec = JsonString(Build(Shape.NoSpec));
+    private static readonly byte[] ToSpec = JsonString(Build(Shape.Spec));
+    private static readonly byte[] ToGateList = JsonString(Build(Shape.GateList));
 
     /// <summary>Where the patch that adds the gate to <paramref name="pod"/> has to add it.</summary>
     public static Shape ShapeOf(DecodedObject pod) =>
         pod.SchedulingGates is not null ? Shape.GateList : pod.HasSpec ? Shape.Spec : Shape.NoSpec;
 
-    public static ReadOnlySpan<byte> For(Shape shape) => shape switch
+    /// <summary>The patch for <paramref name="shape"/> as a JSON string value, as an AdmissionReview response carries it.</summary>
+    public static ReadOnlySpan<byte> JsonStringFor(Shape shape) => shape switch
     {
         Shape.GateList => ToGateList,
         Shape.Spec => ToSpec,
         _ => ToNewSpec,
-    };
-
-    /// <summary>The patch for <paramref name="shape"/> as a JSON string value, as an AdmissionReview response carries it.</summary>
-    public static ReadOnlySpan<byte> JsonStringFor(Shape shape) => shape switch
-    {
-        Shape.GateList => ToGateListJson,
-        Shape.Spec => ToSpecJson,
-        _ => ToNewSpecJson,
     };
 
     private static byte[] JsonString(byte[] patch) => Encoding.ASCII.GetBytes($"\"{Convert.ToBase64String(patch)}\"");

@@ -27,6 +27,7 @@ public sealed class GatePatchTests
         var review = AdmissionReviews.PodCreate(JsonNode.Parse(pod)!.AsObject());
         AdmissionReviewReader.TryRead(Encoding.UTF8.GetBytes(review), out var request, out _).Should().BeTrue();
 
-        Encoding.UTF8.GetString(GatePatch.For(GatePatch.ShapeOf(request!.Object!))).Should().Be(patch);
+        var carried = JsonNode.Parse(GatePatch.JsonStringFor(GatePatch.ShapeOf(request!.Object!)))!.GetValue<string>();
+        Encoding.UTF8.GetString(Convert.FromBase64String(carried)).Should().Be(patch);
     }
 }
