@@ -9,7 +9,6 @@ using AdmissionGuard.Benchmarks.CommandLine;
 using AdmissionGuard.Sandbox;
 using AdmissionGuard.Tests.Support;
 using k8s.Models;
-using static AdmissionGuard.Benchmarks.CommandLine.OptionValues;
 
 namespace AdmissionGuard.Benchmarks.Load;
 
@@ -39,17 +38,22 @@ internal static class LoadCommand
     /// <summary><c>load --guard DLL --baseline DLL [--seconds 30] [--slice 2] [--rate 1000] [--guard-env NAME=VALUE]...</c></summary>
     public static async Task<int> RunAsync(string[] args)
     {
-        var guardDll = Argument(args, "--guard");
-        var baselineDll = Argument(args, "--baseline");
-        var seconds = Whole(Argument(args, "--seconds") ?? "30", 1, 36_000);
+        var given = CommandOptions.Parse(args[1..], ["--guard", "--baseline", "--seconds", "--slice", "--rate", "--guard-env"], []);
+        var guardDll = ExistingFile(given, "--guard");
+        var baselineDll = ExistingFile(given, "--baseline");
+        var seconds = given.Whole("--seconds", 1, 36_000, 30);
         // A one-second run (a smoke test) gets one-second slices unless told otherwise.
-        var slice = Whole(Argument(args, "--slice") ?? (seconds == 1 ? "1" : "2"), 1, 3600);
-        var rate = Whole(Argument(args, "--rate") ?? "1000", LoadTools.Connections, 1_000_000);
-        var guardEnvironment = GuardEnvironment(args);
-        if (guardDll is null || baselineDll is null || seconds is null || slice is null || rate is null || slice > seconds || guardEnvironment is null)
+        var slice = given.Whole("--slice", 1, 3600, seconds == 1 ? 1 : 2);
+        if (slice > seconds)
         {
-            await Console.Error.WriteLineAsync(
-                $"load: --guard and --baseline are required; --seconds (1-36000), --slice (1-3600, at most --seconds) and --rate ({LoadTools.Connections}-1000000, requests per second over {LoadTools.Connections} connections) take whole numbers; --guard-env takes NAME=VALUE\n{Usage}");
+            given.Refuse($"--slice ({slice} s) must not be longer than --seconds ({seconds} s)");
+        }
+
+        var rate = given.Whole("--rate", LoadTools.Connections, 1_000_000, 1000);
+        var guardEnvironment = given.NameValues("--guard-env");
+        if (given.Problem is { } problem)
+        {
+            await Console.Error.WriteLineAsync($"load: {problem}\n{Usage}");
             return 2;
         }
 
@@ -63,8 +67,8 @@ internal static class LoadCommand
         try
         {
             // Whole slices: a remainder would give the last run a different length from the others.
-            var slices = seconds.Value / slice.Value;
-            return await MeasureAsync(guardDll, baselineDll, guardEnvironment, TimeSpan.FromSeconds(slice.Value), slices, rate.Value, stop.Token);
+            var slices = seconds / slice;
+            return await MeasureAsync(guardDll, baselineDll, guardEnvironment, TimeSpan.FromSeconds(slice), slices, rate, stop.Token);
         }
         catch (OperationCanceledException) when (stop.Received)
         {
@@ -224,7 +228,12 @@ internal static class LoadCommand
         var last = "";
         while (pending.Count > 0)
         {
-            if (server.HasExited || deadline.Elapsed > StartTimeout)
+            if (server.HasExited)
+            {
+                throw new InvalidOperationException($"the server for {url} exited before answering as expected\n{server.Output}");
+            }
+
+            if (deadline.Elapsed > StartTimeout)
             {
                 throw new InvalidOperationException($"{url} did not answer as expected within {StartTimeout.TotalSeconds:F0} s (last: {last})\n{server.Output}");
             }
@@ -307,31 +316,15 @@ internal static class LoadCommand
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    /// <summary>Every <c>--guard-env NAME=VALUE</c>; null when one has no name or no <c>=</c>.</summary>
-    private static Dictionary<string, string>? GuardEnvironment(string[] args)
+    /// <summary>A required option naming a file that must exist: a server that cannot start would only show as a timeout.</summary>
+    private static string ExistingFile(CommandOptions given, string name)
     {
-        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
-        for (var i = 0; i < args.Length; i++)
+        var path = given.Required(name);
+        if (path.Length > 0 && !File.Exists(path))
         {
-            if (args[i] != "--guard-env")
-            {
-                continue;
-            }
-
-            if (i + 1 >= args.Length || NameValue(args[i + 1]) is not var (name, value))
-            {
-                return null;
-            }
-
-            environment[name] = value;
+            given.Refuse($"{name} {path}: no such file (make load builds both servers)");
         }
 
-        return environment;
-    }
-
-    private static string? Argument(string[] args, string name)
-    {
-        var index = Array.IndexOf(args, name);
-        return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
+        return path;
     }
 }

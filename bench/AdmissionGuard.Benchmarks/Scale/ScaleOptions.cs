@@ -1,5 +1,4 @@
-
-using static AdmissionGuard.Benchmarks.CommandLine.OptionValues;
+using AdmissionGuard.Benchmarks.CommandLine;
 
 namespace AdmissionGuard.Benchmarks.Scale;
 
@@ -15,55 +14,23 @@ internal sealed record ScaleOptions(int Pods, int Nodes, int Cycles, TimeSpan In
 
     public TimeSpan ReviewDuration { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <param name="args">The command line, the command's name first.</param>
     public static bool TryParse(string[] args, out ScaleOptions options, out string error)
     {
-        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
-        options = new ScaleOptions(50_000, 1_000, 3, TimeSpan.FromSeconds(5), Build: true, environment);
-        error = "";
-        for (var i = 1; i < args.Length; i++)
+        var given = CommandOptions.Parse(
+            args[1..], ["--pods", "--nodes", "--cycles", "--interval", "--reviews", "--review-seconds", "--guard-env"], ["--no-build"]);
+        options = new ScaleOptions(
+            given.Whole("--pods", 0, 1_000_000, 50_000),
+            given.Whole("--nodes", 1, 100_000, 1_000),
+            given.Whole("--cycles", 1, 100, 3),
+            TimeSpan.FromSeconds(given.Whole("--interval", 1, 3600, 5)),
+            Build: !given.Has("--no-build"),
+            given.NameValues("--guard-env"))
         {
-            if (args[i] == "--no-build")
-            {
-                options = options with { Build = false };
-                continue;
-            }
-
-            if (i + 1 >= args.Length)
-            {
-                error = $"{args[i]} needs a value";
-                return false;
-            }
-
-            var value = args[++i];
-            switch (args[i - 1])
-            {
-                case "--pods" when Whole(value, 0, 1_000_000) is { } pods:
-                    options = options with { Pods = pods };
-                    break;
-                case "--nodes" when Whole(value, 1, 100_000) is { } nodes:
-                    options = options with { Nodes = nodes };
-                    break;
-                case "--cycles" when Whole(value, 1, 100) is { } cycles:
-                    options = options with { Cycles = cycles };
-                    break;
-                case "--interval" when Whole(value, 1, 3600) is { } seconds:
-                    options = options with { Interval = TimeSpan.FromSeconds(seconds) };
-                    break;
-                case "--reviews" when Whole(value, 0, 10_000) is { } clients:
-                    options = options with { Reviews = clients };
-                    break;
-                case "--review-seconds" when Whole(value, 1, 3600) is { } seconds:
-                    options = options with { ReviewDuration = TimeSpan.FromSeconds(seconds) };
-                    break;
-                case "--guard-env" when NameValue(value) is var (name, setting):
-                    environment[name] = setting;
-                    break;
-                default:
-                    error = $"unknown option or bad value: {args[i - 1]} {value}";
-                    return false;
-            }
-        }
-
-        return true;
+            Reviews = given.Whole("--reviews", 0, 10_000, 0),
+            ReviewDuration = TimeSpan.FromSeconds(given.Whole("--review-seconds", 1, 3600, 30)),
+        };
+        error = given.Problem ?? "";
+        return given.Problem is null;
     }
 }
