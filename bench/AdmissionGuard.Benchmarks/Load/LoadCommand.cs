@@ -316,7 +316,7 @@ internal static class LoadCommand
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    /// <summary>A required option naming a file that must exist: a server that cannot start would only show as a timeout.</summary>
+    /// <summary>A required option naming a file that must exist, checked before the sandbox and the servers are started.</summary>
     private static string ExistingFile(CommandOptions given, string name)
     {
         var path = given.Required(name);
