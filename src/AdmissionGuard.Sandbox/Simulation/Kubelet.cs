@@ -160,6 +160,9 @@ internal sealed class Kubelet(ClusterApi api, SimulationOptions options, Address
         await Writes.TryAsync(() => api.CreateAsync(lease, cancellationToken: cancellationToken), Name, ResourceTypes.Leases, lease.Metadata, logger);
     }
 
+    /// <summary>A container id as containerd reports it: each start of a container gets a new one.</summary>
+    internal static string NewContainerId() => "containerd://" + Guid.NewGuid().ToString("N");
+
     private void Start(V1Pod pod, string nodeIp)
     {
         var now = SimulationClock.Now(api.Time);
@@ -182,7 +185,7 @@ internal sealed class Kubelet(ClusterApi api, SimulationOptions options, Address
             Name = c.Name,
             Image = c.Image,
             ImageID = c.Image,
-            ContainerID = "containerd://" + Guid.NewGuid().ToString("N"),
+            ContainerID = NewContainerId(),
             Started = true,
             Ready = false,
             RestartCount = 0,

@@ -155,7 +155,8 @@ public sealed class SimulatedCluster : IHostedService, IAsyncDisposable
             container.Ready = false;
             container.Started = false;
             container.RestartCount++;
-            container.LastState = new V1ContainerState { Terminated = new V1ContainerStateTerminated { ExitCode = 1, Reason = "Error", FinishedAt = now } };
+            // The status keeps the dead container's id until the next one starts, as the kubelet's does: its logs stay readable.
+            container.LastState = new V1ContainerState { Terminated = new V1ContainerStateTerminated { ExitCode = 1, Reason = "Error", FinishedAt = now, ContainerID = container.ContainerID } };
             container.State = new V1ContainerState { Waiting = new V1ContainerStateWaiting { Reason = "CrashLoopBackOff" } };
         }
 
@@ -179,9 +180,10 @@ public sealed class SimulatedCluster : IHostedService, IAsyncDisposable
             if (container.State?.Running is not null)
             {
                 container.RestartCount++;
-                container.LastState = new V1ContainerState { Terminated = new V1ContainerStateTerminated { ExitCode = 0, Reason = "Completed", FinishedAt = now } };
+                container.LastState = new V1ContainerState { Terminated = new V1ContainerStateTerminated { ExitCode = 0, Reason = "Completed", FinishedAt = now, ContainerID = container.ContainerID } };
             }
 
+            container.ContainerID = Kubelet.NewContainerId();
             container.Ready = false;
             container.Started = true;
             container.State = new V1ContainerState { Running = new V1ContainerStateRunning { StartedAt = now } };

@@ -62,6 +62,7 @@ public sealed class CiliumSimulationTests
         await cluster.Simulation.InstallCiliumAsync(cancellationToken: TestCluster.Token);
         await cluster.Until(() => api.Get<V1Node>(null, "node-a")!.Spec.Taints is null or { Count: 0 }, "the agent Ready and the taint gone", letTimeFlow: true);
 
+        var firstContainer = cluster.Pods("kube-system", "k8s-app=cilium").Single().Status.ContainerStatuses.Single().ContainerID;
         await cluster.Simulation.CrashCiliumAgentAsync("node-a", TestCluster.Token);
 
         var taint = await cluster.Until(() => api.Get<V1Node>(null, "node-a")!.Spec.Taints?.SingleOrDefault(), "the node re-tainted");
@@ -69,12 +70,15 @@ public sealed class CiliumSimulationTests
         var crashed = cluster.Pods("kube-system", "k8s-app=cilium").Single().Status;
         crashed.Conditions.Should().Contain(c => c.Type == "Ready" && c.Status == "False");
         crashed.ContainerStatuses.Single().Should().Match<V1ContainerStatus>(c => c.RestartCount == 1 && c.State.Waiting.Reason == "CrashLoopBackOff");
+        crashed.ContainerStatuses.Single().LastState.Terminated.ContainerID.Should().Be(firstContainer, "the dead container's logs stay readable with --previous");
 
         await cluster.Simulation.RestartCiliumAgentAsync("node-a", TestCluster.Token);
 
         await cluster.Until(() => api.Get<V1Node>(null, "node-a")!.Spec.Taints is null or { Count: 0 }, "the restarted agent Ready and the taint gone again", letTimeFlow: true);
         var restarted = cluster.Pods("kube-system", "k8s-app=cilium").Single().Status.ContainerStatuses.Single();
         (restarted.Ready, restarted.State.Running is not null).Should().Be((true, true));
+        restarted.ContainerID.Should().NotBe(firstContainer, "each start of a container gets a new id");
+        restarted.LastState.Terminated.ContainerID.Should().Be(firstContainer);
     }
 
     [Fact]
