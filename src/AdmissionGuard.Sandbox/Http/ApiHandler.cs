@@ -270,7 +270,7 @@ internal sealed partial class ApiHandler(ClusterApi api, FaultInjection faults, 
                 await PodStreams.WriteLogAsync(context, api, target.Namespace!, name);
                 return;
             case ("exec" or "attach" or "portforward", _):
-                throw PodStreams.NoContainers(target.Subresource);
+                throw PodStreams.Refuse(api, target.Namespace!, name, target.Subresource, request.Query["container"].ToString());
             default:
                 throw new ApiException(ApiErrors.MethodNotAllowed($"the server does not allow this method on the requested resource ({request.Method} {type}/{target.Subresource})"));
         }

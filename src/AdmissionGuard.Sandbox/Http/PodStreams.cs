@@ -8,14 +8,29 @@ namespace AdmissionGuard.Sandbox.Http;
 /// <summary>
 /// The pod subresources that talk to containers. The sandbox runs none: <c>log</c> answers an empty stream (with
 /// <c>follow=true</c> held open until the pod finishes, is deleted, or the client goes), and <c>exec</c>,
-/// <c>attach</c> and <c>portforward</c> answer a Status saying so. Before the empty stream, <c>log</c> refuses what
-/// kube-apiserver 1.32 and the kubelet refuse, with their messages: no container named for a pod with several, a
-/// container the pod lacks, a container not started yet, and <c>previous</c> for a container that never restarted.
+/// <c>attach</c> and <c>portforward</c> answer a Status saying so. Before that, each refuses what kube-apiserver 1.32
+/// and the kubelet refuse, with their messages: no container named for a pod with several, a container the pod lacks,
+/// a pod bound to no node (exec, attach, portforward), a container not started yet, and <c>previous</c> for a
+/// container that never restarted (log).
 /// </summary>
 internal static class PodStreams
 {
-    public static ApiException NoContainers(string subresource) =>
-        new(ApiErrors.BadRequest($"the sandbox runs no containers: pods/{subresource} is not supported"));
+    /// <summary>
+    /// Refuses <c>exec</c>, <c>attach</c> or <c>portforward</c>: first what kube-apiserver refuses (a container the pod
+    /// lacks or does not name, for exec and attach; a pod bound to no node), then, as the sandbox runs no containers, the rest.
+    /// </summary>
+    public static ApiException Refuse(ClusterApi api, string objectNamespace, string pod, string subresource, string container)
+    {
+        var model = api.Get(ResourceTypes.Pods, objectNamespace, pod).ToModel<V1Pod>();
+        if (subresource != "portforward")
+        {
+            _ = ContainerFor(model, container);
+        }
+
+        return string.IsNullOrEmpty(model.Spec?.NodeName)
+            ? new(ApiErrors.BadRequest($"pod {pod} does not have a host assigned"))
+            : new(ApiErrors.BadRequest($"the sandbox runs no containers: pods/{subresource} is not supported"));
+    }
 
     public static async Task WriteLogAsync(HttpContext context, ClusterApi api, string objectNamespace, string pod)
     {
@@ -25,7 +40,7 @@ internal static class PodStreams
         var current = api.Get(type, objectNamespace, pod);
         var model = current.ToModel<V1Pod>();
         var query = context.Request.Query;
-        var container = LoggedContainer(model, query["container"].ToString());
+        var container = ContainerFor(model, query["container"].ToString());
         // kube-apiserver asks no kubelet about a pod not bound to a node: it answers an empty stream at once.
         var scheduled = !string.IsNullOrEmpty(model.Spec?.NodeName);
         if (scheduled && KubeletRefusal(model, container, query["previous"] == "true") is { } refusal)
@@ -53,7 +68,7 @@ internal static class PodStreams
     }
 
     /// <summary>kube-apiserver's choice of container (<c>validateContainer</c>): the one asked for, or the pod's only one.</summary>
-    private static string LoggedContainer(V1Pod pod, string asked)
+    private static string ContainerFor(V1Pod pod, string asked)
     {
         var spec = pod.Spec ?? new V1PodSpec();
         var name = pod.Metadata.Name;

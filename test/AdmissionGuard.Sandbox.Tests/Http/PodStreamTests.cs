@@ -6,10 +6,11 @@ using k8s.Models;
 namespace AdmissionGuard.Sandbox.Tests.Http;
 
 /// <summary>
-/// <c>pods/log</c> refuses what kube-apiserver 1.32 (<c>validateContainer</c>) and the kubelet
-/// (<c>validateContainerLogStatus</c>) refuse, with their messages, before answering the sandbox's empty stream.
+/// <c>pods/log</c>, <c>exec</c>, <c>attach</c> and <c>portforward</c> refuse what kube-apiserver 1.32
+/// (<c>validateContainer</c>, the pod's node) and the kubelet (<c>validateContainerLogStatus</c>) refuse, with their
+/// messages, before the sandbox's own answer (an empty log stream; no containers to exec into).
 /// </summary>
-public sealed class PodLogTests
+public sealed class PodStreamTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -55,6 +56,39 @@ public sealed class PodLogTests
             ((string?)problem["reason"]).Should().Be("BadRequest");
             ((string?)problem["message"]).Should().Be(message);
         }
+    }
+
+    [Theory]
+    [InlineData("", "exec?command=ls", HttpStatusCode.BadRequest, "a container name must be specified for pod web, choose one of: [setup app sidecar]")]
+    [InlineData("", "exec?command=ls&container=nope", HttpStatusCode.BadRequest, "container nope is not valid for pod web")]
+    [InlineData("", "exec?command=ls&container=app", HttpStatusCode.BadRequest, "pod web does not have a host assigned")]
+    [InlineData("", "attach?container=app", HttpStatusCode.BadRequest, "pod web does not have a host assigned")]
+    [InlineData("", "portforward?ports=80", HttpStatusCode.BadRequest, "pod web does not have a host assigned")]
+    [InlineData("node-1", "exec?command=ls&container=app", HttpStatusCode.BadRequest, "the sandbox runs no containers: pods/exec is not supported")]
+    [InlineData("node-1", "portforward?ports=80", HttpStatusCode.BadRequest, "the sandbox runs no containers: pods/portforward is not supported")]
+    public async Task Exec_attach_and_portforward_refuse_what_the_apiserver_refuses_before_saying_the_sandbox_runs_no_containers(
+        string node, string subresource, HttpStatusCode expected, string message)
+    {
+        await using var sandbox = await SandboxServer.StartAsync(cancellationToken: Ct);
+        await CreatePodAsync(sandbox, node, node.Length > 0 ? Status(Running()) : null);
+        using var client = new HttpClient { BaseAddress = sandbox.HttpUrl };
+
+        using var response = await client.PostAsync($"/api/v1/namespaces/default/pods/web/{subresource}", content: null, Ct);
+        var problem = JsonNode.Parse(await response.Content.ReadAsStringAsync(Ct))!;
+
+        response.StatusCode.Should().Be(expected);
+        ((string?)problem["message"]).Should().Be(message);
+    }
+
+    [Fact]
+    public async Task Exec_into_a_pod_that_does_not_exist_is_not_found()
+    {
+        await using var sandbox = await SandboxServer.StartAsync(cancellationToken: Ct);
+        using var client = new HttpClient { BaseAddress = sandbox.HttpUrl };
+
+        using var response = await client.PostAsync("/api/v1/namespaces/default/pods/ghost/exec?command=ls", content: null, Ct);
+
+        response.StatusCode.Should().Be(HttpStatusCode.NotFound);
     }
 
     [Fact]
