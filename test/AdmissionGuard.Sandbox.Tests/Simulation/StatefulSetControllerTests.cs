@@ -70,7 +70,10 @@ public sealed class StatefulSetControllerTests
         }
 
         set.Status.Should().BeEquivalentTo(new { Replicas = 3, ReadyReplicas = 3, CurrentReplicas = 3, UpdatedReplicas = 3, AvailableReplicas = 3, CurrentRevision = revision, CollisionCount = 0 });
-        var events = cluster.Api.List<Corev1Event>("default").Where(e => e.InvolvedObject.Kind == "StatefulSet").Select(e => e.Message);
+        // In the order written: a list is sorted by name, and an event's name carries a hexadecimal stamp kept unique
+        // across every sandbox of the test process, so this sandbox's names need not sort as it wrote them.
+        var events = cluster.Api.List<Corev1Event>("default").Where(e => e.InvolvedObject.Kind == "StatefulSet")
+            .OrderBy(e => long.Parse(e.Metadata.ResourceVersion, System.Globalization.CultureInfo.InvariantCulture)).Select(e => e.Message);
         events.Should().Equal("create Pod db-0 in StatefulSet db successful", "create Pod db-1 in StatefulSet db successful", "create Pod db-2 in StatefulSet db successful");
     }
 
