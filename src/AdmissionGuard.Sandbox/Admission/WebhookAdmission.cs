@@ -174,6 +174,7 @@ internal sealed class WebhookAdmission(ObjectStore store, WebhookTransport trans
         var uid = Guid.NewGuid().ToString();
         var review = Review(uid, request);
         var operation = AdmissionMatch.OperationName(request.Operation);
+        var ignore = hook.FailurePolicy == "Ignore";
         // Built once per call, and only for a webhook with conditions: it converts the whole object.
         var variables = new Lazy<IReadOnlyDictionary<string, object?>>(() => AdmissionMatch.ConditionVariables(review["request"]!.AsObject()));
         var conditionError = AdmissionMatch.ConditionError(
@@ -185,8 +186,8 @@ internal sealed class WebhookAdmission(ObjectStore store, WebhookTransport trans
 
         if (conditionError is not null)
         {
-            SandboxLog.WebhookCallFailed(logger, hook.Name, hook.FailurePolicy == "Ignore" ? "Ignore" : "Fail", conditionError);
-            return hook.FailurePolicy == "Ignore" ? null : throw new ApiException(ApiErrors.Forbidden(AdmissionMatch.Forbidden(request, conditionError)));
+            SandboxLog.WebhookCallFailed(logger, hook.Name, ignore ? "Ignore" : "Fail", conditionError);
+            return ignore ? null : throw new ApiException(ApiErrors.Forbidden(AdmissionMatch.Forbidden(request, conditionError)));
         }
 
         if (skip)
@@ -202,27 +203,21 @@ internal sealed class WebhookAdmission(ObjectStore store, WebhookTransport trans
         }
         catch (WebhookCallException e)
         {
-            var ignore = hook.FailurePolicy == "Ignore";
-            if (!ignore)
-            {
-                metrics.ObserveRejection(hook.Name, hook.Mutating, operation, AdmissionMetrics.RejectionKind.CallingWebhookError, e.Code);
-            }
-
-            metrics.ObserveCall(hook.Name, hook.Mutating, operation, Stopwatch.GetElapsedTime(started), rejected: !ignore, e.Code);
             SandboxLog.WebhookCallFailed(logger, hook.Name, ignore ? "Ignore" : "Fail", e.Message);
             if (ignore)
             {
+                ObserveCall(rejected: false, e.Code);
                 metrics.ObserveFailOpen(hook.Name, hook.Mutating);
                 return null;
             }
 
+            ObserveRejection(AdmissionMetrics.RejectionKind.CallingWebhookError, e.Code);
             throw new ApiException(ApiErrors.Internal($"Internal error occurred: failed calling webhook \"{hook.Name}\": {e.Message}"));
         }
 
         if (outcome.Denial is { } denial)
         {
-            metrics.ObserveRejection(hook.Name, hook.Mutating, operation, AdmissionMetrics.RejectionKind.NoError, denial.Code ?? 0);
-            metrics.ObserveCall(hook.Name, hook.Mutating, operation, Stopwatch.GetElapsedTime(started), rejected: true, denial.Code ?? 0);
+            ObserveRejection(AdmissionMetrics.RejectionKind.NoError, denial.Code ?? 0);
             return outcome;
         }
 
@@ -237,14 +232,23 @@ internal sealed class WebhookAdmission(ObjectStore store, WebhookTransport trans
             }
             catch (PatchException e)
             {
-                metrics.ObserveRejection(hook.Name, hook.Mutating, operation, AdmissionMetrics.RejectionKind.ApiserverInternalError, 0);
-                metrics.ObserveCall(hook.Name, hook.Mutating, operation, Stopwatch.GetElapsedTime(started), rejected: true, 0);
+                ObserveRejection(AdmissionMetrics.RejectionKind.ApiserverInternalError, 0);
                 throw new ApiException(ApiErrors.Internal($"Internal error occurred: {e.Message}"));
             }
         }
 
-        metrics.ObserveCall(hook.Name, hook.Mutating, operation, Stopwatch.GetElapsedTime(started), rejected: false, StatusCodes.Status200OK);
+        ObserveCall(rejected: false, StatusCodes.Status200OK);
         return outcome;
+
+        void ObserveCall(bool rejected, int code) =>
+            metrics.ObserveCall(hook.Name, hook.Mutating, operation, Stopwatch.GetElapsedTime(started), rejected, code);
+
+        // A rejected call is counted twice, as kube-apiserver counts it: among the rejections and among the calls.
+        void ObserveRejection(AdmissionMetrics.RejectionKind kind, int code)
+        {
+            metrics.ObserveRejection(hook.Name, hook.Mutating, operation, kind, code);
+            ObserveCall(rejected: true, code);
+        }
     }
 
     /// <summary>Posts the review; every way the call can fail is a <see cref="WebhookCallException"/> with kube-apiserver's code.</summary>

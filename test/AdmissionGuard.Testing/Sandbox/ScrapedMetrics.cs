@@ -70,6 +70,17 @@ public sealed class ScrapedMetrics(IReadOnlyList<(string Name, IReadOnlyDictiona
     }
 
     /// <summary>The sum over every series of <paramref name="name"/> whose labels include <paramref name="labels"/> (0 when none).</summary>
-    public double Sum(string name, params (string Label, string Value)[] labels) =>
-        samples.Where(s => s.Name == name && labels.All(l => s.Labels.TryGetValue(l.Label, out var value) && value == l.Value)).Sum(s => s.Value);
+    public double Sum(string name, params (string Label, string Value)[] labels) => Matching(name, labels).Sum(s => s.Value);
+
+    /// <summary>The sum over the series of <paramref name="name"/> whose labels include <paramref name="labels"/>, of which there must be one at least.</summary>
+    public double Existing(string name, params (string Label, string Value)[] labels)
+    {
+        var matching = Matching(name, labels).ToList();
+        return matching.Count > 0
+            ? matching.Sum(s => s.Value)
+            : throw new KeyNotFoundException($"no series {name}{{{string.Join(',', labels.Select(l => $"{l.Label}=\"{l.Value}\""))}}}; the names scraped: {string.Join(", ", samples.Select(s => s.Name).Distinct())}");
+    }
+
+    private IEnumerable<(string Name, IReadOnlyDictionary<string, string> Labels, double Value)> Matching(string name, (string Label, string Value)[] labels) =>
+        samples.Where(s => s.Name == name && labels.All(l => s.Labels.TryGetValue(l.Label, out var value) && value == l.Value));
 }
