@@ -69,6 +69,23 @@ internal sealed class CommandOptions
         return "";
     }
 
+    /// <summary>The path the option names, which must be an existing file; null when the option was not given.</summary>
+    /// <param name="whereFrom">Where such a file comes from, for the problem's text.</param>
+    public string? ExistingFile(string name, string whereFrom)
+    {
+        if (Text(name) is not { } path)
+        {
+            return null;
+        }
+
+        if (!File.Exists(path))
+        {
+            Problem ??= $"{name} {path}: no such file ({whereFrom})";
+        }
+
+        return path;
+    }
+
     /// <summary>A whole number from <paramref name="min"/> to <paramref name="max"/>; <paramref name="fallback"/> when not given.</summary>
     public int Whole(string name, int min, int max, int fallback)
     {

@@ -26,21 +26,22 @@ namespace AdmissionGuard.Benchmarks.Load;
 internal static class LoadCommand
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(120);
-    private static readonly TimeSpan Warmup = TimeSpan.FromSeconds(3);
+    private const string BuiltBy = "make load builds both servers";
 
     internal const string Usage =
-        "usage: load --guard DLL --baseline DLL [--seconds 30] [--slice 2] [--rate 1000] [--guard-env NAME=VALUE]...\n" +
+        "usage: load --guard DLL --baseline DLL [--seconds 30] [--slice 2] [--warmup 3] [--rate 1000] [--guard-env NAME=VALUE]...\n" +
         "  --seconds    measured seconds per path and side, for wrk and for hey each\n" +
         "  --slice      seconds of one run of wrk or hey; the runs alternate between baseline and guard\n" +
+        "  --warmup     seconds of wrk per path and side before measuring, for the JIT and the caches (0: none)\n" +
         "  --rate       hey's requests per second, over 4 connections\n" +
         "  --guard-env  a variable for the guard's environment only (repeatable), e.g. to compare runtime settings";
 
-    /// <summary><c>load --guard DLL --baseline DLL [--seconds 30] [--slice 2] [--rate 1000] [--guard-env NAME=VALUE]...</c></summary>
+    /// <summary><c>load --guard DLL --baseline DLL [--seconds 30] [--slice 2] [--warmup 3] [--rate 1000] [--guard-env NAME=VALUE]...</c></summary>
     public static async Task<int> RunAsync(string[] args)
     {
-        var given = CommandOptions.Parse(args[1..], ["--guard", "--baseline", "--seconds", "--slice", "--rate", "--guard-env"], []);
-        var guardDll = ExistingFile(given, "--guard");
-        var baselineDll = ExistingFile(given, "--baseline");
+        var given = CommandOptions.Parse(args[1..], ["--guard", "--baseline", "--seconds", "--slice", "--warmup", "--rate", "--guard-env"], []);
+        var guardDll = given.ExistingFile("--guard", BuiltBy) ?? given.Required("--guard");
+        var baselineDll = given.ExistingFile("--baseline", BuiltBy) ?? given.Required("--baseline");
         var seconds = given.Whole("--seconds", 1, 36_000, 30);
         // A one-second run (a smoke test) gets one-second slices unless told otherwise.
         var slice = given.Whole("--slice", 1, 3600, seconds == 1 ? 1 : 2);
@@ -49,6 +50,7 @@ internal static class LoadCommand
             given.Refuse($"--slice ({slice} s) must not be longer than --seconds ({seconds} s)");
         }
 
+        var warmup = TimeSpan.FromSeconds(given.Whole("--warmup", 0, 3600, 3));
         var rate = given.Whole("--rate", LoadTools.Connections, 1_000_000, 1000);
         var guardEnvironment = given.NameValues("--guard-env");
         if (given.Problem is { } problem)
@@ -68,7 +70,7 @@ internal static class LoadCommand
         {
             // Whole slices: a remainder would give the last run a different length from the others.
             var slices = seconds / slice;
-            return await MeasureAsync(guardDll, baselineDll, guardEnvironment, TimeSpan.FromSeconds(slice), slices, rate, stop.Token);
+            return await MeasureAsync(guardDll, baselineDll, guardEnvironment, warmup, TimeSpan.FromSeconds(slice), slices, rate, stop.Token);
         }
         catch (OperationCanceledException) when (stop.Received)
         {
@@ -84,7 +86,7 @@ internal static class LoadCommand
     }
 
     private static async Task<int> MeasureAsync(
-        string guardDll, string baselineDll, Dictionary<string, string> guardEnvironment, TimeSpan slice, int slices, int rate, CancellationToken cancellationToken)
+        string guardDll, string baselineDll, Dictionary<string, string> guardEnvironment, TimeSpan warmup, TimeSpan slice, int slices, int rate, CancellationToken cancellationToken)
     {
         using var directory = new TempDirectory();
         var thumbprint = TestCertificates.WriteNew(directory.File("tls.crt"), directory.File("tls.key"));
@@ -122,10 +124,10 @@ internal static class LoadCommand
         var startup = clock.Elapsed;
 
         var scripts = paths.ToDictionary(p => p.Name, p => LoadTools.WriteScript(directory.Path, p));
-        foreach (var path in paths)
+        foreach (var path in warmup > TimeSpan.Zero ? paths : [])
         {
-            await LoadTools.WrkAsync(scripts[path.Name], new Uri(baselineUrl, path.Path), Warmup, cancellationToken);
-            await LoadTools.WrkAsync(scripts[path.Name], new Uri(guardUrl, path.Path), Warmup, cancellationToken);
+            await LoadTools.WrkAsync(scripts[path.Name], new Uri(baselineUrl, path.Path), warmup, cancellationToken);
+            await LoadTools.WrkAsync(scripts[path.Name], new Uri(guardUrl, path.Path), warmup, cancellationToken);
         }
 
         // What each side's process spends per request under wrk: the work a request costs, which the tail at a fixed
@@ -144,7 +146,7 @@ internal static class LoadCommand
         // Every request of every slice counts: one slice's p99 is its 20th slowest request.
         var latencies = await AlternateAsync(paths, slices, baselineUrl, guardUrl, "hey", Latency,
             (path, url, _) => LoadTools.HeyLatenciesAsync(directory.File($"{path.Name}.json"), url, rate, slice, cancellationToken));
-        Report(paths, throughput, cpu, latencies, slice, slices, rate, startup, loadAtStart, LoadAverage(), guard.HasExited || baseline.HasExited);
+        Report(paths, throughput, cpu, latencies, warmup, slice, slices, rate, startup, loadAtStart, LoadAverage(), guard.HasExited || baseline.HasExited);
         return 0;
     }
 
@@ -268,6 +270,7 @@ internal static class LoadCommand
         Dictionary<string, (List<double> Baseline, List<double> Guard)> throughput,
         Dictionary<string, (List<double> Baseline, List<double> Guard)> cpu,
         Dictionary<string, (List<double> Baseline, List<double> Guard)> latencies,
+        TimeSpan warmup,
         TimeSpan slice,
         int slices,
         int rate,
@@ -278,7 +281,7 @@ internal static class LoadCommand
     {
         var c = CultureInfo.InvariantCulture;
         Console.WriteLine();
-        Console.WriteLine(string.Create(c, $"guard (serve, 1,000 nodes, 100 tainted) vs bare Kestrel, HTTPS; per path and side {slices} runs of {slice.TotalSeconds:F0} s, alternating: wrk -t{LoadTools.Threads} -c{LoadTools.Connections}, then hey -c {LoadTools.Connections} -q {rate / LoadTools.Connections} ({rate} req/s)"));
+        Console.WriteLine(string.Create(c, $"guard (serve, 1,000 nodes, 100 tainted) vs bare Kestrel, HTTPS; per path and side {warmup.TotalSeconds:F0} s of warm-up, then {slices} runs of {slice.TotalSeconds:F0} s, alternating: wrk -t{LoadTools.Threads} -c{LoadTools.Connections}, then hey -c {LoadTools.Connections} -q {rate / LoadTools.Connections} ({rate} req/s)"));
         Console.WriteLine(string.Create(c, $"load average {loadAtStart} at the start, {loadAtEnd} at the end ({Environment.ProcessorCount} cores); set-up {startup.TotalSeconds:F0} s"));
         Console.WriteLine();
         Console.WriteLine("| path | baseline req/s (runs) | guard req/s (runs) | ratio | CPU per request under wrk, baseline / guard | baseline p50 / p99 ms | guard p50 / p99 ms | p99 ratio |");
@@ -314,17 +317,5 @@ internal static class LoadCommand
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    /// <summary>A required option naming a file that must exist, checked before the sandbox and the servers are started.</summary>
-    private static string ExistingFile(CommandOptions given, string name)
-    {
-        var path = given.Required(name);
-        if (path.Length > 0 && !File.Exists(path))
-        {
-            given.Refuse($"{name} {path}: no such file (make load builds both servers)");
-        }
-
-        return path;
     }
 }

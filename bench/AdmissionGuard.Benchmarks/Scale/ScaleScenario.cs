@@ -13,7 +13,7 @@ namespace AdmissionGuard.Benchmarks.Scale;
 /// </summary>
 internal static class ScaleScenario
 {
-    internal const string Usage = "usage: scale-scenario [--pods N] [--nodes M] [--cycles C] [--interval SECONDS] [--guard-env NAME=VALUE]... [--reviews C [--review-seconds S]] [--no-build]";
+    internal const string Usage = "usage: scale-scenario [--pods N] [--nodes M] [--cycles C] [--interval SECONDS] [--guard-env NAME=VALUE]... [--reviews C [--review-seconds S]] [--no-build | --guard DLL]";
     private static readonly TimeSpan ReadyTimeout = TimeSpan.FromMinutes(10);
 
     public static async Task<int> RunAsync(string[] args)
@@ -24,12 +24,26 @@ internal static class ScaleScenario
             return 2;
         }
 
-        var dll = await GuardProcess.BuildAsync(options.Build);
+        try
+        {
+            return await MeasureAsync(options);
+        }
+        catch (Exception e) when (e is InvalidOperationException or TimeoutException or HttpRequestException)
+        {
+            // A guard that would not build, start or answer: what happened (its output included), not a stack trace.
+            await Console.Error.WriteLineAsync($"scale-scenario: {e.Message}");
+            return 1;
+        }
+    }
+
+    private static async Task<int> MeasureAsync(ScaleOptions options)
+    {
+        var dll = options.GuardDll ?? await GuardProcess.BuildAsync(options.Build);
         await using var sandbox = await SandboxServer.StartAsync();
         var seeding = Stopwatch.StartNew();
         ScaleCluster.Seed(sandbox.Api.Store, options.Pods, options.Nodes);
         Console.WriteLine($"// scale scenario: {options.Pods:N0} pods + {options.Pods:N0} CiliumEndpoints on {options.Nodes:N0} nodes " +
-                          $"(seeded in {seeding.Elapsed.TotalSeconds:0.0} s); guard: {dll} {string.Join(' ', options.GuardEnvironment.Select(e => $"{e.Key}={e.Value}"))}");
+                          $"(seeded in {seeding.Elapsed.TotalSeconds:0.0} s); guard: {string.Join(' ', [dll, .. options.GuardEnvironment.Select(e => $"{e.Key}={e.Value}")])}");
 
         var loadBefore = LoadAverage();
         var sandboxCpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
