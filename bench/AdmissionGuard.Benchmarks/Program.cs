@@ -45,7 +45,7 @@ if (args is ["fuzz", ..])
     var seed = args.Length > 2 ? OptionValues.Whole(args[2], 0, int.MaxValue) : 1;
     if (count is null || seed is null || args.Length > 3)
     {
-        await Console.Error.WriteLineAsync($"fuzz: REQUESTS and SEED are whole numbers\n{FuzzCommand.Usage}");
+        await Console.Error.WriteLineAsync($"fuzz: REQUESTS takes a whole number of at least 1 and SEED one of at least 0, not '{string.Join(' ', args[1..])}'\n{FuzzCommand.Usage}");
         return 2;
     }
 

@@ -53,6 +53,7 @@ public sealed partial class BenchmarkCommandTests
 
     [Theory]
     [InlineData("scale-scenario: --guard /nonexistent/admissionguard.dll: no such file", "scale-scenario", "--guard", "/nonexistent/admissionguard.dll")]
+    [InlineData("fuzz: REQUESTS takes a whole number of at least 1 and SEED one of at least 0, not '0 1'", "fuzz", "0", "1")]
     [InlineData("load: --baseline is required", "load", "--guard", "admissionguard.dll")]
     [InlineData("load: --warmup takes a whole number from 0 to 3600, not '-1'", "load", "--guard", "admissionguard.dll", "--baseline", "admissionguard.dll", "--warmup", "-1")]
     public async Task A_command_line_it_cannot_run_is_refused_in_one_line_before_anything_starts(string problem, params string[] args)
