@@ -71,8 +71,31 @@ public sealed partial class ClusterApi(ObjectStore store, IAdmission admission, 
             api.CreateAsync(ResourceTypes.Namespaces, null, ns).GetAwaiter().GetResult();
         }
 
+        if (store.Get(ResourceTypes.Services, "default", "kubernetes") is null)
+        {
+            api.CreateAsync(ResourceTypes.Services, "default", KubernetesService()).GetAwaiter().GetResult();
+        }
+
         return api;
     }
+
+    /// <summary>
+    /// The Service kube-apiserver keeps for itself in <c>default</c> (its EndpointReconciler): the range's first address,
+    /// port 443 onto the apiserver's 6443. Without a selector, and without Endpoints: the sandbox proxies nothing.
+    /// </summary>
+    private static JsonObject KubernetesService() => new()
+    {
+        ["metadata"] = new JsonObject
+        {
+            ["name"] = "kubernetes",
+            ["labels"] = new JsonObject { ["component"] = "apiserver", ["provider"] = "kubernetes" },
+        },
+        ["spec"] = new JsonObject
+        {
+            ["clusterIP"] = ServiceRules.KubernetesServiceIp,
+            ["ports"] = new JsonArray(new JsonObject { ["name"] = "https", ["port"] = 443, ["protocol"] = "TCP", ["targetPort"] = 6443 }),
+        },
+    };
 
     // ---- untyped -------------------------------------------------------------------------------------------
 
@@ -131,6 +154,12 @@ public sealed partial class ClusterApi(ObjectStore store, IAdmission admission, 
         {
             obj["metadata"]!.AsObject().Remove("generation");
         }
+        if (type == ResourceTypes.Services)
+        {
+            // After mutating admission, as the REST storage allocates: validating admission sees the cluster IP.
+            ThrowIfInvalid(type, name, ServiceRules.Allocate(obj, null, OtherServices(objectNamespace, name)));
+        }
+
         ObjectRules.PrepareForCreate(type, obj);
         ObjectRules.EncodeAsGo(type, obj);
         ThrowIfInvalid(type, name, ObjectRules.ValidateCreate(type, obj));
@@ -493,6 +522,11 @@ public sealed partial class ClusterApi(ObjectStore store, IAdmission admission, 
             var request = new AdmissionRequest(type, subresource, Gvk(type), AdmissionOperation.Update, current.Namespace, name, obj, old, context);
             obj = await MutatedAsync(request, cancellationToken);
             KeepIdentity(obj, type, current.Namespace, name, old["metadata"]!.AsObject());
+            if (type == ResourceTypes.Services && subresource is null)
+            {
+                ThrowIfInvalid(type, name, ServiceRules.Allocate(obj, old, OtherServices(current.Namespace, name)));
+            }
+
             ObjectRules.EncodeAsGo(type, obj);
             ThrowIfInvalid(type, name, ObjectRules.ValidateUpdate(type, obj, old));
             await admission.ValidateAsync(request with { NewObject = obj }, cancellationToken);
@@ -505,6 +539,10 @@ public sealed partial class ClusterApi(ObjectStore store, IAdmission admission, 
 
         return store.Update(type, obj, expected);
     }
+
+    /// <summary>Every stored Service but <paramref name="name"/>: what holds the cluster IPs and node ports in use.</summary>
+    private IEnumerable<JsonObject> OtherServices(string? objectNamespace, string name) =>
+        store.Snapshot(ResourceTypes.Services).Where(s => s.Namespace != objectNamespace || s.Name != name).Select(s => s.ToJsonObject());
 
     private async Task<JsonObject> MutatedAsync(AdmissionRequest request, CancellationToken cancellationToken) =>
         await admission.MutateAsync(request, cancellationToken) ?? request.NewObject!;

@@ -105,6 +105,11 @@ internal static class ObjectRules
             obj["type"] ??= "Opaque";
         }
 
+        if (type == ResourceTypes.Services)
+        {
+            ServiceRules.ApplyDefaults(obj);
+        }
+
         if (AdmissionConfigurationRules.Applies(type))
         {
             AdmissionConfigurationRules.ApplyDefaults(type, obj);
@@ -241,6 +246,10 @@ internal static class ObjectRules
         else if (type == ResourceTypes.Namespaces)
         {
             obj["status"] = new JsonObject { ["phase"] = "Active" };
+        }
+        else if (type == ResourceTypes.Services)
+        {
+            obj["status"] = new JsonObject { ["loadBalancer"] = new JsonObject() };
         }
         else if (type == ResourceTypes.Jobs)
         {

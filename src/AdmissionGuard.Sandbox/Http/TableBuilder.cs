@@ -114,6 +114,14 @@ internal sealed class TableBuilder(TimeProvider time)
         [ResourceTypes.ControllerRevisions] = new(
             [new("Name", "string", "name", 0), new("Controller", "string", "", 0), new("Revision", "string", "", 0), new("Age", "string", "", 0)],
             r => [r.Name, ControllerName(r.Object), (long?)r.Object["revision"] ?? 0, r.Age]),
+        [ResourceTypes.Services] = new(
+            [
+                new("Name", "string", "name", 0), new("Type", "string", "", 0), new("Cluster-IP", "string", "", 0),
+                new("External-IP", "string", "", 0), new("Port(s)", "string", "", 0), new("Age", "string", "", 0),
+                new("Selector", "string", "", 1),
+            ],
+            r => [r.Name, (string?)r.Spec?["type"] ?? "", Text(r.Spec?["clusterIP"]), ServiceExternalIp(r.Object),
+                ServicePorts(r.Spec?["ports"] as JsonArray), r.Age, NodeSelector(r.Spec?["selector"])]),
         [ResourceTypes.Leases] = new(
             [new("Name", "string", "name", 0), new("Holder", "string", "", 0), new("Age", "string", "", 0)],
             r => [r.Name, (string?)r.Spec?["holderIdentity"] ?? "", r.Age]),
@@ -268,6 +276,33 @@ internal sealed class TableBuilder(TimeProvider time)
     private static int Count(JsonNode? node) => node is JsonValue value && value.TryGetValue<int>(out var count) ? count : 0;
 
     private static string NotApplicable(JsonNode? node) => node is null ? "N/A" : node.ToString();
+
+    /// <summary>printService's External-IP: a load balancer's ingress (or <c>&lt;pending&gt;</c>), the external IPs, an ExternalName's name.</summary>
+    private static string ServiceExternalIp(JsonObject service)
+    {
+        var spec = service["spec"];
+        var external = (spec?["externalIPs"] as JsonArray ?? []).Select(ip => ip?.ToString() ?? "").ToList();
+        switch ((string?)spec?["type"])
+        {
+            case "ExternalName":
+                return (string?)spec?["externalName"] ?? None;
+            case "LoadBalancer":
+                var ingress = (service["status"]?["loadBalancer"]?["ingress"] as JsonArray ?? [])
+                    .Select(i => (string?)i?["ip"] ?? (string?)i?["hostname"]).OfType<string>();
+                List<string> addresses = [.. ingress, .. external];
+                return addresses.Count > 0 ? string.Join(',', addresses) : "<pending>";
+            default:
+                return external.Count > 0 ? string.Join(',', external) : None;
+        }
+    }
+
+    /// <summary>printService's Port(s): <c>80/TCP</c>, with the node port <c>80:30080/TCP</c>.</summary>
+    private static string ServicePorts(JsonArray? ports) =>
+        ports is { Count: > 0 }
+            ? string.Join(',', ports.Select(p => (int?)p?["nodePort"] is > 0 and var nodePort
+                ? $"{p?["port"]}:{nodePort}/{p?["protocol"]}"
+                : $"{p?["port"]}/{p?["protocol"]}"))
+            : None;
 
     /// <summary>labels.FormatLabels: <c>k=v</c> pairs sorted by key, <c>&lt;none&gt;</c> when empty.</summary>
     private static string NodeSelector(JsonNode? node) =>

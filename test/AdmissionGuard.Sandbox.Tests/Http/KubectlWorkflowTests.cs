@@ -588,6 +588,29 @@ public sealed class KubectlWorkflowTests
     }
 
     [Fact]
+    public async Task Get_services_shows_the_apiservers_own_and_the_addresses_and_node_ports_given_to_new_ones()
+    {
+        Kubectl.RequireInstalled();
+        await using var sandbox = await StartClusterAsync();
+        await sandbox.Kubectl.RunAsync("create deployment web --image=nginx");
+        await sandbox.Kubectl.RunAsync("expose deployment web --port=80 --target-port=8080");
+        await sandbox.Kubectl.RunAsync("create service nodeport edge --tcp=443:8443 --node-port=30443");
+
+        var services = await sandbox.Kubectl.RunAsync("get services -o wide");
+        var taken = await sandbox.Kubectl.RunAsync("create service clusterip other --clusterip=10.96.0.1 --tcp=80:80");
+
+        var web = sandbox.Server.Api.Get<V1Service>("default", "web")!;
+        var lines = services.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => string.Join(' ', l.Split(' ', StringSplitOptions.RemoveEmptyEntries))).ToList();
+        lines[0].Should().Be("NAME TYPE CLUSTER-IP EXTERNAL-IP PORT(S) AGE SELECTOR", services.Error);
+        lines.Should().Contain(l => l.StartsWith("kubernetes ClusterIP 10.96.0.1 <none> 443/TCP ", StringComparison.Ordinal) && l.EndsWith(" <none>", StringComparison.Ordinal));
+        lines.Should().Contain(l => l.StartsWith($"web ClusterIP {web.Spec.ClusterIP} <none> 80/TCP ", StringComparison.Ordinal) && l.EndsWith(" app=web", StringComparison.Ordinal));
+        lines.Should().Contain(l => l.StartsWith("edge NodePort 10.", StringComparison.Ordinal) && l.Contains(" <none> 443:30443/TCP ", StringComparison.Ordinal));
+        web.Spec.ClusterIP.Should().StartWith("10.").And.NotBe("10.96.0.1");
+        taken.ExitCode.Should().NotBe(0);
+        taken.Error.Should().Contain("spec.clusterIPs: Invalid value: []string{\"10.96.0.1\"}: failed to allocate IP 10.96.0.1: provided IP is already allocated");
+    }
+
+    [Fact]
     public async Task Auth_can_i_says_the_sandbox_authorizes_nothing_instead_of_answering_yes()
     {
         Kubectl.RequireInstalled();
