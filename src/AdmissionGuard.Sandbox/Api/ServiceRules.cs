@@ -85,12 +85,22 @@ internal static class ServiceRules
     public static List<V1StatusCause> Allocate(JsonObject service, JsonObject? old, IEnumerable<JsonObject> others)
     {
         var causes = new List<V1StatusCause>();
-        if (service["spec"] is not JsonObject spec || (string?)spec["type"] == "ExternalName")
+        if (service["spec"] is not JsonObject spec)
         {
             return causes;
         }
 
         var oldSpec = old?["spec"] as JsonObject;
+        if (oldSpec is not null)
+        {
+            DropTypeDependentFields(spec, oldSpec);
+        }
+
+        if ((string?)spec["type"] == "ExternalName")
+        {
+            return causes;
+        }
+
         KeepAllocated(spec, oldSpec);
         var asked = (string?)spec["clusterIP"] ?? (string?)(spec["clusterIPs"] as JsonArray)?.FirstOrDefault();
         var oldIp = (string?)oldSpec?["clusterIP"];
@@ -112,34 +122,62 @@ internal static class ServiceRules
             return causes;
         }
 
-        var taken = others.Select(other => (string?)other["spec"]?["clusterIP"]).OfType<string>().ToHashSet(StringComparer.Ordinal);
-        string ip;
-        if (string.IsNullOrEmpty(asked))
-        {
-            ip = NextFreeIp(taken);
-        }
-        else if (oldIp == asked)
-        {
-            ip = asked;
-        }
-        else if (Problem(asked, taken) is { } problem)
+        var existing = others.ToList();
+        var taken = existing.Select(other => (string?)other["spec"]?["clusterIP"]).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        if (!string.IsNullOrEmpty(asked) && asked != oldIp && Problem(asked, taken) is { } problem)
         {
             causes.Add(problem);
             return causes;
         }
-        else
-        {
-            ip = asked;
-        }
 
+        var ip = string.IsNullOrEmpty(asked) ? NextFreeIp(taken) : asked;
         spec["clusterIP"] = ip;
         spec["clusterIPs"] = new JsonArray(ip);
         if ((string?)spec["type"] is "NodePort" or "LoadBalancer" && (bool?)spec["allocateLoadBalancerNodePorts"] != false)
         {
-            AllocateNodePorts(spec, others, causes);
+            AllocateNodePorts(spec, existing, causes);
         }
 
         return causes;
+    }
+
+    /// <summary>
+    /// kube-apiserver's <c>dropTypeDependentFields</c>: a change of type drops what the old type was given and the new
+    /// one cannot have, where the update carries it over unchanged (a merge patch of <c>type</c> alone): the address and
+    /// its family fields for ExternalName, the node ports and <c>externalTrafficPolicy</c> for a type without node ports.
+    /// </summary>
+    private static void DropTypeDependentFields(JsonObject spec, JsonObject oldSpec)
+    {
+        var (type, oldType) = ((string?)spec["type"], (string?)oldSpec["type"]);
+        if (type == oldType)
+        {
+            return;
+        }
+
+        if (type == "ExternalName")
+        {
+            foreach (var field in new[] { "clusterIP", "clusterIPs", "ipFamilies", "ipFamilyPolicy", "internalTrafficPolicy" })
+            {
+                if (JsonNode.DeepEquals(spec[field], oldSpec[field]))
+                {
+                    spec.Remove(field);
+                }
+            }
+        }
+
+        if (type is not ("NodePort" or "LoadBalancer"))
+        {
+            var oldNodePorts = (oldSpec["ports"] as JsonArray ?? []).Select(p => (int?)p?["nodePort"]).OfType<int>().ToHashSet();
+            foreach (var port in (spec["ports"] as JsonArray ?? []).OfType<JsonObject>().Where(p => (int?)p["nodePort"] is { } n && oldNodePorts.Contains(n)))
+            {
+                port.Remove("nodePort");
+            }
+
+            if (JsonNode.DeepEquals(spec["externalTrafficPolicy"], oldSpec["externalTrafficPolicy"]))
+            {
+                spec.Remove("externalTrafficPolicy");
+            }
+        }
     }
 
     /// <summary>The stored Service's allocations, where an update leaves them out (kube-apiserver's <c>patchAllocatedValues</c>).</summary>
@@ -158,6 +196,11 @@ internal static class ServiceRules
 
         spec["ipFamilies"] ??= oldSpec["ipFamilies"]?.DeepClone();
         spec["ipFamilyPolicy"] ??= oldSpec["ipFamilyPolicy"]?.DeepClone();
+        if ((string?)spec["type"] is not ("NodePort" or "LoadBalancer"))
+        {
+            return;
+        }
+
         var oldPorts = (oldSpec["ports"] as JsonArray ?? []).OfType<JsonObject>().ToList();
         foreach (var port in (spec["ports"] as JsonArray ?? []).OfType<JsonObject>().Where(p => p["nodePort"] is null))
         {

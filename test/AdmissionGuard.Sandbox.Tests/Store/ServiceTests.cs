@@ -140,6 +140,22 @@ public sealed class ServiceTests
     }
 
     [Fact]
+    public async Task A_change_of_type_drops_what_the_new_type_cannot_have()
+    {
+        var api = ClusterApi.CreateInMemory();
+        await CreateAsync(api, """{"type":"NodePort","selector":{"app":"web"},"ports":[{"port":80}]}""");
+
+        var clusterIp = (await api.PatchAsync(ResourceTypes.Services, "default", "web", PatchType.Merge, """{"spec":{"type":"ClusterIP"}}""", cancellationToken: Ct)).ToJsonObject();
+        var externalName = (await api.PatchAsync(ResourceTypes.Services, "default", "web", PatchType.Merge,
+            """{"spec":{"type":"ExternalName","externalName":"db.example.com","selector":null}}""", cancellationToken: Ct)).ToJsonObject();
+
+        clusterIp["spec"]!["ports"]!.ToJsonString().Should().Be("""[{"port":80,"protocol":"TCP","targetPort":80}]""");
+        clusterIp["spec"]!.AsObject().ContainsKey("externalTrafficPolicy").Should().BeFalse();
+        ((string?)clusterIp["spec"]!["clusterIP"]).Should().NotBeNullOrEmpty("the address stays with a type that has one");
+        externalName["spec"]!.AsObject().Select(p => p.Key).Should().BeEquivalentTo("type", "externalName", "ports", "sessionAffinity");
+    }
+
+    [Fact]
     public async Task A_deleted_services_address_is_free_again()
     {
         var api = ClusterApi.CreateInMemory();
