@@ -69,7 +69,10 @@ internal sealed class CommandOptions
         return "";
     }
 
-    /// <summary>The path the option names, which must be an existing file; null when the option was not given.</summary>
+    /// <summary>
+    /// The full path of the file the option names, which must exist; null when the option was not given. Full, because
+    /// the commands start their servers in the repository's root, not where the command was typed.
+    /// </summary>
     /// <param name="whereFrom">Where such a file comes from, for the problem's text.</param>
     public string? ExistingFile(string name, string whereFrom)
     {
@@ -78,11 +81,12 @@ internal sealed class CommandOptions
             return null;
         }
 
-        if (!File.Exists(path))
+        if (File.Exists(path))
         {
-            Problem ??= $"{name} {path}: no such file ({whereFrom})";
+            return Path.GetFullPath(path);
         }
 
+        Problem ??= $"{name} {path}: no such file ({whereFrom})";
         return path;
     }
 

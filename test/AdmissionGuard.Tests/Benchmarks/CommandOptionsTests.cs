@@ -1,6 +1,7 @@
 using AdmissionGuard.Benchmarks.CommandLine;
 using AdmissionGuard.Benchmarks.Healing;
 using AdmissionGuard.Benchmarks.Scale;
+using AdmissionGuard.Tests.Support;
 
 namespace AdmissionGuard.Tests.Benchmarks;
 
@@ -24,6 +25,24 @@ public sealed class CommandOptionsTests
         given.NameValues("--guard-env");
 
         given.Problem.Should().Be(problem);
+    }
+
+    [Fact]
+    public void A_file_option_is_made_absolute_for_servers_started_elsewhere_and_a_missing_file_is_named()
+    {
+        using var directory = new TempDirectory();
+        File.WriteAllText(directory.File("guard.dll"), "");
+        var relative = Path.GetRelativePath(Directory.GetCurrentDirectory(), directory.File("guard.dll"));
+        var given = CommandOptions.Parse(["--guard", relative, "--baseline", "missing.dll"], ["--guard", "--baseline"], []);
+
+        var guard = given.ExistingFile("--guard", "built by make load");
+        var baseline = given.ExistingFile("--baseline", "built by make load");
+
+        Path.IsPathRooted(relative).Should().BeFalse();
+        guard.Should().Be(directory.File("guard.dll"));
+        baseline.Should().Be("missing.dll");
+        given.Problem.Should().Be("--baseline missing.dll: no such file (built by make load)");
+        CommandOptions.Parse([], ["--guard"], []).ExistingFile("--guard", "").Should().BeNull("the option was not given");
     }
 
     [Fact]
