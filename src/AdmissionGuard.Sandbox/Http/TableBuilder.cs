@@ -122,6 +122,9 @@ internal sealed class TableBuilder(TimeProvider time)
             ],
             r => [r.Name, (string?)r.Spec?["type"] ?? "", Text(r.Spec?["clusterIP"]), ServiceExternalIp(r.Object),
                 ServicePorts(r.Spec?["ports"] as JsonArray), r.Age, NodeSelector(r.Spec?["selector"])]),
+        [ResourceTypes.Endpoints] = new(
+            [new("Name", "string", "name", 0), new("Endpoints", "string", "", 0), new("Age", "string", "", 0)],
+            r => [r.Name, EndpointAddresses(r.Object["subsets"] as JsonArray), r.Age]),
         [ResourceTypes.Leases] = new(
             [new("Name", "string", "name", 0), new("Holder", "string", "", 0), new("Age", "string", "", 0)],
             r => [r.Name, (string?)r.Spec?["holderIdentity"] ?? "", r.Age]),
@@ -294,6 +297,29 @@ internal sealed class TableBuilder(TimeProvider time)
             default:
                 return external.Count > 0 ? string.Join(',', external) : None;
         }
+    }
+
+    /// <summary>
+    /// formatEndpoints: the ready addresses as <c>ip:port</c> for each port of their subset (bare IPs where it has none),
+    /// the first three and <c>+ N more...</c>; <c>&lt;none&gt;</c> without subsets.
+    /// </summary>
+    private static string EndpointAddresses(JsonArray? subsets)
+    {
+        const int Shown = 3;
+        if (subsets is not { Count: > 0 })
+        {
+            return None;
+        }
+
+        var all = subsets.SelectMany(subset =>
+        {
+            var addresses = (subset?["addresses"] as JsonArray ?? []).Select(a => (string?)a?["ip"] ?? "").ToList();
+            return subset?["ports"] is JsonArray { Count: > 0 } ports
+                ? ports.SelectMany(port => addresses.Select(ip => ip.Contains(':', StringComparison.Ordinal) ? $"[{ip}]:{port?["port"]}" : $"{ip}:{port?["port"]}"))
+                : addresses;
+        }).ToList();
+        var shown = string.Join(',', all.Take(Shown));
+        return all.Count > Shown ? $"{shown} + {all.Count - Shown} more..." : shown;
     }
 
     /// <summary>printService's Port(s): <c>80/TCP</c>, with the node port <c>80:30080/TCP</c>.</summary>
