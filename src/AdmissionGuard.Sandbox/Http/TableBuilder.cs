@@ -125,6 +125,9 @@ internal sealed class TableBuilder(TimeProvider time)
         [ResourceTypes.Endpoints] = new(
             [new("Name", "string", "name", 0), new("Endpoints", "string", "", 0), new("Age", "string", "", 0)],
             r => [r.Name, EndpointAddresses(r.Object["subsets"] as JsonArray), r.Age]),
+        [ResourceTypes.ServiceAccounts] = new(
+            [new("Name", "string", "name", 0), new("Secrets", "string", "", 0), new("Age", "string", "", 0)],
+            r => [r.Name, (r.Object["secrets"] as JsonArray)?.Count ?? 0, r.Age]),
         [ResourceTypes.Leases] = new(
             [new("Name", "string", "name", 0), new("Holder", "string", "", 0), new("Age", "string", "", 0)],
             r => [r.Name, (string?)r.Spec?["holderIdentity"] ?? "", r.Age]),

@@ -453,6 +453,8 @@ public sealed class KubectlWorkflowTests
         var binding = await kubectl.RunAsync("create rolebinding robot-reads --role=reader --serviceaccount=default:robot");
         var service = await kubectl.RunAsync("create service clusterip web --tcp=80:8080");
         var cronJob = await kubectl.RunAsync("create cronjob nightly --image=busybox --schedule='0 3 * * *'");
+        var defaultToken = await kubectl.RunAsync("create token default");
+        var accounts = await kubectl.RunAsync("get serviceaccounts");
 
         configMap.Output.Should().Contain("configmap/app created", configMap.Error);
         sandbox.Server.Api.Get<V1ConfigMap>("default", "app")!.Data.Should().Equal(new Dictionary<string, string> { ["level"] = "3", ["mode"] = "fast" });
@@ -463,6 +465,9 @@ public sealed class KubectlWorkflowTests
         account.Output.Should().Contain("serviceaccount/robot created", account.Error);
         token.ExitCode.Should().Be(0, token.Error);
         token.Output.Trim().Split('.').Should().HaveCount(3);
+        defaultToken.ExitCode.Should().Be(0, "the service account controller made default: " + defaultToken.Error);
+        accounts.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => string.Join(' ', l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[..2]))
+            .Should().Equal("NAME SECRETS", "default 0", "robot 0");
         priority.Output.Should().Contain("priorityclass.scheduling.k8s.io/high created", priority.Error);
         sandbox.Server.Api.Get<V1PriorityClass>(null, "high")!.Value.Should().Be(1000);
         role.Output.Should().Contain("role.rbac.authorization.k8s.io/reader created", role.Error);
