@@ -73,7 +73,11 @@ public abstract class LeadershipScenarios
     private async Task<(TimeSpan Takeover, GuardInstance NewLeader)> HandOverAsync(Func<GuardInstance, Task> leave)
     {
         var token = TestContext.Current.CancellationToken;
-        await using var cluster = await StartAsync(new GuardSetup { Instances = 2, Mode = "gate" }, token);
+        // The second node's pod must be admitted while that node still carries the taint, and once Cilium runs the taint
+        // lasts as long as its agent takes to start: with the sandbox's 1 s, a loaded machine admitted the pod after the
+        // taint had gone, so it was never gated and no release came. 5 s leaves the DaemonSet controller and the webhook
+        // their time.
+        await using var cluster = await StartAsync(new GuardSetup { Instances = 2, Mode = "gate", CiliumAgentStartup = TimeSpan.FromSeconds(5) }, token);
         cluster.Require(ClusterFeature.SeveralNodes);
         var first = await cluster.WaitForLeaderAsync(Observe.Patience, token);
         var follower = cluster.Guards.Single(g => g != first);
@@ -105,9 +109,9 @@ public abstract class LeadershipScenarios
         // the second pod was admitted in that moment, ungated, and no release ever came.
         await cluster.WaitUntilCachedAsync(snapshot => snapshot.GateReleaserAlive, "a live leader's Lease", token);
 
-        // Cilium runs by now, so the second node's agent is ready about a second after the node appears: its pod is gated
-        // only that long, too briefly to be caught by polling on a loaded machine. The follower's release event below
-        // is the durable proof that it was gated.
+        // Cilium runs by now, so the second node's agent is ready a few seconds after the node appears: its pod is gated
+        // only that long, which polling on a loaded machine may miss. The follower's release event below is the durable
+        // proof that it was gated.
         var second = (await cluster.AddTaintedNodesAsync(1, token)).Single();
         await Observe.UntilAsync(
             async () => (await Observe.PodsAsync(cluster.Client, Namespace, token)) is { Count: 2 } pods && pods.All(p => p.Phase == "Running"),

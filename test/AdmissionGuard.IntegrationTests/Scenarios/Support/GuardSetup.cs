@@ -16,6 +16,12 @@ internal sealed record GuardSetup
 
     public bool DryRun { get; init; }
 
+    /// <summary>
+    /// How long a simulated Cilium agent takes to become Ready, so how long a new node keeps its taint once Cilium runs.
+    /// Null: the sandbox's short default (1 s). A real cluster's agent takes what it takes.
+    /// </summary>
+    public TimeSpan? CiliumAgentStartup { get; init; }
+
     /// <summary>Further guard settings (<c>Section:Key</c>), applied after the defaults here.</summary>
     public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
 

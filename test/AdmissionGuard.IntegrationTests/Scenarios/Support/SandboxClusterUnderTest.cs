@@ -14,11 +14,11 @@ internal sealed class SandboxClusterUnderTest(GuardOnSandbox playground, Capture
     /// Pods become Ready quickly, the agent a little later: the window in which pods slip through. Deleted pods
     /// terminate in 500 ms (real time), long enough to show that replacements wait for them.
     /// </summary>
-    private static SimulationOptions Simulation => new()
+    private static SimulationOptions Simulation(GuardSetup setup) => new()
     {
         StartupDelay = TimeSpan.FromMilliseconds(200),
         ShutdownDelay = TimeSpan.FromMilliseconds(500),
-        CiliumAgentStartupDelay = TimeSpan.FromSeconds(1),
+        CiliumAgentStartupDelay = setup.CiliumAgentStartup ?? TimeSpan.FromSeconds(1),
         SchedulerInitialBackoff = TimeSpan.FromMilliseconds(200),
         SchedulerMaxBackoff = TimeSpan.FromSeconds(1),
     };
@@ -47,7 +47,7 @@ internal sealed class SandboxClusterUnderTest(GuardOnSandbox playground, Capture
                 Mode = setup.Mode,
                 DryRun = setup.DryRun,
                 Settings = setup.AllSettings(),
-                Simulation = Simulation,
+                Simulation = Simulation(setup),
                 Logging = log.Configure,
             },
             cancellationToken);
