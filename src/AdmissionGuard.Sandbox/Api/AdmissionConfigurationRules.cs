@@ -180,7 +180,7 @@ internal static class AdmissionConfigurationRules
         if (actions.Contains("Deny") && actions.Contains("Warn"))
         {
             causes.Add(ApiErrors.Cause("spec.validationActions",
-                $"Invalid value: []string{{{string.Join(", ", actions.Select(a => $"\"{a}\""))}}}: must not contain both Deny and Warn (repeating the same validation failure information in the API response and headers serves no purpose)"));
+                $"Invalid value: {GoSyntax.Strings(actions)}: must not contain both Deny and Warn (repeating the same validation failure information in the API response and headers serves no purpose)"));
         }
     }
 

@@ -130,7 +130,9 @@ internal static class ServiceRules
             return causes;
         }
 
-        var ip = string.IsNullOrEmpty(asked) ? NextFreeIp(taken) : asked;
+        var ip = string.IsNullOrEmpty(asked)
+            ? FirstFree(() => Format(RangeStart + (uint)Random.Shared.NextInt64(StaticBand, RangeSize - 1)), taken)
+            : asked;
         spec["clusterIP"] = ip;
         spec["clusterIPs"] = new JsonArray(ip);
         if ((string?)spec["type"] is "NodePort" or "LoadBalancer" && (bool?)spec["allocateLoadBalancerNodePorts"] != false)
@@ -216,7 +218,7 @@ internal static class ServiceRules
     {
         if (asked.Contains(':', StringComparison.Ordinal) && IPAddress.TryParse(asked, out var v6) && v6.AddressFamily == AddressFamily.InterNetworkV6)
         {
-            return ApiErrors.Cause("spec.clusterIPs[0]", $"Invalid value: {GoStrings(asked)}: IPv6 is not configured on this cluster");
+            return ApiErrors.Cause("spec.clusterIPs[0]", $"Invalid value: {GoSyntax.Strings([asked])}: IPv6 is not configured on this cluster");
         }
 
         if (ParseIPv4(asked) is not { } address)
@@ -227,20 +229,21 @@ internal static class ServiceRules
         // The range's network and broadcast addresses are not handed out either.
         var offset = address - RangeStart;
         return address < RangeStart || offset == 0 || offset >= RangeSize - 1
-            ? ApiErrors.Cause("spec.clusterIPs", $"Invalid value: {GoStrings(asked)}: failed to allocate IP {asked}: the provided IP ({asked}) is not in the valid range. The range of valid IPs is {Range}")
+            ? ApiErrors.Cause("spec.clusterIPs", $"Invalid value: {GoSyntax.Strings([asked])}: failed to allocate IP {asked}: the provided IP ({asked}) is not in the valid range. The range of valid IPs is {Range}")
             : taken.Contains(Format(address))
-                ? ApiErrors.Cause("spec.clusterIPs", $"Invalid value: {GoStrings(asked)}: failed to allocate IP {asked}: provided IP is already allocated")
+                ? ApiErrors.Cause("spec.clusterIPs", $"Invalid value: {GoSyntax.Strings([asked])}: failed to allocate IP {asked}: provided IP is already allocated")
                 : null;
     }
 
-    private static string NextFreeIp(HashSet<string> taken)
+    /// <summary>A random pick from the dynamic band, as upstream's allocators pick, drawn again while it is taken; then taken.</summary>
+    private static T FirstFree<T>(Func<T> draw, HashSet<T> taken)
     {
         while (true)
         {
-            var ip = Format(RangeStart + (uint)Random.Shared.NextInt64(StaticBand, RangeSize - 1));
-            if (!taken.Contains(ip))
+            var value = draw();
+            if (taken.Add(value))
             {
-                return ip;
+                return value;
             }
         }
     }
@@ -270,13 +273,7 @@ internal static class ServiceRules
 
         foreach (var port in ports.Where(p => (int?)p["nodePort"] is null or 0))
         {
-            int next;
-            do
-            {
-                next = Random.Shared.Next(FirstNodePort + NodePortStaticBand, LastNodePort + 1);
-            }
-            while (!taken.Add(next));
-            port["nodePort"] = next;
+            port["nodePort"] = FirstFree(() => Random.Shared.Next(FirstNodePort + NodePortStaticBand, LastNodePort + 1), taken);
         }
     }
 
@@ -300,7 +297,4 @@ internal static class ServiceRules
 
     private static string Format(uint address) =>
         string.Create(CultureInfo.InvariantCulture, $"{address >> 24}.{(address >> 16) & 255}.{(address >> 8) & 255}.{address & 255}");
-
-    /// <summary>A Go <c>[]string</c> as <c>%#v</c> prints it in a field error: <c>[]string{"10.96.0.1"}</c>.</summary>
-    private static string GoStrings(string? value) => value is null ? "[]string(nil)" : $"[]string{{\"{value}\"}}";
 }

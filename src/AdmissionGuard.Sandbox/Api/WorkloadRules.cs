@@ -79,24 +79,14 @@ internal static class WorkloadRules
         spec?["selector"] is JsonObject selector ? KubernetesJson.Deserialize<V1LabelSelector>(selector.ToJsonString()) : null;
 
     private static V1StatusCause NotSelected(Dictionary<string, string>? labels) =>
-        ApiErrors.Cause("spec.template.metadata.labels", $"Invalid value: {GoMap(labels)}: `selector` does not match template `labels`");
-
-    /// <summary>A label map as Go's %#v prints it: keys sorted, <c>map[string]string(nil)</c> when there is none.</summary>
-    private static string GoMap(IDictionary<string, string>? map) =>
-        map is null ? "map[string]string(nil)"
-        : $"map[string]string{{{string.Join(", ", map.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{GoQuote(p.Key)}:{GoQuote(p.Value)}"))}}}";
+        ApiErrors.Cause("spec.template.metadata.labels", $"Invalid value: {GoSyntax.Map(labels)}: `selector` does not match template `labels`");
 
     private static string GoSelector(V1LabelSelector selector)
     {
         var expressions = selector.MatchExpressions is { } list
             ? $"[]v1.LabelSelectorRequirement{{{string.Join(", ", list.Select(e =>
-                $"v1.LabelSelectorRequirement{{Key:{GoQuote(e.Key ?? "")}, Operator:{GoQuote(e.OperatorProperty ?? "")}, Values:{GoStrings(e.Values)}}}"))}}}"
+                $"v1.LabelSelectorRequirement{{Key:{GoSyntax.Quote(e.Key ?? "")}, Operator:{GoSyntax.Quote(e.OperatorProperty ?? "")}, Values:{GoSyntax.Strings(e.Values)}}}"))}}}"
             : "[]v1.LabelSelectorRequirement(nil)";
-        return $"v1.LabelSelector{{MatchLabels:{GoMap(selector.MatchLabels)}, MatchExpressions:{expressions}}}";
+        return $"v1.LabelSelector{{MatchLabels:{GoSyntax.Map(selector.MatchLabels)}, MatchExpressions:{expressions}}}";
     }
-
-    private static string GoStrings(IList<string>? values) =>
-        values is null ? "[]string(nil)" : $"[]string{{{string.Join(", ", values.Select(GoQuote))}}}";
-
-    private static string GoQuote(string value) => $"\"{value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal)}\"";
 }

@@ -88,7 +88,7 @@ internal sealed class TableBuilder(TimeProvider time)
             ],
             r => [r.Name, Count(r.Status?["desiredNumberScheduled"]), Count(r.Status?["currentNumberScheduled"]),
                 Count(r.Status?["numberReady"]), Count(r.Status?["updatedNumberScheduled"]), Count(r.Status?["numberAvailable"]),
-                NodeSelector(r.Spec?["template"]?["spec"]?["nodeSelector"]), r.Age, .. WorkloadWideCells(r.Spec)]),
+                FormatLabels(r.Spec?["template"]?["spec"]?["nodeSelector"]), r.Age, .. WorkloadWideCells(r.Spec)]),
         [ResourceTypes.Deployments] = new(
             [
                 new("Name", "string", "name", 0), new("Ready", "string", "", 0), new("Up-to-date", "integer", "", 0),
@@ -121,7 +121,7 @@ internal sealed class TableBuilder(TimeProvider time)
                 new("Selector", "string", "", 1),
             ],
             r => [r.Name, (string?)r.Spec?["type"] ?? "", Text(r.Spec?["clusterIP"]), ServiceExternalIp(r.Object),
-                ServicePorts(r.Spec?["ports"] as JsonArray), r.Age, NodeSelector(r.Spec?["selector"])]),
+                ServicePorts(r.Spec?["ports"] as JsonArray), r.Age, FormatLabels(r.Spec?["selector"])]),
         [ResourceTypes.Endpoints] = new(
             [new("Name", "string", "name", 0), new("Endpoints", "string", "", 0), new("Age", "string", "", 0)],
             r => [r.Name, EndpointAddresses(r.Object["subsets"] as JsonArray), r.Age]),
@@ -334,7 +334,7 @@ internal sealed class TableBuilder(TimeProvider time)
             : None;
 
     /// <summary>labels.FormatLabels: <c>k=v</c> pairs sorted by key, <c>&lt;none&gt;</c> when empty.</summary>
-    private static string NodeSelector(JsonNode? node) =>
+    private static string FormatLabels(JsonNode? node) =>
         node is JsonObject { Count: > 0 } selector
             ? string.Join(',', selector.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}"))
             : None;

@@ -1,3 +1,4 @@
+using System.Globalization;
 using AdmissionGuard.Sandbox.Api;
 using AdmissionGuard.Sandbox.Labels;
 using AdmissionGuard.Sandbox.Store;
@@ -131,7 +132,7 @@ internal sealed class EndpointsController(ClusterApi api, ILogger logger) : ICon
     private static Corev1EndpointPort? Resolve(V1ServicePort port, V1Pod pod)
     {
         int? number = port.TargetPort?.Value is not { Length: > 0 } target ? port.Port
-            : int.TryParse(target, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var given) ? given
+            : int.TryParse(target, NumberStyles.None, CultureInfo.InvariantCulture, out var given) ? given
             : (pod.Spec?.Containers ?? []).SelectMany(c => c.Ports ?? []).FirstOrDefault(p => p.Name == target && (p.Protocol ?? "TCP") == (port.Protocol ?? "TCP"))?.ContainerPort;
         return number is { } resolved
             ? new Corev1EndpointPort { Name = string.IsNullOrEmpty(port.Name) ? null : port.Name, Port = resolved, Protocol = port.Protocol ?? "TCP" }
