@@ -43,6 +43,9 @@ public sealed partial class ClusterApi(ObjectStore store, IAdmission admission, 
     private const int PatchRetries = 5;
     private const string GenerateNameAlphabet = "bcdfghjklmnpqrstvwxz2456789";
 
+    // apiserver's name generator cuts a generateName to 58 characters, so that with its 5 random ones a name fits 63.
+    private const int MaxGeneratedNamePrefix = 58;
+
     /// <summary>The namespaces every cluster starts with.</summary>
     public static IReadOnlyList<string> DefaultNamespaces { get; } = ["default", "kube-system", "kube-public", "kube-node-lease"];
 
@@ -605,7 +608,7 @@ public sealed partial class ClusterApi(ObjectStore store, IAdmission admission, 
         var prefix = (string?)metadata["generateName"];
         return string.IsNullOrEmpty(prefix)
             ? throw new ApiException(ApiErrors.Invalid(type, "", [ApiErrors.Cause("metadata.name", "Required value: name or generateName is required", "FieldValueRequired")]))
-            : prefix + RandomSuffix();
+            : prefix[..Math.Min(prefix.Length, MaxGeneratedNamePrefix)] + RandomSuffix();
     }
 
     private static void KeepIdentity(JsonObject obj, ResourceType type, string? objectNamespace, string name, JsonObject original)

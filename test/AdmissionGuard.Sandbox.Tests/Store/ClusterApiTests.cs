@@ -14,6 +14,18 @@ public sealed class ClusterApiTests
     };
 
     [Fact]
+    public async Task A_generated_name_cuts_a_long_prefix_to_58_characters_so_that_it_fits_63()
+    {
+        var api = ClusterApi.CreateInMemory();
+        var prefix = new string('a', 60) + "-";
+        var configMap = new V1ConfigMap { Metadata = new V1ObjectMeta { GenerateName = prefix, NamespaceProperty = "default" } };
+
+        var created = await api.CreateAsync(configMap, cancellationToken: TestContext.Current.CancellationToken);
+
+        created.Metadata.Name.Should().HaveLength(63).And.StartWith(prefix[..58]).And.MatchRegex("^a{58}[b-z2-9]{5}$");
+    }
+
+    [Fact]
     public async Task Create_assigns_uid_resource_version_and_defaults()
     {
         var api = ClusterApi.CreateInMemory();
