@@ -110,6 +110,11 @@ internal static class ObjectRules
             ServiceRules.ApplyDefaults(obj);
         }
 
+        if (type == ResourceTypes.EndpointSlices)
+        {
+            EndpointSliceRules.ApplyDefaults(obj);
+        }
+
         if (AdmissionConfigurationRules.Applies(type))
         {
             AdmissionConfigurationRules.ApplyDefaults(type, obj);
@@ -333,6 +338,10 @@ internal static class ObjectRules
         {
             AdmissionConfigurationRules.Validate(type, obj, causes);
         }
+        else if (type == ResourceTypes.EndpointSlices)
+        {
+            EndpointSliceRules.Validate(obj, old: null, causes);
+        }
         else if (type == ResourceTypes.CustomResourceDefinitions
                  && CustomResourceDefinitions.NameOf((string?)obj["spec"]?["group"] ?? "", (string?)obj["spec"]?["names"]?["plural"] ?? "") != name)
         {
@@ -352,6 +361,10 @@ internal static class ObjectRules
         else if (AdmissionConfigurationRules.Applies(type))
         {
             AdmissionConfigurationRules.Validate(type, obj, causes);
+        }
+        else if (type == ResourceTypes.EndpointSlices)
+        {
+            EndpointSliceRules.Validate(obj, old, causes);
         }
         else if (type == ResourceTypes.ControllerRevisions)
         {

@@ -125,6 +125,15 @@ internal sealed class TableBuilder(TimeProvider time)
         [ResourceTypes.Endpoints] = new(
             [new("Name", "string", "name", 0), new("Endpoints", "string", "", 0), new("Age", "string", "", 0)],
             r => [r.Name, EndpointAddresses(r.Object["subsets"] as JsonArray), r.Age]),
+        [ResourceTypes.EndpointSlices] = new(
+            [
+                new("Name", "string", "name", 0), new("AddressType", "string", "", 0), new("Ports", "string", "", 0),
+                new("Endpoints", "string", "", 0), new("Age", "string", "", 0),
+            ],
+            r => [r.Name, (string?)r.Object["addressType"] ?? "",
+                ListWithMore([.. (r.Object["ports"] as JsonArray ?? []).Select(p => p?["port"]?.ToString() ?? (string?)p?["name"] ?? "*")]),
+                ListWithMore([.. (r.Object["endpoints"] as JsonArray ?? []).SelectMany(e => (e?["addresses"] as JsonArray ?? []).Select(a => (string?)a ?? ""))]),
+                r.Age]),
         [ResourceTypes.ServiceAccounts] = new(
             [new("Name", "string", "name", 0), new("Secrets", "string", "", 0), new("Age", "string", "", 0)],
             r => [r.Name, (r.Object["secrets"] as JsonArray)?.Count ?? 0, r.Age]),
@@ -308,7 +317,6 @@ internal sealed class TableBuilder(TimeProvider time)
     /// </summary>
     private static string EndpointAddresses(JsonArray? subsets)
     {
-        const int Shown = 3;
         if (subsets is not { Count: > 0 })
         {
             return None;
@@ -321,8 +329,18 @@ internal sealed class TableBuilder(TimeProvider time)
                 ? ports.SelectMany(port => addresses.Select(ip => ip.Contains(':', StringComparison.Ordinal) ? $"[{ip}]:{port?["port"]}" : $"{ip}:{port?["port"]}"))
                 : addresses;
         }).ToList();
-        var shown = string.Join(',', all.Take(Shown));
-        return all.Count > Shown ? $"{shown} + {all.Count - Shown} more..." : shown;
+        return FirstThree(all);
+    }
+
+    /// <summary>listWithMoreString (formatDiscoveryPorts, formatDiscoveryEndpoints): the first three, <c>+ N more...</c>; <c>&lt;unset&gt;</c> for none.</summary>
+    private static string ListWithMore(IReadOnlyList<string> items) => items.Count > 0 ? FirstThree(items) : "<unset>";
+
+    /// <summary>How kubectl's printers shorten a list: the first three, then <c>+ N more...</c>.</summary>
+    private static string FirstThree(IReadOnlyList<string> items)
+    {
+        const int Shown = 3;
+        var shown = string.Join(',', items.Take(Shown));
+        return items.Count > Shown ? $"{shown} + {items.Count - Shown} more..." : shown;
     }
 
     /// <summary>printService's Port(s): <c>80/TCP</c>, with the node port <c>80:30080/TCP</c>.</summary>

@@ -1,6 +1,4 @@
-using System.Globalization;
 using AdmissionGuard.Sandbox.Api;
-using AdmissionGuard.Sandbox.Labels;
 using AdmissionGuard.Sandbox.Store;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
@@ -30,7 +28,7 @@ internal sealed class EndpointsController(ClusterApi api, ILogger logger) : ICon
         var selecting = new HashSet<(string, string)>();
         foreach (var service in api.List<V1Service>())
         {
-            if (service.Spec?.Selector is not { Count: > 0 } || service.Spec.Type == "ExternalName")
+            if (!ServiceBackends.HasManagedEndpoints(service))
             {
                 continue;
             }
@@ -57,9 +55,7 @@ internal sealed class EndpointsController(ClusterApi api, ILogger logger) : ICon
     private async Task SyncAsync(V1Service service, CancellationToken cancellationToken)
     {
         var ns = service.Metadata.NamespaceProperty;
-        var selector = LabelSelector.FromModel(new V1LabelSelector { MatchLabels = service.Spec.Selector });
-        var pods = api.List(ResourceTypes.Pods, ns).Items.Where(p => selector.Matches(p.Labels)).Select(p => p.ToModel<V1Pod>());
-        var subsets = Subsets(service, pods);
+        var subsets = Subsets(service, ServiceBackends.Pods(api, service, includeTerminating: service.Spec.PublishNotReadyAddresses == true));
         var labels = service.Metadata.Labels is { Count: > 0 } serviceLabels ? new Dictionary<string, string>(serviceLabels) : null;
         if (api.Get<V1Endpoints>(ns, service.Metadata.Name) is not { } current)
         {
@@ -90,12 +86,6 @@ internal sealed class EndpointsController(ClusterApi api, ILogger logger) : ICon
         var byPorts = new Dictionary<string, (List<Corev1EndpointPort> Ports, List<V1EndpointAddress> Ready, List<V1EndpointAddress> NotReady)>(StringComparer.Ordinal);
         foreach (var pod in pods)
         {
-            if (string.IsNullOrEmpty(pod.Status?.PodIP) || pod.Metadata.DeletionTimestamp is not null && !publishNotReady
-                || pod.Status.Phase is "Succeeded" or "Failed")
-            {
-                continue;
-            }
-
             var ports = (service.Spec.Ports ?? []).Select(port => Resolve(port, pod)).OfType<Corev1EndpointPort>().ToList();
             if (ports.Count == 0 && service.Spec.Ports is { Count: > 0 })
             {
@@ -115,7 +105,7 @@ internal sealed class EndpointsController(ClusterApi api, ILogger logger) : ICon
                 NodeName = pod.Spec?.NodeName,
                 TargetRef = new V1ObjectReference { Kind = "Pod", NamespaceProperty = pod.Metadata.NamespaceProperty, Name = pod.Metadata.Name, Uid = pod.Metadata.Uid },
             };
-            (publishNotReady || StatusConditions.IsTrue(pod.Status, "Ready") ? subset.Ready : subset.NotReady).Add(address);
+            (publishNotReady || ServiceBackends.IsReady(pod) ? subset.Ready : subset.NotReady).Add(address);
         }
 
         return byPorts.Count == 0
@@ -129,13 +119,8 @@ internal sealed class EndpointsController(ClusterApi api, ILogger logger) : ICon
     }
 
     /// <summary>The Service port as the pod serves it, or null when the pod has no container port of its target's name.</summary>
-    private static Corev1EndpointPort? Resolve(V1ServicePort port, V1Pod pod)
-    {
-        int? number = port.TargetPort?.Value is not { Length: > 0 } target ? port.Port
-            : int.TryParse(target, NumberStyles.None, CultureInfo.InvariantCulture, out var given) ? given
-            : (pod.Spec?.Containers ?? []).SelectMany(c => c.Ports ?? []).FirstOrDefault(p => p.Name == target && (p.Protocol ?? "TCP") == (port.Protocol ?? "TCP"))?.ContainerPort;
-        return number is { } resolved
-            ? new Corev1EndpointPort { Name = string.IsNullOrEmpty(port.Name) ? null : port.Name, Port = resolved, Protocol = port.Protocol ?? "TCP" }
+    private static Corev1EndpointPort? Resolve(V1ServicePort port, V1Pod pod) =>
+        ServiceBackends.TargetPort(port, pod) is { } number
+            ? new Corev1EndpointPort { Name = string.IsNullOrEmpty(port.Name) ? null : port.Name, Port = number, Protocol = port.Protocol ?? "TCP" }
             : null;
-    }
 }

@@ -41,6 +41,7 @@ public sealed class SimulatedCluster : IHostedService, IAsyncDisposable
             new JobController(api, loggerFactory.CreateLogger<JobController>()),
             new DisruptionController(api, loggerFactory.CreateLogger<DisruptionController>()),
             new EndpointsController(api, loggerFactory.CreateLogger<EndpointsController>()),
+            new EndpointSliceController(api, loggerFactory.CreateLogger<EndpointSliceController>()),
             new ServiceAccountsController(api, loggerFactory.CreateLogger<ServiceAccountsController>()),
             new GarbageCollector(api, loggerFactory.CreateLogger<GarbageCollector>()),
             new CiliumSimulation(api, Options, loggerFactory.CreateLogger<CiliumSimulation>()),

@@ -26,6 +26,10 @@ public static class ResourceTypes
 
     public static ResourceType Endpoints { get; } = Core("Endpoints", "endpoints", true, ["ep"], [], [], typeof(V1Endpoints));
 
+    /// <summary>No short name and no category, as upstream; written by the EndpointSlice controller for selecting Services.</summary>
+    public static ResourceType EndpointSlices { get; } =
+        new("discovery.k8s.io", "v1", "EndpointSlice", "endpointslices", "endpointslice", true, [], [], [], typeof(V1EndpointSlice));
+
     public static ResourceType DaemonSets { get; } =
         new("apps", "v1", "DaemonSet", "daemonsets", "daemonset", true, ["ds"], ["all"], ["status"], typeof(V1DaemonSet));
 
@@ -97,7 +101,7 @@ public static class ResourceTypes
 
     public static IReadOnlyList<ResourceType> All { get; } =
     [
-        Namespaces, Nodes, Pods, Events, Secrets, ConfigMaps, ServiceAccounts, Services, Endpoints, DaemonSets, ReplicaSets,
+        Namespaces, Nodes, Pods, Events, Secrets, ConfigMaps, ServiceAccounts, Services, Endpoints, EndpointSlices, DaemonSets, ReplicaSets,
         Deployments, StatefulSets, ControllerRevisions, Jobs, CronJobs, HorizontalPodAutoscalers, PodDisruptionBudgets, PriorityClasses,
         Roles, RoleBindings, ClusterRoles, ClusterRoleBindings, Leases, MutatingWebhookConfigurations, ValidatingWebhookConfigurations, ValidatingAdmissionPolicies, ValidatingAdmissionPolicyBindings,
         CustomResourceDefinitions, CiliumEndpoints,

@@ -616,6 +616,28 @@ public sealed class KubectlWorkflowTests
     }
 
     [Fact]
+    public async Task Get_endpointslices_and_describe_service_show_the_ready_pods_behind_a_service()
+    {
+        Kubectl.RequireInstalled();
+        await using var sandbox = await StartClusterAsync("node-1");
+        var api = sandbox.Server.Api;
+        await sandbox.Kubectl.RunAsync("create deployment web --image=nginx --replicas=2");
+        await sandbox.Kubectl.RunAsync("expose deployment web --port=80 --target-port=8080");
+        var ips = await Simulation.Eventually.Until(api, () => api.List<V1EndpointSlice>("default") is [{ Endpoints: [{ Conditions.Ready: true }, { Conditions.Ready: true }] } slice]
+            ? slice.Endpoints.Select(e => e.Addresses.Single()).ToList()
+            : null, "both pods ready in the Service's slice");
+
+        var slices = await sandbox.Kubectl.RunAsync("get endpointslices");
+        var described = await sandbox.Kubectl.RunAsync("describe service web");
+
+        slices.Rows[0].Should().Equal(["NAME", "ADDRESSTYPE", "PORTS", "ENDPOINTS", "AGE"], slices.Error);
+        slices.Rows.Skip(1).Should().ContainSingle().Which[..4].Should().SatisfyRespectively(
+            name => name.Should().MatchRegex("^web-[a-z0-9]{5}$"), type => type.Should().Be("IPv4"), ports => ports.Should().Be("8080"),
+            endpoints => endpoints.Should().Be(string.Join(',', ips)));
+        described.Output.Should().MatchRegex($"Endpoints:\\s+{ips[0]}:8080,{ips[1]}:8080\\n", described.Error);
+    }
+
+    [Fact]
     public async Task Auth_can_i_says_the_sandbox_authorizes_nothing_instead_of_answering_yes()
     {
         Kubectl.RequireInstalled();

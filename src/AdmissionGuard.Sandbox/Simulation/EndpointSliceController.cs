@@ -1,0 +1,238 @@
+using System.Net;
+using System.Net.Sockets;
+using AdmissionGuard.Sandbox.Api;
+using AdmissionGuard.Sandbox.Store;
+using k8s.Models;
+using Microsoft.Extensions.Logging;
+
+namespace AdmissionGuard.Sandbox.Simulation;
+
+/// <summary>
+/// The EndpointSlice controller (<c>pkg/controller/endpointslice</c>): for every Service with a selector, slices of
+/// its pods, named after the Service (<c>generateName</c>), owned by it and labelled
+/// <c>kubernetes.io/service-name</c> and <c>endpointslice.kubernetes.io/managed-by</c> besides the Service's own
+/// labels. Unlike Endpoints, a slice lists terminating pods too, each endpoint with its <c>ready</c>,
+/// <c>serving</c> and <c>terminating</c> conditions, node, zone and a reference to the pod. Pods that serve the
+/// Service's ports on the same numbers share slices of at most 100 endpoints; a Service with no such pod keeps one
+/// empty placeholder slice. Slices labelled for a Service but not owned by it are deleted; the Service's deletion
+/// takes its slices through the garbage collector.
+/// </summary>
+internal sealed class EndpointSliceController(ClusterApi api, ILogger logger) : IController
+{
+    public const string ServiceNameLabel = "kubernetes.io/service-name";
+    public const string ManagedByLabel = "endpointslice.kubernetes.io/managed-by";
+    public const string ManagedBy = "endpointslice-controller.k8s.io";
+    public const int MaxEndpointsPerSlice = 100;
+
+    private const string HeadlessLabel = "service.kubernetes.io/headless";
+    private const string ZoneLabel = "topology.kubernetes.io/zone";
+
+    public string Name => "endpointslice-controller";
+
+    // Not nodes: a zone is read when a slice is written, as upstream does outside topology hints.
+    public IReadOnlyList<ResourceType> WatchedTypes { get; } = [ResourceTypes.Services, ResourceTypes.Pods, ResourceTypes.EndpointSlices];
+
+    public async Task<DateTimeOffset?> ReconcileAsync(CancellationToken cancellationToken)
+    {
+        var zones = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (var service in api.List<V1Service>())
+        {
+            if (ServiceBackends.HasManagedEndpoints(service))
+            {
+                await SyncAsync(service, zones, cancellationToken);
+            }
+        }
+
+        return null;
+    }
+
+    private async Task SyncAsync(V1Service service, Dictionary<string, string?> zones, CancellationToken cancellationToken)
+    {
+        var ns = service.Metadata.NamespaceProperty;
+        var labelled = api.List<V1EndpointSlice>(ns, new ListOptions { LabelSelector = $"{ServiceNameLabel}={service.Metadata.Name},{ManagedByLabel}={ManagedBy}" });
+        var owned = labelled.Where(slice => IsOwnedBy(slice, service)).ToList();
+        var addressTypes = AddressTypes(service);
+        foreach (var stale in labelled.Where(slice => !owned.Contains(slice) || !addressTypes.Contains(slice.AddressType)))
+        {
+            await DeleteAsync(stale, cancellationToken);
+        }
+
+        var pods = ServiceBackends.Pods(api, service, includeTerminating: true).ToList();
+        var labels = Labels(service);
+        foreach (var addressType in addressTypes)
+        {
+            var reusable = owned.Where(s => s.AddressType == addressType).OrderBy(s => s.Metadata.Name, StringComparer.Ordinal).ToList();
+            foreach (var (ports, endpoints) in Desired(service, pods, addressType, zones))
+            {
+                var slice = reusable.FirstOrDefault(s => PodTemplates.SameJson(s.Ports, ports)) ?? reusable.FirstOrDefault();
+                if (slice is null)
+                {
+                    var created = new V1EndpointSlice
+                    {
+                        ApiVersion = "discovery.k8s.io/v1",
+                        Kind = "EndpointSlice",
+                        Metadata = new V1ObjectMeta
+                        {
+                            GenerateName = $"{service.Metadata.Name}-",
+                            NamespaceProperty = ns,
+                            Labels = labels,
+                            OwnerReferences =
+                            [
+                                new V1OwnerReference
+                                {
+                                    ApiVersion = "v1", Kind = "Service", Name = service.Metadata.Name, Uid = service.Metadata.Uid,
+                                    Controller = true, BlockOwnerDeletion = true,
+                                },
+                            ],
+                        },
+                        AddressType = addressType,
+                        Endpoints = endpoints,
+                        Ports = ports,
+                    };
+                    await Writes.TryAsync(() => api.CreateAsync(created, cancellationToken: cancellationToken), Name, ResourceTypes.EndpointSlices, created.Metadata, logger);
+                    continue;
+                }
+
+                reusable.Remove(slice);
+                if (PodTemplates.SameJson(slice.Ports, ports) && PodTemplates.SameJson(slice.Endpoints, endpoints)
+                    && PodTemplates.SameJson(slice.Metadata.Labels, labels))
+                {
+                    continue;
+                }
+
+                slice.Ports = ports;
+                slice.Endpoints = endpoints;
+                slice.Metadata.Labels = labels;
+                await Writes.TryAsync(() => api.UpdateAsync(slice, cancellationToken: cancellationToken), Name, ResourceTypes.EndpointSlices, slice.Metadata, logger);
+            }
+
+            foreach (var surplus in reusable)
+            {
+                await DeleteAsync(surplus, cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The slices the Service's pods make for one address type: the pods grouped by the ports they serve it on, each
+    /// group in slices of at most <see cref="MaxEndpointsPerSlice"/>, endpoints in address order; one empty placeholder
+    /// when there are none. Empty lists are null, as the apiserver gives them back.
+    /// </summary>
+    private IEnumerable<(List<Discoveryv1EndpointPort>? Ports, List<V1Endpoint>? Endpoints)> Desired(
+        V1Service service, List<V1Pod> pods, string addressType, Dictionary<string, string?> zones)
+    {
+        var groups = new SortedDictionary<string, (List<Discoveryv1EndpointPort> Ports, List<V1Endpoint> Endpoints)>(StringComparer.Ordinal);
+        foreach (var pod in pods)
+        {
+            var addresses = Addresses(pod, addressType);
+            if (addresses.Count == 0)
+            {
+                continue;
+            }
+
+            var ports = (service.Spec.Ports ?? [])
+                .Select(port => (Port: port, Number: ServiceBackends.TargetPort(port, pod)))
+                .Where(p => p.Number is not null)
+                .Select(p => new Discoveryv1EndpointPort { Name = p.Port.Name ?? "", Port = p.Number, Protocol = p.Port.Protocol ?? "TCP", AppProtocol = p.Port.AppProtocol })
+                .ToList();
+            var key = string.Join(';', ports.Select(p => $"{p.Name}/{p.Port}/{p.Protocol}/{p.AppProtocol}"));
+            if (!groups.TryGetValue(key, out var group))
+            {
+                group = (ports, []);
+                groups[key] = group;
+            }
+
+            group.Endpoints.Add(Endpoint(service, pod, addresses, zones));
+        }
+
+        if (groups.Count == 0)
+        {
+            yield return (null, null);
+            yield break;
+        }
+
+        foreach (var (ports, endpoints) in groups.Values)
+        {
+            foreach (var chunk in endpoints.OrderBy(e => e.Addresses[0], StringComparer.Ordinal).Chunk(MaxEndpointsPerSlice))
+            {
+                yield return (ports.Count > 0 ? ports : null, [.. chunk]);
+            }
+        }
+    }
+
+    private V1Endpoint Endpoint(V1Service service, V1Pod pod, List<string> addresses, Dictionary<string, string?> zones)
+    {
+        var serving = ServiceBackends.IsReady(pod);
+        var terminating = pod.Metadata.DeletionTimestamp is not null;
+        var node = string.IsNullOrEmpty(pod.Spec?.NodeName) ? null : pod.Spec.NodeName;
+        return new V1Endpoint
+        {
+            Addresses = addresses,
+            Conditions = new V1EndpointConditions
+            {
+                // Never ready while terminating, for the consumers that read only "ready" (unless the Service publishes every address).
+                Ready = service.Spec.PublishNotReadyAddresses == true || serving && !terminating,
+                Serving = serving,
+                Terminating = terminating,
+            },
+            Hostname = !string.IsNullOrEmpty(pod.Spec?.Hostname) && pod.Spec.Subdomain == service.Metadata.Name ? pod.Spec.Hostname : null,
+            NodeName = node,
+            TargetRef = new V1ObjectReference { Kind = "Pod", NamespaceProperty = pod.Metadata.NamespaceProperty, Name = pod.Metadata.Name, Uid = pod.Metadata.Uid },
+            Zone = node is null ? null : ZoneOf(node, zones),
+        };
+    }
+
+    private string? ZoneOf(string node, Dictionary<string, string?> zones)
+    {
+        if (!zones.TryGetValue(node, out var zone))
+        {
+            zone = api.Get<V1Node>(null, node)?.Metadata.Labels?.TryGetValue(ZoneLabel, out var value) == true && value.Length > 0 ? value : null;
+            zones[node] = zone;
+        }
+
+        return zone;
+    }
+
+    private static List<string> Addresses(V1Pod pod, string addressType)
+    {
+        var all = pod.Status.PodIPs is { Count: > 0 } podIps ? podIps.Select(ip => ip.Ip) : [pod.Status.PodIP];
+        return [.. all.Where(ip => IPAddress.TryParse(ip, out var parsed)
+            && (parsed.AddressFamily == AddressFamily.InterNetworkV6 ? "IPv6" : "IPv4") == addressType)];
+    }
+
+    /// <summary>The Service's IP families as address types; before families were defaulted, its cluster IP's, or both when headless.</summary>
+    private static List<string> AddressTypes(V1Service service)
+    {
+        if (service.Spec.IpFamilies is { Count: > 0 } families)
+        {
+            return [.. families.Where(f => f is "IPv4" or "IPv6").Distinct()];
+        }
+
+        return service.Spec.ClusterIP is { Length: > 0 } ip && ip != "None" && IPAddress.TryParse(ip, out var parsed)
+            ? [parsed.AddressFamily == AddressFamily.InterNetworkV6 ? "IPv6" : "IPv4"]
+            : ["IPv4", "IPv6"];
+    }
+
+    /// <summary>The Service's labels but the reserved ones, a headless mark when it has no cluster IP, and the controller's two.</summary>
+    private static Dictionary<string, string> Labels(V1Service service)
+    {
+        var labels = (service.Metadata.Labels ?? new Dictionary<string, string>())
+            .Where(l => l.Key is not (ServiceNameLabel or ManagedByLabel or HeadlessLabel))
+            .ToDictionary(l => l.Key, l => l.Value, StringComparer.Ordinal);
+        if (service.Spec.ClusterIP is null or "" or "None")
+        {
+            labels[HeadlessLabel] = "";
+        }
+
+        labels[ServiceNameLabel] = service.Metadata.Name;
+        labels[ManagedByLabel] = ManagedBy;
+        return labels;
+    }
+
+    private static bool IsOwnedBy(V1EndpointSlice slice, V1Service service) =>
+        slice.Metadata.OwnerReferences?.Any(o => o.Uid == service.Metadata.Uid && o.Kind == "Service" && o.ApiVersion == "v1") == true;
+
+    private Task<bool> DeleteAsync(V1EndpointSlice slice, CancellationToken cancellationToken) =>
+        Writes.TryAsync(() => api.DeleteAsync<V1EndpointSlice>(slice.Metadata.NamespaceProperty, slice.Metadata.Name, cancellationToken: cancellationToken),
+            Name, ResourceTypes.EndpointSlices, slice.Metadata, logger);
+}
