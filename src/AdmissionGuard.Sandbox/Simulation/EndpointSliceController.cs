@@ -22,10 +22,11 @@ internal sealed class EndpointSliceController(ClusterApi api, ILogger logger) : 
     public const string ServiceNameLabel = "kubernetes.io/service-name";
     public const string ManagedByLabel = "endpointslice.kubernetes.io/managed-by";
     public const string ManagedBy = "endpointslice-controller.k8s.io";
-    public const int MaxEndpointsPerSlice = 100;
 
     private const string HeadlessLabel = "service.kubernetes.io/headless";
     private const string ZoneLabel = "topology.kubernetes.io/zone";
+
+    private readonly EndpointSliceWriter _writer = new(api, "endpointslice-controller", logger);
 
     public string Name => "endpointslice-controller";
 
@@ -50,115 +51,44 @@ internal sealed class EndpointSliceController(ClusterApi api, ILogger logger) : 
     {
         var ns = service.Metadata.NamespaceProperty;
         var labelled = api.List<V1EndpointSlice>(ns, new ListOptions { LabelSelector = $"{ServiceNameLabel}={service.Metadata.Name},{ManagedByLabel}={ManagedBy}" });
-        var owned = labelled.Where(slice => IsOwnedBy(slice, service)).ToList();
-        var addressTypes = AddressTypes(service);
-        foreach (var stale in labelled.Where(slice => !owned.Contains(slice) || !addressTypes.Contains(slice.AddressType)))
+        foreach (var foreign in labelled.Where(slice => !EndpointSliceWriter.IsOwnedBy(slice, "Service", service.Metadata.Uid)))
         {
-            await DeleteAsync(stale, cancellationToken);
+            await _writer.DeleteAsync(foreign, cancellationToken);
         }
 
         var pods = ServiceBackends.Pods(api, service, includeTerminating: true).ToList();
-        var labels = Labels(service);
-        foreach (var addressType in addressTypes)
+        var metadata = new V1ObjectMeta
         {
-            var reusable = owned.Where(s => s.AddressType == addressType).OrderBy(s => s.Metadata.Name, StringComparer.Ordinal).ToList();
-            foreach (var (ports, endpoints) in Desired(service, pods, addressType, zones))
-            {
-                var slice = reusable.FirstOrDefault(s => PodTemplates.SameJson(s.Ports, ports)) ?? reusable.FirstOrDefault();
-                if (slice is null)
-                {
-                    var created = new V1EndpointSlice
-                    {
-                        ApiVersion = "discovery.k8s.io/v1",
-                        Kind = "EndpointSlice",
-                        Metadata = new V1ObjectMeta
-                        {
-                            GenerateName = $"{service.Metadata.Name}-",
-                            NamespaceProperty = ns,
-                            Labels = labels,
-                            OwnerReferences =
-                            [
-                                new V1OwnerReference
-                                {
-                                    ApiVersion = "v1", Kind = "Service", Name = service.Metadata.Name, Uid = service.Metadata.Uid,
-                                    Controller = true, BlockOwnerDeletion = true,
-                                },
-                            ],
-                        },
-                        AddressType = addressType,
-                        Endpoints = endpoints,
-                        Ports = ports,
-                    };
-                    await Writes.TryAsync(() => api.CreateAsync(created, cancellationToken: cancellationToken), Name, ResourceTypes.EndpointSlices, created.Metadata, logger);
-                    continue;
-                }
-
-                reusable.Remove(slice);
-                if (PodTemplates.SameJson(slice.Ports, ports) && PodTemplates.SameJson(slice.Endpoints, endpoints)
-                    && PodTemplates.SameJson(slice.Metadata.Labels, labels))
-                {
-                    continue;
-                }
-
-                slice.Ports = ports;
-                slice.Endpoints = endpoints;
-                slice.Metadata.Labels = labels;
-                await Writes.TryAsync(() => api.UpdateAsync(slice, cancellationToken: cancellationToken), Name, ResourceTypes.EndpointSlices, slice.Metadata, logger);
-            }
-
-            foreach (var surplus in reusable)
-            {
-                await DeleteAsync(surplus, cancellationToken);
-            }
-        }
+            GenerateName = $"{service.Metadata.Name}-",
+            NamespaceProperty = ns,
+            Labels = Labels(service),
+            OwnerReferences = [EndpointSliceWriter.OwnerReference("Service", service.Metadata)],
+        };
+        var desired = AddressTypes(service).SelectMany(addressType => Desired(service, pods, addressType, zones)).ToList();
+        await _writer.SyncAsync(labelled.Where(slice => EndpointSliceWriter.IsOwnedBy(slice, "Service", service.Metadata.Uid)), desired, metadata, cancellationToken);
     }
 
     /// <summary>
-    /// The slices the Service's pods make for one address type: the pods grouped by the ports they serve it on, each
-    /// group in slices of at most <see cref="MaxEndpointsPerSlice"/>, endpoints in address order; one empty placeholder
-    /// when there are none. Empty lists are null, as the apiserver gives them back.
+    /// The slices the Service's pods make for one address type, by the ports each pod serves it on (a pod without a
+    /// named target port has none of it); one empty placeholder when there are none.
     /// </summary>
-    private IEnumerable<(List<Discoveryv1EndpointPort>? Ports, List<V1Endpoint>? Endpoints)> Desired(
-        V1Service service, List<V1Pod> pods, string addressType, Dictionary<string, string?> zones)
+    private IEnumerable<DesiredSlice> Desired(V1Service service, List<V1Pod> pods, string addressType, Dictionary<string, string?> zones)
     {
-        var groups = new SortedDictionary<string, (List<Discoveryv1EndpointPort> Ports, List<V1Endpoint> Endpoints)>(StringComparer.Ordinal);
-        foreach (var pod in pods)
-        {
-            var addresses = Addresses(pod, addressType);
-            if (addresses.Count == 0)
-            {
-                continue;
-            }
-
-            var ports = (service.Spec.Ports ?? [])
-                .Select(port => (Port: port, Number: ServiceBackends.TargetPort(port, pod)))
-                .Where(p => p.Number is not null)
-                .Select(p => new Discoveryv1EndpointPort { Name = p.Port.Name ?? "", Port = p.Number, Protocol = p.Port.Protocol ?? "TCP", AppProtocol = p.Port.AppProtocol })
-                .ToList();
-            var key = string.Join(';', ports.Select(p => $"{p.Name}/{p.Port}/{p.Protocol}/{p.AppProtocol}"));
-            if (!groups.TryGetValue(key, out var group))
-            {
-                group = (ports, []);
-                groups[key] = group;
-            }
-
-            group.Endpoints.Add(Endpoint(service, pod, addresses, zones));
-        }
-
-        if (groups.Count == 0)
-        {
-            yield return (null, null);
-            yield break;
-        }
-
-        foreach (var (ports, endpoints) in groups.Values)
-        {
-            foreach (var chunk in endpoints.OrderBy(e => e.Addresses[0], StringComparer.Ordinal).Chunk(MaxEndpointsPerSlice))
-            {
-                yield return (ports.Count > 0 ? ports : null, [.. chunk]);
-            }
-        }
+        var endpoints = pods
+            .Select(pod => (Pod: pod, Addresses: Addresses(pod, addressType)))
+            .Where(p => p.Addresses.Count > 0)
+            .Select(p => (Ports(service, p.Pod), Endpoint(service, p.Pod, p.Addresses, zones)))
+            .ToList();
+        return endpoints.Count > 0 ? EndpointSliceWriter.Chunked(addressType, endpoints) : [new DesiredSlice(addressType, null, null)];
     }
+
+    private static List<Discoveryv1EndpointPort> Ports(V1Service service, V1Pod pod) =>
+    [
+        .. (service.Spec.Ports ?? [])
+            .Select(port => (Port: port, Number: ServiceBackends.TargetPort(port, pod)))
+            .Where(p => p.Number is not null)
+            .Select(p => new Discoveryv1EndpointPort { Name = p.Port.Name ?? "", Port = p.Number, Protocol = p.Port.Protocol ?? "TCP", AppProtocol = p.Port.AppProtocol }),
+    ];
 
     private V1Endpoint Endpoint(V1Service service, V1Pod pod, List<string> addresses, Dictionary<string, string?> zones)
     {
@@ -228,11 +158,4 @@ internal sealed class EndpointSliceController(ClusterApi api, ILogger logger) : 
         labels[ManagedByLabel] = ManagedBy;
         return labels;
     }
-
-    private static bool IsOwnedBy(V1EndpointSlice slice, V1Service service) =>
-        slice.Metadata.OwnerReferences?.Any(o => o.Uid == service.Metadata.Uid && o.Kind == "Service" && o.ApiVersion == "v1") == true;
-
-    private Task<bool> DeleteAsync(V1EndpointSlice slice, CancellationToken cancellationToken) =>
-        Writes.TryAsync(() => api.DeleteAsync<V1EndpointSlice>(slice.Metadata.NamespaceProperty, slice.Metadata.Name, cancellationToken: cancellationToken),
-            Name, ResourceTypes.EndpointSlices, slice.Metadata, logger);
 }

@@ -42,6 +42,7 @@ public sealed class SimulatedCluster : IHostedService, IAsyncDisposable
             new DisruptionController(api, loggerFactory.CreateLogger<DisruptionController>()),
             new EndpointsController(api, loggerFactory.CreateLogger<EndpointsController>()),
             new EndpointSliceController(api, loggerFactory.CreateLogger<EndpointSliceController>()),
+            new EndpointSliceMirroringController(api, loggerFactory.CreateLogger<EndpointSliceMirroringController>()),
             new ServiceAccountsController(api, loggerFactory.CreateLogger<ServiceAccountsController>()),
             new GarbageCollector(api, loggerFactory.CreateLogger<GarbageCollector>()),
             new CiliumSimulation(api, Options, loggerFactory.CreateLogger<CiliumSimulation>()),

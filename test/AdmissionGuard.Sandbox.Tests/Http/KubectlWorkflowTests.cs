@@ -627,7 +627,7 @@ public sealed class KubectlWorkflowTests
             ? slice.Endpoints.Select(e => e.Addresses.Single()).ToList()
             : null, "both pods ready in the Service's slice");
 
-        var slices = await sandbox.Kubectl.RunAsync("get endpointslices");
+        var slices = await sandbox.Kubectl.RunAsync("get endpointslices -l kubernetes.io/service-name=web");
         var described = await sandbox.Kubectl.RunAsync("describe service web");
 
         slices.Rows[0].Should().Equal(["NAME", "ADDRESSTYPE", "PORTS", "ENDPOINTS", "AGE"], slices.Error);
@@ -635,6 +635,31 @@ public sealed class KubectlWorkflowTests
             name => name.Should().MatchRegex("^web-[a-z0-9]{5}$"), type => type.Should().Be("IPv4"), ports => ports.Should().Be("8080"),
             endpoints => endpoints.Should().Be(string.Join(',', ips)));
         described.Output.Should().MatchRegex($"Endpoints:\\s+{ips[0]}:8080,{ips[1]}:8080\\n", described.Error);
+    }
+
+    [Fact]
+    public async Task Describe_service_shows_the_endpoints_written_for_a_service_without_a_selector()
+    {
+        Kubectl.RequireInstalled();
+        await using var sandbox = await StartClusterAsync();
+        var api = sandbox.Server.Api;
+        var applied = await sandbox.Kubectl.RunAsync("apply -f -", """
+            apiVersion: v1
+            kind: Service
+            metadata: {name: db}
+            spec: {ports: [{port: 5432}]}
+            ---
+            apiVersion: v1
+            kind: Endpoints
+            metadata: {name: db}
+            subsets: [{addresses: [{ip: 192.0.2.10}, {ip: 192.0.2.11}], ports: [{port: 5432}]}]
+            """);
+        await Simulation.Eventually.Until(api, () => api.List<V1EndpointSlice>("default") is [{ Endpoints.Count: 2 }], "the Endpoints mirrored into a slice");
+
+        var described = await sandbox.Kubectl.RunAsync("describe service db");
+
+        applied.ExitCode.Should().Be(0, applied.Error);
+        described.Output.Should().MatchRegex("Endpoints:\\s+192\\.0\\.2\\.10:5432,192\\.0\\.2\\.11:5432\\n", described.Error);
     }
 
     [Fact]

@@ -119,7 +119,7 @@ public sealed class EndpointSliceControllerTests
             () => SlicesOf(cluster, "web") is { Count: 2 } both && both.Sum(s => s.Endpoints?.Count ?? 0) == 101 ? both : null,
             "all 101 pods in two slices", letTimeFlow: true);
 
-        slices.Select(s => s.Endpoints.Count).Should().BeEquivalentTo([100, 1]);
+        slices.Select(s => s.Endpoints.Count).Should().BeEquivalentTo([EndpointSliceWriter.MaxEndpointsPerSlice, 1]);
         slices.SelectMany(s => s.Endpoints).Select(e => e.TargetRef.Name).Should().OnlyHaveUniqueItems();
     }
 
