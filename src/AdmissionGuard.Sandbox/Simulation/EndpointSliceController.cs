@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using AdmissionGuard.Sandbox.Api;
 using AdmissionGuard.Sandbox.Store;
 using k8s.Models;
@@ -127,7 +126,7 @@ internal sealed class EndpointSliceController(ClusterApi api, ILogger logger) : 
     {
         var all = pod.Status.PodIPs is { Count: > 0 } podIps ? podIps.Select(ip => ip.Ip) : [pod.Status.PodIP];
         return [.. all.Where(ip => IPAddress.TryParse(ip, out var parsed)
-            && (parsed.AddressFamily == AddressFamily.InterNetworkV6 ? "IPv6" : "IPv4") == addressType)];
+            && EndpointSliceWriter.AddressTypeOf(parsed) == addressType)];
     }
 
     /// <summary>The Service's IP families as address types; before families were defaulted, its cluster IP's, or both when headless.</summary>
@@ -139,7 +138,7 @@ internal sealed class EndpointSliceController(ClusterApi api, ILogger logger) : 
         }
 
         return service.Spec.ClusterIP is { Length: > 0 } ip && ip != "None" && IPAddress.TryParse(ip, out var parsed)
-            ? [parsed.AddressFamily == AddressFamily.InterNetworkV6 ? "IPv6" : "IPv4"]
+            ? [EndpointSliceWriter.AddressTypeOf(parsed)]
             : ["IPv4", "IPv6"];
     }
 

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using AdmissionGuard.Sandbox.Api;
 using AdmissionGuard.Sandbox.Store;
 using k8s.Models;
@@ -93,7 +92,7 @@ internal sealed class EndpointSliceMirroringController(ClusterApi api, ILogger l
                     Hostname = string.IsNullOrEmpty(address.Hostname) ? null : address.Hostname,
                     TargetRef = address.TargetRef,
                 };
-                mirrored.Add((ip.AddressFamily == AddressFamily.InterNetworkV6 ? "IPv6" : "IPv4", ports, endpoint));
+                mirrored.Add((EndpointSliceWriter.AddressTypeOf(ip), ports, endpoint));
             }
         }
 

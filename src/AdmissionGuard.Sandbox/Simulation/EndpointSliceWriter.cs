@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using AdmissionGuard.Sandbox.Api;
 using AdmissionGuard.Sandbox.Store;
 using k8s.Models;
@@ -71,6 +73,9 @@ internal sealed class EndpointSliceWriter(ClusterApi api, string controller, ILo
     public Task<bool> DeleteAsync(V1EndpointSlice slice, CancellationToken cancellationToken) =>
         Writes.TryAsync(() => api.DeleteAsync<V1EndpointSlice>(slice.Metadata.NamespaceProperty, slice.Metadata.Name, cancellationToken: cancellationToken),
             controller, ResourceTypes.EndpointSlices, slice.Metadata, logger);
+
+    /// <summary>The slice address type an IP belongs in.</summary>
+    public static string AddressTypeOf(IPAddress ip) => ip.AddressFamily == AddressFamily.InterNetworkV6 ? "IPv6" : "IPv4";
 
     /// <summary>Whether the slice's controller reference names the object of that uid.</summary>
     public static bool IsOwnedBy(V1EndpointSlice slice, string kind, string? uid) =>
