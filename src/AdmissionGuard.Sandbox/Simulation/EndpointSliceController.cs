@@ -50,21 +50,15 @@ internal sealed class EndpointSliceController(ClusterApi api, ILogger logger) : 
     {
         var ns = service.Metadata.NamespaceProperty;
         var labelled = api.List<V1EndpointSlice>(ns, new ListOptions { LabelSelector = $"{ServiceNameLabel}={service.Metadata.Name},{ManagedByLabel}={ManagedBy}" });
-        foreach (var foreign in labelled.Where(slice => !EndpointSliceWriter.IsOwnedBy(slice, "Service", service.Metadata.Uid)))
-        {
-            await _writer.DeleteAsync(foreign, cancellationToken);
-        }
-
         var pods = ServiceBackends.Pods(api, service, includeTerminating: true).ToList();
         var metadata = new V1ObjectMeta
         {
             GenerateName = $"{service.Metadata.Name}-",
             NamespaceProperty = ns,
             Labels = Labels(service),
-            OwnerReferences = [EndpointSliceWriter.OwnerReference("Service", service.Metadata)],
         };
         var desired = AddressTypes(service).SelectMany(addressType => Desired(service, pods, addressType, zones)).ToList();
-        await _writer.SyncAsync(labelled.Where(slice => EndpointSliceWriter.IsOwnedBy(slice, "Service", service.Metadata.Uid)), desired, metadata, cancellationToken);
+        await _writer.SyncAsync(labelled, "Service", service.Metadata, desired, metadata, cancellationToken);
     }
 
     /// <summary>
@@ -106,7 +100,7 @@ internal sealed class EndpointSliceController(ClusterApi api, ILogger logger) : 
             },
             Hostname = !string.IsNullOrEmpty(pod.Spec?.Hostname) && pod.Spec.Subdomain == service.Metadata.Name ? pod.Spec.Hostname : null,
             NodeName = node,
-            TargetRef = new V1ObjectReference { Kind = "Pod", NamespaceProperty = pod.Metadata.NamespaceProperty, Name = pod.Metadata.Name, Uid = pod.Metadata.Uid },
+            TargetRef = ServiceBackends.ReferenceTo(pod),
             Zone = node is null ? null : ZoneOf(node, zones),
         };
     }

@@ -38,22 +38,15 @@ internal sealed class EndpointSliceMirroringController(ClusterApi api, ILogger l
         foreach (var endpoints in api.List<V1Endpoints>())
         {
             var (ns, name) = (endpoints.Metadata.NamespaceProperty, endpoints.Metadata.Name);
-            var slices = mirrored[(ns, name)].ToList();
-            foreach (var foreign in slices.Where(s => !EndpointSliceWriter.IsOwnedBy(s, "Endpoints", endpoints.Metadata.Uid)))
-            {
-                await _writer.DeleteAsync(foreign, cancellationToken);
-            }
-
             var metadata = new V1ObjectMeta
             {
                 GenerateName = $"{name}-",
                 NamespaceProperty = ns,
                 Labels = Labels(endpoints),
                 Annotations = Annotations(endpoints),
-                OwnerReferences = [EndpointSliceWriter.OwnerReference("Endpoints", endpoints.Metadata)],
             };
             var desired = Mirrors(endpoints, api.Get<V1Service>(ns, name)) ? Desired(endpoints) : [];
-            await _writer.SyncAsync(slices.Where(s => EndpointSliceWriter.IsOwnedBy(s, "Endpoints", endpoints.Metadata.Uid)), desired, metadata, cancellationToken);
+            await _writer.SyncAsync(mirrored[(ns, name)], "Endpoints", endpoints.Metadata, desired, metadata, cancellationToken);
         }
 
         return null;
@@ -100,14 +93,12 @@ internal sealed class EndpointSliceMirroringController(ClusterApi api, ILogger l
             .SelectMany(g => EndpointSliceWriter.Chunked(g.Key, g.Select(m => (m.Ports, m.Endpoint))))];
     }
 
-    private static Dictionary<string, string> Labels(V1Endpoints endpoints)
-    {
-        return new Dictionary<string, string>(endpoints.Metadata.Labels ?? new Dictionary<string, string>(), StringComparer.Ordinal)
+    private static Dictionary<string, string> Labels(V1Endpoints endpoints) =>
+        new(endpoints.Metadata.Labels ?? new Dictionary<string, string>(), StringComparer.Ordinal)
         {
             [EndpointSliceController.ServiceNameLabel] = endpoints.Metadata.Name,
             [EndpointSliceController.ManagedByLabel] = ManagedBy,
         };
-    }
 
     private static Dictionary<string, string>? Annotations(V1Endpoints endpoints)
     {

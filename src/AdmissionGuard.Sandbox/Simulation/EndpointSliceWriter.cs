@@ -11,19 +11,35 @@ namespace AdmissionGuard.Sandbox.Simulation;
 internal sealed record DesiredSlice(string AddressType, List<Discoveryv1EndpointPort>? Ports, List<V1Endpoint>? Endpoints);
 
 /// <summary>
-/// Brings one owner's EndpointSlices to the desired ones, as both slice controllers do: a slice of the same address type
-/// is reused (one with the same ports first) and updated where it differs, the missing ones are created from
-/// <c>generateName</c>, and the rest are deleted.
+/// Brings one owner's EndpointSlices to the desired ones, as both slice controllers do: a slice labelled for the owner
+/// but owned by another object is deleted, a slice of the same address type is reused (one with the same ports first)
+/// and updated where it differs, the missing ones are created from <c>generateName</c> with the owner's controller
+/// reference, and the rest are deleted.
 /// </summary>
 internal sealed class EndpointSliceWriter(ClusterApi api, string controller, ILogger logger)
 {
     public const int MaxEndpointsPerSlice = 100;
 
-    /// <param name="current">The owner's slices now.</param>
-    /// <param name="metadata">What every slice of the owner carries: generateName, namespace, labels, annotations, owner.</param>
-    public async Task SyncAsync(IEnumerable<V1EndpointSlice> current, IEnumerable<DesiredSlice> desired, V1ObjectMeta metadata, CancellationToken cancellationToken)
+    /// <param name="labelled">The slices labelled for the owner's Service; those the owner does not own are deleted.</param>
+    /// <param name="ownerKind">The owner's kind (core/v1), whose controller reference each slice carries.</param>
+    /// <param name="metadata">What every slice of the owner carries besides that reference: generateName, namespace, labels, annotations.</param>
+    public async Task SyncAsync(
+        IEnumerable<V1EndpointSlice> labelled, string ownerKind, V1ObjectMeta owner, IEnumerable<DesiredSlice> desired, V1ObjectMeta metadata, CancellationToken cancellationToken)
     {
-        var reusable = current.OrderBy(s => s.Metadata.Name, StringComparer.Ordinal).ToList();
+        var reusable = new List<V1EndpointSlice>();
+        foreach (var slice in labelled.OrderBy(s => s.Metadata.Name, StringComparer.Ordinal))
+        {
+            if (slice.Metadata.OwnerReferences?.Any(o => o.Uid == owner.Uid && o.Kind == ownerKind && o.ApiVersion == "v1") == true)
+            {
+                reusable.Add(slice);
+            }
+            else
+            {
+                await DeleteAsync(slice, cancellationToken);
+            }
+        }
+
+        var ownerReference = new V1OwnerReference { ApiVersion = "v1", Kind = ownerKind, Name = owner.Name, Uid = owner.Uid, Controller = true, BlockOwnerDeletion = true };
         foreach (var wanted in desired)
         {
             var sameType = reusable.Where(s => s.AddressType == wanted.AddressType).ToList();
@@ -40,7 +56,7 @@ internal sealed class EndpointSliceWriter(ClusterApi api, string controller, ILo
                         NamespaceProperty = metadata.NamespaceProperty,
                         Labels = metadata.Labels,
                         Annotations = metadata.Annotations,
-                        OwnerReferences = metadata.OwnerReferences,
+                        OwnerReferences = [ownerReference],
                     },
                     AddressType = wanted.AddressType,
                     Endpoints = wanted.Endpoints,
@@ -70,20 +86,12 @@ internal sealed class EndpointSliceWriter(ClusterApi api, string controller, ILo
         }
     }
 
-    public Task<bool> DeleteAsync(V1EndpointSlice slice, CancellationToken cancellationToken) =>
+    private Task<bool> DeleteAsync(V1EndpointSlice slice, CancellationToken cancellationToken) =>
         Writes.TryAsync(() => api.DeleteAsync<V1EndpointSlice>(slice.Metadata.NamespaceProperty, slice.Metadata.Name, cancellationToken: cancellationToken),
             controller, ResourceTypes.EndpointSlices, slice.Metadata, logger);
 
     /// <summary>The slice address type an IP belongs in.</summary>
     public static string AddressTypeOf(IPAddress ip) => ip.AddressFamily == AddressFamily.InterNetworkV6 ? "IPv6" : "IPv4";
-
-    /// <summary>Whether the slice's controller reference names the object of that uid.</summary>
-    public static bool IsOwnedBy(V1EndpointSlice slice, string kind, string? uid) =>
-        slice.Metadata.OwnerReferences?.Any(o => o.Uid == uid && o.Kind == kind && o.ApiVersion == "v1") == true;
-
-    /// <summary>The controller reference a slice of the owner carries.</summary>
-    public static V1OwnerReference OwnerReference(string kind, V1ObjectMeta owner) =>
-        new() { ApiVersion = "v1", Kind = kind, Name = owner.Name, Uid = owner.Uid, Controller = true, BlockOwnerDeletion = true };
 
     /// <summary>Endpoints grouped by their ports, each group in slices of at most <see cref="MaxEndpointsPerSlice"/>, endpoints in address order.</summary>
     public static IEnumerable<DesiredSlice> Chunked(string addressType, IEnumerable<(List<Discoveryv1EndpointPort> Ports, V1Endpoint Endpoint)> endpoints)

@@ -103,7 +103,7 @@ internal sealed class EndpointsController(ClusterApi api, ILogger logger) : ICon
             {
                 Ip = pod.Status.PodIP,
                 NodeName = pod.Spec?.NodeName,
-                TargetRef = new V1ObjectReference { Kind = "Pod", NamespaceProperty = pod.Metadata.NamespaceProperty, Name = pod.Metadata.Name, Uid = pod.Metadata.Uid },
+                TargetRef = ServiceBackends.ReferenceTo(pod),
             };
             (publishNotReady || ServiceBackends.IsReady(pod) ? subset.Ready : subset.NotReady).Add(address);
         }

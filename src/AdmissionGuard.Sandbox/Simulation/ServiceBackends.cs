@@ -36,6 +36,10 @@ internal static class ServiceBackends
 
     public static bool IsReady(V1Pod pod) => StatusConditions.IsTrue(pod.Status, "Ready");
 
+    /// <summary>The <c>targetRef</c> an endpoint of the pod carries.</summary>
+    public static V1ObjectReference ReferenceTo(V1Pod pod) =>
+        new() { Kind = "Pod", NamespaceProperty = pod.Metadata.NamespaceProperty, Name = pod.Metadata.Name, Uid = pod.Metadata.Uid };
+
     /// <summary>
     /// The port the pod serves the Service port on: a numeric target port as it is, a named one through the ports of
     /// the pod's containers and sidecars (init containers that restart always) with the same protocol; null when the
