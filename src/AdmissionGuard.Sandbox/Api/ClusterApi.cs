@@ -46,6 +46,9 @@ public sealed partial class ClusterApi(ObjectStore store, IAdmission admission, 
     // apiserver's name generator cuts a generateName to 58 characters, so that with its 5 random ones a name fits 63.
     private const int MaxGeneratedNamePrefix = 58;
 
+    /// <summary>The address the apiserver advertises in the <c>kubernetes</c> Endpoints: below the node addresses <see cref="Simulation.AddressPool"/> hands out.</summary>
+    public const string ApiServerAddress = "192.168.0.10";
+
     /// <summary>The namespaces every cluster starts with.</summary>
     public static IReadOnlyList<string> DefaultNamespaces { get; } = ["default", "kube-system", "kube-public", "kube-node-lease"];
 
@@ -74,17 +77,21 @@ public sealed partial class ClusterApi(ObjectStore store, IAdmission admission, 
             api.CreateAsync(ResourceTypes.Namespaces, null, ns).GetAwaiter().GetResult();
         }
 
-        if (store.Get(ResourceTypes.Services, "default", "kubernetes") is null)
+        foreach (var (type, seed) in (ReadOnlySpan<(ResourceType, Func<JsonObject>)>)
+            [(ResourceTypes.Services, KubernetesService), (ResourceTypes.Endpoints, KubernetesEndpoints), (ResourceTypes.EndpointSlices, KubernetesEndpointSlice)])
         {
-            api.CreateAsync(ResourceTypes.Services, "default", KubernetesService()).GetAwaiter().GetResult();
+            if (store.Get(type, "default", "kubernetes") is null)
+            {
+                api.CreateAsync(type, "default", seed()).GetAwaiter().GetResult();
+            }
         }
 
         return api;
     }
 
     /// <summary>
-    /// The Service kube-apiserver keeps for itself in <c>default</c> (its EndpointReconciler): the range's first address,
-    /// port 443 onto the apiserver's 6443. Without a selector, and without Endpoints: the sandbox proxies nothing.
+    /// The Service kube-apiserver keeps for itself in <c>default</c> (its bootstrap controller): the range's first
+    /// address, port 443 onto the apiserver's 6443. Without a selector: its endpoints are the apiserver's own.
     /// </summary>
     private static JsonObject KubernetesService() => new()
     {
@@ -99,6 +106,44 @@ public sealed partial class ClusterApi(ObjectStore store, IAdmission admission, 
             ["ports"] = new JsonArray(new JsonObject { ["name"] = "https", ["port"] = 443, ["protocol"] = "TCP", ["targetPort"] = 6443 }),
         },
     };
+
+    /// <summary>
+    /// The Endpoints kube-apiserver's endpoint reconciler writes for <c>kubernetes</c>: its advertise address and secure
+    /// port, labelled so that the mirroring controller leaves them to it. The address is the node network's, below the
+    /// nodes' (the sandbox listens on loopback, which Endpoints may not name); nothing routes it.
+    /// </summary>
+    private static JsonObject KubernetesEndpoints() => new()
+    {
+        ["metadata"] = new JsonObject
+        {
+            ["name"] = "kubernetes",
+            ["labels"] = new JsonObject { ["endpointslice.kubernetes.io/skip-mirror"] = "true" },
+        },
+        ["subsets"] = new JsonArray(new JsonObject
+        {
+            ["addresses"] = new JsonArray(new JsonObject { ["ip"] = ApiServerAddress }),
+            ["ports"] = new JsonArray(ApiServerPort()),
+        }),
+    };
+
+    /// <summary>The reconciler's EndpointSlice beside them: named as the Service, no managed-by label, always ready.</summary>
+    private static JsonObject KubernetesEndpointSlice() => new()
+    {
+        ["metadata"] = new JsonObject
+        {
+            ["name"] = "kubernetes",
+            ["labels"] = new JsonObject { ["kubernetes.io/service-name"] = "kubernetes" },
+        },
+        ["addressType"] = "IPv4",
+        ["endpoints"] = new JsonArray(new JsonObject
+        {
+            ["addresses"] = new JsonArray(ApiServerAddress),
+            ["conditions"] = new JsonObject { ["ready"] = true },
+        }),
+        ["ports"] = new JsonArray(ApiServerPort()),
+    };
+
+    private static JsonObject ApiServerPort() => new() { ["name"] = "https", ["port"] = 6443, ["protocol"] = "TCP" };
 
     // ---- untyped -------------------------------------------------------------------------------------------
 

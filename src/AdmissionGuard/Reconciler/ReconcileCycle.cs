@@ -268,10 +268,7 @@ internal sealed class ReconcileCycle(
                 ReconcilerLog.AlreadyGone(logger, pod.Namespace, pod.Name, attempt.Message);
                 return false;
             default:
-                metrics.PodRestarts.WithLabels(ReconcilerMetrics.Error).Inc();
-                ReconcilerLog.RestartFailed(logger, pod.Namespace, pod.Name, attempt.Message);
-                await events.RecordAsync(pod, new PodEvent(PodEvent.Warning, PodEvent.RestartFailed,
-                    $"Restart failed: {attempt.Message}; retrying next cycle"), cancellationToken);
+                await ReportRestartFailedAsync(pod, attempt.Message, cancellationToken);
                 return false;
         }
     }
@@ -344,12 +341,17 @@ internal sealed class ReconcileCycle(
                 ReconcilerLog.AlreadyGone(logger, pod.Namespace, pod.Name, attempt.Message);
                 return false;
             default:
-                metrics.PodRestarts.WithLabels(ReconcilerMetrics.Error).Inc();
-                ReconcilerLog.RestartFailed(logger, pod.Namespace, pod.Name, attempt.Message);
-                await events.RecordAsync(pod, new PodEvent(PodEvent.Warning, PodEvent.RestartFailed,
-                    $"Restart failed: {attempt.Message}; retrying next cycle"), cancellationToken);
+                await ReportRestartFailedAsync(pod, attempt.Message, cancellationToken);
                 return false;
         }
+    }
+
+    private async Task ReportRestartFailedAsync(PodFacts pod, string answer, CancellationToken cancellationToken)
+    {
+        metrics.PodRestarts.WithLabels(ReconcilerMetrics.Error).Inc();
+        ReconcilerLog.RestartFailed(logger, pod.Namespace, pod.Name, answer);
+        await events.RecordAsync(pod, new PodEvent(PodEvent.Warning, PodEvent.RestartFailed,
+            $"Restart failed: {answer}; retrying next cycle"), cancellationToken);
     }
 
     private bool StillLeading()

@@ -623,7 +623,7 @@ public sealed class KubectlWorkflowTests
         var api = sandbox.Server.Api;
         await sandbox.Kubectl.RunAsync("create deployment web --image=nginx --replicas=2");
         await sandbox.Kubectl.RunAsync("expose deployment web --port=80 --target-port=8080");
-        var ips = await Simulation.Eventually.Until(api, () => api.List<V1EndpointSlice>("default") is [{ Endpoints: [{ Conditions.Ready: true }, { Conditions.Ready: true }] } slice]
+        var ips = await Simulation.Eventually.Until(api, () => api.List<V1EndpointSlice>("default", ServiceSlices("web")) is [{ Endpoints: [{ Conditions.Ready: true }, { Conditions.Ready: true }] } slice]
             ? slice.Endpoints.Select(e => e.Addresses.Single()).ToList()
             : null, "both pods ready in the Service's slice");
 
@@ -654,7 +654,7 @@ public sealed class KubectlWorkflowTests
             metadata: {name: db}
             subsets: [{addresses: [{ip: 192.0.2.10}, {ip: 192.0.2.11}], ports: [{port: 5432}]}]
             """);
-        await Simulation.Eventually.Until(api, () => api.List<V1EndpointSlice>("default") is [{ Endpoints.Count: 2 }], "the Endpoints mirrored into a slice");
+        await Simulation.Eventually.Until(api, () => api.List<V1EndpointSlice>("default", ServiceSlices("db")) is [{ Endpoints.Count: 2 }], "the Endpoints mirrored into a slice");
 
         var described = await sandbox.Kubectl.RunAsync("describe service db");
 
@@ -773,6 +773,8 @@ public sealed class KubectlWorkflowTests
         events.Where(e => e.Reason == "Killing").Select(e => e.Message).Should().BeEquivalentTo(["Stopping container app", "Stopping container sidecar"]);
         events.Select(e => e.Metadata.Name).Should().OnlyHaveUniqueItems("names are unique even when recorded in one instant of the simulated clock");
     }
+
+    private static Api.ListOptions ServiceSlices(string service) => new() { LabelSelector = $"kubernetes.io/service-name={service}" };
 
     private static async Task<SandboxFixture> StartClusterAsync(params string[] nodes)
     {

@@ -82,7 +82,8 @@ public sealed class EndpointSliceMirroringControllerTests
 
         // A pass goes over the Endpoints in name order: once zz-db's is mirrored, the others have been looked at.
         await cluster.Until(() => Mirrored(cluster).Count > 0, "zz-db's Endpoints mirrored");
-        Mirrored(cluster).Select(s => s.Metadata.Labels["kubernetes.io/service-name"]).Should().Equal("zz-db");
+        Mirrored(cluster).Select(s => s.Metadata.Labels["kubernetes.io/service-name"]).Should().Equal(["zz-db"], "the apiserver's own kubernetes Endpoints are marked skip-mirror too");
+        cluster.Api.List<V1EndpointSlice>("default").Select(s => s.Metadata.Name).Should().Contain("kubernetes", "the apiserver's slice is no controller's to delete");
 
         await cluster.Api.PatchAsync<V1Service>("default", "zz-db", Api.PatchType.Merge, """{"spec":{"selector":{"app":"db"}}}""", cancellationToken: TestCluster.Token);
         await cluster.Until(() => Mirrored(cluster).Count == 0, "the mirror deleted once the Service selects pods");

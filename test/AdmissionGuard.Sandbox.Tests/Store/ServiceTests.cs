@@ -58,6 +58,22 @@ public sealed class ServiceTests
         kubernetes["metadata"]!["labels"]!.ToJsonString().Should().Be("""{"component":"apiserver","provider":"kubernetes"}""");
     }
 
+    [Fact]
+    public void The_apiserver_writes_its_own_endpoints_and_slice_for_that_service()
+    {
+        var api = ClusterApi.CreateInMemory();
+
+        var endpoints = api.Get(ResourceTypes.Endpoints, "default", "kubernetes").ToJsonObject();
+        var slice = api.Get(ResourceTypes.EndpointSlices, "default", "kubernetes").ToJsonObject();
+
+        endpoints["metadata"]!["labels"]!.ToJsonString().Should().Be("""{"endpointslice.kubernetes.io/skip-mirror":"true"}""", "the mirroring controller leaves them to the apiserver");
+        endpoints["subsets"]!.ToJsonString().Should().Be("""[{"addresses":[{"ip":"192.168.0.10"}],"ports":[{"name":"https","port":6443,"protocol":"TCP"}]}]""");
+        slice["metadata"]!["labels"]!.ToJsonString().Should().Be("""{"kubernetes.io/service-name":"kubernetes"}""", "no managed-by label: no controller's slice");
+        ((string?)slice["addressType"]).Should().Be("IPv4");
+        slice["endpoints"]!.ToJsonString().Should().Be("""[{"addresses":["192.168.0.10"],"conditions":{"ready":true}}]""");
+        slice["ports"]!.ToJsonString().Should().Be("""[{"name":"https","port":6443,"protocol":"TCP"}]""");
+    }
+
     [Theory]
     [InlineData("10.96.0.1", "spec.clusterIPs", "Invalid value: []string{\"10.96.0.1\"}: failed to allocate IP 10.96.0.1: provided IP is already allocated")]
     [InlineData("10.112.0.1", "spec.clusterIPs", "Invalid value: []string{\"10.112.0.1\"}: failed to allocate IP 10.112.0.1: the provided IP (10.112.0.1) is not in the valid range. The range of valid IPs is 10.96.0.0/12")]
