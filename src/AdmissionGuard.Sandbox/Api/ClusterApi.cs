@@ -181,6 +181,7 @@ public sealed partial class ClusterApi(ObjectStore store, IAdmission admission, 
         ObjectRules.ApplyDefaults(type, obj);
         if (type == ResourceTypes.Pods && obj["spec"] is JsonObject podSpec)
         {
+            ServiceAccountAdmission.Admit(obj, objectNamespace!, account => Get<V1ServiceAccount>(objectNamespace, account), RandomSuffix);
             PodDefaults.ApplyPriority(podSpec, (string?)metadata["name"] ?? "", className => Get<V1PriorityClass>(null, className));
         }
 

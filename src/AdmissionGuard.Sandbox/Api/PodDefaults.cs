@@ -6,10 +6,10 @@ namespace AdmissionGuard.Sandbox.Api;
 /// <summary>
 /// What kube-apiserver 1.32 fills in on a pod before anyone else sees it, and on a workload's pod template: the core/v1
 /// defaults (<c>pkg/apis/core/v1/defaults.go</c>), then, for pods only, the built-in admission plugins that mutate
-/// before the webhooks (ServiceAccount, Priority, DefaultTolerationSeconds). Clients read these back on every pod
+/// before the webhooks (ServiceAccount's default name, Priority, DefaultTolerationSeconds; the rest of ServiceAccount's,
+/// which reads the store, is <see cref="ServiceAccountAdmission"/>). Clients read these back on every pod
 /// (<c>kubectl describe pod</c> prints the tolerations "for 300s"), and webhooks see them in the review.
-/// Deliberately a subset: the ServiceAccount plugin's token volume is not added, and only the two built-in priority
-/// classes have a value.
+/// Deliberately a subset: only the two built-in priority classes have a value.
 /// </summary>
 internal static class PodDefaults
 {

@@ -90,8 +90,9 @@ public sealed class StatefulSetControllerTests
 
         foreach (var pod in pods)
         {
-            pod.Spec.Volumes.Select(v => (v.Name, v.PersistentVolumeClaim?.ClaimName)).Should().Equal(
+            pod.Spec.Volumes.SkipLast(1).Select(v => (v.Name, v.PersistentVolumeClaim?.ClaimName)).Should().Equal(
                 [("data", $"data-{pod.Metadata.Name}"), ("scratch", (string?)null)], "the claim template replaces the template's own volume of that name, first");
+            pod.Spec.Volumes[^1].Name.Should().StartWith("kube-api-access-", "the ServiceAccount plugin adds its token volume last");
         }
     }
 

@@ -11,7 +11,8 @@ public sealed class ListPagingTests
     private static V1Pod Pod(string name, string ns = "default") => new()
     {
         Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = ns },
-        Spec = new V1PodSpec { Containers = [new V1Container { Name = "app", Image = "nginx" }] },
+        // No token volume: the writers below replace pods with this very object, which upstream refuses once one is mounted.
+        Spec = new V1PodSpec { Containers = [new V1Container { Name = "app", Image = "nginx" }], AutomountServiceAccountToken = false },
     };
 
     private static async Task<ClusterApi> WithPodsAsync(int count, int historyLimit = ObjectStore.DefaultHistoryLimit)

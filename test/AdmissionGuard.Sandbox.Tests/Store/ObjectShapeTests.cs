@@ -19,6 +19,9 @@ public sealed class ObjectShapeTests
         {
             Containers = [new V1Container { Name = "app", Image = "nginx:1" }],
             Tolerations = [new V1Toleration { Key = "k", OperatorProperty = "Exists", Effect = "NoExecute", TolerationSeconds = 30 }],
+
+            // Replaced and merge-patched below as it was created: a mounted token volume would make every such update change it.
+            AutomountServiceAccountToken = false,
         },
     };
 
