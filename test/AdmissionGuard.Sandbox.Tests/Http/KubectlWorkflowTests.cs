@@ -565,6 +565,28 @@ public sealed class KubectlWorkflowTests
     }
 
     [Fact]
+    public async Task A_pod_of_a_missing_service_account_is_forbidden_and_describe_shows_the_token_mount_of_one_admitted()
+    {
+        Kubectl.RequireInstalled();
+        await using var sandbox = await StartClusterAsync();
+        var kubectl = sandbox.Kubectl;
+
+        var refused = await kubectl.RunAsync("create -f -", """
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: ghost}
+            spec: {serviceAccountName: ghost, containers: [{name: app, image: nginx}]}
+            """);
+        await kubectl.RunAsync("run web --image=nginx");
+        var described = await kubectl.RunAsync("describe pod web");
+
+        refused.ExitCode.Should().NotBe(0);
+        refused.Error.Should().Contain("""Error from server (Forbidden): error when creating "STDIN": pods "ghost" is forbidden: error looking up service account default/ghost: serviceaccount "ghost" not found""");
+        described.Output.Should().MatchRegex(@"Mounts:\n\s+/var/run/secrets/kubernetes\.io/serviceaccount from kube-api-access-[a-z0-9]{5} \(ro\)\n", described.Error);
+        described.Output.Should().MatchRegex(@"kube-api-access-[a-z0-9]{5}:\n\s+Type:\s+Projected \(a volume that contains injected data from multiple sources\)\n\s+TokenExpirationSeconds:\s+3607\n\s+ConfigMapName:\s+kube-root-ca\.crt\n");
+    }
+
+    [Fact]
     public async Task Get_finds_every_newly_served_kind_by_its_short_name()
     {
         Kubectl.RequireInstalled();
