@@ -109,9 +109,19 @@ public sealed class SandboxServer : IAsyncDisposable
             await api.CreateAsync(priorityClass, cancellationToken: cancellationToken);
         }
 
-        // Built before anything listens: bad simulation options throw without leaving a server behind.
-        var cluster = options.Simulation is { } simulation ? new SimulatedCluster(api, simulation, loggerFactory) : null;
         var certificates = SandboxCertificates.Create("admissionguard-sandbox", "kubernetes", "kubernetes.default.svc");
+        SimulatedCluster? cluster;
+        try
+        {
+            // Built before anything listens: bad simulation options throw without leaving a server behind.
+            cluster = options.Simulation is { } simulation ? new SimulatedCluster(api, simulation, loggerFactory, certificates.AuthorityPem) : null;
+        }
+        catch
+        {
+            certificates.Dispose();
+            throw;
+        }
+
         var faults = new FaultInjection();
         var requests = new ApiRequestLog();
         var handler = new ApiHandler(api, faults, options, requests, admissionMetrics, logger);

@@ -20,8 +20,9 @@ public sealed class SimulatedCluster : IHostedService, IAsyncDisposable
     private readonly ILogger _logger;
     private bool _running;
 
+    /// <param name="rootCaPem">The API server's CA, which the root CA publisher puts in every namespace; without one it does not run.</param>
     /// <exception cref="OptionsValidationException"><paramref name="options"/> has a bad value; the message names it.</exception>
-    public SimulatedCluster(ClusterApi api, SimulationOptions? options = null, ILoggerFactory? loggerFactory = null)
+    public SimulatedCluster(ClusterApi api, SimulationOptions? options = null, ILoggerFactory? loggerFactory = null, string? rootCaPem = null)
     {
         ArgumentNullException.ThrowIfNull(api);
         Api = api;
@@ -44,6 +45,7 @@ public sealed class SimulatedCluster : IHostedService, IAsyncDisposable
             new EndpointSliceController(api, loggerFactory.CreateLogger<EndpointSliceController>()),
             new EndpointSliceMirroringController(api, loggerFactory.CreateLogger<EndpointSliceMirroringController>()),
             new ServiceAccountsController(api, loggerFactory.CreateLogger<ServiceAccountsController>()),
+            .. (rootCaPem is null ? Array.Empty<IController>() : [new RootCaPublisher(api, rootCaPem, loggerFactory.CreateLogger<RootCaPublisher>())]),
             new GarbageCollector(api, loggerFactory.CreateLogger<GarbageCollector>()),
             new CiliumSimulation(api, Options, loggerFactory.CreateLogger<CiliumSimulation>()),
             new EventTtl(api, loggerFactory.CreateLogger<EventTtl>()),
