@@ -172,7 +172,7 @@ internal sealed class ControllerHistory(ClusterApi api, string component, string
         public long Number => Model.Revision ?? 0;
 
         /// <summary>Upstream labels a revision without the hash label with its name, and reads that.</summary>
-        public string Hash => Model.Metadata.Labels is { } labels && labels.TryGetValue(HashLabel, out var hash) ? hash : Name;
+        public string Hash => Model.GetLabel(HashLabel) ?? Name;
 
         /// <summary>The pod template the revision restores.</summary>
         public V1PodTemplateSpec Template => KubernetesJson.Deserialize<V1PodTemplateSpec>(Data!["spec"]!["template"]!.ToJsonString());

@@ -106,16 +106,12 @@ internal sealed class DaemonSetController(ClusterApi api, ILogger logger) : ICon
         }
 
         await RollAsync(daemonSet, outdated, counts, cancellationToken);
-        var live = pods.Select(p => RevisionOf(p.Metadata)).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        var live = pods.Select(p => p.GetLabel(RevisionLabel)).OfType<string>().ToHashSet(StringComparer.Ordinal);
         await _history.CleanupAsync(daemonSet.Metadata, daemonSet.Spec.RevisionHistoryLimit, history.Old, r => live.Contains(r.Hash), cancellationToken);
         await WriteStatusAsync(daemonSet, counts, cancellationToken);
     }
 
-    /// <summary>The <c>controller-revision-hash</c> of a pod or a revision; null when it has none.</summary>
-    private static string? RevisionOf(V1ObjectMeta metadata) =>
-        metadata.Labels is { } labels && labels.TryGetValue(RevisionLabel, out var revision) ? revision : null;
-
-    private static bool IsOfRevision(V1Pod pod, string revision) => RevisionOf(pod.Metadata) == revision;
+    private static bool IsOfRevision(V1Pod pod, string revision) => pod.GetLabel(RevisionLabel) == revision;
 
     private static bool IsReady(V1Pod pod) => StatusConditions.IsTrue(pod.Status, "Ready");
 

@@ -98,8 +98,8 @@ internal sealed class DeploymentController(ClusterApi api, ILogger logger) : ICo
             await UpdateCurrentAsync(deployment, current, target, revision, cancellationToken);
         }
 
-        if (current is not null && Annotation(current.Metadata, RevisionAnnotation) is { } currentRevision
-            && Annotation(deployment.Metadata, RevisionAnnotation) != currentRevision)
+        if (current is not null && current.GetAnnotation(RevisionAnnotation) is { } currentRevision
+            && deployment.GetAnnotation(RevisionAnnotation) != currentRevision)
         {
             deployment.Metadata.Annotations = new Dictionary<string, string>(deployment.Metadata.Annotations ?? new Dictionary<string, string>())
             {
@@ -334,10 +334,7 @@ internal sealed class DeploymentController(ClusterApi api, ILogger logger) : ICo
             ? 0
             : IntOrPercent.Scale(deployment.Spec.Strategy?.RollingUpdate?.MaxSurge?.Value ?? "25%", desired) ?? 0;
 
-    private static string? Annotation(V1ObjectMeta metadata, string key) =>
-        metadata.Annotations is { } annotations && annotations.TryGetValue(key, out var value) ? value : null;
-
-    private static long Revision(V1ReplicaSet replicaSet) => ParseRevision(Annotation(replicaSet.Metadata, RevisionAnnotation));
+    private static long Revision(V1ReplicaSet replicaSet) => ParseRevision(replicaSet.GetAnnotation(RevisionAnnotation));
 
     /// <summary>A revision annotation's number; 0 when there is none or it is not a number, as upstream's Revision.</summary>
     private static long ParseRevision(string? revision) =>
@@ -427,7 +424,7 @@ internal sealed class DeploymentController(ClusterApi api, ILogger logger) : ICo
         || (after.AvailableReplicas ?? 0) > (before.AvailableReplicas ?? 0);
 
     private static bool IsOfTemplate(V1ReplicaSet replicaSet, string hash) =>
-        replicaSet.Metadata.Labels?.TryGetValue(TemplateHashLabel, out var labelled) == true && labelled == hash;
+        replicaSet.GetLabel(TemplateHashLabel) == hash;
 
     /// <summary>Upstream's checkPausedConditions: while paused, Progressing is Unknown and says so.</summary>
     private static V1DeploymentCondition PausedCondition(V1DeploymentStatus previous, DateTime now) =>

@@ -109,7 +109,7 @@ internal sealed class EndpointSliceController(ClusterApi api, ILogger logger) : 
     {
         if (!zones.TryGetValue(node, out var zone))
         {
-            zone = api.Get<V1Node>(null, node)?.Metadata.Labels?.TryGetValue(ZoneLabel, out var value) == true && value.Length > 0 ? value : null;
+            zone = api.Get<V1Node>(null, node)?.GetLabel(ZoneLabel) is { Length: > 0 } value ? value : null;
             zones[node] = zone;
         }
 

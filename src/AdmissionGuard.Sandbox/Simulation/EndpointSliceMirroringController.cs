@@ -34,7 +34,7 @@ internal sealed class EndpointSliceMirroringController(ClusterApi api, ILogger l
     public async Task<DateTimeOffset?> ReconcileAsync(CancellationToken cancellationToken)
     {
         var mirrored = api.List<V1EndpointSlice>(null, new ListOptions { LabelSelector = $"{EndpointSliceController.ManagedByLabel}={ManagedBy}" })
-            .ToLookup(s => (s.Metadata.NamespaceProperty, LabelOf(s.Metadata, EndpointSliceController.ServiceNameLabel)));
+            .ToLookup(s => (s.Metadata.NamespaceProperty, s.GetLabel(EndpointSliceController.ServiceNameLabel)));
         foreach (var endpoints in api.List<V1Endpoints>())
         {
             var (ns, name) = (endpoints.Metadata.NamespaceProperty, endpoints.Metadata.Name);
@@ -54,11 +54,8 @@ internal sealed class EndpointSliceMirroringController(ClusterApi api, ILogger l
 
     private static bool Mirrors(V1Endpoints endpoints, V1Service? service) =>
         service is not null && service.Spec?.Selector is not { Count: > 0 }
-        && LabelOf(endpoints.Metadata, SkipMirrorLabel) != "true"
+        && endpoints.GetLabel(SkipMirrorLabel) != "true"
         && endpoints.Metadata.Annotations?.ContainsKey(LeaderAnnotation) != true;
-
-    private static string? LabelOf(V1ObjectMeta metadata, string key) =>
-        metadata.Labels is { } labels && labels.TryGetValue(key, out var value) ? value : null;
 
     /// <summary>Every subset's addresses by address type and ports; addresses that are no IP are left out.</summary>
     private static List<DesiredSlice> Desired(V1Endpoints endpoints)

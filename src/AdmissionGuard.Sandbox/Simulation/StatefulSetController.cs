@@ -55,7 +55,7 @@ internal sealed class StatefulSetController(ClusterApi api, ILogger logger) : IC
                 var pods = owned.GetValueOrDefault(set.Metadata.Uid) ?? [];
                 var revisions = new Revisions(history.Current, history.Old.FirstOrDefault(r => r.Name == set.Status?.CurrentRevision) ?? history.Current);
                 await SyncAsync(set, pods, revisions, cancellationToken);
-                var live = pods.Select(RevisionOf).OfType<string>().ToHashSet(StringComparer.Ordinal);
+                var live = pods.Select(p => p.GetLabel(RevisionLabel)).OfType<string>().ToHashSet(StringComparer.Ordinal);
                 await _history.CleanupAsync(set.Metadata, set.Spec.RevisionHistoryLimit, history.Old,
                     r => live.Contains(r.Name) || r.Name == revisions.Current.Name, cancellationToken);
                 await WriteStatusAsync(set, pods, revisions, cancellationToken);
@@ -137,7 +137,7 @@ internal sealed class StatefulSetController(ClusterApi api, ILogger logger) : IC
                 return;
             }
 
-            if (RevisionOf(pod) != updateRevision && pod.Metadata.DeletionTimestamp is null)
+            if (pod.GetLabel(RevisionLabel) != updateRevision && pod.Metadata.DeletionTimestamp is null)
             {
                 await DeletePodAsync(set, pod, cancellationToken);
                 return;
@@ -223,8 +223,8 @@ internal sealed class StatefulSetController(ClusterApi api, ILogger logger) : IC
         var currentRevision = revisions.Current.Name;
         var live = pods.Where(p => p.Metadata.DeletionTimestamp is null).ToList();
         var ready = pods.Count(IsHealthy);
-        var updated = live.Count(p => RevisionOf(p) == updateRevision);
-        var current = live.Count(p => RevisionOf(p) == currentRevision);
+        var updated = live.Count(p => p.GetLabel(RevisionLabel) == updateRevision);
+        var current = live.Count(p => p.GetLabel(RevisionLabel) == currentRevision);
         if (set.Spec.UpdateStrategy?.Type != "OnDelete" && updated == pods.Count && ready == pods.Count)
         {
             currentRevision = updateRevision;
@@ -258,9 +258,6 @@ internal sealed class StatefulSetController(ClusterApi api, ILogger logger) : IC
 
     /// <summary>The revision the pods are to run and the one the status last called current (the same when no rollout runs).</summary>
     private sealed record Revisions(ControllerHistory.Revision Update, ControllerHistory.Revision Current);
-
-    private static string? RevisionOf(V1Pod pod) =>
-        pod.Metadata.Labels?.TryGetValue(RevisionLabel, out var revision) == true ? revision : null;
 
     /// <summary>The ordinal in a pod's name <c>{set}-{ordinal}</c>; null for a name of another shape.</summary>
     private static int? OrdinalOf(V1StatefulSet set, V1Pod pod) =>
