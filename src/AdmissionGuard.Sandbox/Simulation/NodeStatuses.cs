@@ -2,7 +2,10 @@ using k8s.Models;
 
 namespace AdmissionGuard.Sandbox.Simulation;
 
-/// <summary>What a registered kubelet reports for its node: Ready, addresses, capacity, versions.</summary>
+/// <summary>
+/// What a registered kubelet reports for its node: its conditions in the kubelet's order (no memory, disk or PID
+/// pressure, then Ready), addresses, capacity (with the ephemeral storage and huge pages every kubelet reports), versions.
+/// </summary>
 internal static class NodeStatuses
 {
     public static V1NodeStatus Ready(string nodeName, string nodeIp, DateTime now)
@@ -10,6 +13,9 @@ internal static class NodeStatuses
         var capacity = new Dictionary<string, ResourceQuantity>
         {
             ["cpu"] = new("4"),
+            ["ephemeral-storage"] = new("20959212Ki"),
+            ["hugepages-1Gi"] = new("0"),
+            ["hugepages-2Mi"] = new("0"),
             ["memory"] = new("16Gi"),
             ["pods"] = new("110"),
         };
@@ -32,6 +38,9 @@ internal static class NodeStatuses
                 BootID = nodeName,
             },
         };
+        StatusConditions.Set(status, "MemoryPressure", "False", now, "KubeletHasSufficientMemory", "kubelet has sufficient memory available");
+        StatusConditions.Set(status, "DiskPressure", "False", now, "KubeletHasNoDiskPressure", "kubelet has no disk pressure");
+        StatusConditions.Set(status, "PIDPressure", "False", now, "KubeletHasSufficientPID", "kubelet has sufficient PID available");
         StatusConditions.Set(status, "Ready", "True", now, "KubeletReady", "kubelet is posting ready status");
         return status;
     }

@@ -74,7 +74,10 @@ public sealed class KubeletTests
         await cluster.Api.CreateAsync(new V1Node { Metadata = new V1ObjectMeta { Name = "bare" } }, cancellationToken: TestCluster.Token);
 
         var node = await cluster.Until(() => cluster.Api.Get<V1Node>(null, "bare") is { Status.Addresses.Count: > 0 } n ? n : null, "the kubelet registers the node");
-        node.Status.Conditions.Should().ContainSingle(c => c.Type == "Ready" && c.Status == "True");
+        node.Status.Conditions.Select(c => (c.Type, c.Status, c.Reason)).Should().Equal(
+            [("MemoryPressure", "False", "KubeletHasSufficientMemory"), ("DiskPressure", "False", "KubeletHasNoDiskPressure"),
+             ("PIDPressure", "False", "KubeletHasSufficientPID"), ("Ready", "True", "KubeletReady")], "the kubelet's conditions, in its order");
+        node.Status.Capacity.Keys.Should().BeEquivalentTo(["cpu", "ephemeral-storage", "hugepages-1Gi", "hugepages-2Mi", "memory", "pods"]);
         node.Status.Addresses.Should().Contain(a => a.Type == "InternalIP");
     }
 
