@@ -47,7 +47,9 @@ internal sealed class ComponentEvents(ClusterApi api, string component, EventsAp
         var now = SimulationClock.Now(api.Time);
         message = message.Length > MaxMessageLength ? message[..(MaxMessageLength - 3)] + "..." : message;
         var key = (about.Uid, reason, message);
-        if (_recorded.TryGetValue(key, out var name) && api.Get<Corev1Event>(about.NamespaceProperty, name) is { } recorded)
+        // As client-go's recorders: an event about a cluster-scoped object (a node) is kept in default.
+        var eventNamespace = string.IsNullOrEmpty(about.NamespaceProperty) ? "default" : about.NamespaceProperty;
+        if (_recorded.TryGetValue(key, out var name) && api.Get<Corev1Event>(eventNamespace, name) is { } recorded)
         {
             if (events == EventsApi.EventsV1)
             {
@@ -68,7 +70,7 @@ internal sealed class ComponentEvents(ClusterApi api, string component, EventsAp
             Metadata = new V1ObjectMeta
             {
                 Name = string.Create(CultureInfo.InvariantCulture, $"{about.Name}.{UniqueNanoseconds():x}"),
-                NamespaceProperty = about.NamespaceProperty,
+                NamespaceProperty = eventNamespace,
             },
             InvolvedObject = about,
             Type = type,

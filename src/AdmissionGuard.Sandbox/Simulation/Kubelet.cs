@@ -32,6 +32,7 @@ internal sealed class Kubelet(ClusterApi api, SimulationOptions options, Address
     private readonly HashSet<string> _stopping = new(StringComparer.Ordinal);
     private readonly ComponentEvents _events = new(api, "kubelet", EventsApi.CoreV1, logger);
     private readonly HashSet<string> _reportedBadDelays = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _startedOn = new(StringComparer.Ordinal);
     private readonly VersionCache<V1Node> _nodes = VersionCache.OfModels<V1Node>();
 
     public string Name => "kubelet";
@@ -49,6 +50,11 @@ internal sealed class Kubelet(ClusterApi api, SimulationOptions options, Address
             if (api.Store.Get(ResourceTypes.Leases, NodeLeaseNamespace, stored.Name) is null)
             {
                 await CreateLeaseAsync(nodes[stored.Name], cancellationToken);
+            }
+
+            if (_startedOn.Add(stored.Uid))
+            {
+                await RecordStartedAsync(stored.Name, cancellationToken);
             }
         }
 
@@ -142,6 +148,28 @@ internal sealed class Kubelet(ClusterApi api, SimulationOptions options, Address
         }
 
         return api.Get<V1Node>(null, node.Metadata.Name) ?? node;
+    }
+
+    /// <summary>
+    /// What a kubelet records about its node as it starts and finds it healthy: about the node by name, its name standing
+    /// for the uid (kubelet's nodeRef, which <c>kubectl describe node</c> searches for besides the node's uid).
+    /// </summary>
+    private async Task RecordStartedAsync(string node, CancellationToken cancellationToken)
+    {
+        var about = new V1ObjectReference { Kind = "Node", Name = node, Uid = node };
+        (string Reason, string Message)[] started =
+        [
+            ("Starting", "Starting kubelet."),
+            ("NodeHasSufficientMemory", $"Node {node} status is now: NodeHasSufficientMemory"),
+            ("NodeHasNoDiskPressure", $"Node {node} status is now: NodeHasNoDiskPressure"),
+            ("NodeHasSufficientPID", $"Node {node} status is now: NodeHasSufficientPID"),
+            ("NodeAllocatableEnforced", "Updated Node Allocatable limit across pods"),
+            ("NodeReady", $"Node {node} status is now: NodeReady"),
+        ];
+        foreach (var (reason, message) in started)
+        {
+            await _events.RecordAsync(about, "Normal", reason, "", message, cancellationToken, host: node);
+        }
     }
 
     /// <summary>The kubelet's heartbeat Lease: named after its node, owned by it, held by it for 40 s.</summary>

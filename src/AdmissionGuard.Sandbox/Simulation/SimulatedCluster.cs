@@ -35,6 +35,7 @@ public sealed class SimulatedCluster : IHostedService, IAsyncDisposable
             new Scheduler(api, Options, loggerFactory.CreateLogger<Scheduler>()),
             new Kubelet(api, Options, Addresses, loggerFactory.CreateLogger<Kubelet>()),
             new NoExecuteTaintManager(api, loggerFactory.CreateLogger<NoExecuteTaintManager>()),
+            new NodeLifecycleController(api, loggerFactory.CreateLogger<NodeLifecycleController>()),
             new DaemonSetController(api, loggerFactory.CreateLogger<DaemonSetController>()),
             new ReplicaSetController(api, loggerFactory.CreateLogger<ReplicaSetController>()),
             new DeploymentController(api, loggerFactory.CreateLogger<DeploymentController>()),

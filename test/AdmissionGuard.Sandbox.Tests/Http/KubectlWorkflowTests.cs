@@ -298,7 +298,8 @@ public sealed class KubectlWorkflowTests
 
         var wide = await kubectl.RunAsync("get pods -o wide");
         var described = await kubectl.RunAsync($"describe pod {name}");
-        var events = await kubectl.RunAsync("get events");
+        // The node's own events (the kubelet's start-up, RegisteredNode) are another test's.
+        var events = await kubectl.RunAsync("get events --field-selector involvedObject.kind!=Node");
 
         wide.Rows.Should().HaveCount(3);
         wide.Rows.Skip(1).Should().AllSatisfy(row => row[..3].Should().Equal(row[0], "1/1", "Running"))
@@ -355,8 +356,8 @@ public sealed class KubectlWorkflowTests
         await sandbox.Server.Api.CreateAsync(new V1Lease { Metadata = new V1ObjectMeta { Name = "leader", NamespaceProperty = "default" }, Spec = new V1LeaseSpec { HolderIdentity = "guard-1" } }, cancellationToken: Ct);
 
         var leases = await kubectl.RunAsync("get leases");
-        var events = await kubectl.RunAsync("get events");
-        var wideEvents = await kubectl.RunAsync("get events -o wide");
+        var events = await kubectl.RunAsync("get events --field-selector involvedObject.kind!=Node");
+        var wideEvents = await kubectl.RunAsync("get events -o wide --field-selector involvedObject.kind!=Node");
         var daemonSets = await kubectl.RunAsync("get daemonsets -o wide");
         var deployments = await kubectl.RunAsync("get deployments");
         var replicaSets = await kubectl.RunAsync("get replicasets");
@@ -698,13 +699,14 @@ public sealed class KubectlWorkflowTests
     }
 
     [Fact]
-    public async Task Describe_node_shows_the_kubelets_lease_in_kube_node_lease()
+    public async Task Describe_node_shows_the_kubelets_lease_in_kube_node_lease_and_the_start_up_events()
     {
         Kubectl.RequireInstalled();
         await using var sandbox = await StartClusterAsync("node-1");
         var api = sandbox.Server.Api;
         var node = api.Get<V1Node>(null, "node-1")!;
         var lease = await Simulation.Eventually.Until(api, () => api.Get<V1Lease>("kube-node-lease", "node-1"), "the kubelet's lease");
+        await Simulation.Eventually.Until(api, () => api.List<Corev1Event>("default").Count(e => e.InvolvedObject.Kind == "Node") == 7, "the node's seven events");
 
         var described = await sandbox.Kubectl.RunAsync("describe node node-1");
         var leases = await sandbox.Kubectl.RunAsync("get leases -n kube-node-lease");
@@ -715,6 +717,21 @@ public sealed class KubectlWorkflowTests
         described.Output.Should().MatchRegex("Lease:\\s+HolderIdentity:\\s+node-1\\s+AcquireTime:\\s+<unset>\\s+RenewTime:\\s+\\w{3}, ", described.Error);
         described.Output.Should().NotContain("Failed to get lease");
         leases.Rows.Skip(1).Should().ContainSingle().Which.Should().StartWith(["node-1", "node-1"]);
+        // Two searches, merged: the node-controller's event is about the node's uid, the kubelet's about its name.
+        var events = described.Output[described.Output.IndexOf("Events:", StringComparison.Ordinal)..];
+        foreach (var line in new[]
+        {
+            @"Normal\s+RegisteredNode\s+\S+\s+node-controller\s+Node node-1 event: Registered Node node-1 in Controller",
+            @"Normal\s+Starting\s+\S+\s+kubelet\s+Starting kubelet\.",
+            @"Normal\s+NodeHasSufficientMemory\s+\S+\s+kubelet\s+Node node-1 status is now: NodeHasSufficientMemory",
+            @"Normal\s+NodeHasNoDiskPressure\s+\S+\s+kubelet\s+Node node-1 status is now: NodeHasNoDiskPressure",
+            @"Normal\s+NodeHasSufficientPID\s+\S+\s+kubelet\s+Node node-1 status is now: NodeHasSufficientPID",
+            @"Normal\s+NodeAllocatableEnforced\s+\S+\s+kubelet\s+Updated Node Allocatable limit across pods",
+            @"Normal\s+NodeReady\s+\S+\s+kubelet\s+Node node-1 status is now: NodeReady",
+        })
+        {
+            events.Should().MatchRegex(line);
+        }
     }
 
     [Fact]
@@ -772,7 +789,7 @@ public sealed class KubectlWorkflowTests
         var described = await kubectl.RunAsync("describe pod web");
         await kubectl.RunAsync("delete pod web --wait=false");
         await Simulation.Eventually.Until(api, () => api.List<Corev1Event>("default").Count(e => e.Reason == "Killing") == 2, "a Killing event per container");
-        var events = api.List<Corev1Event>("default").Where(e => e.Source?.Component == "kubelet").ToList();
+        var events = api.List<Corev1Event>("default").Where(e => e.Source?.Component == "kubelet" && e.InvolvedObject.Kind == "Pod").ToList();
 
         described.ExitCode.Should().Be(0, described.Error);
         described.Output.Should().MatchRegex("Normal +Pulled +\\S+ +kubelet +Container image \"nginx:1.27\" already present on machine\n");
