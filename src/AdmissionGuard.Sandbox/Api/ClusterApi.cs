@@ -47,7 +47,7 @@ public sealed partial class ClusterApi(ObjectStore store, IAdmission admission, 
     private const int MaxGeneratedNamePrefix = 58;
 
     /// <summary>The address the apiserver advertises in the <c>kubernetes</c> Endpoints: below the node addresses <see cref="Simulation.AddressPool"/> hands out.</summary>
-    public const string ApiServerAddress = "192.168.0.10";
+    private const string ApiServerAddress = "192.168.0.10";
 
     /// <summary>The namespaces every cluster starts with.</summary>
     public static IReadOnlyList<string> DefaultNamespaces { get; } = ["default", "kube-system", "kube-public", "kube-node-lease"];

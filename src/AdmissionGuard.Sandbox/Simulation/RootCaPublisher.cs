@@ -13,9 +13,9 @@ namespace AdmissionGuard.Sandbox.Simulation;
 /// </summary>
 internal sealed class RootCaPublisher(ClusterApi api, string caCertificatePem, ILogger logger) : IController
 {
-    public const string ConfigMapName = "kube-root-ca.crt";
-    public const string DescriptionAnnotation = "kubernetes.io/description";
-    public const string Description = "Contains a CA bundle that can be used to verify the kube-apiserver when using internal endpoints such as "
+    private const string ConfigMapName = "kube-root-ca.crt";
+    private const string DescriptionAnnotation = "kubernetes.io/description";
+    private const string Description = "Contains a CA bundle that can be used to verify the kube-apiserver when using internal endpoints such as "
         + "the internal service IP or kubernetes.default.svc. No other usage is guaranteed across distributions of Kubernetes clusters.";
 
     private const string CaKey = "ca.crt";
