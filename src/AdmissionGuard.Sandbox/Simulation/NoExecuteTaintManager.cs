@@ -27,16 +27,20 @@ internal sealed class NoExecuteTaintManager(ClusterApi api, ILogger logger) : IC
         DateTimeOffset? next = null;
         var counting = new HashSet<string>(StringComparer.Ordinal);
         _nodes.StartPass();
-        foreach (var node in _nodes.ReadAll(api.List(ResourceTypes.Nodes, null).Items))
+        foreach (var listed in _nodes.ReadAll(api.List(ResourceTypes.Nodes, null).Items))
         {
-            var taints = (node.Spec?.Taints ?? []).Where(t => t.Effect == NodeFit.NoExecute).ToList();
-            if (taints.Count == 0)
+            if (NoExecuteTaints(listed).Count == 0)
             {
                 continue;
             }
 
-            var onNode = new ListOptions { FieldSelector = "spec.nodeName=" + node.Metadata.Name };
-            foreach (var pod in api.List(ResourceTypes.Pods, null, onNode).Items.Select(p => p.ToModel<V1Pod>()))
+            var onNode = new ListOptions { FieldSelector = "spec.nodeName=" + listed.Metadata.Name };
+            var pods = api.List(ResourceTypes.Pods, null, onNode).Items.Select(p => p.ToModel<V1Pod>()).ToList();
+
+            // The node as it is now, read after its pods: a pod bound once the taint was gone (the scheduler saw it
+            // so) must not be judged by the taints of the list above, which earlier evictions of this pass made older.
+            var taints = api.Get<V1Node>(null, listed.Metadata.Name) is { } node ? NoExecuteTaints(node) : [];
+            foreach (var pod in taints.Count == 0 ? [] : pods)
             {
                 var (taint, after) = Assess(pod, taints);
                 if (taint is null)
@@ -66,6 +70,8 @@ internal sealed class NoExecuteTaintManager(ClusterApi api, ILogger logger) : IC
 
         return next;
     }
+
+    private static List<V1Taint> NoExecuteTaints(V1Node node) => [.. (node.Spec?.Taints ?? []).Where(t => t.Effect == NodeFit.NoExecute)];
 
     /// <returns>
     /// The taint that evicts the pod (null: none, the pod stays) and after how long (null: at once, it is not tolerated).
