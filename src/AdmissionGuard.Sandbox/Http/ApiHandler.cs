@@ -7,6 +7,7 @@ using AdmissionGuard.Sandbox.Admission;
 using AdmissionGuard.Sandbox.Api;
 using AdmissionGuard.Sandbox.Faults;
 using AdmissionGuard.Sandbox.Patching;
+using AdmissionGuard.Sandbox.Store;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
@@ -147,6 +148,12 @@ internal sealed partial class ApiHandler(ClusterApi api, FaultInjection faults, 
             return;
         }
 
+        if (ComponentStatuses.IsTarget(group, version, rest))
+        {
+            await ServeComponentStatusesAsync(context, rest is [_, var component] ? component : null, requestContext);
+            return;
+        }
+
         var target = ApiTarget.Parse(group, version, rest) ?? throw NotServed(group, version, rest);
         var request = context.Request;
         var query = request.Query;
@@ -274,6 +281,45 @@ internal sealed partial class ApiHandler(ClusterApi api, FaultInjection faults, 
             default:
                 throw new ApiException(ApiErrors.MethodNotAllowed($"the server does not allow this method on the requested resource ({request.Method} {type}/{target.Subresource})"));
         }
+    }
+
+    /// <summary>
+    /// <c>componentstatuses</c>: get and list only, with the deprecation warning. As upstream, a watch is 405 and a
+    /// component it does not probe is 500 with its storage's plain "Component not found" (it returns no typed error).
+    /// </summary>
+    private async Task ServeComponentStatusesAsync(HttpContext context, string? component, RequestContext requestContext)
+    {
+        var request = context.Request;
+        if (request.Method != "GET")
+        {
+            throw new ApiException(ApiErrors.MethodNotAllowed("the server does not allow this method on the requested resource"));
+        }
+
+        var watch = request.Query["watch"] is { Count: > 0 } w && w[0] is "true" or "1";
+        var verb = component is not null ? "get" : watch ? "watch" : "list";
+        requests.Record(new ApiRequest(UserOf(request), verb, "", ComponentStatuses.Resource.Plural, null, component, null));
+        requestContext.AddWarning(ComponentStatuses.Deprecation);
+        if (watch)
+        {
+            throw new ApiException(ApiErrors.MethodNotAllowed($"watch is not supported on resources of kind \"{ComponentStatuses.Resource.Plural}\""));
+        }
+
+        var statuses = component is null ? [.. ComponentStatuses.List()] : new[] { ComponentStatuses.Get(component) };
+        if (WantsTable(request))
+        {
+            var rows = statuses.Select(s => ObjectStore.Preview(ComponentStatuses.Resource, s));
+            await WriteJsonAsync(context, 200, _tables.Build(ComponentStatuses.Resource, rows, null, null, request.Query["includeObject"]), requestContext);
+            return;
+        }
+
+        JsonNode answer = component is not null ? statuses[0] : new JsonObject
+        {
+            ["kind"] = ComponentStatuses.Resource.ListKind,
+            ["apiVersion"] = "v1",
+            ["metadata"] = new JsonObject(),
+            ["items"] = new JsonArray([.. statuses]),
+        };
+        await WriteJsonAsync(context, 200, answer, requestContext);
     }
 
     private async Task ListAsync(HttpContext context, ApiTarget target, RequestContext requestContext)

@@ -106,6 +106,7 @@ internal static class Discovery
         if (group.Length == 0)
         {
             resources.Add(LegacyBindings.DiscoveryEntry());
+            resources.Add(ComponentStatuses.DiscoveryEntry());
         }
 
         return new JsonObject

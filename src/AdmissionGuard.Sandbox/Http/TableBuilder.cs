@@ -69,6 +69,9 @@ internal sealed class TableBuilder(TimeProvider time)
             r => [r.Name, NodeStatus(r.Object), NodeRoles(r.Object), r.Age, (string?)r.Status?["nodeInfo"]?["kubeletVersion"] ?? "",
                 NodeAddress(r.Object, "InternalIP"), NodeAddress(r.Object, "ExternalIP"), Unknown(r.Status?["nodeInfo"]?["osImage"]),
                 Unknown(r.Status?["nodeInfo"]?["kernelVersion"]), Unknown(r.Status?["nodeInfo"]?["containerRuntimeVersion"])]),
+        [ComponentStatuses.Resource] = new(
+            [new("Name", "string", "name", 0), new("Status", "string", "", 0), new("Message", "string", "", 0), new("Error", "string", "", 0)],
+            ComponentStatusCells),
         [ResourceTypes.Namespaces] = new(
             [new("Name", "string", "name", 0), new("Status", "string", "", 0), new("Age", "string", "", 0)],
             r => [r.Name, (string?)r.Status?["phase"] ?? "", r.Age]),
@@ -219,6 +222,14 @@ internal sealed class TableBuilder(TimeProvider time)
             })]),
             ["rows"] = rows,
         };
+    }
+
+    /// <summary>Upstream's printComponentStatus: its Healthy condition as Healthy or Unhealthy, with message and error.</summary>
+    private static IEnumerable<JsonNode?> ComponentStatusCells(Row row)
+    {
+        var healthy = (row.Object["conditions"] as JsonArray)?.OfType<JsonObject>().FirstOrDefault(c => (string?)c["type"] == "Healthy");
+        var status = healthy is null ? "Unknown" : (string?)healthy["status"] == "True" ? "Healthy" : "Unhealthy";
+        return [row.Name, status, (string?)healthy?["message"] ?? "", (string?)healthy?["error"] ?? ""];
     }
 
     /// <summary>Upstream's printEvent: series, then lastTimestamp, then the first time; the object as <c>kind/name</c>.</summary>

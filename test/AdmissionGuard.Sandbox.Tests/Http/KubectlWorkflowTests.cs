@@ -588,6 +588,33 @@ public sealed class KubectlWorkflowTests
     }
 
     [Fact]
+    public async Task Get_cs_lists_the_components_healthy_with_the_deprecation_warning_and_refuses_what_upstream_refuses()
+    {
+        Kubectl.RequireInstalled();
+        await using var sandbox = await StartClusterAsync();
+        var kubectl = sandbox.Kubectl;
+
+        var statuses = await kubectl.RunAsync("get cs");
+        var one = await kubectl.RunAsync("get componentstatus scheduler -o jsonpath={.conditions[0].type}={.conditions[0].status}");
+        var unknown = await kubectl.RunAsync("get cs nope");
+        var deleted = await kubectl.RunAsync("delete cs scheduler");
+        var resources = await kubectl.RunAsync("api-resources --api-group= -o wide");
+
+        statuses.ExitCode.Should().Be(0, statuses.Error);
+        statuses.Rows.Should().BeEquivalentTo<string[]>(
+            [["NAME", "STATUS", "MESSAGE", "ERROR"], ["controller-manager", "Healthy", "ok"], ["etcd-0", "Healthy", "ok"], ["scheduler", "Healthy", "ok"]],
+            o => o.WithStrictOrdering());
+        statuses.Error.Should().Contain("Warning: v1 ComponentStatus is deprecated in v1.19+");
+        one.Output.Should().Be("Healthy=True");
+        unknown.ExitCode.Should().NotBe(0);
+        unknown.Error.Should().Contain("Error from server (InternalError): Internal error occurred: Component not found: nope", "upstream's storage returns an untyped error");
+        deleted.ExitCode.Should().NotBe(0);
+        deleted.Error.Should().Contain("(MethodNotAllowed)");
+        resources.Rows.Should().ContainSingle(r => r[0] == "componentstatuses").Which.Should().Equal(
+            ["componentstatuses", "cs", "v1", "false", "ComponentStatus", "get,list"]);
+    }
+
+    [Fact]
     public async Task Get_finds_every_newly_served_kind_by_its_short_name()
     {
         Kubectl.RequireInstalled();
