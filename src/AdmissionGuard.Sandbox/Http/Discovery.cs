@@ -14,8 +14,8 @@ internal static class Discovery
 {
     public const string KubernetesVersion = "v1.32.0-sandbox";
 
-    /// <summary>The kinds the OpenAPI documents describe: the stored ones and the create-only reviews.</summary>
-    private static readonly IReadOnlyList<ResourceType> Documented = [.. ResourceTypes.All, SelfSubjectReviews.Resource];
+    /// <summary>The kinds the OpenAPI documents describe: the stored ones, the create-only reviews and the read-only component statuses.</summary>
+    private static readonly IReadOnlyList<ResourceType> Documented = [.. ResourceTypes.All, SelfSubjectReviews.Resource, ComponentStatuses.Resource];
 
     private static readonly IReadOnlyList<(string Group, string Version)> GroupVersions =
         [.. Documented.Select(r => (r.Group, r.Version)).Distinct()];
