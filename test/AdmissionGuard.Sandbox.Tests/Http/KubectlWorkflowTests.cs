@@ -599,6 +599,7 @@ public sealed class KubectlWorkflowTests
         var unknown = await kubectl.RunAsync("get cs nope");
         var deleted = await kubectl.RunAsync("delete cs scheduler");
         var resources = await kubectl.RunAsync("api-resources --api-group= -o wide");
+        var explained = await kubectl.RunAsync("explain cs.conditions");
 
         statuses.ExitCode.Should().Be(0, statuses.Error);
         statuses.Rows.Should().BeEquivalentTo<string[]>(
@@ -612,6 +613,7 @@ public sealed class KubectlWorkflowTests
         deleted.Error.Should().Contain("(MethodNotAllowed)");
         resources.Rows.Should().ContainSingle(r => r[0] == "componentstatuses").Which.Should().Equal(
             ["componentstatuses", "cs", "v1", "false", "ComponentStatus", "get,list"]);
+        explained.Output.Should().Contain("KIND:       ComponentStatus").And.Contain("FIELD: conditions <[]ComponentCondition>", explained.Error);
     }
 
     [Fact]
