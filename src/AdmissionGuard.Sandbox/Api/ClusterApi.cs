@@ -77,8 +77,9 @@ public sealed partial class ClusterApi(ObjectStore store, IAdmission admission, 
             api.CreateAsync(ResourceTypes.Namespaces, null, ns).GetAwaiter().GetResult();
         }
 
-        foreach (var (type, seed) in (ReadOnlySpan<(ResourceType, Func<JsonObject>)>)
-            [(ResourceTypes.Services, KubernetesService), (ResourceTypes.Endpoints, KubernetesEndpoints), (ResourceTypes.EndpointSlices, KubernetesEndpointSlice)])
+        (ResourceType Type, Func<JsonObject> Seed)[] apiServerOwn =
+            [(ResourceTypes.Services, KubernetesService), (ResourceTypes.Endpoints, KubernetesEndpoints), (ResourceTypes.EndpointSlices, KubernetesEndpointSlice)];
+        foreach (var (type, seed) in apiServerOwn)
         {
             if (store.Get(type, "default", "kubernetes") is null)
             {

@@ -21,16 +21,8 @@ public static class ComponentStatuses
     public static ResourceType Resource { get; } =
         new("", "v1", "ComponentStatus", Plural, "componentstatus", false, ["cs"], [], [], typeof(V1ComponentStatus));
 
-    /// <summary>Its entry in <c>/api/v1</c> discovery: get and list only.</summary>
-    public static JsonObject DiscoveryEntry() => new()
-    {
-        ["name"] = Plural,
-        ["singularName"] = Resource.Singular,
-        ["namespaced"] = false,
-        ["kind"] = Resource.Kind,
-        ["verbs"] = new JsonArray("get", "list"),
-        ["shortNames"] = new JsonArray("cs"),
-    };
+    /// <summary>What discovery says it supports: get and list only.</summary>
+    public static IReadOnlyList<string> Verbs { get; } = ["get", "list"];
 
     /// <summary>Whether a request path below <c>/api/v1</c> is the collection or one of its items.</summary>
     public static bool IsTarget(string group, string version, string[] rest) =>

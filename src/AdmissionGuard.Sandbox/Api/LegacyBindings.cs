@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using AdmissionGuard.Sandbox.Store;
 using k8s.Models;
 
@@ -12,16 +11,6 @@ public static class LegacyBindings
 {
     /// <summary>The resource admission webhooks see (not in <see cref="ResourceTypes.All"/>: it holds no objects).</summary>
     public static ResourceType Resource { get; } = new("", "v1", "Binding", "bindings", "binding", true, [], [], [], typeof(V1Binding));
-
-    /// <summary>Its entry in <c>/api/v1</c> discovery.</summary>
-    public static JsonObject DiscoveryEntry() => new()
-    {
-        ["name"] = "bindings",
-        ["singularName"] = "binding",
-        ["namespaced"] = true,
-        ["kind"] = "Binding",
-        ["verbs"] = new JsonArray("create"),
-    };
 
     /// <summary>Whether a request path below <c>/api/v1</c> is the namespaced bindings collection.</summary>
     public static bool IsTarget(string group, string[] rest) =>

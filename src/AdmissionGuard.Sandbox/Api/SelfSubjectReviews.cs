@@ -17,16 +17,6 @@ public static class SelfSubjectReviews
     public static ResourceType Resource { get; } =
         new("authentication.k8s.io", "v1", Kind, Plural, "selfsubjectreview", false, [], [], [], typeof(V1SelfSubjectReview));
 
-    /// <summary>Its entry in <c>/apis/authentication.k8s.io/v1</c> discovery.</summary>
-    public static JsonObject DiscoveryEntry() => new()
-    {
-        ["name"] = Plural,
-        ["singularName"] = Resource.Singular,
-        ["namespaced"] = false,
-        ["kind"] = Kind,
-        ["verbs"] = new JsonArray("create"),
-    };
-
     public static bool IsTarget(string group, string version, string[] rest) =>
         group == Resource.Group && version == Resource.Version && rest is [Plural];
 

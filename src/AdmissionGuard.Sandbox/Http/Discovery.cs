@@ -60,6 +60,30 @@ internal static class Discovery
         return new JsonObject { ["kind"] = "APIGroupList", ["apiVersion"] = "v1", ["groups"] = groups };
     }
 
+    /// <summary>A resource's entry in its group/version's APIResourceList.</summary>
+    private static JsonObject Entry(ResourceType type, IReadOnlyList<string> verbs)
+    {
+        var entry = new JsonObject
+        {
+            ["name"] = type.Plural,
+            ["singularName"] = type.Singular,
+            ["namespaced"] = type.Namespaced,
+            ["kind"] = type.Kind,
+            ["verbs"] = Strings(verbs),
+        };
+        if (type.ShortNames.Count > 0)
+        {
+            entry["shortNames"] = Strings(type.ShortNames);
+        }
+
+        if (type.Categories.Count > 0)
+        {
+            entry["categories"] = Strings(type.Categories);
+        }
+
+        return entry;
+    }
+
     /// <summary>The APIResourceList of a group/version, or null when the sandbox does not serve it.</summary>
     public static JsonObject? Resources(string group, string version, Func<ResourceType, bool> serves)
     {
@@ -73,30 +97,12 @@ internal static class Discovery
         var resources = new JsonArray();
         if (reviews)
         {
-            resources.Add(SelfSubjectReviews.DiscoveryEntry());
+            resources.Add(Entry(SelfSubjectReviews.Resource, ["create"]));
         }
 
         foreach (var type in types)
         {
-            var entry = new JsonObject
-            {
-                ["name"] = type.Plural,
-                ["singularName"] = type.Singular,
-                ["namespaced"] = type.Namespaced,
-                ["kind"] = type.Kind,
-                ["verbs"] = Strings(ResourceType.Verbs),
-            };
-            if (type.ShortNames.Count > 0)
-            {
-                entry["shortNames"] = Strings(type.ShortNames);
-            }
-
-            if (type.Categories.Count > 0)
-            {
-                entry["categories"] = Strings(type.Categories);
-            }
-
-            resources.Add(entry);
+            resources.Add(Entry(type, ResourceType.Verbs));
             foreach (var subresource in type.Subresources)
             {
                 resources.Add(Subresource(type, subresource));
@@ -105,8 +111,9 @@ internal static class Discovery
 
         if (group.Length == 0)
         {
-            resources.Add(LegacyBindings.DiscoveryEntry());
-            resources.Add(ComponentStatuses.DiscoveryEntry());
+            // The resources that hold no objects: create-only bindings, read-only component statuses.
+            resources.Add(Entry(LegacyBindings.Resource, ["create"]));
+            resources.Add(Entry(ComponentStatuses.Resource, ComponentStatuses.Verbs));
         }
 
         return new JsonObject

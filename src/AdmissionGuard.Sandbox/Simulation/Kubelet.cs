@@ -43,7 +43,8 @@ internal sealed class Kubelet(ClusterApi api, SimulationOptions options, Address
     {
         _nodes.StartPass();
         var nodes = new Dictionary<string, V1Node>(StringComparer.Ordinal);
-        foreach (var stored in api.List(ResourceTypes.Nodes, null).Items)
+        var listed = api.List(ResourceTypes.Nodes, null).Items;
+        foreach (var stored in listed)
         {
             var node = _nodes.Read(stored);
             nodes[stored.Name] = NodeStatuses.InternalIp(node) is null ? await RegisterAsync(stored.ToModel<V1Node>(), cancellationToken) : node;
@@ -58,6 +59,7 @@ internal sealed class Kubelet(ClusterApi api, SimulationOptions options, Address
             }
         }
 
+        _startedOn.IntersectWith(listed.Select(n => n.Uid));
         DateTimeOffset? next = null;
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var stored in api.List(ResourceTypes.Pods, null, Bound).Items)

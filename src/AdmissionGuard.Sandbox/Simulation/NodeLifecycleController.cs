@@ -21,7 +21,9 @@ internal sealed class NodeLifecycleController(ClusterApi api, ILogger logger) : 
 
     public async Task<DateTimeOffset?> ReconcileAsync(CancellationToken cancellationToken)
     {
-        foreach (var node in api.List<V1Node>())
+        var nodes = api.List<V1Node>();
+        _registered.IntersectWith(nodes.Select(n => n.Metadata.Uid));
+        foreach (var node in nodes)
         {
             if (_registered.Add(node.Metadata.Uid))
             {

@@ -26,14 +26,9 @@ internal sealed class RootCaPublisher(ClusterApi api, string caCertificatePem, I
 
     public async Task<DateTimeOffset?> ReconcileAsync(CancellationToken cancellationToken)
     {
-        foreach (var ns in api.List<V1Namespace>())
+        foreach (var ns in LiveNamespaces.Of(api))
         {
-            if (ns.Status?.Phase == "Terminating" || ns.Metadata.DeletionTimestamp is not null)
-            {
-                continue;
-            }
-
-            var published = api.Get<V1ConfigMap>(ns.Metadata.Name, ConfigMapName);
+            var published = api.Get<V1ConfigMap>(ns, ConfigMapName);
             if (published is null)
             {
                 var created = new V1ConfigMap
@@ -43,7 +38,7 @@ internal sealed class RootCaPublisher(ClusterApi api, string caCertificatePem, I
                     Metadata = new V1ObjectMeta
                     {
                         Name = ConfigMapName,
-                        NamespaceProperty = ns.Metadata.Name,
+                        NamespaceProperty = ns,
                         Annotations = new Dictionary<string, string> { [DescriptionAnnotation] = Description },
                     },
                     Data = new Dictionary<string, string> { [CaKey] = caCertificatePem },

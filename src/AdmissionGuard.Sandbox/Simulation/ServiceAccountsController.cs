@@ -20,10 +20,9 @@ internal sealed class ServiceAccountsController(ClusterApi api, ILogger logger) 
 
     public async Task<DateTimeOffset?> ReconcileAsync(CancellationToken cancellationToken)
     {
-        foreach (var ns in api.List<V1Namespace>())
+        foreach (var ns in LiveNamespaces.Of(api))
         {
-            if (ns.Status?.Phase == "Terminating" || ns.Metadata.DeletionTimestamp is not null
-                || api.Get<V1ServiceAccount>(ns.Metadata.Name, DefaultAccount) is not null)
+            if (api.Get<V1ServiceAccount>(ns, DefaultAccount) is not null)
             {
                 continue;
             }
@@ -32,7 +31,7 @@ internal sealed class ServiceAccountsController(ClusterApi api, ILogger logger) 
             {
                 ApiVersion = "v1",
                 Kind = "ServiceAccount",
-                Metadata = new V1ObjectMeta { Name = DefaultAccount, NamespaceProperty = ns.Metadata.Name },
+                Metadata = new V1ObjectMeta { Name = DefaultAccount, NamespaceProperty = ns },
             };
             await Writes.TryAsync(() => api.CreateAsync(account, cancellationToken: cancellationToken), Name, ResourceTypes.ServiceAccounts, account.Metadata, logger);
         }
